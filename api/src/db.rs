@@ -1,0 +1,355 @@
+//! Storage: one connection pool per domain.
+//!
+//! * PostgreSQL (`postgres://...`): one database, one schema per domain (`atrarium`,
+//!   `orquestra`, ...), chosen with the pool's `search_path`.
+//! * SQLite (`sqlite://DIR`): one database file per domain in `DIR` (`DIR/orquestra.db`,
+//!   ...), in WAL mode with foreign keys on, a busy timeout and `synchronous = NORMAL`.
+//! * `sqlite::memory:`: one private in-memory database per domain (tests).
+//!
+//! One URL serves all five domains; a per-domain override may put a domain elsewhere
+//! (for SQLite, the override names the database file itself).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use entity::Domain;
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
+
+/// How long a SQLite writer waits for the file lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Where each domain's data lives.
+#[derive(Clone, Debug)]
+pub struct DbConfig {
+    /// The URL serving all five domains; `None` means SQLite files in `data_dir`.
+    pub database_url: Option<String>,
+    /// Directory of the SQLite files when no URL is given.
+    pub data_dir: PathBuf,
+    /// Per-domain URLs that take precedence over `database_url`.
+    pub overrides: BTreeMap<Domain, String>,
+    /// Maximum connections per domain pool (SQLite in-memory pools always use one).
+    pub max_connections: u32,
+}
+
+impl DbConfig {
+    /// SQLite files in `data_dir`, no overrides.
+    pub fn sqlite_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            database_url: None,
+            data_dir: data_dir.into(),
+            overrides: BTreeMap::new(),
+            max_connections: 10,
+        }
+    }
+
+    /// The same URL for every domain.
+    pub fn url(url: impl Into<String>) -> Self {
+        Self {
+            database_url: Some(url.into()),
+            ..Self::sqlite_dir("data")
+        }
+    }
+
+    /// Where `domain` is stored.
+    pub fn target(&self, domain: Domain) -> Result<Target, DbError> {
+        if let Some(url) = self.overrides.get(&domain) {
+            return Target::parse(url, domain, true);
+        }
+        match &self.database_url {
+            Some(url) => Target::parse(url, domain, false),
+            None => Ok(Target::SqliteFile(domain_file(&self.data_dir, domain))),
+        }
+    }
+}
+
+fn domain_file(dir: &Path, domain: Domain) -> PathBuf {
+    dir.join(format!("{}.db", domain.name()))
+}
+
+/// A resolved storage location of one domain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A PostgreSQL database URL; the domain uses the schema named after it.
+    Postgres(String),
+    /// A SQLite database file.
+    SqliteFile(PathBuf),
+    /// A private in-memory SQLite database.
+    SqliteMemory,
+}
+
+impl Target {
+    /// Reads a URL. A shared SQLite URL names a directory; an override names the file.
+    fn parse(url: &str, domain: Domain, is_override: bool) -> Result<Self, DbError> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            return Ok(Target::Postgres(url.to_owned()));
+        }
+        let Some(rest) = url.strip_prefix("sqlite:") else {
+            return Err(DbError::UnsupportedUrl(redact(url)));
+        };
+        let rest = rest.strip_prefix("//").unwrap_or(rest);
+        let path = rest.split('?').next().unwrap_or_default();
+        if path == ":memory:" || url.contains("mode=memory") {
+            return Ok(Target::SqliteMemory);
+        }
+        if path.is_empty() {
+            return Err(DbError::UnsupportedUrl(redact(url)));
+        }
+        Ok(if is_override {
+            Target::SqliteFile(PathBuf::from(path))
+        } else {
+            Target::SqliteFile(domain_file(Path::new(path), domain))
+        })
+    }
+}
+
+/// Hides a password in a URL before it is shown anywhere.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let creds = &url[scheme_end + 3..at];
+            match creds.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &creds[..colon],
+                    &url[at..]
+                ),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// What can go wrong when opening storage.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The URL names a backend Mosaic does not support.
+    #[error("unsupported database URL `{0}` (expected postgres://..., sqlite://DIR or sqlite::memory:)")]
+    UnsupportedUrl(String),
+    /// The SQLite data directory could not be created.
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Connecting or preparing the domain's storage failed.
+    #[error("{domain}: {source}")]
+    Connect {
+        /// The domain being opened.
+        domain: Domain,
+        /// Why.
+        source: DbErr,
+    },
+    /// A migration failed.
+    #[error("{domain}: migration failed: {source}")]
+    Migrate {
+        /// The domain being migrated.
+        domain: Domain,
+        /// Why.
+        source: DbErr,
+    },
+}
+
+/// The five domains' connection pools. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Databases {
+    pools: Arc<[DatabaseConnection; 5]>,
+}
+
+impl Databases {
+    /// Opens (and creates, where needed) every domain's storage.
+    pub async fn connect(config: &DbConfig) -> Result<Self, DbError> {
+        let mut pools = Vec::with_capacity(Domain::ALL.len());
+        for domain in Domain::ALL {
+            pools.push(connect_domain(config, domain).await?);
+        }
+        let pools: [DatabaseConnection; 5] = pools
+            .try_into()
+            .map_err(|_| DbError::UnsupportedUrl("internal: pool count".to_owned()))?;
+        Ok(Self {
+            pools: Arc::new(pools),
+        })
+    }
+
+    /// The pool of `domain`.
+    pub fn get(&self, domain: Domain) -> &DatabaseConnection {
+        &self.pools[domain.index()]
+    }
+
+    /// Atrarium's pool.
+    pub fn atrarium(&self) -> &DatabaseConnection {
+        self.get(Domain::Atrarium)
+    }
+
+    /// Orquestra's pool.
+    pub fn orquestra(&self) -> &DatabaseConnection {
+        self.get(Domain::Orquestra)
+    }
+
+    /// Bellamy Book's pool.
+    pub fn bellamy(&self) -> &DatabaseConnection {
+        self.get(Domain::Bellamy)
+    }
+
+    /// The PDS's pool.
+    pub fn pds(&self) -> &DatabaseConnection {
+        self.get(Domain::Pds)
+    }
+
+    /// Inner Universe's pool.
+    pub fn universe(&self) -> &DatabaseConnection {
+        self.get(Domain::Universe)
+    }
+
+    /// Applies every pending migration of every domain.
+    pub async fn migrate_up(&self) -> Result<(), DbError> {
+        for domain in Domain::ALL {
+            migration::up(domain, self.get(domain), None)
+                .await
+                .map_err(|source| DbError::Migrate { domain, source })?;
+        }
+        Ok(())
+    }
+
+    /// Pings every pool; returns the domains that did not answer.
+    pub async fn unhealthy(&self) -> Vec<Domain> {
+        let mut down = Vec::new();
+        for domain in Domain::ALL {
+            if self.get(domain).ping().await.is_err() {
+                down.push(domain);
+            }
+        }
+        down
+    }
+
+    /// Closes every pool.
+    pub async fn close(self) {
+        if let Ok(pools) = Arc::try_unwrap(self.pools) {
+            for pool in pools {
+                let _ = pool.close().await;
+            }
+        }
+    }
+}
+
+async fn connect_domain(config: &DbConfig, domain: Domain) -> Result<DatabaseConnection, DbError> {
+    let wrap = |source| DbError::Connect { domain, source };
+    match config.target(domain)? {
+        Target::Postgres(url) => {
+            let mut opts = ConnectOptions::new(url);
+            opts.max_connections(config.max_connections)
+                .min_connections(0)
+                .acquire_timeout(Duration::from_secs(10))
+                .set_schema_search_path(domain.name())
+                .set_application_name("mosaic")
+                .sqlx_logging(false);
+            let db = Database::connect(opts).await.map_err(wrap)?;
+            db.execute_unprepared(&format!(
+                "CREATE SCHEMA IF NOT EXISTS \"{}\"",
+                domain.name()
+            ))
+            .await
+            .map_err(wrap)?;
+            Ok(db)
+        }
+        Target::SqliteFile(path) => {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|source| DbError::DataDir {
+                    path: dir.to_owned(),
+                    source,
+                })?;
+            }
+            let mut opts = ConnectOptions::new(format!("sqlite://{}", path.display()));
+            opts.max_connections(config.max_connections)
+                .min_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .sqlx_logging(false)
+                .map_sqlx_sqlite_opts(|o| {
+                    o.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Normal)
+                        .foreign_keys(true)
+                        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                });
+            Database::connect(opts).await.map_err(wrap)
+        }
+        Target::SqliteMemory => {
+            // A private in-memory database lives as long as its one connection: keep
+            // exactly one, forever.
+            let mut opts = ConnectOptions::new("sqlite::memory:");
+            opts.max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .acquire_timeout(Duration::from_secs(30))
+                .sqlx_logging(false)
+                .map_sqlx_sqlite_opts(|o| o.foreign_keys(true));
+            Database::connect(opts).await.map_err(wrap)
+        }
+    }
+}
+
+/// The backend a domain's pool talks to.
+pub fn backend(db: &DatabaseConnection) -> DbBackend {
+    db.get_database_backend()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_sqlite_url_names_a_directory() {
+        let cfg = DbConfig::url("sqlite://var/lib/mosaic");
+        assert_eq!(
+            cfg.target(Domain::Pds).ok(),
+            Some(Target::SqliteFile(PathBuf::from("var/lib/mosaic/pds.db")))
+        );
+    }
+
+    #[test]
+    fn override_names_the_file() {
+        let mut cfg = DbConfig::sqlite_dir("data");
+        cfg.overrides
+            .insert(Domain::Pds, "sqlite:///srv/pds.sqlite".to_owned());
+        assert_eq!(
+            cfg.target(Domain::Pds).ok(),
+            Some(Target::SqliteFile(PathBuf::from("/srv/pds.sqlite")))
+        );
+        assert_eq!(
+            cfg.target(Domain::Bellamy).ok(),
+            Some(Target::SqliteFile(PathBuf::from("data/bellamy.db")))
+        );
+    }
+
+    #[test]
+    fn memory_and_postgres_and_garbage() {
+        assert_eq!(
+            DbConfig::url("sqlite::memory:").target(Domain::Atrarium).ok(),
+            Some(Target::SqliteMemory)
+        );
+        assert_eq!(
+            DbConfig::url("postgres://u@h/db").target(Domain::Atrarium).ok(),
+            Some(Target::Postgres("postgres://u@h/db".to_owned()))
+        );
+        assert!(matches!(
+            DbConfig::url("mysql://x").target(Domain::Atrarium),
+            Err(DbError::UnsupportedUrl(_))
+        ));
+    }
+
+    #[test]
+    fn redacts_passwords() {
+        assert_eq!(
+            redact("postgres://me:secret@db:5432/x"),
+            "postgres://me:***@db:5432/x"
+        );
+        assert_eq!(redact("postgres://me@db/x"), "postgres://me@db/x");
+    }
+}

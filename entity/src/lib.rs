@@ -1,0 +1,13 @@
+//! SeaORM entities of Mosaic's five domains, one module per domain.
+//!
+//! Table and column names are the seeds' own. This crate knows nothing of GraphQL:
+//! the `api` crate wraps these models in GraphQL types.
+
+pub mod atrarium;
+mod domain;
+pub mod orquestra;
+pub mod bellamy;
+pub mod pds;
+pub mod universe;
+
+pub use domain::{Domain, UnknownDomain};

@@ -1,0 +1,115 @@
+//! Small schema-building helpers shared by every domain's migrations, so that one
+//! migration file produces the same schema on SQLite and PostgreSQL.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::DbBackend;
+
+/// `CHECK (col IN ('a', 'b', ...))`: the database-side guard of an enumerated column.
+pub fn one_of(col: &'static str, values: &[&'static str]) -> SimpleExpr {
+    Expr::col(col).is_in(values.iter().copied())
+}
+
+/// `CURRENT_TIMESTAMP` as a column default.
+pub fn now() -> SimpleExpr {
+    Expr::current_timestamp().into()
+}
+
+/// The current time as integer seconds since the Unix epoch, as a column default:
+/// `unixepoch()` on SQLite, `EXTRACT(EPOCH FROM now())` on PostgreSQL.
+pub fn unix_epoch_now(backend: DbBackend) -> SimpleExpr {
+    match backend {
+        DbBackend::Postgres => Expr::cust("(EXTRACT(EPOCH FROM now())::bigint)"),
+        _ => Expr::cust("(unixepoch())"),
+    }
+}
+
+/// A nullable timestamp column (`timestamptz` on PostgreSQL).
+pub fn ts_null(col: &'static str) -> ColumnDef {
+    ColumnDef::new(col).timestamp_with_time_zone().null().take()
+}
+
+/// A `NOT NULL` timestamp column (`timestamptz` on PostgreSQL).
+pub fn ts(col: &'static str) -> ColumnDef {
+    ColumnDef::new(col).timestamp_with_time_zone().not_null().take()
+}
+
+/// A `NOT NULL DEFAULT CURRENT_TIMESTAMP` timestamp column.
+pub fn ts_now(col: &'static str) -> ColumnDef {
+    ts(col).default(now()).take()
+}
+
+/// A nullable `DEFAULT CURRENT_TIMESTAMP` timestamp column (the seeds' `DATETIME DEFAULT
+/// CURRENT_TIMESTAMP`).
+pub fn ts_null_now(col: &'static str) -> ColumnDef {
+    ts_null(col).default(now()).take()
+}
+
+/// `FOREIGN KEY (from_col) REFERENCES to_table(to_col)`, named `fk_<table>_<from_col>`.
+pub fn fk(
+    table: &'static str,
+    from_col: &'static str,
+    to_table: &'static str,
+    to_col: &'static str,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .name(format!("fk_{table}_{from_col}"))
+        .from(table, from_col)
+        .to(to_table, to_col)
+        .take()
+}
+
+/// [`fk`] with `ON DELETE CASCADE`.
+pub fn fk_cascade(
+    table: &'static str,
+    from_col: &'static str,
+    to_table: &'static str,
+    to_col: &'static str,
+) -> ForeignKeyCreateStatement {
+    fk(table, from_col, to_table, to_col)
+        .on_delete(ForeignKeyAction::Cascade)
+        .take()
+}
+
+/// `CREATE INDEX name ON table (cols...)`; a column may carry `IndexOrder::Desc`.
+pub async fn index<C: IntoIndexColumn>(
+    manager: &SchemaManager<'_>,
+    name: &'static str,
+    table: &'static str,
+    cols: impl IntoIterator<Item = C>,
+) -> Result<(), DbErr> {
+    let mut stmt = Index::create().name(name).table(table).take();
+    for c in cols {
+        stmt.col(c);
+    }
+    manager.create_index(stmt).await
+}
+
+/// `CREATE UNIQUE INDEX name ON table (cols...)`.
+pub async fn unique_index(
+    manager: &SchemaManager<'_>,
+    name: &'static str,
+    table: &'static str,
+    cols: &[&'static str],
+) -> Result<(), DbErr> {
+    let mut stmt = Index::create().name(name).table(table).unique().take();
+    for c in cols {
+        stmt.col(*c);
+    }
+    manager.create_index(stmt).await
+}
+
+/// `DROP INDEX name` (PostgreSQL needs the table only on MySQL, which Mosaic does not use).
+pub async fn drop_index(
+    manager: &SchemaManager<'_>,
+    name: &'static str,
+    table: &'static str,
+) -> Result<(), DbErr> {
+    manager
+        .drop_index(Index::drop().name(name).table(table).to_owned())
+        .await
+}
+
+/// `DROP TABLE table`.
+pub async fn drop_table(manager: &SchemaManager<'_>, table: &'static str) -> Result<(), DbErr> {
+    manager.drop_table(Table::drop().table(table).take()).await
+}

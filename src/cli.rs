@@ -1,0 +1,156 @@
+//! The `mosaic` command line. Every option is also an environment variable.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use api::DbConfig;
+use clap::{Args, Parser, Subcommand};
+use entity::Domain;
+
+/// Mosaic: one GraphQL API over Atrarium, Orquestra, Bellamy Book, a PDS and Inner Universe.
+#[derive(Debug, Parser)]
+#[command(name = "mosaic", version, about, long_about = None)]
+pub struct Cli {
+    /// Storage settings, shared by every command.
+    #[command(flatten)]
+    pub db: DbArgs,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the five domains' data lives.
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// Database for all five domains: `postgres://user@host/db` (a schema per domain) or
+    /// `sqlite://DIR` (a file per domain in DIR). Default: SQLite files in --data-dir.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Directory of the SQLite files when no database URL is given.
+    #[arg(long, env = "MOSAIC_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Atrarium's own database (overrides DATABASE_URL; for SQLite, the file itself).
+    #[arg(long, env = "ATRARIUM_DATABASE_URL", global = true, hide_env_values = true)]
+    pub atrarium_database_url: Option<String>,
+
+    /// Orquestra's own database (overrides DATABASE_URL; for SQLite, the file itself).
+    #[arg(long, env = "ORQUESTRA_DATABASE_URL", global = true, hide_env_values = true)]
+    pub orquestra_database_url: Option<String>,
+
+    /// Bellamy Book's own database (overrides DATABASE_URL; for SQLite, the file itself).
+    #[arg(long, env = "BELLAMY_DATABASE_URL", global = true, hide_env_values = true)]
+    pub bellamy_database_url: Option<String>,
+
+    /// The PDS's own database (overrides DATABASE_URL; for SQLite, the file itself).
+    #[arg(long, env = "PDS_DATABASE_URL", global = true, hide_env_values = true)]
+    pub pds_database_url: Option<String>,
+
+    /// Inner Universe's own database (overrides DATABASE_URL; for SQLite, the file itself).
+    #[arg(long, env = "UNIVERSE_DATABASE_URL", global = true, hide_env_values = true)]
+    pub universe_database_url: Option<String>,
+
+    /// Maximum connections in each domain's pool.
+    #[arg(long, env = "MOSAIC_DB_MAX_CONNECTIONS", default_value_t = 10, global = true)]
+    pub db_max_connections: u32,
+}
+
+impl DbArgs {
+    /// The storage configuration these options describe.
+    pub fn config(&self) -> DbConfig {
+        let overrides: BTreeMap<Domain, String> = [
+            (Domain::Atrarium, &self.atrarium_database_url),
+            (Domain::Orquestra, &self.orquestra_database_url),
+            (Domain::Bellamy, &self.bellamy_database_url),
+            (Domain::Pds, &self.pds_database_url),
+            (Domain::Universe, &self.universe_database_url),
+        ]
+        .into_iter()
+        .filter_map(|(d, url)| url.clone().map(|u| (d, u)))
+        .collect();
+        DbConfig {
+            database_url: self.database_url.clone(),
+            data_dir: self.data_dir.clone(),
+            overrides,
+            max_connections: self.db_max_connections.max(1),
+        }
+    }
+}
+
+/// Mosaic's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (GraphQL at /graphql, GraphiQL on GET /graphql, /healthz).
+    Serve(ServeArgs),
+    /// Inspect or change the database schema of one domain or all of them.
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
+    /// Print the GraphQL schema (SDL); `schema.graphql` is its output.
+    Schema,
+}
+
+/// Options of `mosaic serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "HOST", default_value = "127.0.0.1")]
+    pub host: IpAddr,
+
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, env = "PORT", default_value_t = 8000)]
+    pub port: u16,
+
+    /// Do not apply pending migrations on start.
+    #[arg(long, env = "MOSAIC_NO_MIGRATE")]
+    pub no_migrate: bool,
+}
+
+/// `mosaic migrate ...`.
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// Apply pending migrations.
+    Up {
+        /// Only this domain.
+        #[arg(long, value_parser = parse_domain)]
+        domain: Option<Domain>,
+        /// Apply at most this many migrations per domain (default: all).
+        #[arg(long)]
+        steps: Option<u32>,
+    },
+    /// Roll back applied migrations (one per domain unless told otherwise).
+    Down {
+        /// Only this domain.
+        #[arg(long, value_parser = parse_domain)]
+        domain: Option<Domain>,
+        /// Roll back this many migrations per domain.
+        #[arg(long, default_value_t = 1, conflicts_with = "all")]
+        steps: u32,
+        /// Roll back every migration (empties the domain).
+        #[arg(long)]
+        all: bool,
+    },
+    /// Show which migrations are applied and which are pending.
+    Status {
+        /// Only this domain.
+        #[arg(long, value_parser = parse_domain)]
+        domain: Option<Domain>,
+    },
+    /// Drop every table, then apply all migrations (destroys the data).
+    Fresh {
+        /// Only this domain.
+        #[arg(long, value_parser = parse_domain)]
+        domain: Option<Domain>,
+    },
+}
+
+fn parse_domain(s: &str) -> Result<Domain, String> {
+    s.parse().map_err(|e: entity::UnknownDomain| e.to_string())
+}
+
+/// The domains a `--domain` option selects.
+pub fn selected(domain: Option<Domain>) -> Vec<Domain> {
+    domain.map_or_else(|| Domain::ALL.to_vec(), |d| vec![d])
+}

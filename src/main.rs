@@ -1,0 +1,125 @@
+//! The `mosaic` binary: parse the command line, init tracing, connect, migrate, serve.
+
+mod cli;
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use api::Databases;
+use clap::Parser;
+use cli::{Cli, Command, MigrateCommand, ServeArgs};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    match cli.command {
+        Command::Schema => {
+            print!("{}", api::schema::sdl());
+            Ok(())
+        }
+        Command::Serve(args) => serve(&cli.db, args).await,
+        Command::Migrate(cmd) => migrate(&cli.db, cmd).await,
+    }
+}
+
+async fn serve(db: &cli::DbArgs, args: ServeArgs) -> anyhow::Result<()> {
+    let databases = Databases::connect(&db.config()).await?;
+    if !args.no_migrate {
+        databases.migrate_up().await?;
+    }
+    let addr = SocketAddr::new(args.host, args.port);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    let local = listener.local_addr()?;
+    tracing::info!("Mosaic listening on http://{local} (GraphiQL at http://{local}/graphql)");
+    axum::serve(listener, api::http::router(databases.clone()))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    databases.close().await;
+    tracing::info!("Mosaic stopped");
+    Ok(())
+}
+
+async fn migrate(db: &cli::DbArgs, cmd: MigrateCommand) -> anyhow::Result<()> {
+    let databases = Databases::connect(&db.config()).await?;
+    match cmd {
+        MigrateCommand::Up { domain, steps } => {
+            for d in cli::selected(domain) {
+                migration::up(d, databases.get(d), steps)
+                    .await
+                    .with_context(|| format!("{d}: migrate up failed"))?;
+                println!("{d}: up to date");
+            }
+        }
+        MigrateCommand::Down { domain, steps, all } => {
+            let steps = (!all).then_some(steps);
+            for d in cli::selected(domain) {
+                migration::down(d, databases.get(d), steps)
+                    .await
+                    .with_context(|| format!("{d}: migrate down failed"))?;
+                match steps {
+                    Some(n) => println!("{d}: rolled back up to {n} migration(s)"),
+                    None => println!("{d}: rolled back every migration"),
+                }
+            }
+        }
+        MigrateCommand::Status { domain } => {
+            for d in cli::selected(domain) {
+                let states = migration::status(d, databases.get(d))
+                    .await
+                    .with_context(|| format!("{d}: cannot read migration status"))?;
+                for s in states {
+                    let state = if s.applied { "applied" } else { "pending" };
+                    println!("{:<10} {:<45} {state}", d.name(), s.name);
+                }
+            }
+        }
+        MigrateCommand::Fresh { domain } => {
+            for d in cli::selected(domain) {
+                migration::fresh(d, databases.get(d))
+                    .await
+                    .with_context(|| format!("{d}: migrate fresh failed"))?;
+                println!("{d}: recreated");
+            }
+        }
+    }
+    databases.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,351 @@
+//! Test harness: fresh databases per test on either backend, the real router on a free
+//! port, and readers of the database catalog.
+//!
+//! The backend is chosen by `DATABASE_URL`: unset (or `sqlite:...`) gives every domain a
+//! private in-memory SQLite database; `postgres://...` creates a fresh PostgreSQL database
+//! `mosaic_test_<uuid>` per test (a schema per domain inside it) and drops it afterwards.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+
+use api::{Databases, DbConfig};
+use entity::Domain;
+use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement};
+
+/// The PostgreSQL server URL from the environment, if tests run on PostgreSQL.
+pub fn postgres_url() -> Option<String> {
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
+}
+
+/// A PostgreSQL database created for one test and dropped when the test ends.
+struct PgScratch {
+    admin_url: String,
+    name: String,
+}
+
+impl PgScratch {
+    async fn create(server_url: &str) -> (Self, String) {
+        let name = format!("mosaic_test_{}", uuid::Uuid::new_v4().simple());
+        let admin_url = with_database(server_url, "postgres");
+        let admin = Database::connect(&admin_url).await.expect("connect to PostgreSQL");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("create test database");
+        let _ = admin.close().await;
+        let url = with_database(server_url, &name);
+        (Self { admin_url, name }, url)
+    }
+}
+
+impl Drop for PgScratch {
+    fn drop(&mut self) {
+        let admin_url = self.admin_url.clone();
+        let name = self.name.clone();
+        // Drop runs outside any async context we could block on: use a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build()
+            else {
+                return;
+            };
+            rt.block_on(async move {
+                if let Ok(admin) = Database::connect(&admin_url).await {
+                    let _ = admin
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
+                        .await;
+                    let _ = admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// `url` with its database (path) replaced by `db`.
+pub fn with_database(url: &str, db: &str) -> String {
+    let mut u = url::Url::parse(url).expect("valid DATABASE_URL");
+    u.set_path(&format!("/{db}"));
+    u.to_string()
+}
+
+/// Fresh, private storage for the five domains.
+pub struct TestDb {
+    /// The pools.
+    pub dbs: Databases,
+    /// The configuration the pools were opened with (PostgreSQL: the scratch database).
+    pub config: DbConfig,
+    _scratch: Option<PgScratch>,
+}
+
+impl TestDb {
+    /// Fresh, empty storage (no migrations applied).
+    pub async fn empty() -> Self {
+        let (config, scratch) = match postgres_url() {
+            Some(server) => {
+                let (scratch, url) = PgScratch::create(&server).await;
+                (DbConfig::url(url), Some(scratch))
+            }
+            None => (DbConfig::url("sqlite::memory:"), None),
+        };
+        let dbs = Databases::connect(&config).await.expect("connect test databases");
+        Self {
+            dbs,
+            config,
+            _scratch: scratch,
+        }
+    }
+
+    /// Fresh storage with every domain migrated up with the real Migrators.
+    pub async fn migrated() -> Self {
+        let db = Self::empty().await;
+        db.dbs.migrate_up().await.expect("migrate up");
+        db
+    }
+
+    /// The pool of `domain`.
+    pub fn get(&self, domain: Domain) -> &DatabaseConnection {
+        self.dbs.get(domain)
+    }
+
+    /// The backend under test.
+    pub fn backend(&self) -> DbBackend {
+        self.dbs.orquestra().get_database_backend()
+    }
+}
+
+/// The real router served on a free port over fresh, migrated storage.
+pub struct TestApp {
+    /// Where the server listens.
+    pub addr: SocketAddr,
+    /// The storage behind it.
+    pub db: TestDb,
+    /// An HTTP client.
+    pub client: reqwest::Client,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl TestApp {
+    /// Starts the server.
+    pub async fn spawn() -> Self {
+        let db = TestDb::migrated().await;
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let router = api::http::router(db.dbs.clone());
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Self {
+            addr,
+            db,
+            client: reqwest::Client::new(),
+            server,
+        }
+    }
+
+    /// `http://addr{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// POSTs a GraphQL request and returns the JSON response.
+    pub async fn graphql(&self, query: &str, variables: serde_json::Value) -> serde_json::Value {
+        self.client
+            .post(self.url("/graphql"))
+            .json(&serde_json::json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Catalog readers: what the database itself says, not what the entities claim.
+
+fn stmt(db: &DatabaseConnection, sql: &str, values: Vec<sea_orm::Value>) -> Statement {
+    Statement::from_sql_and_values(db.get_database_backend(), sql, values)
+}
+
+async fn strings(
+    db: &DatabaseConnection,
+    sql: &str,
+    values: Vec<sea_orm::Value>,
+) -> Result<Vec<String>, DbErr> {
+    db.query_all_raw(stmt(db, sql, values))
+        .await?
+        .iter()
+        .map(|r| r.try_get_by_index::<String>(0))
+        .collect()
+}
+
+/// The domain's tables (migration bookkeeping excluded).
+pub async fn tables(db: &DatabaseConnection) -> BTreeSet<String> {
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            "SELECT table_name::text FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        }
+        _ => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+    };
+    strings(db, sql, vec![])
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|t| t != "seaql_migrations")
+        .collect()
+}
+
+/// `column name -> nullable` of a table.
+pub async fn columns(db: &DatabaseConnection, table: &str) -> BTreeMap<String, bool> {
+    let rows = match db.get_database_backend() {
+        DbBackend::Postgres => db
+            .query_all_raw(stmt(
+                db,
+                "SELECT column_name::text, (is_nullable = 'YES') FROM information_schema.columns \
+                 WHERE table_schema = current_schema() AND table_name = $1",
+                vec![table.into()],
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r.try_get_by_index::<String>(0).unwrap(),
+                    r.try_get_by_index::<bool>(1).unwrap(),
+                )
+            })
+            .collect(),
+        _ => db
+            .query_all_raw(stmt(
+                db,
+                "SELECT name, \"notnull\" FROM pragma_table_info(?)",
+                vec![table.into()],
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r.try_get_by_index::<String>(0).unwrap(),
+                    r.try_get_by_index::<i64>(1).unwrap() == 0,
+                )
+            })
+            .collect(),
+    };
+    rows
+}
+
+/// The names of a table's indexes (including those behind UNIQUE and PRIMARY KEY).
+pub async fn indexes(db: &DatabaseConnection, table: &str) -> BTreeSet<String> {
+    let sql = match db.get_database_backend() {
+        DbBackend::Postgres => {
+            "SELECT indexname::text FROM pg_indexes \
+             WHERE schemaname = current_schema() AND tablename = $1"
+        }
+        _ => "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ?",
+    };
+    strings(db, sql, vec![table.into()])
+        .await
+        .unwrap()
+        .into_iter()
+        .collect()
+}
+
+/// One table as a seed specifies it: columns with nullability, and named indexes.
+pub struct TableSpec {
+    /// Table name.
+    pub name: &'static str,
+    /// `(column, nullable)`.
+    pub columns: &'static [(&'static str, bool)],
+    /// Named indexes the seed lists for this table.
+    pub indexes: &'static [&'static str],
+}
+
+/// Asserts that a domain's catalog holds exactly `spec`'s tables, each with exactly its
+/// columns and nullability, and at least its named indexes.
+pub async fn assert_catalog(db: &DatabaseConnection, spec: &[TableSpec]) {
+    let expected: BTreeSet<String> = spec.iter().map(|t| t.name.to_owned()).collect();
+    assert_eq!(tables(db).await, expected, "tables");
+    for t in spec {
+        let want: BTreeMap<String, bool> = t
+            .columns
+            .iter()
+            .map(|(c, n)| ((*c).to_owned(), *n))
+            .collect();
+        assert_eq!(columns(db, t.name).await, want, "columns of {}", t.name);
+        let have = indexes(db, t.name).await;
+        for ix in t.indexes {
+            assert!(have.contains(*ix), "index {ix} on {} (have {have:?})", t.name);
+        }
+    }
+}
+
+/// Runs raw SQL and returns the error, asserting that it failed.
+pub async fn expect_rejected(db: &DatabaseConnection, sql: &str) -> DbErr {
+    match db.execute_unprepared(sql).await {
+        Ok(_) => panic!("the database accepted: {sql}"),
+        Err(e) => e,
+    }
+}
+
+/// Counts the rows of `table`.
+pub async fn count(db: &DatabaseConnection, table: &str) -> i64 {
+    db.query_one_raw(stmt(db, &format!("SELECT COUNT(*) FROM {table}"), vec![]))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index::<i64>(0)
+        .unwrap()
+}
+
+/// Asserts that every migration of `domain` can go up, all the way down and up again,
+/// and that `status` reports each step.
+pub async fn assert_migrations_reversible(domain: Domain) {
+    let db = TestDb::empty().await;
+    let conn = db.get(domain);
+    let names: Vec<String> = migration::status(domain, conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    assert!(!names.is_empty(), "{domain} has migrations");
+    let applied = |n: bool| {
+        names
+            .iter()
+            .map(|name| migration::MigrationState {
+                name: name.clone(),
+                applied: n,
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(migration::status(domain, conn).await.unwrap(), applied(false));
+
+    migration::up(domain, conn, None).await.unwrap();
+    assert_eq!(migration::status(domain, conn).await.unwrap(), applied(true));
+    let full = tables(conn).await;
+    assert!(!full.is_empty());
+
+    // Step down one migration at a time: each step must succeed.
+    for _ in &names {
+        migration::down(domain, conn, Some(1)).await.unwrap();
+    }
+    assert_eq!(migration::status(domain, conn).await.unwrap(), applied(false));
+    assert_eq!(tables(conn).await, BTreeSet::new(), "down to zero leaves no table");
+
+    migration::up(domain, conn, None).await.unwrap();
+    assert_eq!(migration::status(domain, conn).await.unwrap(), applied(true));
+    assert_eq!(tables(conn).await, full, "up again recreates every table");
+}

@@ -1,0 +1,8 @@
+//! Integration tests of the whole server, on SQLite (default) or PostgreSQL (when
+//! `DATABASE_URL` points at one). Every test gets fresh databases.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+mod orquestra;
+mod server;
