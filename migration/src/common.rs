@@ -1,3 +1,5 @@
+#![allow(dead_code)] // helpers used by the domains whose migrations are landing
+
 //! Small schema-building helpers shared by every domain's migrations, so that one
 //! migration file produces the same schema on SQLite and PostgreSQL.
 

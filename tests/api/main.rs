@@ -3,6 +3,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod atrarium;
+mod bellamy;
 mod helpers;
 mod orquestra;
+mod pds;
 mod server;
+mod universe;

@@ -1,0 +1,1 @@
+//! atrarium storage tests (being written).

@@ -1,0 +1,1 @@
+//! bellamy storage tests (being written).

@@ -1,0 +1,1 @@
+//! pds storage tests (being written).

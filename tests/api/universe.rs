@@ -1,0 +1,1 @@
+//! universe storage tests (being written).
