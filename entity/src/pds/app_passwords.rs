@@ -1,0 +1,24 @@
+//! `app_passwords`: an account's named, scoped app passwords (seed chapter 13; the
+//! reference PDS's `app_password`).
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "app_passwords")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub did: String,
+    /// The app password's name, unique per account.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub name: String,
+    /// Versioned scrypt hash of the app password.
+    pub password_scrypt: String,
+    /// Whether the app password may perform privileged actions (e.g. DMs).
+    pub privileged: bool,
+    pub created_at: DateTimeUtc,
+    #[sea_orm(belongs_to, from = "did", to = "did", on_delete = "Cascade")]
+    pub account: BelongsTo<super::accounts::Entity>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,36 @@
+//! `records`: the denormalised record listing behind fast `getRecord` / `listRecords`
+//! without walking the MST (seed chapter 14; shaped like the reference PDS's `record`).
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "records")]
+pub struct Model {
+    /// The record's `at://did/collection/rkey` URI.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub uri: String,
+    /// CID of the record's current version.
+    pub cid: String,
+    /// The owning account. With `collection` and `rkey`, unique
+    /// (`records_did_collection_rkey_idx`).
+    #[sea_orm(unique_key = "did_collection_rkey")]
+    pub did: String,
+    /// The record's collection NSID, e.g. `app.bsky.feed.post`.
+    #[sea_orm(unique_key = "did_collection_rkey")]
+    pub collection: String,
+    /// The record key within the collection.
+    #[sea_orm(unique_key = "did_collection_rkey")]
+    pub rkey: String,
+    /// Rev of the commit that last wrote the record.
+    pub repo_rev: Option<String>,
+    pub indexed_at: DateTimeUtc,
+    /// Reference of a moderation takedown, when the record is taken down.
+    pub takedown_ref: Option<String>,
+    #[sea_orm(belongs_to, from = "did", to = "did", on_delete = "Cascade")]
+    pub account: BelongsTo<super::accounts::Entity>,
+    #[sea_orm(has_many)]
+    pub record_blobs: HasMany<super::record_blobs::Entity>,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
