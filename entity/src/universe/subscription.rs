@@ -17,12 +17,7 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub status: SubscriptionStatus,
-    #[sea_orm(
-        belongs_to,
-        from = "identity",
-        to = "identity",
-        on_delete = "Cascade"
-    )]
+    #[sea_orm(belongs_to, from = "identity", to = "identity", on_delete = "Cascade")]
     pub client_connection: BelongsTo<super::client_connection::Entity>,
 }
 

@@ -23,7 +23,11 @@ const INDEXES: [(&str, &str, &str); 14] = [
     ("source_idx", "event_log", "source"),
     ("state_version_idx", "delta_record", "state_version_id"),
     ("delta_record_timestamp_idx", "delta_record", "timestamp"),
-    ("client_connection_status_idx", "client_connection", "status"),
+    (
+        "client_connection_status_idx",
+        "client_connection",
+        "status",
+    ),
 ];
 
 /// Tables in dependency order (parents first).

@@ -17,7 +17,12 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table("subscription")
-                    .col(ColumnDef::new("subscription_id").text().not_null().primary_key())
+                    .col(
+                        ColumnDef::new("subscription_id")
+                            .text()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new("identity").text().not_null())
                     .col(ColumnDef::new("query").text().not_null())
                     .col(ts_now("created_at"))
@@ -38,8 +43,20 @@ impl MigrationTrait for Migration {
                     .take(),
             )
             .await?;
-        index(manager, "subscription_identity_idx", "subscription", ["identity"]).await?;
-        index(manager, "subscription_status_idx", "subscription", ["status"]).await
+        index(
+            manager,
+            "subscription_identity_idx",
+            "subscription",
+            ["identity"],
+        )
+        .await?;
+        index(
+            manager,
+            "subscription_status_idx",
+            "subscription",
+            ["status"],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
