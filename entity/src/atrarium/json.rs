@@ -29,9 +29,7 @@ impl Default for FeedMix {
 
 /// `health_metrics` of communities and theme feeds (migration 002). Every metric is
 /// optional: the column defaults to `{}`, and absent metrics are not written.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, FromJsonQueryResult,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize, FromJsonQueryResult)]
 pub struct HealthMetrics {
     /// Recent activity; the seed's health check flags themes below 0.3.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,9 +44,7 @@ pub struct HealthMetrics {
 
 /// `theme_feeds.filter_config`: the rules that pick posts into a theme feed. A missing
 /// list reads as empty.
-#[derive(
-    Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult,
-)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, FromJsonQueryResult)]
 pub struct FilterConfig {
     /// Hashtags to match, e.g. `#TypeScript`.
     #[serde(default)]

@@ -13,7 +13,11 @@ const DEFAULT_FEED_MIX: &str = r#"{"own":80,"parent":15,"global":5}"#;
 const INDEXES: [(&str, &str, &[&str]); 4] = [
     ("idx_communities_stage", "communities", &["stage"]),
     ("idx_communities_parent", "communities", &["parent_id"]),
-    ("idx_theme_feeds_community", "theme_feeds", &["community_id"]),
+    (
+        "idx_theme_feeds_community",
+        "theme_feeds",
+        &["community_id"],
+    ),
     ("idx_memberships_user", "memberships", &["user_did"]),
 ];
 
@@ -53,7 +57,12 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .default(DEFAULT_FEED_MIX),
                     )
-                    .col(ColumnDef::new("member_count").integer().not_null().default(0))
+                    .col(
+                        ColumnDef::new("member_count")
+                            .integer()
+                            .not_null()
+                            .default(0),
+                    )
                     .col(ColumnDef::new("post_count").integer().not_null().default(0))
                     .col(
                         ColumnDef::new("created_at")

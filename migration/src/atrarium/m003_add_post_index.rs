@@ -35,7 +35,12 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .default(false),
                     )
-                    .foreign_key(&mut fk_cascade("post_index", "feed_id", "theme_feeds", "id"))
+                    .foreign_key(&mut fk_cascade(
+                        "post_index",
+                        "feed_id",
+                        "theme_feeds",
+                        "id",
+                    ))
                     .take(),
             )
             .await?;
@@ -51,7 +56,13 @@ impl MigrationTrait for Migration {
         )
         .await?;
         index(manager, "idx_post_index_uri", "post_index", ["uri"]).await?;
-        index(manager, "idx_post_index_author", "post_index", ["author_did"]).await
+        index(
+            manager,
+            "idx_post_index_author",
+            "post_index",
+            ["author_did"],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
