@@ -1,13 +1,22 @@
-//! placeholder until the domain lands.
+//! Inner Universe's history, as in its seed: `initial_migration`,
+//! `add_subscription_table`; then `entity.version` for optimistic concurrency.
 
 use sea_orm_migration::prelude::*;
 
-/// Migrations of the domain.
+mod m001_initial_migration;
+mod m002_add_subscription_table;
+mod m003_entity_version;
+
+/// Inner Universe's migrations.
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![]
+        vec![
+            Box::new(m001_initial_migration::Migration),
+            Box::new(m002_add_subscription_table::Migration),
+            Box::new(m003_entity_version::Migration),
+        ]
     }
 }

@@ -1,0 +1,21 @@
+//! `event_log`: every system event, for audit and synchronisation.
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "event_log")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub event_id: String,
+    /// The event's kind (e.g. `entity.created`); indexed.
+    pub event_type: String,
+    /// Where the event came from (a reducer, a client, a subsystem), if known.
+    pub source: Option<String>,
+    pub timestamp: DateTimeUtc,
+    /// The event's payload (free-form JSON; the seed leaves `EventData` open).
+    #[sea_orm(column_type = "JsonBinary")]
+    pub data: Json,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
