@@ -37,7 +37,11 @@ pub struct Model {
     #[sea_orm(has_many, relation_enum = "SentFriendRequests", via_rel = "Sender")]
     pub sent_friend_requests: HasMany<super::friend_requests::Entity>,
     /// Friend requests this user received (`friend_requests.receiver_id`).
-    #[sea_orm(has_many, relation_enum = "ReceivedFriendRequests", via_rel = "Receiver")]
+    #[sea_orm(
+        has_many,
+        relation_enum = "ReceivedFriendRequests",
+        via_rel = "Receiver"
+    )]
     pub received_friend_requests: HasMany<super::friend_requests::Entity>,
     /// Friendship rows whose `user_id` is this user.
     #[sea_orm(has_many, relation_enum = "Friendships", via_rel = "User")]

@@ -35,7 +35,11 @@ pub fn text(col: &'static str) -> ColumnDef {
 
 /// A `BOOLEAN NOT NULL DEFAULT FALSE` column.
 pub fn flag(col: &'static str) -> ColumnDef {
-    ColumnDef::new(col).boolean().not_null().default(false).take()
+    ColumnDef::new(col)
+        .boolean()
+        .not_null()
+        .default(false)
+        .take()
 }
 
 /// `CONSTRAINT name CHECK (a <> b)`: a row may not link a user to themself.

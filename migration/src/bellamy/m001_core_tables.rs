@@ -112,7 +112,13 @@ impl MigrationTrait for Migration {
             [asc("post_id"), desc("created_at")],
         )
         .await?;
-        index(manager, "idx_comments_parent", "comments", [asc("parent_comment_id")]).await?;
+        index(
+            manager,
+            "idx_comments_parent",
+            "comments",
+            [asc("parent_comment_id")],
+        )
+        .await?;
         index(
             manager,
             "idx_reactions_target",

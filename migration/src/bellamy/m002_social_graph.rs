@@ -2,7 +2,7 @@
 //! keeps in Neo4j: friend requests, symmetric friendships and one-way follows.
 
 use super::cols::{asc, not_self, pk, uuid, uuid_pk, varchar};
-use crate::common::{drop_index, drop_table, fk_cascade, index, one_of, ts_null, ts_now};
+use crate::common::{drop_index, drop_table, fk_cascade, index, one_of, ts_now, ts_null};
 use sea_orm_migration::prelude::*;
 
 const STATUS: [&str; 4] = ["pending", "accepted", "declined", "cancelled"];
@@ -37,7 +37,12 @@ impl MigrationTrait for Migration {
                         "sender_id",
                         "receiver_id",
                     ))
-                    .foreign_key(&mut fk_cascade("friend_requests", "sender_id", "users", "id"))
+                    .foreign_key(&mut fk_cascade(
+                        "friend_requests",
+                        "sender_id",
+                        "users",
+                        "id",
+                    ))
                     .foreign_key(&mut fk_cascade(
                         "friend_requests",
                         "receiver_id",
@@ -90,8 +95,20 @@ impl MigrationTrait for Migration {
             [asc("receiver_id"), asc("status")],
         )
         .await?;
-        index(manager, "idx_friendships_friend_id", "friendships", [asc("friend_id")]).await?;
-        index(manager, "idx_follows_followee_id", "follows", [asc("followee_id")]).await
+        index(
+            manager,
+            "idx_friendships_friend_id",
+            "friendships",
+            [asc("friend_id")],
+        )
+        .await?;
+        index(
+            manager,
+            "idx_follows_followee_id",
+            "follows",
+            [asc("followee_id")],
+        )
+        .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {

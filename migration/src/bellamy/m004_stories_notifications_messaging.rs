@@ -18,7 +18,11 @@ fn indexes() -> [(&'static str, &'static str, Vec<IndexColumn>); 8] {
             vec![asc("user_id"), desc("created_at")],
         ),
         ("idx_stories_expires", "stories", vec![asc("expires_at")]),
-        ("idx_story_viewers_user_id", "story_viewers", vec![asc("user_id")]),
+        (
+            "idx_story_viewers_user_id",
+            "story_viewers",
+            vec![asc("user_id")],
+        ),
         (
             "idx_notifications_user_created",
             "notifications",
@@ -79,7 +83,12 @@ impl MigrationTrait for Migration {
                     .col(uuid("user_id"))
                     .col(ts_now("viewed_at"))
                     .primary_key(&mut pk("story_id", "user_id"))
-                    .foreign_key(&mut fk_cascade("story_viewers", "story_id", "stories", "id"))
+                    .foreign_key(&mut fk_cascade(
+                        "story_viewers",
+                        "story_id",
+                        "stories",
+                        "id",
+                    ))
                     .foreign_key(&mut fk_cascade("story_viewers", "user_id", "users", "id"))
                     .take(),
             )
