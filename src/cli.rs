@@ -34,15 +34,30 @@ pub struct DbArgs {
     pub data_dir: PathBuf,
 
     /// Atrarium's own database (overrides DATABASE_URL; for SQLite, the file itself).
-    #[arg(long, env = "ATRARIUM_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "ATRARIUM_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     pub atrarium_database_url: Option<String>,
 
     /// Orquestra's own database (overrides DATABASE_URL; for SQLite, the file itself).
-    #[arg(long, env = "ORQUESTRA_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "ORQUESTRA_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     pub orquestra_database_url: Option<String>,
 
     /// Bellamy Book's own database (overrides DATABASE_URL; for SQLite, the file itself).
-    #[arg(long, env = "BELLAMY_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "BELLAMY_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     pub bellamy_database_url: Option<String>,
 
     /// The PDS's own database (overrides DATABASE_URL; for SQLite, the file itself).
@@ -50,11 +65,21 @@ pub struct DbArgs {
     pub pds_database_url: Option<String>,
 
     /// Inner Universe's own database (overrides DATABASE_URL; for SQLite, the file itself).
-    #[arg(long, env = "UNIVERSE_DATABASE_URL", global = true, hide_env_values = true)]
+    #[arg(
+        long,
+        env = "UNIVERSE_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
     pub universe_database_url: Option<String>,
 
     /// Maximum connections in each domain's pool.
-    #[arg(long, env = "MOSAIC_DB_MAX_CONNECTIONS", default_value_t = 10, global = true)]
+    #[arg(
+        long,
+        env = "MOSAIC_DB_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
     pub db_max_connections: u32,
 }
 

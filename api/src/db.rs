@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use entity::Domain;
@@ -128,7 +129,9 @@ pub fn redact(url: &str) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     /// The URL names a backend Mosaic does not support.
-    #[error("unsupported database URL `{0}` (expected postgres://..., sqlite://DIR or sqlite::memory:)")]
+    #[error(
+        "unsupported database URL `{0}` (expected postgres://..., sqlite://DIR or sqlite::memory:)"
+    )]
     UnsupportedUrl(String),
     /// The SQLite data directory could not be created.
     #[error("cannot create data directory {path}: {source}")]
@@ -156,25 +159,68 @@ pub enum DbError {
     },
 }
 
+/// Counts of SQL statements executed, per domain, since the pools were opened. Tests and
+/// `/metrics` read them to make batching observable from outside.
+#[derive(Debug, Default)]
+pub struct SqlMetrics {
+    statements: [AtomicU64; 5],
+    failed: [AtomicU64; 5],
+}
+
+impl SqlMetrics {
+    /// Statements executed on `domain`'s pool (failed ones included).
+    pub fn statements(&self, domain: Domain) -> u64 {
+        self.statements[domain.index()].load(Ordering::Relaxed)
+    }
+
+    /// Statements on `domain`'s pool that returned an error.
+    pub fn failed(&self, domain: Domain) -> u64 {
+        self.failed[domain.index()].load(Ordering::Relaxed)
+    }
+
+    /// Statements executed on every pool together.
+    pub fn total(&self) -> u64 {
+        Domain::ALL.into_iter().map(|d| self.statements(d)).sum()
+    }
+
+    fn record(&self, domain: Domain, failed: bool) {
+        self.statements[domain.index()].fetch_add(1, Ordering::Relaxed);
+        if failed {
+            self.failed[domain.index()].fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
 /// The five domains' connection pools. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Databases {
     pools: Arc<[DatabaseConnection; 5]>,
+    metrics: Arc<SqlMetrics>,
 }
 
 impl Databases {
     /// Opens (and creates, where needed) every domain's storage.
     pub async fn connect(config: &DbConfig) -> Result<Self, DbError> {
+        let metrics = Arc::new(SqlMetrics::default());
         let mut pools = Vec::with_capacity(Domain::ALL.len());
         for domain in Domain::ALL {
-            pools.push(connect_domain(config, domain).await?);
+            let mut pool = connect_domain(config, domain).await?;
+            let counter = Arc::clone(&metrics);
+            pool.set_metric_callback(move |info| counter.record(domain, info.failed));
+            pools.push(pool);
         }
         let pools: [DatabaseConnection; 5] = pools
             .try_into()
             .map_err(|_| DbError::UnsupportedUrl("internal: pool count".to_owned()))?;
         Ok(Self {
             pools: Arc::new(pools),
+            metrics,
         })
+    }
+
+    /// SQL statement counters.
+    pub fn metrics(&self) -> &SqlMetrics {
+        &self.metrics
     }
 
     /// The pool of `domain`.
@@ -331,11 +377,15 @@ mod tests {
     #[test]
     fn memory_and_postgres_and_garbage() {
         assert_eq!(
-            DbConfig::url("sqlite::memory:").target(Domain::Atrarium).ok(),
+            DbConfig::url("sqlite::memory:")
+                .target(Domain::Atrarium)
+                .ok(),
             Some(Target::SqliteMemory)
         );
         assert_eq!(
-            DbConfig::url("postgres://u@h/db").target(Domain::Atrarium).ok(),
+            DbConfig::url("postgres://u@h/db")
+                .target(Domain::Atrarium)
+                .ok(),
             Some(Target::Postgres("postgres://u@h/db".to_owned()))
         );
         assert!(matches!(

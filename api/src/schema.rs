@@ -1,16 +1,20 @@
 //! The GraphQL schema. [`build`] does no I/O, so the SDL can be printed and tested
 //! without a running server or a database.
 
-use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Object, Schema};
 
 use crate::db::Databases;
 
-/// The root query type. Each domain contributes its fields here as it lands.
+/// The root query: every domain's fields, prefixed with the domain's name.
+#[derive(MergedObject, Default)]
+pub struct Query(ServerQuery, crate::orquestra::OrquestraQuery);
+
+/// Fields about the server itself.
 #[derive(Default)]
-pub struct Query;
+pub struct ServerQuery;
 
 #[Object]
-impl Query {
+impl ServerQuery {
     /// The version of the Mosaic server answering this request.
     async fn api_version(&self) -> &'static str {
         env!("CARGO_PKG_VERSION")
@@ -20,9 +24,37 @@ impl Query {
 /// Mosaic's executable schema.
 pub type MosaicSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
-/// Builds the schema; `databases` is attached as request data when given.
-pub fn build(databases: Option<Databases>) -> MosaicSchema {
-    let builder = Schema::build(Query, EmptyMutation, EmptySubscription);
+/// Query cost limits, enforced before any resolver runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest selection nesting.
+    pub depth: usize,
+    /// Highest complexity; connection fields cost their children once per requested item.
+    pub complexity: usize,
+    /// Deepest recursion of the parser/validator (fragments, nested values).
+    pub recursive_depth: usize,
+    /// Most directives on one field.
+    pub directives: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            depth: 16,
+            complexity: 25_000,
+            recursive_depth: 32,
+            directives: 8,
+        }
+    }
+}
+
+/// Builds the schema with `limits`; `databases` is attached as data when given.
+pub fn build(databases: Option<Databases>, limits: Limits) -> MosaicSchema {
+    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .limit_depth(limits.depth)
+        .limit_complexity(limits.complexity)
+        .limit_recursive_depth(limits.recursive_depth)
+        .limit_directives(limits.directives);
     match databases {
         Some(dbs) => builder.data(dbs).finish(),
         None => builder.finish(),
@@ -31,5 +63,5 @@ pub fn build(databases: Option<Databases>) -> MosaicSchema {
 
 /// The schema's SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build(None).sdl()
+    build(None, Limits::default()).sdl()
 }

@@ -4,9 +4,9 @@
 //! the `api` crate wraps these models in GraphQL types.
 
 pub mod atrarium;
+pub mod bellamy;
 mod domain;
 pub mod orquestra;
-pub mod bellamy;
 pub mod pds;
 pub mod universe;
 

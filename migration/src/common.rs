@@ -1,5 +1,3 @@
-#![allow(dead_code)] // helpers used by the domains whose migrations are landing
-
 //! Small schema-building helpers shared by every domain's migrations, so that one
 //! migration file produces the same schema on SQLite and PostgreSQL.
 
@@ -11,9 +9,18 @@ pub fn one_of(col: &'static str, values: &[&'static str]) -> SimpleExpr {
     Expr::col(col).is_in(values.iter().copied())
 }
 
-/// `CURRENT_TIMESTAMP` as a column default.
-pub fn now() -> SimpleExpr {
-    Expr::current_timestamp().into()
+/// The current time as a column default, in the same text form the application writes.
+///
+/// PostgreSQL: `CURRENT_TIMESTAMP` (a `timestamptz`). SQLite has no timestamp type:
+/// times are text, compared and sorted as text, and the application (sqlx) writes RFC
+/// 3339 (`2026-01-01T00:00:00+00:00`). SQLite's own `CURRENT_TIMESTAMP` would write
+/// `2026-01-01 00:00:00`, which sorts before every RFC 3339 value of the same day and
+/// never equals one, so the default spells out the RFC 3339 form instead.
+pub fn now(manager: &SchemaManager<'_>) -> SimpleExpr {
+    match manager.get_database_backend() {
+        DbBackend::Sqlite => Expr::cust("(strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))"),
+        _ => Expr::current_timestamp(),
+    }
 }
 
 /// The current time as integer seconds since the Unix epoch, as a column default:
@@ -32,18 +39,21 @@ pub fn ts_null(col: &'static str) -> ColumnDef {
 
 /// A `NOT NULL` timestamp column (`timestamptz` on PostgreSQL).
 pub fn ts(col: &'static str) -> ColumnDef {
-    ColumnDef::new(col).timestamp_with_time_zone().not_null().take()
+    ColumnDef::new(col)
+        .timestamp_with_time_zone()
+        .not_null()
+        .take()
 }
 
-/// A `NOT NULL DEFAULT CURRENT_TIMESTAMP` timestamp column.
-pub fn ts_now(col: &'static str) -> ColumnDef {
-    ts(col).default(now()).take()
+/// A `NOT NULL DEFAULT <now>` timestamp column (see [`now`]).
+pub fn ts_now(manager: &SchemaManager<'_>, col: &'static str) -> ColumnDef {
+    ts(col).default(now(manager)).take()
 }
 
-/// A nullable `DEFAULT CURRENT_TIMESTAMP` timestamp column (the seeds' `DATETIME DEFAULT
-/// CURRENT_TIMESTAMP`).
-pub fn ts_null_now(col: &'static str) -> ColumnDef {
-    ts_null(col).default(now()).take()
+/// A nullable `DEFAULT <now>` timestamp column (the seeds' `DATETIME DEFAULT
+/// CURRENT_TIMESTAMP`; see [`now`]).
+pub fn ts_null_now(manager: &SchemaManager<'_>, col: &'static str) -> ColumnDef {
+    ts_null(col).default(now(manager)).take()
 }
 
 /// `FOREIGN KEY (from_col) REFERENCES to_table(to_col)`, named `fk_<table>_<from_col>`.

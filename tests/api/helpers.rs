@@ -29,7 +29,9 @@ impl PgScratch {
     async fn create(server_url: &str) -> (Self, String) {
         let name = format!("mosaic_test_{}", uuid::Uuid::new_v4().simple());
         let admin_url = with_database(server_url, "postgres");
-        let admin = Database::connect(&admin_url).await.expect("connect to PostgreSQL");
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("connect to PostgreSQL");
         admin
             .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
             .await
@@ -46,7 +48,9 @@ impl Drop for PgScratch {
         let name = self.name.clone();
         // Drop runs outside any async context we could block on: use a thread of its own.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build()
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
             else {
                 return;
             };
@@ -91,7 +95,9 @@ impl TestDb {
             }
             None => (DbConfig::url("sqlite::memory:"), None),
         };
-        let dbs = Databases::connect(&config).await.expect("connect test databases");
+        let dbs = Databases::connect(&config)
+            .await
+            .expect("connect test databases");
         Self {
             dbs,
             config,
@@ -209,7 +215,7 @@ pub async fn tables(db: &DatabaseConnection) -> BTreeSet<String> {
 
 /// `column name -> nullable` of a table.
 pub async fn columns(db: &DatabaseConnection, table: &str) -> BTreeMap<String, bool> {
-    let rows = match db.get_database_backend() {
+    match db.get_database_backend() {
         DbBackend::Postgres => db
             .query_all_raw(stmt(
                 db,
@@ -243,8 +249,7 @@ pub async fn columns(db: &DatabaseConnection, table: &str) -> BTreeMap<String, b
                 )
             })
             .collect(),
-    };
-    rows
+    }
 }
 
 /// The names of a table's indexes (including those behind UNIQUE and PRIMARY KEY).
@@ -287,7 +292,11 @@ pub async fn assert_catalog(db: &DatabaseConnection, spec: &[TableSpec]) {
         assert_eq!(columns(db, t.name).await, want, "columns of {}", t.name);
         let have = indexes(db, t.name).await;
         for ix in t.indexes {
-            assert!(have.contains(*ix), "index {ix} on {} (have {have:?})", t.name);
+            assert!(
+                have.contains(*ix),
+                "index {ix} on {} (have {have:?})",
+                t.name
+            );
         }
     }
 }
@@ -331,10 +340,16 @@ pub async fn assert_migrations_reversible(domain: Domain) {
             })
             .collect::<Vec<_>>()
     };
-    assert_eq!(migration::status(domain, conn).await.unwrap(), applied(false));
+    assert_eq!(
+        migration::status(domain, conn).await.unwrap(),
+        applied(false)
+    );
 
     migration::up(domain, conn, None).await.unwrap();
-    assert_eq!(migration::status(domain, conn).await.unwrap(), applied(true));
+    assert_eq!(
+        migration::status(domain, conn).await.unwrap(),
+        applied(true)
+    );
     let full = tables(conn).await;
     assert!(!full.is_empty());
 
@@ -342,10 +357,20 @@ pub async fn assert_migrations_reversible(domain: Domain) {
     for _ in &names {
         migration::down(domain, conn, Some(1)).await.unwrap();
     }
-    assert_eq!(migration::status(domain, conn).await.unwrap(), applied(false));
-    assert_eq!(tables(conn).await, BTreeSet::new(), "down to zero leaves no table");
+    assert_eq!(
+        migration::status(domain, conn).await.unwrap(),
+        applied(false)
+    );
+    assert_eq!(
+        tables(conn).await,
+        BTreeSet::new(),
+        "down to zero leaves no table"
+    );
 
     migration::up(domain, conn, None).await.unwrap();
-    assert_eq!(migration::status(domain, conn).await.unwrap(), applied(true));
+    assert_eq!(
+        migration::status(domain, conn).await.unwrap(),
+        applied(true)
+    );
     assert_eq!(tables(conn).await, full, "up again recreates every table");
 }

@@ -5,8 +5,11 @@
 
 mod atrarium;
 mod bellamy;
+mod cli;
 mod helpers;
 mod orquestra;
+mod orquestra_graphql;
 mod pds;
 mod server;
+mod storage;
 mod universe;

@@ -108,8 +108,10 @@ async fn catalog_matches_the_seed() {
     assert_catalog(db.get(Domain::Orquestra), &spec).await;
 }
 
-const USER: &str = "INSERT INTO users (id, github_id, username, email) VALUES ('u1', 1, 'ada', 'ada@example.com')";
-const PROJECT: &str = "INSERT INTO projects (id, user_id, name, program_id) VALUES ('p1', 'u1', 'Vault', 'Prog1111')";
+const USER: &str =
+    "INSERT INTO users (id, github_id, username, email) VALUES ('u1', 1, 'ada', 'ada@example.com')";
+const PROJECT: &str =
+    "INSERT INTO projects (id, user_id, name, program_id) VALUES ('p1', 'u1', 'Vault', 'Prog1111')";
 
 #[tokio::test]
 async fn unique_constraints_reject_duplicates() {
@@ -145,13 +147,25 @@ async fn unique_constraints_reject_duplicates() {
     conn.execute_unprepared("INSERT INTO api_keys (id, project_id, key) VALUES ('k1', 'p1', 'h1')")
         .await
         .unwrap();
-    expect_rejected(conn, "INSERT INTO api_keys (id, project_id, key) VALUES ('k2', 'p2', 'h1')").await;
+    expect_rejected(
+        conn,
+        "INSERT INTO api_keys (id, project_id, key) VALUES ('k2', 'p2', 'h1')",
+    )
+    .await;
     conn.execute_unprepared("INSERT INTO project_socials (id, project_id) VALUES ('s1', 'p1')")
         .await
         .unwrap();
-    expect_rejected(conn, "INSERT INTO project_socials (id, project_id) VALUES ('s2', 'p1')").await;
+    expect_rejected(
+        conn,
+        "INSERT INTO project_socials (id, project_id) VALUES ('s2', 'p1')",
+    )
+    .await;
     // NOT NULL and foreign keys bite too.
-    expect_rejected(conn, "INSERT INTO projects (id, user_id, name) VALUES ('p3', 'u1', 'x')").await;
+    expect_rejected(
+        conn,
+        "INSERT INTO projects (id, user_id, name) VALUES ('p3', 'u1', 'x')",
+    )
+    .await;
     expect_rejected(
         conn,
         "INSERT INTO projects (id, user_id, name, program_id) VALUES ('p3', 'ghost', 'x', 'y')",
@@ -167,10 +181,17 @@ async fn seed_defaults_apply() {
     let conn = db.get(Domain::Orquestra);
     conn.execute_unprepared(USER).await.unwrap();
     conn.execute_unprepared(PROJECT).await.unwrap();
-    let p = projects::Entity::find_by_id("p1").one(conn).await.unwrap().unwrap();
+    let p = projects::Entity::find_by_id("p1")
+        .one(conn)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(p.is_public, Some(true));
     let created = p.created_at.expect("created_at defaults to now");
-    assert!((Utc::now() - created).num_seconds().abs() < 120, "{created}");
+    assert!(
+        (Utc::now() - created).num_seconds().abs() < 120,
+        "{created}"
+    );
 }
 
 #[tokio::test]
@@ -191,7 +212,11 @@ async fn deleting_a_user_cascades_to_everything_it_owns() {
     ] {
         conn.execute_unprepared(sql).await.unwrap();
     }
-    let ada = users::Entity::find_by_id("u1").one(conn).await.unwrap().unwrap();
+    let ada = users::Entity::find_by_id("u1")
+        .one(conn)
+        .await
+        .unwrap()
+        .unwrap();
     ada.delete(conn).await.unwrap();
     assert_eq!(count(conn, "users").await, 1);
     assert_eq!(count(conn, "projects").await, 1, "bob's project stays");
@@ -217,7 +242,10 @@ async fn every_table_round_trips_through_its_entity() {
         updated_at: Some(t),
     };
     user.clone().into_active_model().insert(conn).await.unwrap();
-    assert_eq!(users::Entity::find_by_id("u1").one(conn).await.unwrap(), Some(user));
+    assert_eq!(
+        users::Entity::find_by_id("u1").one(conn).await.unwrap(),
+        Some(user)
+    );
 
     let project = projects::Model {
         id: "p1".into(),
@@ -230,8 +258,16 @@ async fn every_table_round_trips_through_its_entity() {
         created_at: Some(t),
         updated_at: None,
     };
-    project.clone().into_active_model().insert(conn).await.unwrap();
-    assert_eq!(projects::Entity::find_by_id("p1").one(conn).await.unwrap(), Some(project));
+    project
+        .clone()
+        .into_active_model()
+        .insert(conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        projects::Entity::find_by_id("p1").one(conn).await.unwrap(),
+        Some(project)
+    );
 
     let version = idl_versions::Model {
         id: "v1".into(),
@@ -241,8 +277,19 @@ async fn every_table_round_trips_through_its_entity() {
         version: 1,
         created_at: Some(t),
     };
-    version.clone().into_active_model().insert(conn).await.unwrap();
-    assert_eq!(idl_versions::Entity::find_by_id("v1").one(conn).await.unwrap(), Some(version));
+    version
+        .clone()
+        .into_active_model()
+        .insert(conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        idl_versions::Entity::find_by_id("v1")
+            .one(conn)
+            .await
+            .unwrap(),
+        Some(version)
+    );
 
     let key = api_keys::Model {
         id: "k1".into(),
@@ -253,7 +300,10 @@ async fn every_table_round_trips_through_its_entity() {
         expires_at: Some(t + chrono::Duration::days(30)),
     };
     key.clone().into_active_model().insert(conn).await.unwrap();
-    assert_eq!(api_keys::Entity::find_by_id("k1").one(conn).await.unwrap(), Some(key));
+    assert_eq!(
+        api_keys::Entity::find_by_id("k1").one(conn).await.unwrap(),
+        Some(key)
+    );
 
     let socials = project_socials::Model {
         id: "s1".into(),
@@ -266,8 +316,19 @@ async fn every_table_round_trips_through_its_entity() {
         created_at: Some(t),
         updated_at: Some(t),
     };
-    socials.clone().into_active_model().insert(conn).await.unwrap();
-    assert_eq!(project_socials::Entity::find_by_id("s1").one(conn).await.unwrap(), Some(socials));
+    socials
+        .clone()
+        .into_active_model()
+        .insert(conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        project_socials::Entity::find_by_id("s1")
+            .one(conn)
+            .await
+            .unwrap(),
+        Some(socials)
+    );
 
     let address = known_addresses::Model {
         id: "a1".into(),
@@ -278,6 +339,17 @@ async fn every_table_round_trips_through_its_entity() {
         created_at: Some(t),
         updated_at: Some(t),
     };
-    address.clone().into_active_model().insert(conn).await.unwrap();
-    assert_eq!(known_addresses::Entity::find_by_id("a1").one(conn).await.unwrap(), Some(address));
+    address
+        .clone()
+        .into_active_model()
+        .insert(conn)
+        .await
+        .unwrap();
+    assert_eq!(
+        known_addresses::Entity::find_by_id("a1")
+            .one(conn)
+            .await
+            .unwrap(),
+        Some(address)
+    );
 }

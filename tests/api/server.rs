@@ -38,3 +38,38 @@ fn schema_graphql_is_up_to_date() {
         "schema.graphql is stale: regenerate it with `cargo run -- schema > schema.graphql`"
     );
 }
+
+async fn scraped(app: &TestApp, domain: &str) -> u64 {
+    let text = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let prefix = format!("mosaic_sql_statements_total{{domain=\"{domain}\"}} ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("{domain} counter in {text}"))
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn metrics_count_sql_statements_per_domain() {
+    let app = TestApp::spawn().await;
+    let orquestra = scraped(&app, "orquestra").await;
+    let pds = scraped(&app, "pds").await;
+    assert!(orquestra > 0, "migrations ran statements");
+    // Scraping runs no SQL; two statements on Orquestra's pool show up there only.
+    crate::helpers::count(app.db.get(entity::Domain::Orquestra), "users").await;
+    crate::helpers::count(app.db.get(entity::Domain::Orquestra), "projects").await;
+    assert_eq!(scraped(&app, "orquestra").await, orquestra + 2);
+    assert_eq!(scraped(&app, "pds").await, pds);
+    assert_eq!(
+        app.db.dbs.metrics().statements(entity::Domain::Orquestra),
+        orquestra + 2
+    );
+}

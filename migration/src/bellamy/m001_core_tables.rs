@@ -31,8 +31,8 @@ impl MigrationTrait for Migration {
                     .col(varchar_null("profile_picture_url", 500))
                     .col(varchar_null("cover_photo_url", 500))
                     .col(ColumnDef::new("bio").text().null())
-                    .col(ts_now("created_at"))
-                    .col(ts_now("updated_at"))
+                    .col(ts_now(manager, "created_at"))
+                    .col(ts_now(manager, "updated_at"))
                     .take(),
             )
             .await?;
@@ -44,8 +44,8 @@ impl MigrationTrait for Migration {
                     .col(uuid("author_id"))
                     .col(text("content"))
                     .col(varchar("privacy", 20).check(one_of("privacy", &PRIVACY)))
-                    .col(ts_now("created_at"))
-                    .col(ts_now("updated_at"))
+                    .col(ts_now(manager, "created_at"))
+                    .col(ts_now(manager, "updated_at"))
                     .foreign_key(&mut fk("posts", "author_id", "users", "id"))
                     .take(),
             )
@@ -59,7 +59,7 @@ impl MigrationTrait for Migration {
                     .col(uuid("author_id"))
                     .col(text("content"))
                     .col(uuid_null("parent_comment_id"))
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .foreign_key(&mut fk("comments", "post_id", "posts", "id"))
                     .foreign_key(&mut fk("comments", "author_id", "users", "id"))
                     .foreign_key(&mut fk("comments", "parent_comment_id", "comments", "id"))
@@ -75,7 +75,7 @@ impl MigrationTrait for Migration {
                     .col(uuid("target_id"))
                     .col(varchar("target_type", 20).check(one_of("target_type", &TARGET_TYPE)))
                     .col(varchar("type", 20).check(one_of("type", &REACTION_TYPE)))
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .foreign_key(&mut fk("reactions", "user_id", "users", "id"))
                     .index(
                         Index::create()

@@ -29,8 +29,8 @@ impl MigrationTrait for Migration {
                             .default("pending")
                             .check(one_of("status", &STATUS)),
                     )
-                    .col(ts_now("created_at"))
-                    .col(ts_now("updated_at"))
+                    .col(ts_now(manager, "created_at"))
+                    .col(ts_now(manager, "updated_at"))
                     .col(ts_null("responded_at"))
                     .check(not_self(
                         "friend_requests_not_self",
@@ -65,7 +65,7 @@ impl MigrationTrait for Migration {
                     .table("friendships")
                     .col(uuid("user_id"))
                     .col(uuid("friend_id"))
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .primary_key(&mut pk("user_id", "friend_id"))
                     .check(not_self("friendships_not_self", "user_id", "friend_id"))
                     .foreign_key(&mut fk_cascade("friendships", "user_id", "users", "id"))
@@ -79,7 +79,7 @@ impl MigrationTrait for Migration {
                     .table("follows")
                     .col(uuid("follower_id"))
                     .col(uuid("followee_id"))
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .primary_key(&mut pk("follower_id", "followee_id"))
                     .check(not_self("follows_not_self", "follower_id", "followee_id"))
                     .foreign_key(&mut fk_cascade("follows", "follower_id", "users", "id"))

@@ -22,7 +22,7 @@ impl MigrationTrait for Migration {
                     .table("hashtags")
                     .col(uuid_pk("id"))
                     .col(varchar("tag", 100).unique_key())
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .take(),
             )
             .await?;
@@ -52,7 +52,7 @@ impl MigrationTrait for Migration {
                     .col(varchar("url", 500))
                     .col(varchar("type", 20).check(one_of("type", &MEDIA_TYPE)))
                     .col(ColumnDef::new("position").integer().not_null().default(0))
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .foreign_key(&mut fk_cascade("media", "post_id", "posts", "id"))
                     .take(),
             )

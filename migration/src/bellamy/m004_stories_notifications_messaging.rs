@@ -69,7 +69,7 @@ impl MigrationTrait for Migration {
                     .col(uuid("user_id"))
                     .col(varchar("media_url", 500))
                     .col(varchar("type", 20).check(one_of("type", &STORY_TYPE)))
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .col(ts("expires_at"))
                     .foreign_key(&mut fk_cascade("stories", "user_id", "users", "id"))
                     .take(),
@@ -81,7 +81,7 @@ impl MigrationTrait for Migration {
                     .table("story_viewers")
                     .col(uuid("story_id"))
                     .col(uuid("user_id"))
-                    .col(ts_now("viewed_at"))
+                    .col(ts_now(manager, "viewed_at"))
                     .primary_key(&mut pk("story_id", "user_id"))
                     .foreign_key(&mut fk_cascade(
                         "story_viewers",
@@ -109,7 +109,7 @@ impl MigrationTrait for Migration {
                             .default("{}"),
                     )
                     .col(flag("read"))
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .foreign_key(&mut fk_cascade("notifications", "user_id", "users", "id"))
                     .take(),
             )
@@ -119,8 +119,8 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table("conversations")
                     .col(uuid_pk("id"))
-                    .col(ts_now("created_at"))
-                    .col(ts_now("updated_at"))
+                    .col(ts_now(manager, "created_at"))
+                    .col(ts_now(manager, "updated_at"))
                     .take(),
             )
             .await?;
@@ -130,7 +130,7 @@ impl MigrationTrait for Migration {
                     .table("conversation_participants")
                     .col(uuid("conversation_id"))
                     .col(uuid("user_id"))
-                    .col(ts_now("joined_at"))
+                    .col(ts_now(manager, "joined_at"))
                     .col(ts_null("last_read_at"))
                     .primary_key(&mut pk("conversation_id", "user_id"))
                     .foreign_key(&mut fk_cascade(
@@ -158,7 +158,7 @@ impl MigrationTrait for Migration {
                     .col(text("content"))
                     .col(varchar("type", 20).check(one_of("type", &MESSAGE_TYPE)))
                     .col(flag("read"))
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .foreign_key(&mut fk_cascade(
                         "messages",
                         "conversation_id",

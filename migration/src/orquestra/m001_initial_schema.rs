@@ -18,12 +18,17 @@ impl MigrationTrait for Migration {
                 Table::create()
                     .table("users")
                     .col(ColumnDef::new("id").text().not_null().primary_key())
-                    .col(ColumnDef::new("github_id").big_integer().not_null().unique_key())
+                    .col(
+                        ColumnDef::new("github_id")
+                            .big_integer()
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(ColumnDef::new("username").text().not_null().unique_key())
                     .col(ColumnDef::new("email").text().not_null().unique_key())
                     .col(ColumnDef::new("avatar_url").text().null())
-                    .col(ts_null_now("created_at"))
-                    .col(ts_null_now("updated_at"))
+                    .col(ts_null_now(manager, "created_at"))
+                    .col(ts_null_now(manager, "updated_at"))
                     .take(),
             )
             .await?;
@@ -37,8 +42,8 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("description").text().null())
                     .col(ColumnDef::new("program_id").text().not_null())
                     .col(ColumnDef::new("is_public").boolean().null().default(true))
-                    .col(ts_null_now("created_at"))
-                    .col(ts_null_now("updated_at"))
+                    .col(ts_null_now(manager, "created_at"))
+                    .col(ts_null_now(manager, "updated_at"))
                     .foreign_key(&mut fk_cascade("projects", "user_id", "users", "id"))
                     .index(
                         Index::create()
@@ -59,8 +64,13 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("idl_json").text().not_null())
                     .col(ColumnDef::new("cpi_md").text().null())
                     .col(ColumnDef::new("version").integer().not_null())
-                    .col(ts_null_now("created_at"))
-                    .foreign_key(&mut fk_cascade("idl_versions", "project_id", "projects", "id"))
+                    .col(ts_null_now(manager, "created_at"))
+                    .foreign_key(&mut fk_cascade(
+                        "idl_versions",
+                        "project_id",
+                        "projects",
+                        "id",
+                    ))
                     .take(),
             )
             .await?;
@@ -71,9 +81,17 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("id").text().not_null().primary_key())
                     .col(ColumnDef::new("project_id").text().not_null())
                     .col(ColumnDef::new("key").text().not_null().unique_key())
-                    .col(ColumnDef::new("last_used").timestamp_with_time_zone().null())
-                    .col(ts_null_now("created_at"))
-                    .col(ColumnDef::new("expires_at").timestamp_with_time_zone().null())
+                    .col(
+                        ColumnDef::new("last_used")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
+                    .col(ts_null_now(manager, "created_at"))
+                    .col(
+                        ColumnDef::new("expires_at")
+                            .timestamp_with_time_zone()
+                            .null(),
+                    )
                     .foreign_key(&mut fk_cascade("api_keys", "project_id", "projects", "id"))
                     .take(),
             )
@@ -89,8 +107,8 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("telegram").text().null())
                     .col(ColumnDef::new("github").text().null())
                     .col(ColumnDef::new("website").text().null())
-                    .col(ts_null_now("created_at"))
-                    .col(ts_null_now("updated_at"))
+                    .col(ts_null_now(manager, "created_at"))
+                    .col(ts_null_now(manager, "updated_at"))
                     .foreign_key(&mut fk_cascade(
                         "project_socials",
                         "project_id",
@@ -103,7 +121,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["project_socials", "api_keys", "idl_versions", "projects", "users"] {
+        for table in [
+            "project_socials",
+            "api_keys",
+            "idl_versions",
+            "projects",
+            "users",
+        ] {
             drop_table(manager, table).await?;
         }
         Ok(())

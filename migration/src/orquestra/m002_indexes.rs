@@ -13,7 +13,11 @@ const INDEXES: [(&str, &str, &str); 10] = [
     ("idx_idl_versions_created_at", "idl_versions", "created_at"),
     ("idx_api_keys_project_id", "api_keys", "project_id"),
     ("idx_api_keys_key", "api_keys", "key"),
-    ("idx_project_socials_project_id", "project_socials", "project_id"),
+    (
+        "idx_project_socials_project_id",
+        "project_socials",
+        "project_id",
+    ),
 ];
 
 #[derive(DeriveMigrationName)]

@@ -31,8 +31,8 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("label").text().not_null())
                     .col(ColumnDef::new("address").text().not_null())
                     .col(ColumnDef::new("description").text().null())
-                    .col(ts_null_now("created_at"))
-                    .col(ts_null_now("updated_at"))
+                    .col(ts_null_now(manager, "created_at"))
+                    .col(ts_null_now(manager, "updated_at"))
                     .foreign_key(&mut fk_cascade(
                         "known_addresses",
                         "project_id",

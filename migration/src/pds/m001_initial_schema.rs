@@ -36,7 +36,7 @@ impl MigrationTrait for Migration {
                             .default("active")
                             .check(one_of("status", &ACCOUNT_STATUSES)),
                     )
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .take(),
             )
             .await?;
@@ -50,7 +50,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("did").text().not_null().primary_key())
                     .col(ColumnDef::new("root_cid").text().not_null())
                     .col(ColumnDef::new("rev").text().not_null())
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .foreign_key(&mut fk_cascade("repos", "did", "accounts", "did"))
                     .take(),
             )
@@ -64,7 +64,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("cid").text().not_null())
                     .col(ColumnDef::new("bytes").blob().not_null())
                     .col(ColumnDef::new("size").integer().not_null())
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .primary_key(Index::create().col("repo_did").col("cid"))
                     .foreign_key(&mut fk_cascade(
                         "repo_blocks",
@@ -85,7 +85,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("did").text().not_null())
                     .col(ts("expires_at"))
                     .col(ColumnDef::new("app_password_name").text().null())
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .foreign_key(&mut fk_cascade("refresh_tokens", "did", "accounts", "did"))
                     .take(),
             )
@@ -100,7 +100,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("cid").text().not_null())
                     .col(ColumnDef::new("operation").blob().not_null())
                     .col(ColumnDef::new("seq").big_integer().not_null())
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .primary_key(Index::create().col("did").col("seq"))
                     .foreign_key(&mut fk_cascade("plc_operations", "did", "accounts", "did"))
                     .take(),

@@ -29,7 +29,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("collection").text().not_null())
                     .col(ColumnDef::new("rkey").text().not_null())
                     .col(ColumnDef::new("repo_rev").text().null())
-                    .col(ts_now("indexed_at"))
+                    .col(ts_now(manager, "indexed_at"))
                     .col(ColumnDef::new("takedown_ref").text().null())
                     .foreign_key(&mut fk_cascade("records", "did", "accounts", "did"))
                     .take(),
@@ -56,7 +56,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("temp_key").text().null())
                     .col(ColumnDef::new("width").integer().null())
                     .col(ColumnDef::new("height").integer().null())
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .col(ColumnDef::new("takedown_ref").text().null())
                     .primary_key(Index::create().col("did").col("cid"))
                     .foreign_key(&mut fk_cascade("blobs", "did", "accounts", "did"))
@@ -111,7 +111,7 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .default(false),
                     )
-                    .col(ts_now("sequenced_at"))
+                    .col(ts_now(manager, "sequenced_at"))
                     .take(),
             )
             .await?;
@@ -144,7 +144,7 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .default(false),
                     )
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .primary_key(Index::create().col("did").col("name"))
                     .foreign_key(&mut fk_cascade("app_passwords", "did", "accounts", "did"))
                     .take(),

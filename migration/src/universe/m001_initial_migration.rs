@@ -57,8 +57,8 @@ impl MigrationTrait for Migration {
                     .table("entity")
                     .col(ColumnDef::new("id").text().not_null().primary_key())
                     .col(ColumnDef::new("entity_type").text().not_null())
-                    .col(ts_now("created_at"))
-                    .col(ts_now("updated_at"))
+                    .col(ts_now(manager, "created_at"))
+                    .col(ts_now(manager, "updated_at"))
                     .col(ColumnDef::new("metadata").json_binary().not_null())
                     .take(),
             )
@@ -71,7 +71,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("from_entity").text().not_null())
                     .col(ColumnDef::new("to_entity").text().not_null())
                     .col(ColumnDef::new("relation_type").text().not_null())
-                    .col(ts_now("created_at"))
+                    .col(ts_now(manager, "created_at"))
                     .col(ColumnDef::new("metadata").json_binary().not_null())
                     .foreign_key(&mut fk_cascade("relation", "from_entity", "entity", "id"))
                     .foreign_key(&mut fk_cascade("relation", "to_entity", "entity", "id"))
@@ -84,7 +84,7 @@ impl MigrationTrait for Migration {
                     .table("state_version")
                     .col(ColumnDef::new("version_id").text().not_null().primary_key())
                     .col(ColumnDef::new("parent_version_id").text().null())
-                    .col(ts_now("timestamp"))
+                    .col(ts_now(manager, "timestamp"))
                     .col(ColumnDef::new("description").text().not_null())
                     .col(ColumnDef::new("data_hash").text().not_null())
                     .col(ColumnDef::new("owner").text().not_null())
@@ -105,7 +105,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("event_id").text().not_null().primary_key())
                     .col(ColumnDef::new("event_type").text().not_null())
                     .col(ColumnDef::new("source").text().null())
-                    .col(ts_now("timestamp"))
+                    .col(ts_now(manager, "timestamp"))
                     .col(ColumnDef::new("data").json_binary().not_null())
                     .take(),
             )
@@ -117,7 +117,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("delta_id").text().not_null().primary_key())
                     .col(ColumnDef::new("state_version_id").text().not_null())
                     .col(ColumnDef::new("operations").json_binary().not_null())
-                    .col(ts_now("timestamp"))
+                    .col(ts_now(manager, "timestamp"))
                     .col(ColumnDef::new("metadata").json_binary().not_null())
                     .foreign_key(&mut fk_cascade(
                         "delta_record",
@@ -135,7 +135,7 @@ impl MigrationTrait for Migration {
                     .col(ColumnDef::new("key").text().not_null().primary_key())
                     .col(ColumnDef::new("value").text().not_null())
                     .col(ColumnDef::new("description").text().null())
-                    .col(ts_now("updated_at"))
+                    .col(ts_now(manager, "updated_at"))
                     .col(ColumnDef::new("updated_by").text().not_null())
                     .take(),
             )
@@ -146,8 +146,8 @@ impl MigrationTrait for Migration {
                     .table("client_connection")
                     .col(ColumnDef::new("identity").text().not_null().primary_key())
                     .col(ColumnDef::new("connection_id").text().not_null())
-                    .col(ts_now("connected_at"))
-                    .col(ts_now("last_active_at"))
+                    .col(ts_now(manager, "connected_at"))
+                    .col(ts_now(manager, "last_active_at"))
                     .col(ColumnDef::new("client_info").text().null())
                     .col(
                         ColumnDef::new("status")

@@ -25,8 +25,8 @@ impl MigrationTrait for Migration {
                     )
                     .col(ColumnDef::new("identity").text().not_null())
                     .col(ColumnDef::new("query").text().not_null())
-                    .col(ts_now("created_at"))
-                    .col(ts_now("updated_at"))
+                    .col(ts_now(manager, "created_at"))
+                    .col(ts_now(manager, "updated_at"))
                     .col(
                         ColumnDef::new("status")
                             .text()

@@ -1,0 +1,315 @@
+//! Deterministic batching of relation fields.
+//!
+//! async-graphql's DataLoader collects keys for a short delay and then loads them in one
+//! batch. That alone is timing-dependent: a list of more than 32 items is resolved in
+//! rounds (the executor yields cooperatively), and a slow round lets the delay expire,
+//! splitting one level into several statements.
+//!
+//! So every object built from a page remembers its siblings ([`Node`] = the page's rows +
+//! its index). The first sibling to resolve a relation field asks the DataLoader for the
+//! keys of *all* siblings at once (`load_many`); the others await that same result
+//! through a per-request [`BatchCache`]. One level of a query therefore costs one batch,
+//! whatever the fan-out and whatever the timing.
+
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, ErrorExtensions};
+use tokio::sync::OnceCell;
+
+use crate::error::ApiError;
+use crate::pagination::PageOf;
+
+static NEXT_SET: AtomicU64 = AtomicU64::new(1);
+
+/// Rows fetched together (one page, one lookup), shared by the objects built from them.
+pub struct Rows<M> {
+    id: u64,
+    rows: Vec<M>,
+}
+
+impl<M> Rows<M> {
+    /// Wraps rows fetched together.
+    pub fn new(rows: Vec<M>) -> Arc<Self> {
+        Arc::new(Self {
+            id: NEXT_SET.fetch_add(1, Ordering::Relaxed),
+            rows,
+        })
+    }
+
+    /// One object per row.
+    pub fn nodes(self: &Arc<Self>) -> impl Iterator<Item = Node<M>> + '_ {
+        (0..self.rows.len()).map(|i| Node {
+            rows: Arc::clone(self),
+            index: i,
+        })
+    }
+}
+
+/// One row, with the rows it was fetched with.
+pub struct Node<M> {
+    rows: Arc<Rows<M>>,
+    index: usize,
+}
+
+impl<M> Clone for Node<M> {
+    fn clone(&self) -> Self {
+        Self {
+            rows: Arc::clone(&self.rows),
+            index: self.index,
+        }
+    }
+}
+
+impl<M> Node<M> {
+    /// A row fetched on its own.
+    pub fn single(row: M) -> Self {
+        Self {
+            rows: Rows::new(vec![row]),
+            index: 0,
+        }
+    }
+
+    /// This object's row.
+    pub fn model(&self) -> &M {
+        &self.rows.rows[self.index]
+    }
+
+    fn siblings(&self) -> &[M] {
+        &self.rows.rows
+    }
+}
+
+impl<M> std::ops::Deref for Node<M> {
+    type Target = M;
+
+    fn deref(&self) -> &M {
+        self.model()
+    }
+}
+
+type Shared = Arc<dyn Any + Send + Sync>;
+
+/// Per-request results of sibling batches, keyed by (rows, key type, list request).
+#[derive(Default)]
+pub struct BatchCache {
+    cells: Mutex<HashMap<(u64, TypeId, String), Shared>>,
+}
+
+impl BatchCache {
+    fn cell<K: 'static, T: Send + Sync + 'static>(&self, set: u64, tag: &str) -> Arc<OnceCell<T>> {
+        let mut cells = match self.cells.lock() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let entry = cells
+            .entry((set, TypeId::of::<K>(), tag.to_owned()))
+            .or_insert_with(|| Arc::new(OnceCell::<T>::new()) as Shared);
+        match Arc::clone(entry).downcast::<OnceCell<T>>() {
+            Ok(cell) => cell,
+            // One key type is always loaded the same way; a mismatch cannot share a cell.
+            Err(_) => Arc::new(OnceCell::new()),
+        }
+    }
+}
+
+/// The keys of all of `node`'s siblings, loaded in one `load_many`, post-processed once
+/// by `build` and shared by the siblings.
+async fn shared<L, K, M, T>(
+    cache: &BatchCache,
+    loader: &DataLoader<L>,
+    node: &Node<M>,
+    tag: &str,
+    key_of: &impl Fn(&M) -> K,
+    build: impl FnOnce(HashMap<K, L::Value>) -> T,
+) -> Result<Arc<T>, ApiError>
+where
+    L: Loader<K, Error = ApiError>,
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    T: Send + Sync + 'static,
+{
+    let cell = cache.cell::<K, Arc<T>>(node.rows.id, tag);
+    let value = cell
+        .get_or_try_init(|| async {
+            let keys: Vec<K> = node.siblings().iter().map(key_of).collect();
+            let loaded = loader.load_many(keys).await?;
+            Ok::<_, ApiError>(Arc::new(build(loaded)))
+        })
+        .await?;
+    Ok(Arc::clone(value))
+}
+
+/// A plain value (a count, a flag) for `node`, batched with its siblings.
+pub async fn value<L, K, M>(
+    ctx: &Context<'_>,
+    node: &Node<M>,
+    tag: &str,
+    key_of: impl Fn(&M) -> K,
+) -> async_graphql::Result<Option<L::Value>>
+where
+    L: Loader<K, Error = ApiError>,
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+{
+    let (cache, loader) = parts::<L>(ctx)?;
+    value_with(&cache, &loader, node, tag, key_of)
+        .await
+        .map_err(|e| e.extend())
+}
+
+/// [`value`] with the parts at hand (for lazily computed fields).
+pub async fn value_with<L, K, M>(
+    cache: &BatchCache,
+    loader: &DataLoader<L>,
+    node: &Node<M>,
+    tag: &str,
+    key_of: impl Fn(&M) -> K,
+) -> Result<Option<L::Value>, ApiError>
+where
+    L: Loader<K, Error = ApiError>,
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+{
+    let all = shared(cache, loader, node, tag, &key_of, |m| m).await?;
+    Ok(all.get(&key_of(node.model())).cloned())
+}
+
+/// Rows loaded for a batch of siblings, shared as one sibling set for the next level.
+struct RowsByKey<K, V> {
+    rows: Arc<Rows<V>>,
+    index: HashMap<K, usize>,
+}
+
+/// The row a to-one relation of `node` points at, batched with its siblings. The rows
+/// found for all siblings form one sibling set, so the next level stays batched too.
+pub async fn one<L, K, M, V>(
+    ctx: &Context<'_>,
+    node: &Node<M>,
+    key_of: impl Fn(&M) -> K,
+) -> async_graphql::Result<Option<Node<V>>>
+where
+    L: Loader<K, Value = V, Error = ApiError>,
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+{
+    let (cache, loader) = parts::<L>(ctx)?;
+    let all = shared(&cache, &loader, node, "", &key_of, |loaded| {
+        let mut index = HashMap::with_capacity(loaded.len());
+        let mut rows = Vec::with_capacity(loaded.len());
+        for (k, v) in loaded {
+            index.insert(k, rows.len());
+            rows.push(v);
+        }
+        RowsByKey {
+            rows: Rows::new(rows),
+            index,
+        }
+    })
+    .await
+    .map_err(|e| e.extend())?;
+    Ok(all.index.get(&key_of(node.model())).map(|&i| Node {
+        rows: Arc::clone(&all.rows),
+        index: i,
+    }))
+}
+
+/// One parent's page, as nodes of the batch's shared sibling set.
+pub struct PageNodes<M> {
+    /// `(cursor, node)` in list order.
+    pub edges: Vec<(String, Node<M>)>,
+    /// Whether rows follow the last edge.
+    pub has_next_page: bool,
+    /// Whether rows precede the first edge.
+    pub has_previous_page: bool,
+}
+
+impl<M> PageNodes<M> {
+    /// A top-level page: its rows form their own sibling set.
+    pub fn from_page(page: PageOf<M>) -> Self {
+        let (cursors, models): (Vec<String>, Vec<M>) = page.edges.into_iter().unzip();
+        let rows = Rows::new(models);
+        Self {
+            edges: cursors.into_iter().zip(rows.nodes()).collect(),
+            has_next_page: page.has_next_page,
+            has_previous_page: page.has_previous_page,
+        }
+    }
+}
+
+/// One parent's page inside a batch: `(cursor, row index)` edges and the page flags.
+type PageSlots = (Vec<(String, usize)>, bool, bool);
+
+struct PagesByKey<K, M> {
+    rows: Arc<Rows<M>>,
+    pages: HashMap<K, PageSlots>,
+}
+
+/// A page of a to-many relation of `node`, batched with its siblings. The rows of all
+/// siblings' pages form one sibling set, so the next level stays batched too.
+pub async fn page<L, K, P, M>(
+    cache: &BatchCache,
+    loader: &DataLoader<L>,
+    node: &Node<P>,
+    tag: &str,
+    key_of: impl Fn(&P) -> K,
+) -> Result<PageNodes<M>, ApiError>
+where
+    L: Loader<K, Value = PageOf<M>, Error = ApiError>,
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    M: Send + Sync + Clone + 'static,
+{
+    let all = shared(cache, loader, node, tag, &key_of, |loaded| {
+        let mut rows = Vec::new();
+        let mut pages = HashMap::with_capacity(loaded.len());
+        for (k, page) in loaded {
+            let edges = page
+                .edges
+                .into_iter()
+                .map(|(cursor, m)| {
+                    rows.push(m);
+                    (cursor, rows.len() - 1)
+                })
+                .collect();
+            pages.insert(k, (edges, page.has_next_page, page.has_previous_page));
+        }
+        PagesByKey {
+            rows: Rows::new(rows),
+            pages,
+        }
+    })
+    .await?;
+    Ok(match all.pages.get(&key_of(node.model())) {
+        None => PageNodes {
+            edges: Vec::new(),
+            has_next_page: false,
+            has_previous_page: false,
+        },
+        Some((edges, has_next_page, has_previous_page)) => PageNodes {
+            edges: edges
+                .iter()
+                .map(|(c, i)| {
+                    (
+                        c.clone(),
+                        Node {
+                            rows: Arc::clone(&all.rows),
+                            index: *i,
+                        },
+                    )
+                })
+                .collect(),
+            has_next_page: *has_next_page,
+            has_previous_page: *has_previous_page,
+        },
+    })
+}
+
+/// The request's batch cache and loader of type `L`.
+pub fn parts<L: Send + Sync + 'static>(
+    ctx: &Context<'_>,
+) -> async_graphql::Result<(Arc<BatchCache>, Arc<DataLoader<L>>)> {
+    let cache = ctx.data::<Arc<BatchCache>>()?.clone();
+    let loader = ctx.data::<Arc<DataLoader<L>>>()?.clone();
+    Ok((cache, loader))
+}

@@ -1,0 +1,66 @@
+//! Relay connection output: async-graphql's `Connection` with `edges`, `nodes`,
+//! `pageInfo`, and a lazily computed `totalCount` (its SQL runs only when asked for).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::{ErrorExtensions, Object, OutputType};
+
+use crate::batch::{Node, PageNodes};
+use crate::error::ApiError;
+
+/// The future computing a list's total.
+pub type CountFuture = Pin<Box<dyn Future<Output = Result<u64, ApiError>> + Send>>;
+
+/// The `totalCount` field of every connection.
+pub struct TotalCount(Arc<dyn Fn() -> CountFuture + Send + Sync>);
+
+impl TotalCount {
+    /// A total computed by `f` when (and only when) the client selects `totalCount`.
+    pub fn lazy<F, Fut>(f: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<u64, ApiError>> + Send + 'static,
+    {
+        Self(Arc::new(move || Box::pin(f())))
+    }
+}
+
+#[Object]
+impl TotalCount {
+    /// How many items the whole list holds (every page), after the filter.
+    async fn total_count(&self) -> async_graphql::Result<i64> {
+        let n = (self.0)().await.map_err(|e| e.extend())?;
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+/// A Relay connection of `T`.
+pub type Conn<T> = Connection<String, T, TotalCount, EmptyFields>;
+
+/// Turns a page of nodes into a connection of their GraphQL type.
+pub fn connection<M, T>(page: PageNodes<M>, total: TotalCount) -> Conn<T>
+where
+    T: OutputType + From<Node<M>>,
+{
+    let mut conn =
+        Connection::with_additional_fields(page.has_previous_page, page.has_next_page, total);
+    conn.edges.extend(
+        page.edges
+            .into_iter()
+            .map(|(cursor, node)| Edge::new(cursor, T::from(node))),
+    );
+    conn
+}
+
+/// Complexity of a connection field: its children cost once per requested item.
+pub fn complexity(child: usize, first: Option<i32>, last: Option<i32>) -> usize {
+    // Sizes above the maximum are refused by the resolver with BAD_USER_INPUT; count
+    // them at the maximum so that the refusal, not a complexity error, is what the
+    // client sees.
+    let n = crate::pagination::PageArgs::requested_size(first, last)
+        .clamp(1, crate::pagination::MAX_PAGE_SIZE as usize);
+    n.saturating_mul(child).saturating_add(1)
+}

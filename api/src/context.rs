@@ -1,0 +1,138 @@
+//! Per-request context: the storage handle and fresh DataLoaders for every domain.
+
+use std::sync::Arc;
+
+use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::{Context, ErrorExtensions, Request};
+use sea_orm::{
+    Condition, DatabaseConnection, EntityTrait, FromQueryResult, ModelTrait, QueryFilter,
+};
+
+use std::hash::Hash;
+
+use crate::batch::{self, Node, PageNodes};
+use crate::connection::{Conn, TotalCount, connection};
+use crate::db::Databases;
+use crate::error::ApiError;
+use crate::filter::TableFilter;
+use crate::loader::{CountRef, ListRef};
+use crate::pagination::{self, Ordering, PageArgs, PageOf};
+
+/// Attaches fresh per-request loaders to `request`.
+pub fn with_loaders(request: Request, dbs: &Databases) -> Request {
+    request
+        .data(Arc::new(crate::batch::BatchCache::default()))
+        .data(Arc::new(DataLoader::new(
+            crate::orquestra::loaders::OrquestraLoader::new(dbs.orquestra().clone()),
+            tokio::spawn,
+        )))
+}
+
+/// The storage handle of the request.
+pub fn databases<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Databases> {
+    ctx.data::<Databases>()
+}
+
+/// The request's loader of type `L`.
+pub fn loader<L: Send + Sync + 'static>(
+    ctx: &Context<'_>,
+) -> async_graphql::Result<Arc<DataLoader<L>>> {
+    ctx.data::<Arc<DataLoader<L>>>().cloned()
+}
+
+/// A validated list request: what to fetch and what `totalCount` counts.
+pub struct ListRequest<E: EntityTrait> {
+    /// Filter, order and page, shared by sibling parents.
+    pub list: ListRef<E>,
+    /// The filter alone, for `totalCount`.
+    pub count: CountRef,
+}
+
+/// Validates a connection field's arguments: the filter (plus `extra` access or
+/// relation conditions), the order and the page.
+pub fn list_request<E: EntityTrait, F: TableFilter>(
+    filter: Option<&F>,
+    extra: Condition,
+    ordering: Ordering<E>,
+    args: PageArgs,
+) -> Result<ListRequest<E>, ApiError> {
+    let condition = extra.add(F::to_condition(filter)?);
+    let page = args.resolve(&ordering)?;
+    Ok(ListRequest {
+        list: ListRef::new(condition.clone(), ordering, page),
+        count: CountRef::new(condition),
+    })
+}
+
+/// A top-level connection: one `SELECT ... LIMIT n+1`, and a `COUNT(*)` if asked.
+pub async fn root_connection<E, T>(
+    db: &DatabaseConnection,
+    request: ListRequest<E>,
+) -> async_graphql::Result<Conn<T>>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Sized + Send + Sync,
+    T: async_graphql::OutputType + From<Node<E::Model>>,
+{
+    let q = &request.list.0;
+    let page = pagination::fetch_page(
+        db,
+        E::find().filter(q.condition.clone()),
+        &q.ordering,
+        &q.page,
+    )
+    .await
+    .map_err(|e| ApiError::from(e).extend())?;
+    let db = db.clone();
+    let count = request.count;
+    let total = TotalCount::lazy(move || {
+        let db = db.clone();
+        let cond = count.condition().clone();
+        async move { Ok(pagination::count(&db, E::find().filter(cond)).await?) }
+    });
+    Ok(connection(PageNodes::from_page(page), total))
+}
+
+/// A nested connection of `node`, batched with its siblings: one windowed statement per
+/// level for the pages, one `GROUP BY` per level for `totalCount` if asked.
+pub async fn nested_connection<L, P, E, T, PK, CK>(
+    ctx: &Context<'_>,
+    node: &Node<P>,
+    request: ListRequest<E>,
+    page_key: impl Fn(&P, &ListRef<E>) -> PK,
+    count_key: impl Fn(&P, &CountRef) -> CK + Send + Sync + 'static,
+) -> async_graphql::Result<Conn<T>>
+where
+    L: Loader<PK, Value = PageOf<E::Model>, Error = ApiError>
+        + Loader<CK, Value = u64, Error = ApiError>,
+    P: Send + Sync + 'static,
+    E: EntityTrait,
+    E::Model: Send + Sync + Clone + 'static,
+    PK: Send + Sync + Hash + Eq + Clone + 'static,
+    CK: Send + Sync + Hash + Eq + Clone + 'static,
+    T: async_graphql::OutputType + From<Node<E::Model>>,
+{
+    let (cache, loader) = batch::parts::<L>(ctx)?;
+    let tag = request.list.id().to_owned();
+    let list = request.list;
+    let page = batch::page(&cache, &loader, node, &tag, |p| page_key(p, &list))
+        .await
+        .map_err(|e| e.extend())?;
+    let node = node.clone();
+    let count = Arc::new((request.count, count_key));
+    let total = TotalCount::lazy(move || {
+        let (cache, loader, node, tag, count) = (
+            Arc::clone(&cache),
+            Arc::clone(&loader),
+            node.clone(),
+            tag.clone(),
+            Arc::clone(&count),
+        );
+        async move {
+            let n =
+                batch::value_with(&cache, &loader, &node, &tag, |p| (count.1)(p, &count.0)).await?;
+            Ok(n.unwrap_or(0))
+        }
+    });
+    Ok(connection(page, total))
+}

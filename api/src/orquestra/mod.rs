@@ -1,0 +1,7 @@
+//! Orquestra: GitHub users, their Solana IDL projects and everything hanging off them.
+
+pub mod loaders;
+pub mod query;
+pub mod types;
+
+pub use query::OrquestraQuery;

@@ -1,0 +1,354 @@
+//! Orquestra's root query fields.
+
+use async_graphql::{Context, ErrorExtensions, ID, Object};
+use entity::orquestra::{api_keys, idl_versions, known_addresses, project_socials, users};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
+
+use super::loaders::{OrquestraLoader, ProjectId, SocialsOfProject, UserId};
+use super::types::*;
+use crate::batch::Node;
+use crate::connection::{Conn, complexity};
+use crate::context::{databases, list_request, loader, root_connection};
+use crate::error::ApiError;
+use crate::order::OrderDirection;
+use crate::pagination::PageArgs;
+
+type Result<T> = async_graphql::Result<T>;
+
+/// Exactly one of the lookup arguments must be given.
+pub(crate) fn exactly_one(given: &[(&str, bool)]) -> std::result::Result<(), ApiError> {
+    let n = given.iter().filter(|(_, g)| *g).count();
+    if n == 1 {
+        return Ok(());
+    }
+    let names: Vec<&str> = given.iter().map(|(n, _)| *n).collect();
+    Err(ApiError::bad_input(
+        names.join("|"),
+        format!("give exactly one of: {}", names.join(", ")),
+    ))
+}
+
+/// Orquestra's part of the root query.
+#[derive(Default)]
+pub struct OrquestraQuery;
+
+#[Object]
+impl OrquestraQuery {
+    /// One user, by exactly one of `id`, `username` or `githubId`; null if none matches.
+    async fn orquestra_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user's id.")] id: Option<ID>,
+        #[graphql(desc = "The GitHub username.")] username: Option<String>,
+        #[graphql(desc = "The GitHub user id.")] github_id: Option<i64>,
+    ) -> Result<Option<OrquestraUser>> {
+        exactly_one(&[
+            ("id", id.is_some()),
+            ("username", username.is_some()),
+            ("githubId", github_id.is_some()),
+        ])
+        .map_err(|e| e.extend())?;
+        if let Some(id) = id {
+            let m = loader::<OrquestraLoader>(ctx)?
+                .load_one(UserId(id.0))
+                .await
+                .map_err(|e| e.extend())?;
+            return Ok(m.map(|m| OrquestraUser(Node::single(m))));
+        }
+        let db = databases(ctx)?.orquestra();
+        let cond = match (username, github_id) {
+            (Some(u), _) => users::Column::Username.eq(u),
+            (_, Some(g)) => users::Column::GithubId.eq(g),
+            _ => return Ok(None),
+        };
+        let m = users::Entity::find()
+            .filter(cond)
+            .one(db)
+            .await
+            .map_err(|e| ApiError::from(e).extend())?;
+        Ok(m.map(|m| OrquestraUser(Node::single(m))))
+    }
+
+    /// All users.
+    #[graphql(complexity = "complexity(child_complexity, first, last)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn orquestra_users(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Only users matching this filter.")] filter: Option<OrquestraUserFilter>,
+        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
+            OrquestraUserOrder,
+        >,
+    ) -> Result<Conn<OrquestraUser>> {
+        let req = list_request(
+            filter.as_ref(),
+            Condition::all(),
+            OrquestraUserOrder::ordering(order_by),
+            PageArgs::new(first, after, last, before),
+        )
+        .map_err(|e| e.extend())?;
+        root_connection(databases(ctx)?.orquestra(), req).await
+    }
+
+    /// One project by id; null if none matches.
+    async fn orquestra_project(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The project's id.")] id: ID,
+    ) -> Result<Option<OrquestraProject>> {
+        let m = loader::<OrquestraLoader>(ctx)?
+            .load_one(ProjectId(id.0))
+            .await
+            .map_err(|e| e.extend())?;
+        Ok(m.map(|m| OrquestraProject(Node::single(m))))
+    }
+
+    /// All projects.
+    #[graphql(complexity = "complexity(child_complexity, first, last)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn orquestra_projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Only projects matching this filter.")] filter: Option<
+            OrquestraProjectFilter,
+        >,
+        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
+            OrquestraProjectOrder,
+        >,
+    ) -> Result<Conn<OrquestraProject>> {
+        let req = list_request(
+            filter.as_ref(),
+            Condition::all(),
+            OrquestraProjectOrder::ordering(order_by),
+            PageArgs::new(first, after, last, before),
+        )
+        .map_err(|e| e.extend())?;
+        root_connection(databases(ctx)?.orquestra(), req).await
+    }
+
+    /// Public projects, newest first: the seed's project directory. Each project's
+    /// `versionCount` and `user { username avatarUrl }` are batched (no N+1).
+    #[graphql(complexity = "complexity(child_complexity, first, last)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn orquestra_public_projects(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Only projects matching this filter.")] filter: Option<
+            OrquestraProjectFilter,
+        >,
+        #[graphql(desc = "Sort order (default: newest first).")] order_by: Option<
+            OrquestraProjectOrder,
+        >,
+    ) -> Result<Conn<OrquestraProject>> {
+        let order = order_by.or(Some(OrquestraProjectOrder {
+            field: OrquestraProjectOrderField::CreatedAt,
+            direction: OrderDirection::Desc,
+        }));
+        let req = list_request(
+            filter.as_ref(),
+            public_only(),
+            OrquestraProjectOrder::ordering(order),
+            PageArgs::new(first, after, last, before),
+        )
+        .map_err(|e| e.extend())?;
+        root_connection(databases(ctx)?.orquestra(), req).await
+    }
+
+    /// One IDL version by id; null if none matches.
+    async fn orquestra_idl_version(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The version's id.")] id: ID,
+    ) -> Result<Option<OrquestraIdlVersion>> {
+        let db = databases(ctx)?.orquestra();
+        let m = idl_versions::Entity::find_by_id(id.0)
+            .one(db)
+            .await
+            .map_err(|e| ApiError::from(e).extend())?;
+        Ok(m.map(|m| OrquestraIdlVersion(Node::single(m))))
+    }
+
+    /// All IDL versions.
+    #[graphql(complexity = "complexity(child_complexity, first, last)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn orquestra_idl_versions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Only versions matching this filter.")] filter: Option<
+            OrquestraIdlVersionFilter,
+        >,
+        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
+            OrquestraIdlVersionOrder,
+        >,
+    ) -> Result<Conn<OrquestraIdlVersion>> {
+        let req = list_request(
+            filter.as_ref(),
+            Condition::all(),
+            OrquestraIdlVersionOrder::ordering(order_by),
+            PageArgs::new(first, after, last, before),
+        )
+        .map_err(|e| e.extend())?;
+        root_connection(databases(ctx)?.orquestra(), req).await
+    }
+
+    /// One API key's metadata by id; null if none matches.
+    async fn orquestra_api_key(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The key's id.")] id: ID,
+    ) -> Result<Option<OrquestraApiKey>> {
+        let db = databases(ctx)?.orquestra();
+        let m = api_keys::Entity::find_by_id(id.0)
+            .one(db)
+            .await
+            .map_err(|e| ApiError::from(e).extend())?;
+        Ok(m.map(|m| OrquestraApiKey(Node::single(m))))
+    }
+
+    /// All API keys (metadata only).
+    #[graphql(complexity = "complexity(child_complexity, first, last)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn orquestra_api_keys(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Only keys matching this filter.")] filter: Option<OrquestraApiKeyFilter>,
+        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
+            OrquestraApiKeyOrder,
+        >,
+    ) -> Result<Conn<OrquestraApiKey>> {
+        let req = list_request(
+            filter.as_ref(),
+            Condition::all(),
+            OrquestraApiKeyOrder::ordering(order_by),
+            PageArgs::new(first, after, last, before),
+        )
+        .map_err(|e| e.extend())?;
+        root_connection(databases(ctx)?.orquestra(), req).await
+    }
+
+    /// One project's social links, by exactly one of `id` or `projectId`.
+    async fn orquestra_project_socials(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The row's id.")] id: Option<ID>,
+        #[graphql(desc = "The project's id.")] project_id: Option<ID>,
+    ) -> Result<Option<OrquestraProjectSocials>> {
+        exactly_one(&[("id", id.is_some()), ("projectId", project_id.is_some())])
+            .map_err(|e| e.extend())?;
+        if let Some(p) = project_id {
+            let m = loader::<OrquestraLoader>(ctx)?
+                .load_one(SocialsOfProject(p.0))
+                .await
+                .map_err(|e| e.extend())?;
+            return Ok(m.map(|m| OrquestraProjectSocials(Node::single(m))));
+        }
+        let db = databases(ctx)?.orquestra();
+        let m = project_socials::Entity::find_by_id(id.map(|i| i.0).unwrap_or_default())
+            .one(db)
+            .await
+            .map_err(|e| ApiError::from(e).extend())?;
+        Ok(m.map(|m| OrquestraProjectSocials(Node::single(m))))
+    }
+
+    /// Every project's social links.
+    #[graphql(complexity = "complexity(child_complexity, first, last)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn orquestra_all_project_socials(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Only rows matching this filter.")] filter: Option<
+            OrquestraProjectSocialsFilter,
+        >,
+        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
+            OrquestraProjectSocialsOrder,
+        >,
+    ) -> Result<Conn<OrquestraProjectSocials>> {
+        let req = list_request(
+            filter.as_ref(),
+            Condition::all(),
+            OrquestraProjectSocialsOrder::ordering(order_by),
+            PageArgs::new(first, after, last, before),
+        )
+        .map_err(|e| e.extend())?;
+        root_connection(databases(ctx)?.orquestra(), req).await
+    }
+
+    /// One known address by id; null if none matches.
+    async fn orquestra_known_address(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The row's id.")] id: ID,
+    ) -> Result<Option<OrquestraKnownAddress>> {
+        let db = databases(ctx)?.orquestra();
+        let m = known_addresses::Entity::find_by_id(id.0)
+            .one(db)
+            .await
+            .map_err(|e| ApiError::from(e).extend())?;
+        Ok(m.map(|m| OrquestraKnownAddress(Node::single(m))))
+    }
+
+    /// All known addresses.
+    #[graphql(complexity = "complexity(child_complexity, first, last)")]
+    #[allow(clippy::too_many_arguments)]
+    async fn orquestra_known_addresses(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
+        #[graphql(desc = "End before this cursor.")] before: Option<String>,
+        #[graphql(desc = "Only addresses matching this filter.")] filter: Option<
+            OrquestraKnownAddressFilter,
+        >,
+        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
+            OrquestraKnownAddressOrder,
+        >,
+    ) -> Result<Conn<OrquestraKnownAddress>> {
+        let req = list_request(
+            filter.as_ref(),
+            Condition::all(),
+            OrquestraKnownAddressOrder::ordering(order_by),
+            PageArgs::new(first, after, last, before),
+        )
+        .map_err(|e| e.extend())?;
+        root_connection(databases(ctx)?.orquestra(), req).await
+    }
+}

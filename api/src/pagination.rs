@@ -1,0 +1,507 @@
+//! Relay-style cursor pagination, in SQL.
+//!
+//! Every list has an [`Ordering`]: the client's sort column(s) followed by the primary
+//! key, so the order is total. A cursor is the opaque, base64 encoding of the list's
+//! identity and the sort-key values of one row; the next page is the rows strictly after
+//! those values (keyset pagination), so pages stay correct while rows are inserted.
+//!
+//! NULLs sort as the smallest value on both backends (`ASC NULLS FIRST`,
+//! `DESC NULLS LAST`), so SQLite and PostgreSQL return the same order.
+//!
+//! Top-level lists run one `SELECT ... LIMIT n+1`. Nested lists (a page of children for
+//! many parents at once) run one windowed statement for all parents:
+//! `ROW_NUMBER() OVER (PARTITION BY parent ORDER BY ...)`, keeping `n+1` rows per parent.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{
+    Alias, Asterisk, Expr, ExprTrait, Func, NullOrdering, Order, Query, SelectStatement,
+    SimpleExpr, WindowStatement,
+};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, FromQueryResult, IdenStatic,
+    ModelTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select, Value,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+
+/// Page size when the client gives neither `first` nor `last`.
+pub const DEFAULT_PAGE_SIZE: u64 = 20;
+/// Largest `first` / `last` a client may ask for.
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// One sort-key value of a row, as carried in a cursor.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Key {
+    /// SQL NULL.
+    #[serde(rename = "n")]
+    Null,
+    /// Text (also string-backed enums).
+    #[serde(rename = "s")]
+    Str(String),
+    /// Any integer column.
+    #[serde(rename = "i")]
+    Int(i64),
+    /// Boolean.
+    #[serde(rename = "b")]
+    Bool(bool),
+    /// A UTC timestamp, RFC 3339 with full precision.
+    #[serde(rename = "t")]
+    Time(DateTime<Utc>),
+    /// A UUID.
+    #[serde(rename = "u")]
+    Uuid(uuid::Uuid),
+}
+
+impl Key {
+    /// The key of a column value; `None` for types lists are never ordered by.
+    pub fn from_value(value: Value) -> Option<Key> {
+        Some(match value {
+            Value::String(Some(s)) => Key::Str(s),
+            Value::TinyInt(Some(i)) => Key::Int(i.into()),
+            Value::SmallInt(Some(i)) => Key::Int(i.into()),
+            Value::Int(Some(i)) => Key::Int(i.into()),
+            Value::BigInt(Some(i)) => Key::Int(i),
+            Value::Bool(Some(b)) => Key::Bool(b),
+            Value::ChronoDateTimeUtc(Some(t)) => Key::Time(t),
+            Value::Uuid(Some(u)) => Key::Uuid(u),
+            Value::String(None)
+            | Value::TinyInt(None)
+            | Value::SmallInt(None)
+            | Value::Int(None)
+            | Value::BigInt(None)
+            | Value::Bool(None)
+            | Value::ChronoDateTimeUtc(None)
+            | Value::Uuid(None) => Key::Null,
+            _ => return None,
+        })
+    }
+
+    /// The value to bind for a comparison; `None` for NULL.
+    pub fn value(&self) -> Option<Value> {
+        match self {
+            Key::Null => None,
+            Key::Str(s) => Some(s.clone().into()),
+            Key::Int(i) => Some((*i).into()),
+            Key::Bool(b) => Some((*b).into()),
+            Key::Time(t) => Some((*t).into()),
+            Key::Uuid(u) => Some((*u).into()),
+        }
+    }
+}
+
+/// One column of a list's order.
+pub struct SortKey<E: EntityTrait> {
+    /// The column.
+    pub column: E::Column,
+    /// Descending?
+    pub descending: bool,
+    /// Whether the column may hold NULL (adds an explicit NULLS placement).
+    pub nullable: bool,
+}
+
+/// The total order of one list: the requested sort column(s), then the primary key.
+pub struct Ordering<E: EntityTrait> {
+    /// Identifies the list (and its order) inside cursors.
+    list: String,
+    keys: Vec<SortKey<E>>,
+}
+
+impl<E: EntityTrait> Ordering<E> {
+    /// An order over `keys`, which must end with the primary key column(s). `list` names
+    /// the list (e.g. `orquestra.projects`); cursors of another list or order are refused.
+    pub fn new(list: &str, keys: Vec<SortKey<E>>) -> Self {
+        let mut id = String::from(list);
+        for k in &keys {
+            id.push(':');
+            id.push_str(k.column.as_str());
+            id.push_str(if k.descending { "-" } else { "+" });
+        }
+        Self { list: id, keys }
+    }
+
+    /// The list's identity (name and order), as carried in cursors.
+    pub fn id(&self) -> &str {
+        &self.list
+    }
+
+    /// `ORDER BY` clauses, reversed for backward pages.
+    fn order_exprs(&self, backward: bool) -> Vec<(SimpleExpr, Order, Option<NullOrdering>)> {
+        self.keys
+            .iter()
+            .map(|k| {
+                let descending = k.descending != backward;
+                let order = if descending { Order::Desc } else { Order::Asc };
+                let nulls = k.nullable.then_some(if descending {
+                    NullOrdering::Last
+                } else {
+                    NullOrdering::First
+                });
+                (Expr::col(k.column), order, nulls)
+            })
+            .collect()
+    }
+
+    /// Rows strictly after `cursor` in this order (reversed for backward pages).
+    fn after(&self, cursor: &[Key], backward: bool) -> Condition {
+        let mut any = Condition::any();
+        for i in 0..self.keys.len() {
+            let mut all = Condition::all();
+            for (k, v) in self.keys[..i].iter().zip(cursor) {
+                all = all.add(match v.value() {
+                    None => Expr::col(k.column).is_null(),
+                    Some(v) => Expr::col(k.column).eq(v),
+                });
+            }
+            let k = &self.keys[i];
+            let descending = k.descending != backward;
+            let col = Expr::col(k.column);
+            // NULL is the smallest value.
+            let step: Condition = match (cursor[i].value(), descending) {
+                (None, false) => Condition::all().add(col.is_not_null()),
+                (None, true) => Condition::any(), // nothing is below NULL
+                (Some(v), false) => Condition::all().add(col.gt(v)),
+                (Some(v), true) => {
+                    let mut c = Condition::any().add(Expr::col(k.column).lt(v));
+                    if k.nullable {
+                        c = c.add(Expr::col(k.column).is_null());
+                    }
+                    c
+                }
+            };
+            any = any.add(all.add(step));
+        }
+        any
+    }
+
+    /// The cursor of `model` in this list.
+    pub fn cursor(&self, model: &E::Model) -> String
+    where
+        E::Model: ModelTrait<Entity = E>,
+    {
+        let keys: Vec<Key> = self
+            .keys
+            .iter()
+            .map(|k| Key::from_value(model.get(k.column)).unwrap_or(Key::Null))
+            .collect();
+        encode_cursor(&self.list, &keys)
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct CursorBody {
+    l: String,
+    k: Vec<Key>,
+}
+
+fn encode_cursor(list: &str, keys: &[Key]) -> String {
+    let body = CursorBody {
+        l: list.to_owned(),
+        k: keys.to_vec(),
+    };
+    // Serialising plain data to JSON cannot fail; an empty cursor would be refused later.
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default())
+}
+
+fn decode_cursor(
+    list: &str,
+    arity: usize,
+    field: &str,
+    cursor: &str,
+) -> Result<Vec<Key>, ApiError> {
+    let bad = || ApiError::bad_input(field, format!("`{field}` is not a cursor of this list"));
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor.as_bytes())
+        .map_err(|_| bad())?;
+    let body: CursorBody = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    if body.l != list || body.k.len() != arity {
+        return Err(bad());
+    }
+    Ok(body.k)
+}
+
+/// The Relay arguments of a connection field, as the client sent them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PageArgs {
+    /// Forward page size.
+    pub first: Option<i32>,
+    /// Forward cursor.
+    pub after: Option<String>,
+    /// Backward page size.
+    pub last: Option<i32>,
+    /// Backward cursor.
+    pub before: Option<String>,
+}
+
+impl PageArgs {
+    /// Collects the four arguments.
+    pub fn new(
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Self {
+        Self {
+            first,
+            after,
+            last,
+            before,
+        }
+    }
+
+    /// The page size these arguments ask for, for complexity weighting (no validation).
+    pub fn requested_size(first: Option<i32>, last: Option<i32>) -> usize {
+        first
+            .or(last)
+            .map_or(DEFAULT_PAGE_SIZE as usize, |n| Ord::max(n, 0) as usize)
+    }
+
+    /// Validates the arguments against `ordering`.
+    pub fn resolve<E: EntityTrait>(&self, ordering: &Ordering<E>) -> Result<Page, ApiError> {
+        if self.first.is_some() && self.last.is_some() {
+            return Err(ApiError::bad_input(
+                "last",
+                "`first` and `last` cannot be combined",
+            ));
+        }
+        if self.after.is_some() && self.before.is_some() {
+            return Err(ApiError::bad_input(
+                "before",
+                "`after` and `before` cannot be combined",
+            ));
+        }
+        if self.first.is_some() && self.before.is_some() {
+            return Err(ApiError::bad_input("before", "use `before` with `last`"));
+        }
+        if self.last.is_some() && self.after.is_some() {
+            return Err(ApiError::bad_input("after", "use `after` with `first`"));
+        }
+        let backward = self.last.is_some() || self.before.is_some();
+        let (field, size) = if backward {
+            ("last", self.last)
+        } else {
+            ("first", self.first)
+        };
+        let limit = match size {
+            None => DEFAULT_PAGE_SIZE,
+            Some(n) if n >= 0 && (n as u64) <= MAX_PAGE_SIZE => n as u64,
+            Some(_) => {
+                return Err(ApiError::bad_input(
+                    field,
+                    format!("`{field}` must be between 0 and {MAX_PAGE_SIZE}"),
+                ));
+            }
+        };
+        let arity = ordering.keys.len();
+        let cursor = match (&self.after, &self.before) {
+            (Some(c), _) => Some(decode_cursor(&ordering.list, arity, "after", c)?),
+            (_, Some(c)) => Some(decode_cursor(&ordering.list, arity, "before", c)?),
+            _ => None,
+        };
+        Ok(Page {
+            backward,
+            limit,
+            cursor,
+        })
+    }
+}
+
+/// A validated page request.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Page {
+    backward: bool,
+    limit: u64,
+    cursor: Option<Vec<Key>>,
+}
+
+impl Page {
+    /// Rows to fetch: one more than the page, to learn whether another page follows.
+    fn fetch(&self) -> u64 {
+        self.limit + 1
+    }
+}
+
+/// One page of rows with their cursors.
+#[derive(Clone, Debug)]
+pub struct PageOf<M> {
+    /// `(cursor, row)` in list order.
+    pub edges: Vec<(String, M)>,
+    /// Whether rows follow the last edge.
+    pub has_next_page: bool,
+    /// Whether rows precede the first edge.
+    pub has_previous_page: bool,
+}
+
+impl<M> PageOf<M> {
+    /// An empty page (a parent without children).
+    pub fn empty() -> Self {
+        Self {
+            edges: Vec::new(),
+            has_next_page: false,
+            has_previous_page: false,
+        }
+    }
+}
+
+fn finish<E>(mut rows: Vec<E::Model>, ordering: &Ordering<E>, page: &Page) -> PageOf<E::Model>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E>,
+{
+    let more = rows.len() as u64 > page.limit;
+    rows.truncate(page.limit as usize);
+    if page.backward {
+        rows.reverse();
+    }
+    let edges = rows.into_iter().map(|m| (ordering.cursor(&m), m)).collect();
+    let (has_next_page, has_previous_page) = if page.backward {
+        (page.cursor.is_some(), more)
+    } else {
+        (more, page.cursor.is_some())
+    };
+    PageOf {
+        edges,
+        has_next_page,
+        has_previous_page,
+    }
+}
+
+/// Orders, bounds and filters `select` for `page`.
+fn apply<E: EntityTrait>(mut select: Select<E>, ordering: &Ordering<E>, page: &Page) -> Select<E> {
+    if let Some(cursor) = &page.cursor {
+        select = select.filter(ordering.after(cursor, page.backward));
+    }
+    for (expr, order, nulls) in ordering.order_exprs(page.backward) {
+        select = match nulls {
+            Some(n) => select.order_by_with_nulls(expr, order, n),
+            None => select.order_by(expr, order),
+        };
+    }
+    select.limit(page.fetch())
+}
+
+/// One page of a top-level list: a single `SELECT ... LIMIT n+1`.
+pub async fn fetch_page<E, C>(
+    db: &C,
+    select: Select<E>,
+    ordering: &Ordering<E>,
+    page: &Page,
+) -> Result<PageOf<E::Model>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Sized + Send + Sync,
+    C: ConnectionTrait,
+{
+    let rows = apply(select, ordering, page).all(db).await?;
+    Ok(finish(rows, ordering, page))
+}
+
+/// A page of children for each of many parents, in one windowed statement.
+///
+/// `base` selects the children (with the client's filter); `parent` is the child column
+/// holding the parent's key; `parents` are the keys to load. Parents without children are
+/// absent from the map.
+pub async fn fetch_pages_by_parent<E, C>(
+    db: &C,
+    base: Select<E>,
+    parent: E::Column,
+    parents: &[Key],
+    ordering: &Ordering<E>,
+    page: &Page,
+) -> Result<HashMap<Key, PageOf<E::Model>>, DbErr>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Sized + Send + Sync,
+    C: ConnectionTrait,
+{
+    let values: Vec<Value> = parents.iter().filter_map(Key::value).collect();
+    if values.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut inner = base.filter(parent.is_in(values));
+    if let Some(cursor) = &page.cursor {
+        inner = inner.filter(ordering.after(cursor, page.backward));
+    }
+    let mut window = WindowStatement::partition_by(parent);
+    for (expr, order, nulls) in ordering.order_exprs(page.backward) {
+        match nulls {
+            Some(n) => window.order_by_expr_with_nulls(expr, order, n),
+            None => window.order_by_expr(expr, order),
+        };
+    }
+    let mut inner: SelectStatement = inner.into_query();
+    inner.expr_window_as(Func::cust("ROW_NUMBER"), window, "__rn");
+    let outer = Query::select()
+        .column(Asterisk)
+        .from_subquery(inner, "__page")
+        .and_where(Expr::col("__rn").lte(page.fetch()))
+        .order_by(Alias::new("__rn"), Order::Asc)
+        .take();
+    let rows = db.query_all(&outer).await?;
+    let mut grouped: HashMap<Key, Vec<E::Model>> = HashMap::new();
+    for row in rows {
+        let model = E::Model::from_query_result(&row, "")?;
+        if let Some(key) = Key::from_value(model.get(parent)) {
+            grouped.entry(key).or_default().push(model);
+        }
+    }
+    Ok(grouped
+        .into_iter()
+        .map(|(k, rows)| (k, finish(rows, ordering, page)))
+        .collect())
+}
+
+/// `COUNT(*)` of `select`, for `totalCount`.
+pub async fn count<E, C>(db: &C, select: Select<E>) -> Result<u64, DbErr>
+where
+    E: EntityTrait,
+    E::Model: FromQueryResult + Sized + Send + Sync,
+    C: ConnectionTrait,
+{
+    use sea_orm::PaginatorTrait;
+    select.count(db).await
+}
+
+/// `COUNT(*)` per parent of `base` restricted to `parents`, in one `GROUP BY` statement.
+pub async fn count_by_parent<E, C>(
+    db: &C,
+    base: Select<E>,
+    parent: E::Column,
+    parents: &[Key],
+) -> Result<HashMap<Key, u64>, DbErr>
+where
+    E: EntityTrait,
+    C: ConnectionTrait,
+{
+    let values: Vec<Value> = parents.iter().filter_map(Key::value).collect();
+    if values.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let stmt = base
+        .filter(parent.is_in(values))
+        .select_only()
+        .column_as(parent, "parent")
+        .column_as(Expr::col(parent).count(), "n")
+        .group_by(parent)
+        .into_query();
+    let rows = db.query_all(&stmt).await?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let n: i64 = row.try_get("", "n")?;
+        let key = [
+            row.try_get::<String>("", "parent").map(Key::Str),
+            row.try_get::<i64>("", "parent").map(Key::Int),
+            row.try_get::<uuid::Uuid>("", "parent").map(Key::Uuid),
+        ]
+        .into_iter()
+        .find_map(Result::ok);
+        if let Some(key) = key {
+            out.insert(key, Ord::max(n, 0) as u64);
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,212 @@
+//! The `mosaic` binary: `migrate` subcommands and `serve` on a fresh data directory.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use entity::Domain;
+
+use crate::helpers::{TestDb, postgres_url, tables};
+
+/// The storage URL the binary should use: the test's PostgreSQL database, or a fresh
+/// SQLite directory.
+struct Target {
+    url: String,
+    dir: Option<PathBuf>,
+    _db: Option<TestDb>,
+}
+
+impl Target {
+    async fn new() -> Self {
+        if postgres_url().is_some() {
+            let db = TestDb::empty().await;
+            let url = db.config.database_url.clone().unwrap();
+            Self {
+                url,
+                dir: None,
+                _db: Some(db),
+            }
+        } else {
+            let dir = std::env::temp_dir().join(format!("mosaic-cli-{}", uuid::Uuid::new_v4()));
+            Self {
+                url: format!("sqlite://{}", dir.display()),
+                dir: Some(dir),
+                _db: None,
+            }
+        }
+    }
+
+    fn mosaic(&self, args: &[&str]) -> (bool, String, String) {
+        let out = Command::new(env!("CARGO_BIN_EXE_mosaic"))
+            .args(args)
+            .env("DATABASE_URL", &self.url)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+}
+
+impl Drop for Target {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn status_lines(stdout: &str, domain: &str) -> Vec<(String, String)> {
+    stdout
+        .lines()
+        .filter_map(|l| {
+            let parts: Vec<&str> = l.split_whitespace().collect();
+            (parts.len() == 3 && parts[0] == domain)
+                .then(|| (parts[1].to_owned(), parts[2].to_owned()))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn migrate_status_up_down_through_the_binary() {
+    let target = Target::new().await;
+    let (ok, out, err) = target.mosaic(&["migrate", "status", "--domain", "orquestra"]);
+    assert!(ok, "{err}");
+    assert_eq!(
+        status_lines(&out, "orquestra"),
+        vec![
+            ("m001_initial_schema".into(), "pending".into()),
+            ("m002_indexes".into(), "pending".into()),
+            (
+                "m003_custom_docs_and_known_addresses".into(),
+                "pending".into()
+            ),
+        ]
+    );
+
+    let (ok, _, err) = target.mosaic(&["migrate", "up", "--domain", "orquestra", "--steps", "2"]);
+    assert!(ok, "{err}");
+    let (_, out, _) = target.mosaic(&["migrate", "status", "--domain", "orquestra"]);
+    let states: Vec<String> = status_lines(&out, "orquestra")
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(states, ["applied", "applied", "pending"]);
+
+    // Everything up, then everything down again.
+    let (ok, _, err) = target.mosaic(&["migrate", "up"]);
+    assert!(ok, "{err}");
+    let (_, out, _) = target.mosaic(&["migrate", "status"]);
+    for domain in Domain::ALL {
+        let lines = status_lines(&out, domain.name());
+        assert!(!lines.is_empty(), "{domain} listed");
+        assert!(lines.iter().all(|(_, s)| s == "applied"), "{out}");
+    }
+    let (ok, _, err) = target.mosaic(&["migrate", "down", "--all"]);
+    assert!(ok, "{err}");
+    let (_, out, _) = target.mosaic(&["migrate", "status"]);
+    assert!(!out.contains("applied"), "{out}");
+
+    // `fresh` recreates a domain.
+    let (ok, _, err) = target.mosaic(&["migrate", "fresh", "--domain", "orquestra"]);
+    assert!(ok, "{err}");
+    let (_, out, _) = target.mosaic(&["migrate", "status", "--domain", "orquestra"]);
+    assert!(
+        status_lines(&out, "orquestra")
+            .iter()
+            .all(|(_, s)| s == "applied")
+    );
+}
+
+#[test]
+fn unknown_domain_is_a_usage_error() {
+    let out = Command::new(env!("CARGO_BIN_EXE_mosaic"))
+        .args(["migrate", "status", "--domain", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown domain `nope`"), "{err}");
+}
+
+#[test]
+fn help_documents_every_option_with_its_env_var() {
+    let out = Command::new(env!("CARGO_BIN_EXE_mosaic"))
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    // Help text wraps at the terminal width: compare with whitespace normalised.
+    let help = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for needle in [
+        "--host",
+        "[env: HOST=",
+        "--port",
+        "[env: PORT=",
+        "--database-url",
+        "[env: DATABASE_URL]",
+        "--data-dir",
+        "[env: MOSAIC_DATA_DIR=",
+        "--pds-database-url",
+        "[env: PDS_DATABASE_URL]",
+        "--no-migrate",
+    ] {
+        assert!(help.contains(needle), "`{needle}` in:\n{help}");
+    }
+}
+
+#[tokio::test]
+async fn serve_on_a_fresh_data_dir_creates_the_files_and_answers_healthz() {
+    let dir = std::env::temp_dir().join(format!("mosaic-serve-{}", uuid::Uuid::new_v4()));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mosaic"))
+        .args(["serve", "--port", "0", "--data-dir"])
+        .arg(&dir)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                let addr = rest
+                    .split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned();
+                let _ = tx.send(addr);
+            }
+        }
+    });
+    let addr = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("server announces its address");
+    let res = reqwest::get(format!("http://{addr}/healthz"))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    for domain in Domain::ALL {
+        assert!(
+            dir.join(format!("{}.db", domain.name())).exists(),
+            "{domain}.db"
+        );
+    }
+    // Migrated on start.
+    let dbs = api::Databases::connect(&api::DbConfig::sqlite_dir(&dir))
+        .await
+        .unwrap();
+    assert!(tables(dbs.orquestra()).await.contains("projects"));
+    dbs.close().await;
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,460 @@
+//! Orquestra's read API through HTTP: lookups, the seed's queries, pagination, filters,
+//! batching.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use entity::Domain;
+use entity::orquestra::{idl_versions, project_socials, projects, users};
+use sea_orm::{ActiveModelTrait, IntoActiveModel};
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
+}
+
+/// Inserts Orquestra fixtures straight through the entities.
+struct Fixture<'a> {
+    app: &'a TestApp,
+}
+
+impl Fixture<'_> {
+    async fn user(&self, n: i64) -> users::Model {
+        let m = users::Model {
+            id: format!("u{n:03}"),
+            github_id: 1000 + n,
+            username: format!("user{n:03}"),
+            email: format!("user{n:03}@example.com"),
+            avatar_url: Some(format!("https://avatars.example/{n}")),
+            created_at: Some(t0() + Duration::minutes(n)),
+            updated_at: Some(t0() + Duration::minutes(n)),
+        };
+        m.clone()
+            .into_active_model()
+            .insert(self.app.db.get(Domain::Orquestra))
+            .await
+            .unwrap();
+        m
+    }
+
+    async fn project(&self, user: &str, n: i64, public: bool) -> projects::Model {
+        let m = projects::Model {
+            id: format!("{user}-p{n:02}"),
+            user_id: user.to_owned(),
+            name: format!("Project {n}"),
+            description: None,
+            program_id: format!("Prog{n}"),
+            is_public: Some(public),
+            custom_docs: None,
+            created_at: Some(t0() + Duration::hours(n)),
+            updated_at: None,
+        };
+        m.clone()
+            .into_active_model()
+            .insert(self.app.db.get(Domain::Orquestra))
+            .await
+            .unwrap();
+        m
+    }
+
+    async fn version(&self, project: &str, v: i32) {
+        idl_versions::Model {
+            id: format!("{project}-v{v}"),
+            project_id: project.to_owned(),
+            idl_json: format!(r#"{{"version":"0.{v}.0"}}"#),
+            cpi_md: None,
+            version: v,
+            created_at: Some(t0() + Duration::days(v.into())),
+        }
+        .into_active_model()
+        .insert(self.app.db.get(Domain::Orquestra))
+        .await
+        .unwrap();
+    }
+}
+
+fn no_errors(res: &Value) {
+    assert!(res.get("errors").is_none(), "unexpected errors: {res}");
+}
+
+fn error_code(res: &Value) -> &str {
+    res["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("expected an error code in {res}"))
+}
+
+#[tokio::test]
+async fn user_lookup_by_each_unique_key() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    f.user(1).await;
+    f.user(2).await;
+    for args in [r#"id: "u002""#, r#"username: "user002""#, "githubId: 1002"] {
+        let res = app
+            .graphql(
+                &format!("{{ orquestraUser({args}) {{ id username githubId email }} }}"),
+                json!({}),
+            )
+            .await;
+        no_errors(&res);
+        assert_eq!(
+            res["data"]["orquestraUser"],
+            json!({"id": "u002", "username": "user002", "githubId": 1002, "email": "user002@example.com"})
+        );
+    }
+    let res = app
+        .graphql(r#"{ orquestraUser(id: "nobody") { id } }"#, json!({}))
+        .await;
+    no_errors(&res);
+    assert_eq!(res["data"]["orquestraUser"], Value::Null);
+    for bad in [
+        "{ orquestraUser { id } }",
+        r#"{ orquestraUser(id: "u001", username: "user001") { id } }"#,
+    ] {
+        let res = app.graphql(bad, json!({})).await;
+        assert_eq!(error_code(&res), "BAD_USER_INPUT", "{res}");
+    }
+}
+
+#[tokio::test]
+async fn user_with_projects_latest_idl_socials_and_statistics() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    f.user(1).await;
+    f.project("u001", 1, true).await;
+    f.project("u001", 2, false).await;
+    f.project("u001", 3, true).await;
+    for v in 1..=3 {
+        f.version("u001-p01", v).await;
+    }
+    f.version("u001-p03", 1).await;
+    project_socials::Model {
+        id: "s1".into(),
+        project_id: "u001-p01".into(),
+        twitter: Some("https://x.com/p1".into()),
+        discord: None,
+        telegram: None,
+        github: Some("https://github.com/p1".into()),
+        website: None,
+        created_at: Some(t0()),
+        updated_at: Some(t0()),
+    }
+    .into_active_model()
+    .insert(app.db.get(Domain::Orquestra))
+    .await
+    .unwrap();
+
+    let res = app
+        .graphql(
+            r#"{ orquestraUser(id: "u001") {
+                username projectCount versionCount
+                projects { totalCount nodes {
+                    id isPublic versionCount
+                    latestIdl { version idl }
+                    socials { twitter github discord }
+                    user { username }
+                } }
+            } }"#,
+            json!({}),
+        )
+        .await;
+    no_errors(&res);
+    assert_eq!(
+        res["data"]["orquestraUser"],
+        json!({
+            "username": "user001", "projectCount": 3, "versionCount": 4,
+            "projects": { "totalCount": 3, "nodes": [
+                { "id": "u001-p03", "isPublic": true, "versionCount": 1,
+                  "latestIdl": { "version": 1, "idl": { "version": "0.1.0" } },
+                  "socials": null, "user": { "username": "user001" } },
+                { "id": "u001-p02", "isPublic": false, "versionCount": 0,
+                  "latestIdl": null, "socials": null, "user": { "username": "user001" } },
+                { "id": "u001-p01", "isPublic": true, "versionCount": 3,
+                  "latestIdl": { "version": 3, "idl": { "version": "0.3.0" } },
+                  "socials": { "twitter": "https://x.com/p1", "github": "https://github.com/p1", "discord": null },
+                  "user": { "username": "user001" } },
+            ] }
+        })
+    );
+}
+
+#[tokio::test]
+async fn public_projects_are_newest_first_with_counts_and_owner() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    f.user(1).await;
+    f.user(2).await;
+    f.project("u001", 1, true).await;
+    f.project("u002", 2, false).await;
+    f.project("u002", 3, true).await;
+    f.version("u001-p01", 1).await;
+    f.version("u001-p01", 2).await;
+    let res = app
+        .graphql(
+            "{ orquestraPublicProjects { totalCount nodes { id versionCount user { username avatarUrl } } } }",
+            json!({}),
+        )
+        .await;
+    no_errors(&res);
+    assert_eq!(
+        res["data"]["orquestraPublicProjects"],
+        json!({ "totalCount": 2, "nodes": [
+            { "id": "u002-p03", "versionCount": 0, "user": { "username": "user002", "avatarUrl": "https://avatars.example/2" } },
+            { "id": "u001-p01", "versionCount": 2, "user": { "username": "user001", "avatarUrl": "https://avatars.example/1" } },
+        ] })
+    );
+}
+
+async fn page(app: &TestApp, args: &str) -> Value {
+    let res = app
+        .graphql(
+            &format!(
+                "{{ orquestraUsers({args}) {{ totalCount edges {{ cursor node {{ id }} }} \
+                 pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} }} }}"
+            ),
+            json!({}),
+        )
+        .await;
+    no_errors(&res);
+    res["data"]["orquestraUsers"].clone()
+}
+
+fn ids(conn: &Value) -> Vec<String> {
+    conn["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn pagination_walks_forward_and_backward_through_a_whole_list() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    for n in 1..=7 {
+        f.user(n).await;
+    }
+    // Forward, three at a time.
+    let p1 = page(&app, "first: 3").await;
+    assert_eq!(ids(&p1), ["u001", "u002", "u003"]);
+    assert_eq!(p1["totalCount"], 7);
+    assert_eq!(p1["pageInfo"]["hasNextPage"], true);
+    assert_eq!(p1["pageInfo"]["hasPreviousPage"], false);
+    let after = p1["pageInfo"]["endCursor"].as_str().unwrap();
+    let p2 = page(&app, &format!(r#"first: 3, after: "{after}""#)).await;
+    assert_eq!(ids(&p2), ["u004", "u005", "u006"]);
+    assert_eq!(p2["pageInfo"]["hasPreviousPage"], true);
+    let after = p2["pageInfo"]["endCursor"].as_str().unwrap();
+    let p3 = page(&app, &format!(r#"first: 3, after: "{after}""#)).await;
+    assert_eq!(ids(&p3), ["u007"]);
+    assert_eq!(p3["pageInfo"]["hasNextPage"], false);
+
+    // Backward from the end, then before the first page of that.
+    let b1 = page(&app, "last: 2").await;
+    assert_eq!(ids(&b1), ["u006", "u007"]);
+    assert_eq!(b1["pageInfo"]["hasPreviousPage"], true);
+    assert_eq!(b1["pageInfo"]["hasNextPage"], false);
+    let before = b1["pageInfo"]["startCursor"].as_str().unwrap();
+    let b2 = page(&app, &format!(r#"last: 4, before: "{before}""#)).await;
+    assert_eq!(ids(&b2), ["u002", "u003", "u004", "u005"]);
+    assert_eq!(b2["pageInfo"]["hasPreviousPage"], true);
+    assert_eq!(b2["pageInfo"]["hasNextPage"], true);
+
+    // Ordering by a column, descending, pages the same way.
+    let d1 = page(
+        &app,
+        "first: 4, orderBy: {field: GITHUB_ID, direction: DESC}",
+    )
+    .await;
+    assert_eq!(ids(&d1), ["u007", "u006", "u005", "u004"]);
+    let after = d1["pageInfo"]["endCursor"].as_str().unwrap();
+    let d2 = page(
+        &app,
+        &format!(r#"first: 4, after: "{after}", orderBy: {{field: GITHUB_ID, direction: DESC}}"#),
+    )
+    .await;
+    assert_eq!(ids(&d2), ["u003", "u002", "u001"]);
+
+    // A page of nothing.
+    let empty = page(&app, "first: 0").await;
+    assert_eq!(ids(&empty), Vec::<String>::new());
+    let none = page(&app, r#"filter: {username: {eq: "nobody"}}"#).await;
+    assert_eq!(ids(&none), Vec::<String>::new());
+    assert_eq!(none["totalCount"], 0);
+    assert_eq!(none["pageInfo"]["hasNextPage"], false);
+}
+
+#[tokio::test]
+async fn bad_page_arguments_are_rejected() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    f.user(1).await;
+    f.project("u001", 1, true).await;
+    let projects = app
+        .graphql(
+            "{ orquestraProjects { pageInfo { endCursor } } }",
+            json!({}),
+        )
+        .await;
+    let foreign = projects["data"]["orquestraProjects"]["pageInfo"]["endCursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let users = page(&app, "first: 1").await;
+    let users_by_id = users["pageInfo"]["endCursor"].as_str().unwrap().to_owned();
+    for (args, field) in [
+        ("first: 1000".to_owned(), "first"),
+        ("first: 101".to_owned(), "first"),
+        ("last: -1".to_owned(), "last"),
+        ("first: 1, last: 1".to_owned(), "last"),
+        (format!(r#"after: "{foreign}""#), "after"),
+        // Same list, other order: the cursor no longer means anything.
+        (
+            format!(r#"after: "{users_by_id}", orderBy: {{field: USERNAME}}"#),
+            "after",
+        ),
+        (r#"after: "not-a-cursor""#.to_owned(), "after"),
+        (r#"before: "e30""#.to_owned(), "before"),
+    ] {
+        let res = app
+            .graphql(
+                &format!("{{ orquestraUsers({args}) {{ nodes {{ id }} }} }}"),
+                json!({}),
+            )
+            .await;
+        assert_eq!(error_code(&res), "BAD_USER_INPUT", "{args}: {res}");
+        assert_eq!(
+            res["errors"][0]["extensions"]["field"], field,
+            "{args}: {res}"
+        );
+        assert_eq!(res["data"], Value::Null, "{args}");
+    }
+    // Nested connections validate the same way.
+    let res = app
+        .graphql(
+            "{ orquestraUsers { nodes { projects(first: 1000) { nodes { id } } } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&res), "BAD_USER_INPUT", "{res}");
+}
+
+#[tokio::test]
+async fn filters_combine_scalar_conditions_with_and_or_not() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    for n in 1..=6 {
+        f.user(n).await;
+    }
+    let cases = [
+        (r#"{githubId: {in: [1002, 1004]}}"#, vec!["u002", "u004"]),
+        (
+            r#"{username: {startsWith: "user00"}, githubId: {gte: 1005}}"#,
+            vec!["u005", "u006"],
+        ),
+        (r#"{email: {contains: "R003@EXAMPLE"}}"#, vec!["u003"]),
+        (
+            r#"{or: [{id: {eq: "u001"}}, {id: {eq: "u006"}}]}"#,
+            vec!["u001", "u006"],
+        ),
+        (r#"{not: {githubId: {lt: 1005}}}"#, vec!["u005", "u006"]),
+        (
+            r#"{and: [{githubId: {gt: 1001}}, {githubId: {lte: 1003}}]}"#,
+            vec!["u002", "u003"],
+        ),
+        (r#"{avatarUrl: {isNull: true}}"#, vec![]),
+        (
+            r#"{createdAt: {gt: "2026-01-01T00:03:00Z"}}"#,
+            vec!["u004", "u005", "u006"],
+        ),
+        (
+            r#"{username: {notIn: ["user001", "user002", "user003"]}, id: {ne: "u004"}}"#,
+            vec!["u005", "u006"],
+        ),
+        // LIKE metacharacters are literal.
+        (r#"{username: {contains: "%"}}"#, vec![]),
+    ];
+    for (filter, want) in cases {
+        let conn = page(&app, &format!("filter: {filter}")).await;
+        assert_eq!(ids(&conn), want, "{filter}");
+        assert_eq!(conn["totalCount"], want.len(), "{filter}");
+    }
+    // Too deep a filter is refused.
+    let deep = r#"{not: {not: {not: {not: {not: {not: {id: {eq: "u001"}}}}}}}}"#;
+    let res = app
+        .graphql(
+            &format!("{{ orquestraUsers(filter: {deep}) {{ nodes {{ id }} }} }}"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&res), "BAD_USER_INPUT", "{res}");
+}
+
+/// Runs `query` and returns how many SQL statements Orquestra's pool ran for it.
+async fn statements(app: &TestApp, query: &str) -> u64 {
+    let before = app.db.dbs.metrics().statements(Domain::Orquestra);
+    let res = app.graphql(query, json!({})).await;
+    no_errors(&res);
+    app.db.dbs.metrics().statements(Domain::Orquestra) - before
+}
+
+#[tokio::test]
+async fn three_level_query_costs_the_same_for_5_and_50_parents() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    let query = "{ orquestraUsers(first: 100) { nodes { id projects(first: 5) { nodes { id \
+                 idlVersions(first: 5) { nodes { version } } } } } } }";
+    let with_counts = "{ orquestraUsers(first: 100) { totalCount nodes { id projects(first: 5) { totalCount nodes { id \
+                 idlVersions(first: 5) { totalCount nodes { version } } } } } } }";
+    let mut costs = Vec::new();
+    for n in 1..=50 {
+        f.user(n).await;
+        for p in 1..=2 {
+            let project = f.project(&format!("u{n:03}"), p, true).await;
+            f.version(&project.id, 1).await;
+            f.version(&project.id, 2).await;
+        }
+        if n == 5 || n == 50 {
+            costs.push((
+                statements(&app, query).await,
+                statements(&app, with_counts).await,
+            ));
+        }
+    }
+    assert_eq!(
+        costs[0], costs[1],
+        "statements for 5 vs 50 users: {costs:?}"
+    );
+    assert_eq!(costs[0].0, 3, "one statement per level");
+    assert_eq!(costs[0].1, 6, "plus one per level asking totalCount");
+}
+
+#[tokio::test]
+async fn api_keys_never_expose_the_key() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .graphql(
+            r#"{ __type(name: "OrquestraApiKey") { fields { name } } }"#,
+            json!({}),
+        )
+        .await;
+    no_errors(&res);
+    let names: Vec<&str> = res["data"]["__type"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "id",
+            "projectId",
+            "lastUsed",
+            "createdAt",
+            "expiresAt",
+            "project"
+        ]
+    );
+}

@@ -1,0 +1,160 @@
+//! Storage wiring: domain isolation, SQLite file settings, PostgreSQL schemas.
+
+use std::collections::BTreeSet;
+
+use api::{Databases, DbConfig};
+use entity::Domain;
+use sea_orm::{ConnectionTrait, DbBackend, Statement};
+
+use crate::helpers::{TestDb, tables};
+
+async fn scalar(db: &sea_orm::DatabaseConnection, sql: &str) -> String {
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<String>(0)
+        .or_else(|_| row.try_get_by_index::<i64>(0).map(|v| v.to_string()))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn each_domain_sees_only_its_own_tables() {
+    let db = TestDb::migrated().await;
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    for domain in Domain::ALL {
+        let own = tables(db.get(domain)).await;
+        assert!(!own.is_empty(), "{domain} has tables");
+        if domain == Domain::Orquestra {
+            assert!(own.contains("projects"));
+        }
+        // Table names may repeat across domains (`users`), so compare whole sets.
+        seen.insert(format!("{domain}:{own:?}"));
+    }
+    assert_eq!(seen.len(), 5);
+    assert!(!tables(db.get(Domain::Atrarium)).await.contains("projects"));
+    assert!(
+        !tables(db.get(Domain::Orquestra))
+            .await
+            .contains("communities")
+    );
+}
+
+#[tokio::test]
+async fn postgres_puts_each_domain_in_its_own_schema() {
+    let db = TestDb::migrated().await;
+    if db.backend() != DbBackend::Postgres {
+        // SQLite: a separate database per domain is proven by the isolation test.
+        return;
+    }
+    for domain in Domain::ALL {
+        assert_eq!(
+            scalar(db.get(domain), "SELECT current_schema()::text").await,
+            domain.name()
+        );
+    }
+}
+
+#[tokio::test]
+async fn sqlite_files_are_configured_for_real_use() {
+    // Always SQLite files, whatever backend the suite runs on: this is their settings.
+    let dir = std::env::temp_dir().join(format!("mosaic-test-{}", uuid::Uuid::new_v4()));
+    let dbs = Databases::connect(&DbConfig::sqlite_dir(&dir))
+        .await
+        .unwrap();
+    for domain in Domain::ALL {
+        assert!(
+            dir.join(format!("{}.db", domain.name())).exists(),
+            "{domain} file"
+        );
+        let conn = dbs.get(domain);
+        assert_eq!(scalar(conn, "PRAGMA journal_mode").await, "wal");
+        assert_eq!(scalar(conn, "PRAGMA foreign_keys").await, "1");
+        assert_eq!(scalar(conn, "PRAGMA synchronous").await, "1", "NORMAL");
+        assert_eq!(scalar(conn, "PRAGMA busy_timeout").await, "10000");
+    }
+    dbs.migrate_up().await.unwrap();
+    assert!(tables(dbs.orquestra()).await.contains("projects"));
+    dbs.close().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_domain_can_be_overridden_to_its_own_file() {
+    let dir = std::env::temp_dir().join(format!("mosaic-test-{}", uuid::Uuid::new_v4()));
+    let mut config = DbConfig::sqlite_dir(dir.join("shared"));
+    let pds_file = dir.join("elsewhere").join("pds-own.sqlite");
+    config
+        .overrides
+        .insert(Domain::Pds, format!("sqlite://{}", pds_file.display()));
+    let dbs = Databases::connect(&config).await.unwrap();
+    assert!(pds_file.exists());
+    assert!(!dir.join("shared").join("pds.db").exists());
+    assert!(dir.join("shared").join("bellamy.db").exists());
+    dbs.close().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn unsupported_urls_are_refused_with_a_clear_error() {
+    let err = Databases::connect(&DbConfig::url("mysql://root:hunter2@db/x"))
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("unsupported database URL"), "{err}");
+    assert!(!err.contains("hunter2"), "password redacted: {err}");
+}
+
+#[tokio::test]
+async fn database_defaults_and_application_timestamps_compare_correctly() {
+    use entity::orquestra::users;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    // On SQLite times are text: a default written in another format than the
+    // application's would sort and compare wrongly against application-written times.
+    let db = TestDb::migrated().await;
+    let conn = db.get(Domain::Orquestra);
+    let yesterday = chrono::Utc::now() - chrono::Duration::days(1);
+    let tomorrow = chrono::Utc::now() + chrono::Duration::days(1);
+    for (id, t) in [("old", yesterday), ("future", tomorrow)] {
+        conn.execute_raw(Statement::from_sql_and_values(
+            conn.get_database_backend(),
+            match conn.get_database_backend() {
+                DbBackend::Postgres => {
+                    "INSERT INTO users (id, github_id, username, email, created_at) VALUES ($1, $2, $1, $1, $3)"
+                }
+                _ => "INSERT INTO users (id, github_id, username, email, created_at) VALUES (?, ?, ?, ?, ?)",
+            },
+            match conn.get_database_backend() {
+                DbBackend::Postgres => vec![id.into(), (id.len() as i64).into(), t.into()],
+                _ => vec![id.into(), (id.len() as i64).into(), id.into(), id.into(), t.into()],
+            },
+        ))
+        .await
+        .unwrap();
+    }
+    conn.execute_unprepared(
+        "INSERT INTO users (id, github_id, username, email) VALUES ('now', 99, 'now', 'now')",
+    )
+    .await
+    .unwrap();
+    let order: Vec<String> = users::Entity::find()
+        .order_by_asc(users::Column::CreatedAt)
+        .all(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    assert_eq!(order, ["old", "now", "future"]);
+    let recent: Vec<String> = users::Entity::find()
+        .filter(users::Column::CreatedAt.gt(chrono::Utc::now() - chrono::Duration::hours(1)))
+        .filter(users::Column::CreatedAt.lt(tomorrow))
+        .all(conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    assert_eq!(recent, ["now"]);
+}
