@@ -20,11 +20,25 @@ use crate::pagination::{self, Ordering, PageArgs, PageOf};
 
 /// Attaches fresh per-request loaders to `request`.
 pub fn with_loaders(request: Request, dbs: &Databases) -> Request {
+    fn loader<L: Send + Sync + 'static>(l: L) -> Arc<DataLoader<L>> {
+        Arc::new(DataLoader::new(l, tokio::spawn))
+    }
     request
         .data(Arc::new(crate::batch::BatchCache::default()))
-        .data(Arc::new(DataLoader::new(
-            crate::orquestra::loaders::OrquestraLoader::new(dbs.orquestra().clone()),
-            tokio::spawn,
+        .data(loader(crate::atrarium::loaders::AtrariumLoader::new(
+            dbs.atrarium().clone(),
+        )))
+        .data(loader(crate::orquestra::loaders::OrquestraLoader::new(
+            dbs.orquestra().clone(),
+        )))
+        .data(loader(crate::bellamy::loaders::BellamyLoader::new(
+            dbs.bellamy().clone(),
+        )))
+        .data(loader(crate::pds::loaders::PdsLoader::new(
+            dbs.pds().clone(),
+        )))
+        .data(loader(crate::universe::loaders::UniverseLoader::new(
+            dbs.universe().clone(),
         )))
 }
 

@@ -1,7 +1,9 @@
 //! Mosaic's API layer: storage wiring ([`db`]), the GraphQL schema ([`schema`]) and the
 //! HTTP router ([`http`]).
 
+pub mod atrarium;
 pub mod batch;
+pub mod bellamy;
 pub mod connection;
 pub mod context;
 pub mod db;
@@ -12,6 +14,9 @@ pub mod loader;
 pub mod order;
 pub mod orquestra;
 pub mod pagination;
+pub mod pds;
+pub mod scalars;
 pub mod schema;
+pub mod universe;
 
 pub use db::{Databases, DbConfig, DbError};

@@ -7,7 +7,14 @@ use crate::db::Databases;
 
 /// The root query: every domain's fields, prefixed with the domain's name.
 #[derive(MergedObject, Default)]
-pub struct Query(ServerQuery, crate::orquestra::OrquestraQuery);
+pub struct Query(
+    ServerQuery,
+    crate::atrarium::AtrariumQuery,
+    crate::orquestra::OrquestraQuery,
+    crate::bellamy::BellamyQuery,
+    crate::pds::PdsQuery,
+    crate::universe::UniverseQuery,
+);
 
 /// Fields about the server itself.
 #[derive(Default)]

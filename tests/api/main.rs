@@ -4,12 +4,16 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod atrarium;
+mod atrarium_graphql;
 mod bellamy;
+mod bellamy_graphql;
 mod cli;
 mod helpers;
 mod orquestra;
 mod orquestra_graphql;
 mod pds;
+mod pds_graphql;
 mod server;
 mod storage;
 mod universe;
+mod universe_graphql;

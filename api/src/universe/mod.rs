@@ -1,0 +1,6 @@
+//! Universe's read API (being built).
+
+pub mod loaders;
+pub mod query;
+
+pub use query::UniverseQuery;

@@ -1,0 +1,1 @@
+//! atrarium's read API through HTTP (being built).

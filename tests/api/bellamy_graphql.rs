@@ -1,0 +1,1 @@
+//! bellamy's read API through HTTP (being built).

@@ -1,0 +1,1 @@
+//! pds's read API through HTTP (being built).

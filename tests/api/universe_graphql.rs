@@ -1,0 +1,1 @@
+//! universe's read API through HTTP (being built).
