@@ -115,6 +115,8 @@ pub enum Command {
     Migrate(MigrateCommand),
     /// Print the GraphQL schema (SDL); `schema.graphql` is its output.
     Schema,
+    /// Apply migrations, then fill every empty domain with a small linked demo data set.
+    Seed,
 }
 
 /// Options of `mosaic serve`.
@@ -131,6 +133,47 @@ pub struct ServeArgs {
     /// Do not apply pending migrations on start.
     #[arg(long, env = "MOSAIC_NO_MIGRATE")]
     pub no_migrate: bool,
+
+    /// Fill every empty domain with demo data on start (implies migrating).
+    #[arg(long, env = "MOSAIC_DEMO", conflicts_with = "no_migrate")]
+    pub demo: bool,
+
+    /// Query limits.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Limits every GraphQL query is checked against before it runs.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Deepest selection nesting a query may have.
+    #[arg(long, env = "MOSAIC_MAX_DEPTH", default_value_t = api::schema::Limits::default().depth)]
+    pub max_depth: usize,
+
+    /// Highest query complexity (each field costs 1; a connection's children cost once
+    /// per requested item).
+    #[arg(long, env = "MOSAIC_MAX_COMPLEXITY", default_value_t = api::schema::Limits::default().complexity)]
+    pub max_complexity: usize,
+
+    /// Deepest recursion of fragments and nested input values.
+    #[arg(long, env = "MOSAIC_MAX_RECURSIVE_DEPTH", default_value_t = api::schema::Limits::default().recursive_depth)]
+    pub max_recursive_depth: usize,
+
+    /// Most directives on one field.
+    #[arg(long, env = "MOSAIC_MAX_DIRECTIVES", default_value_t = api::schema::Limits::default().directives)]
+    pub max_directives: usize,
+}
+
+impl LimitArgs {
+    /// The limits these options describe.
+    pub fn limits(&self) -> api::schema::Limits {
+        api::schema::Limits {
+            depth: self.max_depth,
+            complexity: self.max_complexity,
+            recursive_depth: self.max_recursive_depth,
+            directives: self.max_directives,
+        }
+    }
 }
 
 /// `mosaic migrate ...`.

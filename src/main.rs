@@ -28,6 +28,16 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve(args) => serve(&cli.db, args).await,
         Command::Migrate(cmd) => migrate(&cli.db, cmd).await,
+        Command::Seed => {
+            let databases = Databases::connect(&cli.db.config()).await?;
+            databases.migrate_up().await?;
+            api::demo::seed(&databases)
+                .await
+                .context("seeding demo data failed")?;
+            println!("demo data in place");
+            databases.close().await;
+            Ok(())
+        }
     }
 }
 
@@ -36,13 +46,19 @@ async fn serve(db: &cli::DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     if !args.no_migrate {
         databases.migrate_up().await?;
     }
+    if args.demo {
+        api::demo::seed(&databases)
+            .await
+            .context("seeding demo data failed")?;
+    }
     let addr = SocketAddr::new(args.host, args.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     tracing::info!("Mosaic listening on http://{local} (GraphiQL at http://{local}/graphql)");
-    axum::serve(listener, api::http::router(databases.clone()))
+    let router = api::http::router_with(databases.clone(), args.limits.limits());
+    axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     databases.close().await;

@@ -2,7 +2,7 @@
 
 use async_graphql::BatchRequest;
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse};
+use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse, GraphQLSubscription};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse};
@@ -31,6 +31,7 @@ pub fn router_with(databases: Databases, limits: Limits) -> Router {
     let schema = schema::build(Some(databases.clone()), limits);
     Router::new()
         .route("/graphql", get(graphiql).post(graphql))
+        .route_service("/graphql/ws", GraphQLSubscription::new(schema.clone()))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .with_state(AppState { schema, databases })
@@ -84,7 +85,13 @@ fn with_codes(mut response: async_graphql::Response) -> async_graphql::Response 
 }
 
 async fn graphiql() -> impl IntoResponse {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
+    Html(
+        GraphiQLSource::build()
+            .endpoint("/graphql")
+            .subscription_endpoint("/graphql/ws")
+            .title("Mosaic GraphiQL")
+            .finish(),
+    )
 }
 
 /// Prometheus text exposition of the SQL statement counters.

@@ -7,6 +7,7 @@ pub mod bellamy;
 pub mod connection;
 pub mod context;
 pub mod db;
+pub mod demo;
 pub mod error;
 pub mod filter;
 pub mod http;

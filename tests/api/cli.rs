@@ -210,3 +210,19 @@ async fn serve_on_a_fresh_data_dir_creates_the_files_and_answers_healthz() {
     let _ = child.wait();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn seed_migrates_and_fills_empty_domains_once() {
+    let target = Target::new().await;
+    for _ in 0..2 {
+        let (ok, out, err) = target.mosaic(&["seed"]);
+        assert!(ok, "{err}");
+        assert!(out.contains("demo data in place"), "{out}");
+    }
+    let dbs = api::Databases::connect(&api::DbConfig::url(target.url.clone()))
+        .await
+        .unwrap();
+    assert_eq!(crate::helpers::count(dbs.orquestra(), "users").await, 3);
+    assert_eq!(crate::helpers::count(dbs.orquestra(), "projects").await, 5);
+    dbs.close().await;
+}

@@ -26,6 +26,10 @@ async fn graphiql_is_served_on_get() {
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(html.contains("graphiql"), "GraphiQL page");
+    assert!(
+        html.contains("/graphql/ws"),
+        "subscriptions wired to the WebSocket endpoint"
+    );
 }
 
 #[test]
@@ -72,4 +76,73 @@ async fn metrics_count_sql_statements_per_domain() {
         app.db.dbs.metrics().statements(entity::Domain::Orquestra),
         orquestra + 2
     );
+}
+
+#[tokio::test]
+async fn query_limits_are_enforced_before_execution() {
+    let app = TestApp::spawn().await;
+    let before = app.db.dbs.metrics().total();
+    // 100 x 100 x 100 items: far over the complexity budget.
+    let res = app
+        .graphql(
+            "{ orquestraUsers(first: 100) { nodes { projects(first: 100) { nodes { \
+             idlVersions(first: 100) { nodes { id version idlJson } } } } } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(
+        res["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{res}"
+    );
+    assert_eq!(res["errors"][0]["message"], "Query is too complex.");
+    // Too deep.
+    let deep = format!(
+        "{{ orquestraUsers(first: 1) {{ nodes {{ {} id {} }} }} }}",
+        "projects(first: 1) { nodes { user { ".repeat(6),
+        "} } } ".repeat(6)
+    );
+    let res = app.graphql(&deep, serde_json::json!({})).await;
+    assert_eq!(
+        res["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{res}"
+    );
+    assert_eq!(res["errors"][0]["message"], "Query is nested too deep.");
+    assert_eq!(app.db.dbs.metrics().total(), before, "nothing ran");
+}
+
+#[tokio::test]
+async fn parse_errors_carry_a_code() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .graphql("{ orquestraUsers { ", serde_json::json!({}))
+        .await;
+    assert_eq!(
+        res["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{res}"
+    );
+    let res = app.graphql("{ noSuchField }", serde_json::json!({})).await;
+    assert_eq!(
+        res["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+        "{res}"
+    );
+}
+
+#[tokio::test]
+async fn demo_data_is_browsable_and_seeding_twice_adds_nothing() {
+    let app = TestApp::spawn().await;
+    api::demo::seed(&app.db.dbs).await.unwrap();
+    let q = "{ orquestraPublicProjects(first: 3) { totalCount nodes { name versionCount user { username } } } }";
+    let first = app.graphql(q, serde_json::json!({})).await;
+    assert_eq!(first.get("errors"), None, "{first}");
+    assert_eq!(
+        first["data"]["orquestraPublicProjects"],
+        serde_json::json!({ "totalCount": 4, "nodes": [
+            { "name": "DAO Voting", "versionCount": 0, "user": { "username": "rustacean-raj" } },
+            { "name": "Staking Pool", "versionCount": 1, "user": { "username": "anchor-ana" } },
+            { "name": "NFT Mint", "versionCount": 2, "user": { "username": "anchor-ana" } },
+        ] })
+    );
+    api::demo::seed(&app.db.dbs).await.unwrap();
+    let again = app.graphql(q, serde_json::json!({})).await;
+    assert_eq!(again, first);
 }

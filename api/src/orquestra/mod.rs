@@ -1,5 +1,6 @@
 //! Orquestra: GitHub users, their Solana IDL projects and everything hanging off them.
 
+pub mod demo;
 pub mod loaders;
 pub mod query;
 pub mod types;
