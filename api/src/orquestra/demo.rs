@@ -31,6 +31,16 @@ fn idl(name: &str, version: i32, instructions: &[&str]) -> String {
     .to_string()
 }
 
+/// Owner index, id, name, program id, public, instruction names per IDL version.
+type DemoProgram = (
+    usize,
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    &'static [&'static [&'static str]],
+);
+
 /// Inserts the demo data unless Orquestra already has users.
 pub async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
     if users::Entity::find().count(db).await? > 0 {
@@ -72,7 +82,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
         .await?;
     }
     // (owner, id, name, program id, public, instructions per version)
-    let programs: [(usize, &str, &str, &str, bool, &[&[&str]]); 5] = [
+    let programs: [DemoProgram; 5] = [
         (
             0,
             "9c1d2e3f-0000-4000-8000-000000000001",
