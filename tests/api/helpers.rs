@@ -91,7 +91,10 @@ impl TestDb {
         let (config, scratch) = match postgres_url() {
             Some(server) => {
                 let (scratch, url) = PgScratch::create(&server).await;
-                (DbConfig::url(url), Some(scratch))
+                let mut config = DbConfig::url(url);
+                // Tests run in parallel against one server: keep each one's share small.
+                config.max_connections = 3;
+                (config, Some(scratch))
             }
             None => (DbConfig::url("sqlite::memory:"), None),
         };
