@@ -146,3 +146,53 @@ async fn demo_data_is_browsable_and_seeding_twice_adds_nothing() {
     let again = app.graphql(q, serde_json::json!({})).await;
     assert_eq!(again, first);
 }
+
+#[tokio::test]
+async fn every_type_field_argument_and_enum_value_is_documented() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .graphql(
+            "{ __schema { types { name kind description \
+               fields { name description args { name description } } \
+               inputFields { name description } enumValues { name description } } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(res.get("errors"), None, "{res}");
+    let empty = |v: &serde_json::Value| v.as_str().is_none_or(|d| d.trim().is_empty());
+    let builtin = ["Boolean", "String", "Int", "Float", "ID"];
+    let mut missing = Vec::new();
+    for ty in res["data"]["__schema"]["types"].as_array().unwrap() {
+        let name = ty["name"].as_str().unwrap();
+        if name.starts_with("__") || builtin.contains(&name) {
+            continue;
+        }
+        // async-graphql generates connection types without a description.
+        if empty(&ty["description"]) && !name.ends_with("Connection") {
+            missing.push(format!("type {name}"));
+        }
+        for f in ty["fields"].as_array().into_iter().flatten() {
+            let fname = f["name"].as_str().unwrap();
+            if empty(&f["description"]) {
+                missing.push(format!("field {name}.{fname}"));
+            }
+            for a in f["args"].as_array().into_iter().flatten() {
+                if empty(&a["description"]) {
+                    missing.push(format!("argument {name}.{fname}({})", a["name"]));
+                }
+            }
+        }
+        for f in ty["inputFields"].as_array().into_iter().flatten() {
+            if empty(&f["description"]) {
+                missing.push(format!("input field {name}.{}", f["name"]));
+            }
+        }
+        for v in ty["enumValues"].as_array().into_iter().flatten() {
+            if empty(&v["description"]) {
+                missing.push(format!("enum value {name}.{}", v["name"]));
+            }
+        }
+    }
+    missing.sort();
+    assert!(missing.is_empty(), "undocumented:\n{}", missing.join("\n"));
+}

@@ -231,6 +231,7 @@ impl From<Node<users::Model>> for OrquestraUser {
     }
 }
 
+/// A GitHub-authenticated Orquestra user.
 #[Object]
 impl OrquestraUser {
     /// The user's id (a UUID).
@@ -331,6 +332,7 @@ impl From<Node<projects::Model>> for OrquestraProject {
     }
 }
 
+/// An IDL project: one Solana program of one user.
 #[Object]
 impl OrquestraProject {
     /// The project's id (a UUID).
@@ -522,6 +524,7 @@ impl From<Node<idl_versions::Model>> for OrquestraIdlVersion {
     }
 }
 
+/// One uploaded version of a project's IDL.
 #[Object]
 impl OrquestraIdlVersion {
     /// The version's id (a UUID).
@@ -571,6 +574,7 @@ impl From<Node<api_keys::Model>> for OrquestraApiKey {
     }
 }
 
+/// An API key of a project. Only metadata: the key (and its hash) is never readable.
 #[Object]
 impl OrquestraApiKey {
     /// The key's id (a UUID).
@@ -612,6 +616,7 @@ impl From<Node<project_socials::Model>> for OrquestraProjectSocials {
     }
 }
 
+/// A project's social links (one set per project).
 #[Object]
 impl OrquestraProjectSocials {
     /// The row's id (a UUID).
@@ -669,6 +674,7 @@ impl From<Node<known_addresses::Model>> for OrquestraKnownAddress {
     }
 }
 
+/// A labelled Solana address of a project (a treasury, an authority, ...).
 #[Object]
 impl OrquestraKnownAddress {
     /// The row's id (a UUID).
