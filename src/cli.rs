@@ -101,6 +101,7 @@ impl DbArgs {
             data_dir: self.data_dir.clone(),
             overrides,
             max_connections: self.db_max_connections.max(1),
+            statement_timeout: None,
         }
     }
 }
@@ -141,6 +142,36 @@ pub struct ServeArgs {
     /// Query limits.
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    /// Turn off introspection and "did you mean" suggestions (for production).
+    #[arg(long, env = "MOSAIC_NO_INTROSPECTION")]
+    pub no_introspection: bool,
+
+    /// Largest request body in bytes, after decompression.
+    #[arg(long, env = "MOSAIC_BODY_LIMIT", default_value_t = api::http::HttpOptions::default().body_limit)]
+    pub body_limit: usize,
+
+    /// Most operations in one batched request.
+    #[arg(long, env = "MOSAIC_MAX_BATCH", default_value_t = api::http::HttpOptions::default().max_batch)]
+    pub max_batch: usize,
+
+    /// Longest a request may run, in seconds (its SQL is cancelled with it on PostgreSQL).
+    #[arg(long, env = "MOSAIC_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+}
+
+impl ServeArgs {
+    /// The HTTP options these arguments describe.
+    pub fn http_options(&self) -> api::http::HttpOptions {
+        api::http::HttpOptions {
+            limits: self.limits.limits(),
+            document: api::guard::DocumentLimits::default(),
+            body_limit: self.body_limit,
+            max_batch: self.max_batch.max(1),
+            request_timeout: std::time::Duration::from_secs(self.request_timeout.max(1)),
+            introspection: !self.no_introspection,
+        }
+    }
 }
 
 /// Limits every GraphQL query is checked against before it runs.

@@ -42,7 +42,11 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn serve(db: &cli::DbArgs, args: ServeArgs) -> anyhow::Result<()> {
-    let databases = Databases::connect(&db.config()).await?;
+    let options = args.http_options();
+    let mut config = db.config();
+    // A request's SQL is cancelled on the server when the request times out.
+    config.statement_timeout = Some(options.request_timeout);
+    let databases = Databases::connect(&config).await?;
     if !args.no_migrate {
         databases.migrate_up().await?;
     }
@@ -57,7 +61,7 @@ async fn serve(db: &cli::DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     tracing::info!("Mosaic listening on http://{local} (GraphiQL at http://{local}/graphql)");
-    let router = api::http::router_with(databases.clone(), args.limits.limits());
+    let router = api::http::router_with(databases.clone(), options);
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

@@ -33,6 +33,8 @@ pub struct DbConfig {
     pub overrides: BTreeMap<Domain, String>,
     /// Maximum connections per domain pool (SQLite in-memory pools always use one).
     pub max_connections: u32,
+    /// PostgreSQL `statement_timeout`: the server cancels longer statements.
+    pub statement_timeout: Option<Duration>,
 }
 
 impl DbConfig {
@@ -43,6 +45,7 @@ impl DbConfig {
             data_dir: data_dir.into(),
             overrides: BTreeMap::new(),
             max_connections: 10,
+            statement_timeout: None,
         }
     }
 
@@ -295,6 +298,9 @@ async fn connect_domain(config: &DbConfig, domain: Domain) -> Result<DatabaseCon
                 .set_schema_search_path(domain.name())
                 .set_application_name("mosaic")
                 .sqlx_logging(false);
+            if let Some(t) = config.statement_timeout {
+                opts.statement_timeout(t);
+            }
             let db = Database::connect(opts).await.map_err(wrap)?;
             db.execute_unprepared(&format!(
                 "CREATE SCHEMA IF NOT EXISTS \"{}\"",

@@ -1,75 +1,338 @@
-//! The HTTP router: `POST /graphql`, GraphiQL on `GET /graphql`, `/healthz`, `/metrics`.
+//! The HTTP router: `POST /graphql` (JSON), `GET /graphql` (GraphiQL for browsers, queries
+//! for clients), `/graphql/ws`, `/healthz`, `/metrics`.
+//!
+//! Before anything executes, a request must pass, in this order: the body limit (applied
+//! to the streamed body after decompression), the content-type rule (POST takes JSON; any
+//! other type only with a CSRF-safe header), the batch cap, and the document guard
+//! ([`crate::guard`]). A refused request runs nothing. Mutations only run over POST.
 
-use async_graphql::BatchRequest;
+use std::time::Duration;
+
 use async_graphql::http::GraphiQLSource;
-use async_graphql_axum::{GraphQLBatchRequest, GraphQLResponse, GraphQLSubscription};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
+use async_graphql_axum::GraphQLSubscription;
+use axum::body::Body;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::json;
+use tower_http::decompression::RequestDecompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::context::with_loaders;
 use crate::db::Databases;
+use crate::guard::{self, DocumentLimits};
 use crate::schema::{self, Limits, MosaicSchema};
+
+/// Everything the HTTP layer enforces. Defaults are safe for the open internet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HttpOptions {
+    /// Query cost limits checked by async-graphql.
+    pub limits: Limits,
+    /// Document shape limits checked before parsing is trusted.
+    pub document: DocumentLimits,
+    /// Largest request body, in bytes, after decompression.
+    pub body_limit: usize,
+    /// Most operations in one batched request.
+    pub max_batch: usize,
+    /// Longest a request may run.
+    pub request_timeout: Duration,
+    /// Whether introspection and "did you mean" suggestions are served.
+    pub introspection: bool,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self {
+            limits: Limits::default(),
+            document: DocumentLimits::default(),
+            body_limit: 2 * 1024 * 1024,
+            max_batch: 10,
+            request_timeout: Duration::from_secs(30),
+            introspection: true,
+        }
+    }
+}
 
 #[derive(Clone)]
 struct AppState {
     schema: MosaicSchema,
     databases: Databases,
+    options: HttpOptions,
 }
 
-/// Builds the application router over `databases` with default limits.
+/// Builds the application router over `databases` with default options.
 pub fn router(databases: Databases) -> Router {
-    router_with(databases, Limits::default())
+    router_with(databases, HttpOptions::default())
 }
 
-/// Builds the application router over `databases` with `limits`.
-pub fn router_with(databases: Databases, limits: Limits) -> Router {
-    let schema = schema::build(Some(databases.clone()), limits);
+/// Builds the application router over `databases` with `options`.
+pub fn router_with(databases: Databases, options: HttpOptions) -> Router {
+    let schema = schema::build(
+        Some(databases.clone()),
+        options.limits,
+        options.introspection,
+    );
     Router::new()
-        .route("/graphql", get(graphiql).post(graphql))
+        .route("/graphql", get(graphql_get).post(graphql_post))
         .route_service("/graphql/ws", GraphQLSubscription::new(schema.clone()))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
-        .with_state(AppState { schema, databases })
+        .with_state(AppState {
+            schema,
+            databases,
+            options,
+        })
+        // Outermost first for requests: decompress, then limit the decompressed stream.
+        .layer(RequestBodyLimitLayer::new(options.body_limit))
+        .layer(RequestDecompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }
 
-/// Executes a request (or a batch) with fresh per-request loaders.
-async fn graphql(State(state): State<AppState>, req: GraphQLBatchRequest) -> GraphQLResponse {
-    let batch = match req.into_inner() {
-        BatchRequest::Single(r) => BatchRequest::Single(with_loaders(r, &state.databases)),
-        BatchRequest::Batch(rs) => BatchRequest::Batch(
-            rs.into_iter()
-                .map(|r| with_loaders(r, &state.databases))
-                .collect(),
+/// An error response in the GraphQL shape, with a stable code.
+fn refuse(status: StatusCode, code: &str, message: &str) -> axum::response::Response {
+    (
+        status,
+        Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })),
+    )
+        .into_response()
+}
+
+/// Headers a browser cannot send cross-site without a CORS preflight.
+fn csrf_safe(headers: &HeaderMap) -> bool {
+    [
+        "x-apollo-operation-name",
+        "apollo-require-preflight",
+        "x-mosaic-csrf",
+    ]
+    .iter()
+    .any(|h| headers.get(*h).is_some_and(|v| !v.is_empty()))
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .is_some_and(|v| v == "application/json" || v == "application/graphql-response+json")
+}
+
+fn wants_graphql_response(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/graphql-response+json"))
+}
+
+/// `POST /graphql`: a JSON request or batch.
+async fn graphql_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> axum::response::Response {
+    if !is_json(&headers) && !csrf_safe(&headers) {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "BAD_REQUEST",
+            "POST /graphql takes `Content-Type: application/json` \
+             (other types need an `Apollo-Require-Preflight` or `X-Mosaic-CSRF` header)",
+        );
+    }
+    let bytes = match axum::body::to_bytes(body, state.options.body_limit).await {
+        Ok(b) => b,
+        Err(_) => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                &format!(
+                    "the request body is larger than {} bytes (or could not be read)",
+                    state.options.body_limit
+                ),
+            );
+        }
+    };
+    let batch = match parse_batch(&bytes, state.options.max_batch) {
+        Ok(b) => b,
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message),
+    };
+    let response = match batch {
+        BatchRequest::Single(r) => BatchResponse::Single(run(&state, r, Method::POST).await),
+        BatchRequest::Batch(rs) => {
+            let mut out = Vec::with_capacity(rs.len());
+            for r in rs {
+                out.push(run(&state, r, Method::POST).await);
+            }
+            BatchResponse::Batch(out)
+        }
+    };
+    respond(&headers, &response)
+}
+
+/// A JSON body as one request (an object) or a batch (a non-empty array of at most
+/// `max_batch` objects).
+fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| format!("the body is not valid JSON: {e}"))?;
+    let one = |v: serde_json::Value| -> Result<Request, String> {
+        if !v.is_object() {
+            return Err("a GraphQL request is a JSON object with a `query`".into());
+        }
+        serde_json::from_value(v).map_err(|e| format!("not a GraphQL request: {e}"))
+    };
+    match value {
+        serde_json::Value::Array(items) => {
+            if items.is_empty() {
+                return Err("the batch is empty".into());
+            }
+            if items.len() > max_batch {
+                return Err(format!("a batch holds at most {max_batch} operations"));
+            }
+            items
+                .into_iter()
+                .map(one)
+                .collect::<Result<Vec<_>, _>>()
+                .map(BatchRequest::Batch)
+        }
+        v => one(v).map(BatchRequest::Single),
+    }
+}
+
+/// `GET /graphql`: GraphiQL for a browser without a query; otherwise a query (never a
+/// mutation) from the URL's `query`, `variables`, `operationName`.
+async fn graphql_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+) -> axum::response::Response {
+    let query = uri.query().unwrap_or_default();
+    if !query.split('&').any(|kv| kv.starts_with("query=")) {
+        let browser = headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+        if browser || query.is_empty() {
+            return graphiql().into_response();
+        }
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            "missing `query` parameter",
+        );
+    }
+    let request = match async_graphql::http::parse_query_string(query) {
+        Ok(r) => r,
+        Err(e) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("invalid GraphQL GET request: {e}"),
+            );
+        }
+    };
+    let response = run(&state, request, Method::GET).await;
+    let status = if response
+        .errors
+        .iter()
+        .any(|e| code_of(e) == Some("METHOD_NOT_ALLOWED"))
+    {
+        StatusCode::METHOD_NOT_ALLOWED
+    } else {
+        StatusCode::OK
+    };
+    let mut res = respond(&headers, &BatchResponse::Single(response));
+    *res.status_mut() = status;
+    if status == StatusCode::METHOD_NOT_ALLOWED {
+        res.headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    }
+    res
+}
+
+fn code_of(e: &ServerError) -> Option<&str> {
+    match e.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(s) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+fn respond(headers: &HeaderMap, response: &BatchResponse) -> axum::response::Response {
+    let content_type = if wants_graphql_response(headers) {
+        "application/graphql-response+json"
+    } else {
+        "application/json"
+    };
+    match serde_json::to_vec(response) {
+        Ok(body) => ([(header::CONTENT_TYPE, content_type)], body).into_response(),
+        Err(e) => {
+            let masked = crate::error::ApiError::internal(e);
+            refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                &masked.to_string(),
+            )
+        }
+    }
+}
+
+fn refused(code: &str, message: String) -> Response {
+    let mut err = ServerError::new(message, None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", code);
+    err.extensions = Some(ext);
+    Response::from_errors(vec![err])
+}
+
+/// Guards, then executes one operation with fresh per-request loaders and a deadline.
+async fn run(state: &AppState, mut request: Request, method: Method) -> Response {
+    let limits = &state.options.document;
+    if let Err(refusal) = guard::check_tokens(&request.query, limits.max_tokens) {
+        return refused("GRAPHQL_VALIDATION_FAILED", refusal.to_string());
+    }
+    let operation_name = request.operation_name.clone();
+    let doc = match request.parsed_query() {
+        Ok(doc) => doc,
+        Err(e) => {
+            let mut r = Response::from_errors(vec![e]);
+            r = with_codes(r);
+            return r;
+        }
+    };
+    if let Err(refusal) = guard::check_document(doc, limits) {
+        return refused("GRAPHQL_VALIDATION_FAILED", refusal.to_string());
+    }
+    if method == Method::GET
+        && guard::operation_type(doc, operation_name.as_deref()) != Some(OperationType::Query)
+    {
+        return refused(
+            "METHOD_NOT_ALLOWED",
+            "only queries run over GET; send mutations and subscriptions with POST".into(),
+        );
+    }
+    let request = with_loaders(request, &state.databases);
+    match tokio::time::timeout(state.options.request_timeout, state.schema.execute(request)).await {
+        Ok(response) => with_codes(response),
+        Err(_) => refused(
+            "TIMEOUT",
+            format!(
+                "the request did not finish within {} s",
+                state.options.request_timeout.as_secs()
+            ),
         ),
-    };
-    let response = match state.schema.execute_batch(batch).await {
-        async_graphql::BatchResponse::Single(r) => {
-            async_graphql::BatchResponse::Single(with_codes(r))
-        }
-        async_graphql::BatchResponse::Batch(rs) => {
-            async_graphql::BatchResponse::Batch(rs.into_iter().map(with_codes).collect())
-        }
-    };
-    response.into()
+    }
 }
 
 /// Gives every error a stable `extensions.code`. Errors raised before execution (parse
 /// and validation, limits) carry none from async-graphql: they become
 /// `GRAPHQL_VALIDATION_FAILED`. A resolver error without a code is not one of ours: its
 /// message is masked as `INTERNAL`.
-fn with_codes(mut response: async_graphql::Response) -> async_graphql::Response {
+fn with_codes(mut response: Response) -> Response {
     for err in &mut response.errors {
-        let has_code = err
-            .extensions
-            .as_ref()
-            .is_some_and(|e| e.get("code").is_some());
-        if has_code {
+        if code_of(err).is_some() {
             continue;
         }
         let ext = err.extensions.get_or_insert_with(Default::default);
@@ -84,7 +347,7 @@ fn with_codes(mut response: async_graphql::Response) -> async_graphql::Response 
     response
 }
 
-async fn graphiql() -> impl IntoResponse {
+fn graphiql() -> Html<String> {
     Html(
         GraphiQLSource::build()
             .endpoint("/graphql")
@@ -120,13 +383,7 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
             m.failed(d)
         );
     }
-    (
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "text/plain; version=0.0.4",
-        )],
-        out,
-    )
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
 }
 
 /// `200 {"status":"ok"}` when every domain's storage answers, `503` naming the ones that

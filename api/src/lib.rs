@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod filter;
+pub mod guard;
 pub mod http;
 pub mod loader;
 pub mod order;

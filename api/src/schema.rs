@@ -55,13 +55,17 @@ impl Default for Limits {
     }
 }
 
-/// Builds the schema with `limits`; `databases` is attached as data when given.
-pub fn build(databases: Option<Databases>, limits: Limits) -> MosaicSchema {
-    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+/// Builds the schema with `limits`, with or without introspection (and "did you mean"
+/// suggestions); `databases` is attached as data when given.
+pub fn build(databases: Option<Databases>, limits: Limits, introspection: bool) -> MosaicSchema {
+    let mut builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)
         .limit_directives(limits.directives);
+    if !introspection {
+        builder = builder.disable_introspection().disable_suggestions();
+    }
     match databases {
         Some(dbs) => builder.data(dbs).finish(),
         None => builder.finish(),
@@ -70,5 +74,5 @@ pub fn build(databases: Option<Databases>, limits: Limits) -> MosaicSchema {
 
 /// The schema's SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build(None, Limits::default()).sdl()
+    build(None, Limits::default(), true).sdl()
 }

@@ -138,12 +138,17 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// Starts the server.
+    /// Starts the server with default options.
     pub async fn spawn() -> Self {
+        Self::spawn_with(api::http::HttpOptions::default()).await
+    }
+
+    /// Starts the server with `options`.
+    pub async fn spawn_with(options: api::http::HttpOptions) -> Self {
         let db = TestDb::migrated().await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = api::http::router(db.dbs.clone());
+        let router = api::http::router_with(db.dbs.clone(), options);
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, router).await;
         });

@@ -9,6 +9,7 @@ mod bellamy;
 mod bellamy_graphql;
 mod cli;
 mod helpers;
+mod http;
 mod orquestra;
 mod orquestra_graphql;
 mod pds;

@@ -1,0 +1,275 @@
+//! Hostile and malformed HTTP requests: each gets a clear error with a stable code, runs
+//! no SQL, and the server keeps serving.
+
+use std::io::Write;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+async fn still_serving(app: &TestApp) {
+    let res = app.graphql("{ apiVersion }", json!({})).await;
+    assert_eq!(
+        res["data"]["apiVersion"],
+        env!("CARGO_PKG_VERSION"),
+        "{res}"
+    );
+}
+
+async fn post_raw(app: &TestApp, content_type: &str, body: Vec<u8>) -> (StatusCode, Value) {
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", content_type)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+fn code(v: &Value) -> &str {
+    v["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no code in {v}"))
+}
+
+#[tokio::test]
+async fn queries_run_over_get_but_mutations_do_not() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .client
+        .get(app.url("/graphql?query=%7B%20apiVersion%20%7D"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["data"]["apiVersion"], env!("CARGO_PKG_VERSION"));
+
+    let before = app.db.dbs.metrics().total();
+    let res = app
+        .client
+        .get(app.url("/graphql?query=mutation%20%7B%20anything%20%7D"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["allow"], "POST");
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(code(&body), "METHOD_NOT_ALLOWED");
+    assert_eq!(app.db.dbs.metrics().total(), before);
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn post_needs_json_unless_a_csrf_safe_header_is_present() {
+    let app = TestApp::spawn().await;
+    let body = br#"{"query":"{ apiVersion }"}"#.to_vec();
+    for ct in [
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data",
+    ] {
+        let (status, res) = post_raw(&app, ct, body.clone()).await;
+        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{ct}");
+        assert_eq!(code(&res), "BAD_REQUEST");
+    }
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "text/plain")
+        .header("x-mosaic-csrf", "1")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let (status, res) = post_raw(&app, "application/json; charset=utf-8", body).await;
+    assert_eq!(status, 200);
+    assert_eq!(res["data"]["apiVersion"], env!("CARGO_PKG_VERSION"));
+}
+
+#[tokio::test]
+async fn malformed_bodies_are_refused() {
+    let app = TestApp::spawn().await;
+    for body in [
+        b"{\"query\": ".to_vec(),
+        b"not json at all".to_vec(),
+        vec![b'{', b'"', b'q', 0xff, 0xfe, b'"', b'}'],
+        b"[]".to_vec(),
+        br#"["{ apiVersion }"]"#.to_vec(),
+        b"42".to_vec(),
+    ] {
+        let (status, res) = post_raw(&app, "application/json", body.clone()).await;
+        assert_eq!(
+            status,
+            StatusCode::BAD_REQUEST,
+            "{}",
+            String::from_utf8_lossy(&body)
+        );
+        assert_eq!(code(&res), "BAD_REQUEST");
+    }
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn oversize_bodies_and_gzip_bombs_are_cut_off() {
+    let app = TestApp::spawn().await;
+    let big = format!(
+        r#"{{"query":"{{ apiVersion }}","variables":{{"pad":"{}"}}}}"#,
+        "x".repeat(3 << 20)
+    );
+    let (status, _) = post_raw(&app, "application/json", big.into_bytes()).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    // 64 MiB of spaces compress to ~64 KiB: the limit applies after decompression.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(br#"{"query":"{ apiVersion }","pad":""#)
+        .unwrap();
+    let chunk = vec![b' '; 1 << 20];
+    for _ in 0..64 {
+        gz.write_all(&chunk).unwrap();
+    }
+    gz.write_all(br#""}"#).unwrap();
+    let bomb = gz.finish().unwrap();
+    assert!(bomb.len() < 1 << 20, "the bomb itself is small");
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(bomb)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    // A small gzipped request is fine.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(br#"{"query":"{ apiVersion }"}"#).unwrap();
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .header("content-type", "application/json")
+        .header("content-encoding", "gzip")
+        .body(gz.finish().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn batches_are_capped() {
+    let app = TestApp::spawn().await;
+    let op = json!({ "query": "{ apiVersion }" });
+    let ok = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&vec![op.clone(); 10])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let body: Value = ok.json().await.unwrap();
+    assert_eq!(body.as_array().map(Vec::len), Some(10));
+    let res = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&vec![op; 11])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(code(&body), "BAD_REQUEST");
+}
+
+#[tokio::test]
+async fn alias_directive_and_fragment_floods_are_refused_before_execution() {
+    let app = TestApp::spawn().await;
+    let aliases: String = (0..10_000).map(|i| format!("a{i}: __typename ")).collect();
+    let directives = "@skip(if: false) ".repeat(10_000);
+    let mut fan_out = String::from("{ ...f0 }\n");
+    for i in 0..30 {
+        fan_out.push_str(&format!(
+            "fragment f{i} on Query {{ ...f{} ...f{} }}\n",
+            i + 1,
+            i + 1
+        ));
+    }
+    fan_out.push_str("fragment f30 on Query { __typename }");
+    let cycle = "{ ...a } fragment a on Query { ...b } fragment b on Query { ...a }".to_owned();
+    let deep = format!(
+        "{}{}",
+        "{ orquestraUsers { nodes { projects { nodes { user { ".repeat(30),
+        "} } } } }".repeat(30)
+    );
+    for q in [
+        format!("{{ {aliases} }}"),
+        format!("{{ __typename {directives} }}"),
+        fan_out,
+        cycle,
+        deep,
+    ] {
+        let res = app.graphql(&q, json!({})).await;
+        assert_eq!(
+            code(&res),
+            "GRAPHQL_VALIDATION_FAILED",
+            "{}",
+            &q[..40.min(q.len())]
+        );
+        assert!(res["data"].is_null(), "{res}");
+    }
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn huge_page_sizes_are_bad_input() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .graphql(
+            "{ orquestraUsers(first: 1000000000) { nodes { id } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(code(&res), "BAD_USER_INPUT");
+    assert_eq!(res["errors"][0]["extensions"]["field"], "first");
+}
+
+#[tokio::test]
+async fn introspection_and_suggestions_can_be_turned_off() {
+    let app = TestApp::spawn_with(api::http::HttpOptions {
+        introspection: false,
+        ..Default::default()
+    })
+    .await;
+    // async-graphql answers introspection with null when it is off.
+    let res = app
+        .graphql("{ __schema { types { name } } }", json!({}))
+        .await;
+    assert_eq!(res["data"]["__schema"], Value::Null, "{res}");
+    let res = app
+        .graphql("{ orquestraUser { usernam } }", json!({}))
+        .await;
+    let msg = res["errors"][0]["message"].as_str().unwrap();
+    assert!(!msg.contains("Did you mean"), "{msg}");
+    assert_eq!(code(&res), "GRAPHQL_VALIDATION_FAILED");
+
+    // On by default.
+    let open = TestApp::spawn().await;
+    let res = open
+        .graphql("{ orquestraUser { usernam } }", json!({}))
+        .await;
+    assert!(
+        res["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Did you mean"),
+        "{res}"
+    );
+}
