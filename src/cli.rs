@@ -158,9 +158,26 @@ pub struct ServeArgs {
     /// Longest a request may run, in seconds (its SQL is cancelled with it on PostgreSQL).
     #[arg(long, env = "MOSAIC_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
+
+    /// Longest a client may take to send a request's headers, in seconds (slowloris).
+    #[arg(long, env = "MOSAIC_HEADER_TIMEOUT", default_value_t = 10)]
+    pub header_timeout: u64,
+
+    /// Longest a kept-alive connection may sit idle, in seconds.
+    #[arg(long, env = "MOSAIC_IDLE_TIMEOUT", default_value_t = 60)]
+    pub idle_timeout: u64,
 }
 
 impl ServeArgs {
+    /// The connection timeouts these arguments describe.
+    pub fn timeouts(&self) -> api::server::ServerTimeouts {
+        api::server::ServerTimeouts {
+            header_read: std::time::Duration::from_secs(self.header_timeout.max(1)),
+            idle: std::time::Duration::from_secs(self.idle_timeout.max(1)),
+            ..Default::default()
+        }
+    }
+
     /// The HTTP options these arguments describe.
     pub fn http_options(&self) -> api::http::HttpOptions {
         api::http::HttpOptions {

@@ -62,9 +62,7 @@ async fn serve(db: &cli::DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     tracing::info!("Mosaic listening on http://{local} (GraphiQL at http://{local}/graphql)");
     let router = api::http::router_with(databases.clone(), options);
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    api::server::serve(listener, router, args.timeouts(), shutdown_signal()).await?;
     databases.close().await;
     tracing::info!("Mosaic stopped");
     Ok(())

@@ -19,6 +19,7 @@ pub mod pagination;
 pub mod pds;
 pub mod scalars;
 pub mod schema;
+pub mod server;
 pub mod universe;
 
 pub use db::{Databases, DbConfig, DbError};

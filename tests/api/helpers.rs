@@ -145,12 +145,21 @@ impl TestApp {
 
     /// Starts the server with `options`.
     pub async fn spawn_with(options: api::http::HttpOptions) -> Self {
+        Self::spawn_full(options, api::server::ServerTimeouts::default()).await
+    }
+
+    /// Starts the server with `options` and connection `timeouts`, through the real
+    /// accept loop.
+    pub async fn spawn_full(
+        options: api::http::HttpOptions,
+        timeouts: api::server::ServerTimeouts,
+    ) -> Self {
         let db = TestDb::migrated().await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let router = api::http::router_with(db.dbs.clone(), options);
         let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
+            let _ = api::server::serve(listener, router, timeouts, std::future::pending()).await;
         });
         Self {
             addr,

@@ -273,3 +273,60 @@ async fn introspection_and_suggestions_can_be_turned_off() {
         "{res}"
     );
 }
+
+async fn read_to_end(stream: &mut tokio::net::TcpStream) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        stream.read_to_end(&mut out),
+    )
+    .await;
+    out
+}
+
+#[tokio::test]
+async fn slow_headers_and_idle_connections_are_closed() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn_full(
+        api::http::HttpOptions::default(),
+        api::server::ServerTimeouts {
+            header_read: std::time::Duration::from_secs(1),
+            idle: std::time::Duration::from_secs(1),
+            shutdown_grace: std::time::Duration::from_secs(1),
+        },
+    )
+    .await;
+    // Slowloris: headers that never end.
+    let started = std::time::Instant::now();
+    let mut slow = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        .await
+        .unwrap();
+    let got = read_to_end(&mut slow).await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "closed by the server"
+    );
+    assert!(
+        !String::from_utf8_lossy(&got).contains("200 OK"),
+        "no response to half a request"
+    );
+
+    // Idle keep-alive: one request, then silence.
+    let mut idle = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let got = read_to_end(&mut idle).await;
+    assert!(
+        String::from_utf8_lossy(&got).starts_with("HTTP/1.1 200"),
+        "answered first"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "then closed when idle"
+    );
+    still_serving(&app).await;
+}
