@@ -1,6 +1,11 @@
-//! Atrarium's read API (being built).
+//! Atrarium: AT Protocol community feeds. Communities form a tree (a theme grows into a
+//! community, then graduates), each with theme feeds that index posts, and members with
+//! roles.
 
+pub mod demo;
 pub mod loaders;
 pub mod query;
+pub mod service;
+pub mod types;
 
 pub use query::AtrariumQuery;
