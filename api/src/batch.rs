@@ -155,7 +155,8 @@ where
     K: Send + Sync + Hash + Eq + Clone + 'static,
 {
     let (cache, loader) = parts::<L>(ctx)?;
-    value_with(&cache, &loader, node, tag, key_of)
+    let tag = field_tag(ctx, tag);
+    value_with(&cache, &loader, node, &tag, key_of)
         .await
         .map_err(|e| e.extend())
 }
@@ -195,7 +196,8 @@ where
     V: Send + Sync + Clone + 'static,
 {
     let (cache, loader) = parts::<L>(ctx)?;
-    let all = shared(&cache, &loader, node, "", &key_of, |loaded| {
+    let tag = field_tag(ctx, "");
+    let all = shared(&cache, &loader, node, &tag, &key_of, |loaded| {
         let mut index = HashMap::with_capacity(loaded.len());
         let mut rows = Vec::with_capacity(loaded.len());
         for (k, v) in loaded {
@@ -303,6 +305,13 @@ where
             has_previous_page: *has_previous_page,
         },
     })
+}
+
+/// A batch tag naming the field being resolved: two fields of one object that load the
+/// same key type (a message's `sender` and `recipient`, both user ids) must not share a
+/// batch, since their keys come from different columns.
+pub fn field_tag(ctx: &Context<'_>, tag: &str) -> String {
+    format!("{}|{tag}", ctx.field().name())
 }
 
 /// The request's batch cache and loader of type `L`.

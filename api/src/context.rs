@@ -127,7 +127,7 @@ where
     T: async_graphql::OutputType + From<Node<E::Model>>,
 {
     let (cache, loader) = batch::parts::<L>(ctx)?;
-    let tag = request.list.id().to_owned();
+    let tag = batch::field_tag(ctx, request.list.id());
     let list = request.list;
     let page = batch::page(&cache, &loader, node, &tag, |p| page_key(p, &list))
         .await

@@ -7,6 +7,7 @@ use crate::db::Databases;
 
 /// Seeds every domain that has no data yet.
 pub async fn seed(dbs: &Databases) -> Result<(), sea_orm::DbErr> {
+    crate::atrarium::demo::seed(dbs.get(Domain::Atrarium)).await?;
     crate::orquestra::demo::seed(dbs.get(Domain::Orquestra)).await?;
     Ok(())
 }

@@ -321,6 +321,8 @@ impl From<Node<communities::Model>> for AtrariumCommunity {
     }
 }
 
+/// A community: a theme, a community with members, or a graduated community, possibly
+/// nested under a parent.
 #[Object]
 impl AtrariumCommunity {
     /// The community's id.
@@ -523,6 +525,7 @@ impl From<Node<theme_feeds::Model>> for AtrariumThemeFeed {
     }
 }
 
+/// A theme feed: an AT Protocol feed generator of a community and the rules that fill it.
 #[Object]
 impl AtrariumThemeFeed {
     /// The feed's id.
@@ -617,6 +620,7 @@ impl From<Node<memberships::Model>> for AtrariumMembership {
     }
 }
 
+/// A user's (DID's) membership and role in a community.
 #[Object]
 impl AtrariumMembership {
     /// The community's id (with `userDid`, the membership's key).
@@ -655,6 +659,8 @@ impl From<Node<post_index::Model>> for AtrariumPost {
     }
 }
 
+/// A post picked by a theme feed: only its `at://` URI is stored; the content lives on
+/// the author's PDS.
 #[Object]
 impl AtrariumPost {
     /// The index row's id.
