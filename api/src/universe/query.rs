@@ -398,9 +398,15 @@ impl UniverseQuery {
     ) -> Result<Vec<UniverseStateVersion>> {
         let depth = service::check_depth(max_depth).map_err(|e| e.extend())?;
         let db = databases(ctx)?.universe();
-        let mut found = service::walk_versions(db, &[version_id.0.clone()], depth, Walk::Up, true)
-            .await
-            .map_err(|e| ApiError::from(e).extend())?;
+        let mut found = service::walk_versions(
+            db,
+            std::slice::from_ref(&version_id.0),
+            depth,
+            Walk::Up,
+            true,
+        )
+        .await
+        .map_err(|e| ApiError::from(e).extend())?;
         let rows = Rows::new(found.remove(&version_id.0).unwrap_or_default());
         Ok(rows.nodes().map(UniverseStateVersion).collect())
     }
