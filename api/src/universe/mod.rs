@@ -1,6 +1,10 @@
-//! Universe's read API (being built).
+//! Inner Universe: the knowledge graph (entities, relations), versioned state (versions,
+//! deltas), the event log, configuration and client sessions with their subscriptions.
 
+pub mod demo;
 pub mod loaders;
 pub mod query;
+pub mod service;
+pub mod types;
 
 pub use query::UniverseQuery;
