@@ -9,5 +9,6 @@ use crate::db::Databases;
 pub async fn seed(dbs: &Databases) -> Result<(), sea_orm::DbErr> {
     crate::atrarium::demo::seed(dbs.get(Domain::Atrarium)).await?;
     crate::orquestra::demo::seed(dbs.get(Domain::Orquestra)).await?;
+    crate::universe::demo::seed(dbs.get(Domain::Universe)).await?;
     Ok(())
 }

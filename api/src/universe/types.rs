@@ -506,6 +506,7 @@ impl From<Node<node::Model>> for UniverseEntity {
     }
 }
 
+/// A node of the knowledge graph.
 #[Object]
 impl UniverseEntity {
     /// The entity's id.
@@ -640,6 +641,7 @@ impl From<Node<relation::Model>> for UniverseRelation {
     }
 }
 
+/// A directed, typed edge between two entities.
 #[Object]
 impl UniverseRelation {
     /// The relation's id.
@@ -693,6 +695,7 @@ impl From<Node<state_version::Model>> for UniverseStateVersion {
     }
 }
 
+/// One version of the system state; versions form a history tree through their parent.
 #[Object]
 impl UniverseStateVersion {
     /// The version's id.
@@ -874,6 +877,7 @@ impl From<Node<event_log::Model>> for UniverseEvent {
     }
 }
 
+/// A system event, for audit and synchronisation.
 #[Object]
 impl UniverseEvent {
     /// The event's id.
@@ -907,6 +911,7 @@ impl From<Node<delta_record::Model>> for UniverseDelta {
     }
 }
 
+/// The detailed changes of one state transition.
 #[Object]
 impl UniverseDelta {
     /// The delta's id.
@@ -948,6 +953,7 @@ impl From<Node<config::Model>> for UniverseConfig {
     }
 }
 
+/// A system configuration parameter.
 #[Object]
 impl UniverseConfig {
     /// The parameter's key.
@@ -981,6 +987,7 @@ impl From<Node<client_connection::Model>> for UniverseClientConnection {
     }
 }
 
+/// A connected client's session.
 #[Object]
 impl UniverseClientConnection {
     /// The client's identity (hex).
@@ -1053,6 +1060,7 @@ impl From<Node<subscription::Model>> for UniverseSubscription {
     }
 }
 
+/// A client's subscription to data changes.
 #[Object]
 impl UniverseSubscription {
     /// The subscription's id.
