@@ -420,6 +420,7 @@ impl From<Node<accounts::Model>> for PdsAccount {
     }
 }
 
+/// A registered PDS account. Its password hash and private keys are never readable.
 #[Object]
 impl PdsAccount {
     /// The account's DID (`did:plc:...`).
@@ -765,6 +766,7 @@ impl From<Node<repos::Model>> for PdsRepo {
     }
 }
 
+/// An account's repository: the current signed commit of its Merkle search tree.
 #[Object]
 impl PdsRepo {
     /// The owning account's DID (also the repository's id).
@@ -843,6 +845,7 @@ impl From<Node<repo_blocks::Model>> for PdsRepoBlock {
     }
 }
 
+/// One content-addressed block of a repository (an MST node or a signed commit).
 #[Object]
 impl PdsRepoBlock {
     /// The repository's (account's) DID.
@@ -891,6 +894,8 @@ impl From<Node<refresh_tokens::Model>> for PdsSession {
     }
 }
 
+/// A session: one outstanding refresh token of an account. Its id (the token's `jti`)
+/// is never readable; sessions are reached only through their account.
 #[Object]
 impl PdsSession {
     /// The session's account DID.
@@ -942,6 +947,7 @@ impl From<Node<plc_operations::Model>> for PdsPlcOperation {
     }
 }
 
+/// One signed operation of an account's PLC log.
 #[Object]
 impl PdsPlcOperation {
     /// The account's DID.
@@ -982,6 +988,7 @@ impl From<Node<records::Model>> for PdsRecord {
     }
 }
 
+/// A record of a repository, as listed without walking the MST.
 #[Object]
 impl PdsRecord {
     /// The record's `at://did/collection/rkey` URI.
@@ -1103,6 +1110,7 @@ impl From<Node<blobs::Model>> for PdsBlob {
     }
 }
 
+/// Metadata of an uploaded blob (the bytes live in a blob store).
 #[Object]
 impl PdsBlob {
     /// The owning account's DID.
@@ -1190,6 +1198,7 @@ impl From<Node<record_blobs::Model>> for PdsRecordBlob {
     }
 }
 
+/// A record's reference to a blob (kept for blob garbage collection).
 #[Object]
 impl PdsRecordBlob {
     /// CID of the referenced blob.
@@ -1238,6 +1247,7 @@ impl From<Node<repo_seq::Model>> for PdsRepoSeqEvent {
     }
 }
 
+/// One event of the sequencer's append-only log (the firehose's source).
 #[Object]
 impl PdsRepoSeqEvent {
     /// The event's sequence number.
@@ -1284,6 +1294,8 @@ impl From<Node<app_passwords::Model>> for PdsAppPassword {
     }
 }
 
+/// A named app password of an account (metadata only: the password hash is never
+/// readable).
 #[Object]
 impl PdsAppPassword {
     /// The owning account's DID.
