@@ -1,6 +1,12 @@
-//! Pds's read API (being built).
+//! PDS: an AT Protocol personal data server. Accounts (keys and passwords never
+//! readable), their repositories and blocks, sessions, the PLC operation log, records,
+//! blobs, the sequencer's log and app passwords.
 
+pub mod demo;
 pub mod loaders;
 pub mod query;
+pub mod sessions;
+pub mod types;
+pub mod views;
 
 pub use query::PdsQuery;

@@ -1,0 +1,138 @@
+//! Sealed cursors of `account.sessions`.
+//!
+//! A session is a `refresh_tokens` row whose only unique column, `jti`, is a secret: the
+//! shared keyset cursors carry the sort-key values of a row, primary key included, so
+//! a plain cursor over sessions would hand out refresh token ids. Session pages are
+//! therefore ordered internally by `(created_at DESC, jti)`, but the cursors clients
+//! see carry only the account, the creation time and a one-way 64-bit digest of the
+//! `jti`; a cursor coming back is matched to its row again (one batched statement per
+//! level) and turned into the internal cursor there.
+
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use chrono::{DateTime, Utc};
+use entity::pds::refresh_tokens;
+use serde::{Deserialize, Serialize};
+
+use super::loaders::SessionAt;
+use crate::error::ApiError;
+use crate::pagination::{Ordering, SortKey};
+
+/// Names session cursors (and the internal order).
+const LIST: &str = "pds.sessions";
+
+/// The internal order of sessions: newest first, the refresh token id breaking ties.
+pub fn session_ordering() -> Ordering<refresh_tokens::Entity> {
+    Ordering::new(
+        LIST,
+        vec![
+            SortKey {
+                column: refresh_tokens::Column::CreatedAt,
+                descending: true,
+                nullable: false,
+            },
+            SortKey {
+                column: refresh_tokens::Column::Jti,
+                descending: false,
+                nullable: false,
+            },
+        ],
+    )
+}
+
+/// A one-way digest of a refresh token id (ids are random: it cannot be inverted).
+pub fn session_digest(jti: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    LIST.hash(&mut h);
+    jti.hash(&mut h);
+    h.finish()
+}
+
+#[derive(Serialize, Deserialize)]
+struct Sealed {
+    l: String,
+    d: String,
+    t: DateTime<Utc>,
+    h: String,
+}
+
+/// The cursor a client sees for `session`.
+pub fn seal(session: &refresh_tokens::Model) -> String {
+    let body = Sealed {
+        l: LIST.to_owned(),
+        d: session.did.clone(),
+        t: session.created_at,
+        h: format!("{:016x}", session_digest(&session.jti)),
+    };
+    // Serialising plain data cannot fail; an empty cursor would be refused later.
+    URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default())
+}
+
+/// The session a client's cursor points at; `field` names the argument it came in.
+pub fn unseal(cursor: &str, field: &str) -> Result<SessionAt, ApiError> {
+    let bad = || ApiError::bad_input(field, format!("`{field}` is not a cursor of this list"));
+    let bytes = URL_SAFE_NO_PAD
+        .decode(cursor.as_bytes())
+        .map_err(|_| bad())?;
+    let body: Sealed = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+    if body.l != LIST {
+        return Err(bad());
+    }
+    let digest = u64::from_str_radix(&body.h, 16).map_err(|_| bad())?;
+    Ok(SessionAt {
+        did: body.d,
+        created_at: body.t,
+        digest,
+    })
+}
+
+/// The internal cursor of the session `at` points at, `row` when it still exists. A
+/// session deleted since keeps its place in time: the page resumes at its creation
+/// time (sessions created in that very instant may then be repeated, never skipped).
+pub fn internal_cursor(at: &SessionAt, row: Option<refresh_tokens::Model>, field: &str) -> String {
+    let ordering = session_ordering();
+    match row {
+        Some(m) => ordering.cursor(&m),
+        None => ordering.cursor(&refresh_tokens::Model {
+            // After: all of that instant follow (`jti > ""`); before: none precede.
+            jti: if field == "after" {
+                String::new()
+            } else {
+                char::MAX.to_string()
+            },
+            did: at.did.clone(),
+            expires_at: at.created_at,
+            app_password_name: None,
+            created_at: at.created_at,
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_cursors_hide_the_token_id_and_round_trip() {
+        let m = refresh_tokens::Model {
+            jti: "secret-jti-123".into(),
+            did: "did:plc:abc".into(),
+            expires_at: DateTime::from_timestamp(2_000, 0).unwrap_or_default(),
+            app_password_name: None,
+            created_at: DateTime::from_timestamp(1_000, 0).unwrap_or_default(),
+        };
+        let c = seal(&m);
+        let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(c.as_bytes()).unwrap()).unwrap();
+        assert!(!raw.contains("secret-jti-123"), "{raw}");
+        let at = unseal(&c, "after").unwrap();
+        assert_eq!(at.did, "did:plc:abc");
+        assert_eq!(at.created_at, m.created_at);
+        assert_eq!(at.digest, session_digest("secret-jti-123"));
+        assert_eq!(
+            unseal("e30", "before").unwrap_err().code(),
+            "BAD_USER_INPUT"
+        );
+    }
+}
