@@ -1,6 +1,8 @@
 //! Atrarium's GraphQL types, enums, filters and orders. Integer ids are exposed as `Int`
 //! (64-bit), in fields and arguments alike; epoch-second columns as `DateTime`.
 
+use crate::pds::loaders::{AccountDid, PdsLoader};
+use crate::pds::types::PdsAccount;
 use async_graphql::{Context, Enum, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::atrarium::{
@@ -647,6 +649,14 @@ impl AtrariumMembership {
                 .await?;
         Ok(n.map(AtrariumCommunity))
     }
+
+    /// The member's account on this server's PDS, when the DID has one (resolved across
+    /// domains through the PDS loader, batched).
+    async fn pds_account(&self, ctx: &Context<'_>) -> Result<Option<PdsAccount>> {
+        let n = batch::one::<PdsLoader, _, _, _>(ctx, &self.0, |m| AccountDid(m.user_did.clone()))
+            .await?;
+        Ok(n.map(PdsAccount))
+    }
 }
 
 /// A post picked by a theme feed: only its `at://` URI is stored; the content lives on
@@ -693,6 +703,14 @@ impl AtrariumPost {
         let n =
             batch::one::<AtrariumLoader, _, _, _>(ctx, &self.0, |p| ThemeFeedId(p.feed_id)).await?;
         Ok(n.map(AtrariumThemeFeed))
+    }
+
+    /// The author's account on this server's PDS, when the DID has one (resolved across
+    /// domains through the PDS loader, batched).
+    async fn pds_account(&self, ctx: &Context<'_>) -> Result<Option<PdsAccount>> {
+        let n = batch::one::<PdsLoader, _, _, _>(ctx, &self.0, |p| AccountDid(p.author_did.clone()))
+            .await?;
+        Ok(n.map(PdsAccount))
     }
 }
 
