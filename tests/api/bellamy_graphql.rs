@@ -1147,7 +1147,7 @@ async fn demo_seed_inserts_once() {
         )
     };
     let first = counts().await;
-    assert_eq!(first, (8, 14, 18, 12, 12));
+    assert_eq!(first, (10, 15, 18, 12, 12));
     api::bellamy::demo::seed(db).await.unwrap();
     assert_eq!(counts().await, first);
 

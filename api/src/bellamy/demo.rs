@@ -1,5 +1,5 @@
 //! Demo data for GraphiQL: a small, linked Bellamy Book. The four shared identities
-//! (alice, bob, carol, dave @ mosaic.test) and four more users; friendships, follows,
+//! (alice, bob, carol, dave @ mosaic.test) and six more users; friendships, follows,
 //! friend requests; public, friends-only and private posts with hashtags and media;
 //! comment threads three levels deep; reactions of every kind; stories with viewers;
 //! notifications (some read); two conversations.
@@ -56,7 +56,7 @@ fn at(minutes: i64) -> DateTime<Utc> {
 }
 
 /// Users: (n, username, full name, bio).
-const USERS: [(u32, &str, &str, &str); 8] = [
+const USERS: [(u32, &str, &str, &str); 10] = [
     (
         1,
         "alice",
@@ -95,13 +95,20 @@ const USERS: [(u32, &str, &str, &str); 8] = [
         "Urban sketcher and tea drinker.",
     ),
     (8, "heidi", "Heidi Alvarez", "New here, say hi!"),
+    (
+        9,
+        "ivan",
+        "Ivan Kowalski",
+        "Espresso machine repairman. Ask me anything.",
+    ),
+    (10, "judy", "Judy Chen", "Product designer, amateur potter."),
 ];
 
 /// A demo post: (n, author, privacy, minute, text, hashtags).
 type DemoPost = (u32, u32, Privacy, i64, &'static str, &'static [u32]);
 
 /// The demo posts.
-const POSTS: [DemoPost; 14] = [
+const POSTS: [DemoPost; 15] = [
     (
         1,
         1,
@@ -214,6 +221,14 @@ const POSTS: [DemoPost; 14] = [
         "Hot take: every API needs cursor pagination.",
         &[6],
     ),
+    (
+        15,
+        10,
+        Privacy::Public,
+        220,
+        "Glazed my first set of mugs. Only one cracked!",
+        &[3],
+    ),
 ];
 
 /// Hashtags: (n, tag).
@@ -271,7 +286,7 @@ const COMMENTS: [(u32, u32, u32, u32, i64, &str); 18] = [
 ];
 
 /// Reactions: (n, user, target type, target, kind, minute).
-const REACTIONS: [(u32, u32, ReactionTargetType, u32, ReactionType, i64); 24] = [
+const REACTIONS: [(u32, u32, ReactionTargetType, u32, ReactionType, i64); 26] = [
     (1, 2, ReactionTargetType::Post, 1, ReactionType::Like, 11),
     (2, 3, ReactionTargetType::Post, 1, ReactionType::Love, 12),
     (3, 4, ReactionTargetType::Post, 1, ReactionType::Wow, 13),
@@ -345,6 +360,8 @@ const REACTIONS: [(u32, u32, ReactionTargetType, u32, ReactionType, i64); 24] = 
         ReactionType::Love,
         193,
     ),
+    (25, 9, ReactionTargetType::Post, 15, ReactionType::Love, 221),
+    (26, 3, ReactionTargetType::Post, 15, ReactionType::Like, 222),
 ];
 
 /// Friend requests: (n, sender, receiver, status, minute).
@@ -362,7 +379,7 @@ const REQUESTS: [(u32, u32, u32, FriendRequestStatus, i64); 10] = [
 ];
 
 /// Follows: (follower, followee, minute).
-const FOLLOWS: [(u32, u32, i64); 12] = [
+const FOLLOWS: [(u32, u32, i64); 15] = [
     (1, 4, 3),
     (2, 1, 4),
     (3, 1, 5),
@@ -375,6 +392,9 @@ const FOLLOWS: [(u32, u32, i64); 12] = [
     (8, 1, 187),
     (8, 4, 188),
     (2, 3, 50),
+    (9, 1, 210),
+    (10, 3, 211),
+    (9, 10, 223),
 ];
 
 /// Media: (n, post, kind, position, file).
