@@ -9,6 +9,7 @@ use crate::db::Databases;
 pub async fn seed(dbs: &Databases) -> Result<(), sea_orm::DbErr> {
     crate::atrarium::demo::seed(dbs.get(Domain::Atrarium)).await?;
     crate::orquestra::demo::seed(dbs.get(Domain::Orquestra)).await?;
+    crate::bellamy::demo::seed(dbs.get(Domain::Bellamy)).await?;
     crate::pds::demo::seed(dbs.get(Domain::Pds)).await?;
     crate::universe::demo::seed(dbs.get(Domain::Universe)).await?;
     Ok(())

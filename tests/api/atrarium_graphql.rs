@@ -803,12 +803,20 @@ async fn types_expose_exactly_their_columns_and_relations() {
             "authorDid",
             "createdAt",
             "hasMedia",
-            "feed"
+            "feed",
+            "pdsAccount"
         ]
     );
     // Atrarium has no secret columns: every membership column is a field.
     let membership = fields("AtrariumMembership").await;
-    for f in ["communityId", "userDid", "role", "joinedAt", "community"] {
+    for f in [
+        "communityId",
+        "userDid",
+        "role",
+        "joinedAt",
+        "community",
+        "pdsAccount",
+    ] {
         assert!(membership.iter().any(|m| m == f), "{f} in {membership:?}");
     }
 }

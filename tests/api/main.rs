@@ -8,6 +8,7 @@ mod atrarium_graphql;
 mod bellamy;
 mod bellamy_graphql;
 mod cli;
+mod cross_domain;
 mod helpers;
 mod http;
 mod orquestra;

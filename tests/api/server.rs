@@ -196,3 +196,57 @@ async fn every_type_field_argument_and_enum_value_is_documented() {
     missing.sort();
     assert!(missing.is_empty(), "undocumented:\n{}", missing.join("\n"));
 }
+
+#[tokio::test]
+async fn no_type_or_filter_exposes_a_secret_column() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .graphql(
+            "{ __schema { types { name fields { name } inputFields { name } } } }",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(res.get("errors"), None, "{res}");
+    let secrets = [
+        "passwordHash",
+        "signingKeyPriv",
+        "rotationKeyPriv",
+        "passwordScrypt",
+        "jti",
+    ];
+    let mut seen_types = 0;
+    for ty in res["data"]["__schema"]["types"].as_array().unwrap() {
+        let name = ty["name"].as_str().unwrap();
+        let names: Vec<&str> = ty["fields"]
+            .as_array()
+            .into_iter()
+            .chain(ty["inputFields"].as_array())
+            .flatten()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        for s in secrets {
+            assert!(!names.contains(&s), "{name}.{s} exposes a secret");
+        }
+        if name.starts_with("OrquestraApiKey") {
+            assert!(
+                !names.contains(&"key"),
+                "{name}.key exposes the API key hash"
+            );
+        }
+        if [
+            "PdsAccount",
+            "BellamyUser",
+            "PdsAppPassword",
+            "PdsSession",
+            "OrquestraApiKey",
+        ]
+        .contains(&name)
+        {
+            seen_types += 1;
+        }
+    }
+    assert_eq!(
+        seen_types, 5,
+        "the types holding secrets exist (and were checked)"
+    );
+}

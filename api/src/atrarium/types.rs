@@ -708,8 +708,9 @@ impl AtrariumPost {
     /// The author's account on this server's PDS, when the DID has one (resolved across
     /// domains through the PDS loader, batched).
     async fn pds_account(&self, ctx: &Context<'_>) -> Result<Option<PdsAccount>> {
-        let n = batch::one::<PdsLoader, _, _, _>(ctx, &self.0, |p| AccountDid(p.author_did.clone()))
-            .await?;
+        let n =
+            batch::one::<PdsLoader, _, _, _>(ctx, &self.0, |p| AccountDid(p.author_did.clone()))
+                .await?;
         Ok(n.map(PdsAccount))
     }
 }

@@ -1,10 +1,33 @@
-//! Bellamy's request-scoped loaders.
+//! Bellamy's request-scoped loaders: one typed key per relation.
+//!
+//! Two to-one relations of one type that point at the same table (a friendship's `user`
+//! and `friend`, a follow's `follower` and `followee`, a friend request's `sender` and
+//! `receiver`) use two key types ([`UserId`] and [`CounterpartId`]): sibling batches are
+//! cached per key type, so one key type per relation keeps the two apart.
 
-use sea_orm::DatabaseConnection;
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use async_graphql::dataloader::Loader;
+use entity::bellamy::enums::{ReactionTargetType, ReactionType};
+use entity::bellamy::{
+    comments, conversation_participants, conversations, follows, friend_requests, friendships,
+    hashtags, media, messages, notifications, post_hashtags, posts, reactions, stories,
+    story_viewers, users,
+};
+use sea_orm::entity::prelude::Uuid;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
+    Iterable, QueryFilter, QuerySelect, Statement, Value,
+};
+
+use crate::batch::{Node, Rows};
+use crate::error::ApiError;
+use crate::pagination::Key;
+use crate::{by_key, count_key, page_key};
 
 /// Loads Bellamy rows in batches, for one request.
 pub struct BellamyLoader {
-    #[allow(dead_code)]
     db: DatabaseConnection,
 }
 
@@ -12,5 +35,497 @@ impl BellamyLoader {
     /// A loader over Bellamy's pool.
     pub fn new(db: DatabaseConnection) -> Self {
         Self { db }
+    }
+}
+
+// ------------------------------------------------------------------------------ to-one
+
+by_key!(
+    /// A user by id.
+    BellamyLoader: UserId(Uuid) => users.Id
+);
+by_key!(
+    /// A user by id, as the second user of a two-user row (a friendship's friend, a
+    /// follow's followee, a friend request's receiver).
+    BellamyLoader: CounterpartId(Uuid) => users.Id
+);
+by_key!(
+    /// A post by id.
+    BellamyLoader: PostId(Uuid) => posts.Id
+);
+by_key!(
+    /// A comment by id.
+    BellamyLoader: CommentId(Uuid) => comments.Id
+);
+by_key!(
+    /// A hashtag by id.
+    BellamyLoader: HashtagId(Uuid) => hashtags.Id
+);
+by_key!(
+    /// A story by id.
+    BellamyLoader: StoryId(Uuid) => stories.Id
+);
+by_key!(
+    /// A conversation by id.
+    BellamyLoader: ConversationId(Uuid) => conversations.Id
+);
+
+/// A post by id, if there is an id (a reaction's target when it is a post).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MaybePostId(pub Option<Uuid>);
+
+impl Loader<MaybePostId> for BellamyLoader {
+    type Value = posts::Model;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[MaybePostId],
+    ) -> Result<HashMap<MaybePostId, Self::Value>, Self::Error> {
+        crate::loader::by_keys::<posts::Entity, _, _>(&self.db, posts::Column::Id, keys, |k| {
+            k.0.map_or(Key::Null, Key::Uuid)
+        })
+        .await
+    }
+}
+
+/// A comment by id, if there is an id (a reaction's target when it is a comment, a
+/// comment's parent).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct MaybeCommentId(pub Option<Uuid>);
+
+impl Loader<MaybeCommentId> for BellamyLoader {
+    type Value = comments::Model;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[MaybeCommentId],
+    ) -> Result<HashMap<MaybeCommentId, Self::Value>, Self::Error> {
+        crate::loader::by_keys::<comments::Entity, _, _>(
+            &self.db,
+            comments::Column::Id,
+            keys,
+            |k| k.0.map_or(Key::Null, Key::Uuid),
+        )
+        .await
+    }
+}
+
+// ----------------------------------------------------------------------------- to-many
+
+page_key!(
+    /// A page of a user's posts.
+    BellamyLoader: PostsOfUser(Uuid) => posts.AuthorId
+);
+count_key!(
+    /// How many posts a user wrote (under a filter).
+    BellamyLoader: PostCountOfUser(Uuid) => posts.AuthorId
+);
+page_key!(
+    /// A page of a user's comments.
+    BellamyLoader: CommentsOfUser(Uuid) => comments.AuthorId
+);
+count_key!(
+    /// How many comments a user wrote (under a filter).
+    BellamyLoader: CommentCountOfUser(Uuid) => comments.AuthorId
+);
+page_key!(
+    /// A page of a user's reactions.
+    BellamyLoader: ReactionsOfUser(Uuid) => reactions.UserId
+);
+count_key!(
+    /// How many reactions a user gave (under a filter).
+    BellamyLoader: ReactionCountOfUser(Uuid) => reactions.UserId
+);
+page_key!(
+    /// A page of the friend requests a user sent.
+    BellamyLoader: SentRequestsOfUser(Uuid) => friend_requests.SenderId
+);
+count_key!(
+    /// How many friend requests a user sent (under a filter).
+    BellamyLoader: SentRequestCountOfUser(Uuid) => friend_requests.SenderId
+);
+page_key!(
+    /// A page of the friend requests a user received.
+    BellamyLoader: ReceivedRequestsOfUser(Uuid) => friend_requests.ReceiverId
+);
+count_key!(
+    /// How many friend requests a user received (under a filter).
+    BellamyLoader: ReceivedRequestCountOfUser(Uuid) => friend_requests.ReceiverId
+);
+page_key!(
+    /// A page of a user's friendship rows (`friendships.user_id` = the user).
+    BellamyLoader: FriendshipsOfUser(Uuid) => friendships.UserId
+);
+count_key!(
+    /// How many friends a user has (under a filter).
+    BellamyLoader: FriendshipCountOfUser(Uuid) => friendships.UserId
+);
+page_key!(
+    /// A page of the follow rows in which a user is followed.
+    BellamyLoader: FollowsOfFollowee(Uuid) => follows.FolloweeId
+);
+count_key!(
+    /// How many followers a user has (under a filter).
+    BellamyLoader: FollowCountOfFollowee(Uuid) => follows.FolloweeId
+);
+page_key!(
+    /// A page of the follow rows in which a user follows someone.
+    BellamyLoader: FollowsOfFollower(Uuid) => follows.FollowerId
+);
+count_key!(
+    /// How many users a user follows (under a filter).
+    BellamyLoader: FollowCountOfFollower(Uuid) => follows.FollowerId
+);
+page_key!(
+    /// A page of a user's stories.
+    BellamyLoader: StoriesOfUser(Uuid) => stories.UserId
+);
+count_key!(
+    /// How many stories a user posted (under a filter).
+    BellamyLoader: StoryCountOfUser(Uuid) => stories.UserId
+);
+page_key!(
+    /// A page of the story views of a user (the stories they viewed).
+    BellamyLoader: StoryViewsOfUser(Uuid) => story_viewers.UserId
+);
+count_key!(
+    /// How many stories a user viewed (under a filter).
+    BellamyLoader: StoryViewCountOfUser(Uuid) => story_viewers.UserId
+);
+page_key!(
+    /// A page of a user's notifications.
+    BellamyLoader: NotificationsOfUser(Uuid) => notifications.UserId
+);
+count_key!(
+    /// How many notifications a user has (under a filter, e.g. unread).
+    BellamyLoader: NotificationCountOfUser(Uuid) => notifications.UserId
+);
+page_key!(
+    /// A page of a user's conversation memberships.
+    BellamyLoader: ParticipationsOfUser(Uuid) => conversation_participants.UserId
+);
+count_key!(
+    /// How many conversations a user takes part in (under a filter).
+    BellamyLoader: ParticipationCountOfUser(Uuid) => conversation_participants.UserId
+);
+page_key!(
+    /// A page of the messages a user sent.
+    BellamyLoader: MessagesOfSender(Uuid) => messages.SenderId
+);
+count_key!(
+    /// How many messages a user sent (under a filter).
+    BellamyLoader: MessageCountOfSender(Uuid) => messages.SenderId
+);
+page_key!(
+    /// A page of a post's comments.
+    BellamyLoader: CommentsOfPost(Uuid) => comments.PostId
+);
+count_key!(
+    /// How many comments a post has (under a filter).
+    BellamyLoader: CommentCountOfPost(Uuid) => comments.PostId
+);
+page_key!(
+    /// A page of the reactions to a post or a comment (the list's condition fixes the
+    /// target type).
+    BellamyLoader: ReactionsOfTarget(Uuid) => reactions.TargetId
+);
+count_key!(
+    /// How many reactions a post or a comment has (under a filter).
+    BellamyLoader: ReactionCountOfTarget(Uuid) => reactions.TargetId
+);
+page_key!(
+    /// A page of a post's media.
+    BellamyLoader: MediaOfPost(Uuid) => media.PostId
+);
+count_key!(
+    /// How many media a post has (under a filter).
+    BellamyLoader: MediaCountOfPost(Uuid) => media.PostId
+);
+page_key!(
+    /// A page of a post's hashtag links.
+    BellamyLoader: TagLinksOfPost(Uuid) => post_hashtags.PostId
+);
+count_key!(
+    /// How many hashtags a post carries (under a filter).
+    BellamyLoader: TagLinkCountOfPost(Uuid) => post_hashtags.PostId
+);
+page_key!(
+    /// A page of a hashtag's post links.
+    BellamyLoader: PostLinksOfHashtag(Uuid) => post_hashtags.HashtagId
+);
+count_key!(
+    /// How many posts carry a hashtag (under a filter).
+    BellamyLoader: PostLinkCountOfHashtag(Uuid) => post_hashtags.HashtagId
+);
+page_key!(
+    /// A page of a comment's direct replies.
+    BellamyLoader: RepliesOfComment(Uuid) => comments.ParentCommentId
+);
+count_key!(
+    /// How many direct replies a comment has (under a filter).
+    BellamyLoader: ReplyCountOfComment(Uuid) => comments.ParentCommentId
+);
+page_key!(
+    /// A page of a story's views.
+    BellamyLoader: ViewsOfStory(Uuid) => story_viewers.StoryId
+);
+count_key!(
+    /// How many users viewed a story (under a filter).
+    BellamyLoader: ViewCountOfStory(Uuid) => story_viewers.StoryId
+);
+page_key!(
+    /// A page of a conversation's participants.
+    BellamyLoader: ParticipantsOfConversation(Uuid) => conversation_participants.ConversationId
+);
+count_key!(
+    /// How many participants a conversation has (under a filter).
+    BellamyLoader: ParticipantCountOfConversation(Uuid) => conversation_participants.ConversationId
+);
+page_key!(
+    /// A page of a conversation's messages.
+    BellamyLoader: MessagesOfConversation(Uuid) => messages.ConversationId
+);
+count_key!(
+    /// How many messages a conversation holds (under a filter).
+    BellamyLoader: MessageCountOfConversation(Uuid) => messages.ConversationId
+);
+
+// -------------------------------------------------------------------- reaction counts
+
+/// The reactions of one post or comment, counted per reaction type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ReactionCountsOf(pub ReactionTargetType, pub Uuid);
+
+/// Counts per reaction type, in [`ReactionType`] declaration order.
+pub type ReactionTally = Vec<(ReactionType, u64)>;
+
+impl Loader<ReactionCountsOf> for BellamyLoader {
+    type Value = ReactionTally;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[ReactionCountsOf],
+    ) -> Result<HashMap<ReactionCountsOf, Self::Value>, Self::Error> {
+        // One GROUP BY for the whole batch (posts and comments alike).
+        let ids: Vec<Uuid> = keys
+            .iter()
+            .map(|k| k.1)
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        let mut counts: HashMap<(ReactionTargetType, Uuid, ReactionType), u64> = HashMap::new();
+        if !ids.is_empty() {
+            let rows: Vec<(ReactionTargetType, Uuid, ReactionType, i64)> =
+                reactions::Entity::find()
+                    .select_only()
+                    .column(reactions::Column::TargetType)
+                    .column(reactions::Column::TargetId)
+                    .column(reactions::Column::Type)
+                    .column_as(Expr::col(reactions::Column::Id).count(), "n")
+                    .filter(reactions::Column::TargetId.is_in(ids))
+                    .group_by(reactions::Column::TargetType)
+                    .group_by(reactions::Column::TargetId)
+                    .group_by(reactions::Column::Type)
+                    .into_tuple()
+                    .all(&self.db)
+                    .await?;
+            for (target_type, id, kind, n) in rows {
+                counts.insert((target_type, id, kind), Ord::max(n, 0) as u64);
+            }
+        }
+        Ok(keys
+            .iter()
+            .map(|k| {
+                let tally = ReactionType::iter()
+                    .map(|t| (t, counts.get(&(k.0, k.1, t)).copied().unwrap_or(0)))
+                    .collect();
+                (k.clone(), tally)
+            })
+            .collect())
+    }
+}
+
+// ------------------------------------------------------------------------ comment threads
+
+/// Deepest `maxDepth` a comment thread may be asked for.
+pub const MAX_THREAD_DEPTH: i32 = 20;
+
+/// All descendants of a comment down to a depth (the `i32`), in depth-first order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ThreadOf(pub Uuid, pub i32);
+
+/// One comment of a thread and its depth below the thread's root (direct replies: 1).
+pub type ThreadEntry = (Node<comments::Model>, i32);
+
+/// A `comments` row found by the recursive query, with its root and depth.
+struct ThreadRow {
+    root: Uuid,
+    depth: i32,
+    comment: comments::Model,
+}
+
+/// The text form of a UUID column inside SQL, for cycle-checking paths.
+fn uuid_text(backend: DbBackend, col: &str) -> String {
+    match backend {
+        DbBackend::Postgres => format!("{col}::text"),
+        _ => format!("hex({col})"),
+    }
+}
+
+/// Every descendant of each of `roots` down to `max_depth` levels, with its root and
+/// depth: one `WITH RECURSIVE` statement. Each row carries the path of ids from its root;
+/// a comment already on the path is not visited again, so a cycle in `parent_comment_id`
+/// ends the walk instead of looping (and the depth bound ends it in any case).
+async fn thread_rows(
+    db: &DatabaseConnection,
+    roots: &[Uuid],
+    max_depth: i32,
+) -> Result<Vec<ThreadRow>, ApiError> {
+    if roots.is_empty() {
+        return Ok(Vec::new());
+    }
+    let backend = db.get_database_backend();
+    let mut n = 0;
+    let mut param = || {
+        n += 1;
+        match backend {
+            DbBackend::Postgres => format!("${n}"),
+            _ => "?".to_owned(),
+        }
+    };
+    let root_params: Vec<String> = roots.iter().map(|_| param()).collect();
+    let depth_param = param();
+    let position = match backend {
+        DbBackend::Postgres => "strpos",
+        _ => "instr",
+    };
+    let (parent_text, id_text, child_text) = (
+        uuid_text(backend, "c.parent_comment_id"),
+        uuid_text(backend, "c.id"),
+        uuid_text(backend, "c.id"),
+    );
+    let sql = format!(
+        "WITH RECURSIVE thread (id, root, depth, path) AS ( \
+           SELECT c.id, c.parent_comment_id, 1, '/' || {parent_text} || '/' || {id_text} || '/' \
+           FROM comments c WHERE c.parent_comment_id IN ({roots}) \
+           UNION ALL \
+           SELECT c.id, t.root, t.depth + 1, t.path || {child_text} || '/' \
+           FROM comments c JOIN thread t ON c.parent_comment_id = t.id \
+           WHERE t.depth < {depth_param} AND {position}(t.path, '/' || {child_text} || '/') = 0 \
+         ) \
+         SELECT c.*, t.root AS thread_root, t.depth AS thread_depth \
+         FROM thread t JOIN comments c ON c.id = t.id",
+        roots = root_params.join(", "),
+    );
+    let mut values: Vec<Value> = roots.iter().map(|r| Value::from(*r)).collect();
+    values.push(Value::from(max_depth));
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(ThreadRow {
+                root: row.try_get::<Uuid>("", "thread_root")?,
+                depth: row.try_get::<i32>("", "thread_depth")?,
+                comment: comments::Model::from_query_result(row, "")?,
+            })
+        })
+        .collect::<Result<_, sea_orm::DbErr>>()
+        .map_err(ApiError::from)
+}
+
+/// Orders one root's descendants depth-first: each comment is followed by its replies
+/// (oldest first, the id breaking ties) before its next sibling.
+fn depth_first(root: Uuid, rows: Vec<(usize, i32, &comments::Model)>) -> Vec<(usize, i32)> {
+    let mut children: HashMap<Uuid, BTreeMap<(chrono::DateTime<chrono::Utc>, Uuid), usize>> =
+        HashMap::new();
+    let mut depth_of: HashMap<usize, i32> = HashMap::new();
+    let mut id_of: HashMap<usize, Uuid> = HashMap::new();
+    for (slot, depth, c) in rows {
+        if let Some(parent) = c.parent_comment_id {
+            children
+                .entry(parent)
+                .or_default()
+                .insert((c.created_at, c.id), slot);
+        }
+        depth_of.insert(slot, depth);
+        id_of.insert(slot, c.id);
+    }
+    let mut out = Vec::new();
+    let mut seen = HashSet::from([root]);
+    // A stack of child iterators: the walk never recurses on the Rust stack.
+    let mut stack: Vec<std::vec::IntoIter<usize>> = vec![
+        children
+            .get(&root)
+            .map(|m| m.values().copied().collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter(),
+    ];
+    while let Some(top) = stack.last_mut() {
+        let Some(slot) = top.next() else {
+            stack.pop();
+            continue;
+        };
+        let Some(&id) = id_of.get(&slot) else {
+            continue;
+        };
+        if !seen.insert(id) {
+            continue;
+        }
+        out.push((slot, depth_of.get(&slot).copied().unwrap_or(0)));
+        let next: Vec<usize> = children
+            .get(&id)
+            .map(|m| m.values().copied().collect())
+            .unwrap_or_default();
+        stack.push(next.into_iter());
+    }
+    out
+}
+
+impl Loader<ThreadOf> for BellamyLoader {
+    type Value = Vec<ThreadEntry>;
+    type Error = ApiError;
+
+    async fn load(&self, keys: &[ThreadOf]) -> Result<HashMap<ThreadOf, Self::Value>, Self::Error> {
+        // One statement per distinct depth (in practice: one per field).
+        let mut by_depth: BTreeMap<i32, Vec<Uuid>> = BTreeMap::new();
+        for k in keys {
+            by_depth.entry(k.1).or_default().push(k.0);
+        }
+        let mut out = HashMap::with_capacity(keys.len());
+        for (max_depth, mut roots) in by_depth {
+            roots.sort();
+            roots.dedup();
+            let rows = thread_rows(&self.db, &roots, max_depth).await?;
+            // All threads of the batch form one sibling set, so the next level (authors,
+            // reactions, ...) stays one statement.
+            let mut per_root: HashMap<Uuid, Vec<(usize, i32)>> = HashMap::new();
+            let mut models = Vec::with_capacity(rows.len());
+            for (slot, r) in rows.into_iter().enumerate() {
+                per_root.entry(r.root).or_default().push((slot, r.depth));
+                models.push(r.comment);
+            }
+            let set = Rows::new(models.clone());
+            let nodes: Vec<Node<comments::Model>> = set.nodes().collect();
+            for root in roots {
+                let members = per_root.remove(&root).unwrap_or_default();
+                let ordered = depth_first(
+                    root,
+                    members
+                        .into_iter()
+                        .map(|(slot, depth)| (slot, depth, &models[slot]))
+                        .collect(),
+                );
+                let entries = ordered
+                    .into_iter()
+                    .map(|(slot, depth)| (nodes[slot].clone(), depth))
+                    .collect();
+                out.insert(ThreadOf(root, max_depth), entries);
+            }
+        }
+        Ok(out)
     }
 }

@@ -1,6 +1,10 @@
-//! Bellamy's read API (being built).
+//! Bellamy Book: a social network. Users, posts with threaded comments and reactions,
+//! friendships and follows, hashtags and media, stories, notifications and chat.
 
+pub mod access;
+pub mod demo;
 pub mod loaders;
 pub mod query;
+pub mod types;
 
 pub use query::BellamyQuery;

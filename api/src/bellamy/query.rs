@@ -1,15 +1,457 @@
-//! Bellamy's root query fields.
+//! Bellamy's root query fields: a lookup per primary and unique key, and a plural
+//! connection per table.
 
-use async_graphql::Object;
+use async_graphql::{Context, ErrorExtensions, MergedObject, Object};
+use entity::bellamy::{
+    comments, conversation_participants, conversations, follows, friend_requests, friendships,
+    hashtags, media, messages, notifications, post_hashtags, posts, reactions, stories,
+    story_viewers, users,
+};
+use sea_orm::entity::prelude::Uuid;
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Select};
+
+use super::access;
+use super::types::*;
+use crate::batch::Node;
+use crate::connection::{Conn, complexity};
+use crate::context::{databases, list_request, root_connection};
+use crate::error::ApiError;
+use crate::pagination::PageArgs;
+
+type Result<T> = async_graphql::Result<T>;
 
 /// Bellamy's part of the root query.
+#[derive(MergedObject, Default)]
+pub struct BellamyQuery(BellamyLookups, BellamyLists);
+
+/// Bellamy's plural root connections.
+#[derive(MergedObject, Default)]
+pub struct BellamyLists(
+    UsersList,
+    PostsList,
+    CommentsList,
+    ReactionsList,
+    FriendRequestsList,
+    FriendshipsList,
+    FollowsList,
+    HashtagsList,
+    PostHashtagsList,
+    MediaList,
+    StoriesList,
+    StoryViewsList,
+    NotificationsList,
+    ConversationsList,
+    ParticipantsList,
+    MessagesList,
+);
+
+/// Bellamy's pool.
+fn db<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection> {
+    Ok(databases(ctx)?.bellamy())
+}
+
+/// The one row `select` finds, as a GraphQL object (null if none).
+async fn one<E, T>(ctx: &Context<'_>, select: Select<E>) -> Result<Option<T>>
+where
+    E: EntityTrait,
+    T: From<Node<E::Model>>,
+{
+    let m = select
+        .one(db(ctx)?)
+        .await
+        .map_err(|e| ApiError::from(e).extend())?;
+    Ok(m.map(|m| T::from(Node::single(m))))
+}
+
+/// Exactly one of the lookup alternatives must be given.
+fn exactly_one(given: &[(&str, bool)]) -> Result<()> {
+    if given.iter().filter(|(_, g)| *g).count() == 1 {
+        return Ok(());
+    }
+    let names: Vec<&str> = given.iter().map(|(n, _)| *n).collect();
+    Err(ApiError::bad_input(
+        names.join("|"),
+        format!("give exactly one of: {}", names.join(", ")),
+    )
+    .extend())
+}
+
+/// All of a compound key's parts, or none of them.
+fn all_or_none(parts: &[(&str, bool)]) -> Result<bool> {
+    let n = parts.iter().filter(|(_, g)| *g).count();
+    if n == 0 || n == parts.len() {
+        return Ok(n > 0);
+    }
+    let names: Vec<&str> = parts.iter().map(|(n, _)| *n).collect();
+    Err(ApiError::bad_input(
+        names.join("+"),
+        format!("give all of {} together", names.join(", ")),
+    )
+    .extend())
+}
+
+/// Bellamy's lookups by primary and unique key.
 #[derive(Default)]
-pub struct BellamyQuery;
+pub struct BellamyLookups;
 
 #[Object]
-impl BellamyQuery {
-    /// Placeholder until Bellamy's read API lands.
-    async fn bellamy_ready(&self) -> bool {
-        false
+impl BellamyLookups {
+    /// One user, by exactly one of `id`, `username` or `email`; null if none matches.
+    async fn bellamy_user(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user's id.")] id: Option<Uuid>,
+        #[graphql(desc = "The public handle.")] username: Option<String>,
+        #[graphql(desc = "The login email.")] email: Option<String>,
+    ) -> Result<Option<BellamyUser>> {
+        exactly_one(&[
+            ("id", id.is_some()),
+            ("username", username.is_some()),
+            ("email", email.is_some()),
+        ])?;
+        let cond = match (id, username, email) {
+            (Some(id), _, _) => users::Column::Id.eq(id),
+            (_, Some(u), _) => users::Column::Username.eq(u),
+            (_, _, Some(e)) => users::Column::Email.eq(e),
+            _ => return Ok(None),
+        };
+        one(ctx, users::Entity::find().filter(cond)).await
     }
+
+    /// One post by id; null if none matches.
+    async fn bellamy_post(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The post's id.")] id: Uuid,
+    ) -> Result<Option<BellamyPost>> {
+        one(ctx, posts::Entity::find_by_id(id)).await
+    }
+
+    /// One comment by id; null if none matches.
+    async fn bellamy_comment(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The comment's id.")] id: Uuid,
+    ) -> Result<Option<BellamyComment>> {
+        one(ctx, comments::Entity::find_by_id(id)).await
+    }
+
+    /// One reaction, by exactly one of `id` or the unique key `userId` + `targetId` +
+    /// `targetType`; null if none matches.
+    async fn bellamy_reaction(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The reaction's id.")] id: Option<Uuid>,
+        #[graphql(desc = "Who reacted (with `targetId` and `targetType`).")] user_id: Option<Uuid>,
+        #[graphql(desc = "The target's id (with `userId` and `targetType`).")] target_id: Option<
+            Uuid,
+        >,
+        #[graphql(desc = "The target's type (with `userId` and `targetId`).")] target_type: Option<
+            BellamyReactionTargetType,
+        >,
+    ) -> Result<Option<BellamyReaction>> {
+        let key = all_or_none(&[
+            ("userId", user_id.is_some()),
+            ("targetId", target_id.is_some()),
+            ("targetType", target_type.is_some()),
+        ])?;
+        exactly_one(&[("id", id.is_some()), ("userId+targetId+targetType", key)])?;
+        let cond = match (id, user_id, target_id, target_type) {
+            (Some(id), ..) => Condition::all().add(reactions::Column::Id.eq(id)),
+            (_, Some(u), Some(t), Some(tt)) => Condition::all()
+                .add(reactions::Column::UserId.eq(u))
+                .add(reactions::Column::TargetId.eq(t))
+                .add(
+                    reactions::Column::TargetType
+                        .eq(entity::bellamy::enums::ReactionTargetType::from(tt)),
+                ),
+            _ => return Ok(None),
+        };
+        one(ctx, reactions::Entity::find().filter(cond)).await
+    }
+
+    /// One friend request, by exactly one of `id` or the unique key `senderId` +
+    /// `receiverId`; null if none matches.
+    async fn bellamy_friend_request(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The request's id.")] id: Option<Uuid>,
+        #[graphql(desc = "Who asked (with `receiverId`).")] sender_id: Option<Uuid>,
+        #[graphql(desc = "Who is asked (with `senderId`).")] receiver_id: Option<Uuid>,
+    ) -> Result<Option<BellamyFriendRequest>> {
+        let key = all_or_none(&[
+            ("senderId", sender_id.is_some()),
+            ("receiverId", receiver_id.is_some()),
+        ])?;
+        exactly_one(&[("id", id.is_some()), ("senderId+receiverId", key)])?;
+        let cond = match (id, sender_id, receiver_id) {
+            (Some(id), ..) => Condition::all().add(friend_requests::Column::Id.eq(id)),
+            (_, Some(s), Some(r)) => Condition::all()
+                .add(friend_requests::Column::SenderId.eq(s))
+                .add(friend_requests::Column::ReceiverId.eq(r)),
+            _ => return Ok(None),
+        };
+        one(ctx, friend_requests::Entity::find().filter(cond)).await
+    }
+
+    /// One friendship row by its key; null if the two are not friends.
+    async fn bellamy_friendship(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user.")] user_id: Uuid,
+        #[graphql(desc = "The user's friend.")] friend_id: Uuid,
+    ) -> Result<Option<BellamyFriendship>> {
+        one(ctx, friendships::Entity::find_by_id((user_id, friend_id))).await
+    }
+
+    /// One follow by its key; null if `followerId` does not follow `followeeId`.
+    async fn bellamy_follow(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The user who follows.")] follower_id: Uuid,
+        #[graphql(desc = "The user who is followed.")] followee_id: Uuid,
+    ) -> Result<Option<BellamyFollow>> {
+        one(ctx, follows::Entity::find_by_id((follower_id, followee_id))).await
+    }
+
+    /// One hashtag, by exactly one of `id` or `tag`; null if none matches.
+    async fn bellamy_hashtag(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The hashtag's id.")] id: Option<Uuid>,
+        #[graphql(desc = "The tag, without `#`.")] tag: Option<String>,
+    ) -> Result<Option<BellamyHashtag>> {
+        exactly_one(&[("id", id.is_some()), ("tag", tag.is_some())])?;
+        let cond = match (id, tag) {
+            (Some(id), _) => hashtags::Column::Id.eq(id),
+            (_, Some(t)) => hashtags::Column::Tag.eq(t),
+            _ => return Ok(None),
+        };
+        one(ctx, hashtags::Entity::find().filter(cond)).await
+    }
+
+    /// One post–hashtag link by its key; null if the post does not carry the tag.
+    async fn bellamy_post_hashtag(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The post's id.")] post_id: Uuid,
+        #[graphql(desc = "The hashtag's id.")] hashtag_id: Uuid,
+    ) -> Result<Option<BellamyPostHashtag>> {
+        one(
+            ctx,
+            post_hashtags::Entity::find_by_id((post_id, hashtag_id)),
+        )
+        .await
+    }
+
+    /// One media item by id; null if none matches.
+    async fn bellamy_media(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The media item's id.")] id: Uuid,
+    ) -> Result<Option<BellamyMedia>> {
+        one(ctx, media::Entity::find_by_id(id)).await
+    }
+
+    /// One story by id; null if none matches.
+    async fn bellamy_story(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The story's id.")] id: Uuid,
+    ) -> Result<Option<BellamyStory>> {
+        one(ctx, stories::Entity::find_by_id(id)).await
+    }
+
+    /// One story view by its key; null if the user has not viewed the story.
+    async fn bellamy_story_view(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The story's id.")] story_id: Uuid,
+        #[graphql(desc = "The viewer's id.")] user_id: Uuid,
+    ) -> Result<Option<BellamyStoryView>> {
+        one(ctx, story_viewers::Entity::find_by_id((story_id, user_id))).await
+    }
+
+    /// One notification by id; null if none matches.
+    async fn bellamy_notification(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The notification's id.")] id: Uuid,
+    ) -> Result<Option<BellamyNotification>> {
+        one(ctx, notifications::Entity::find_by_id(id)).await
+    }
+
+    /// One conversation by id; null if none matches.
+    async fn bellamy_conversation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The conversation's id.")] id: Uuid,
+    ) -> Result<Option<BellamyConversation>> {
+        one(ctx, conversations::Entity::find_by_id(id)).await
+    }
+
+    /// One conversation membership by its key; null if the user does not take part.
+    async fn bellamy_conversation_participant(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The conversation's id.")] conversation_id: Uuid,
+        #[graphql(desc = "The participant's id.")] user_id: Uuid,
+    ) -> Result<Option<BellamyConversationParticipant>> {
+        one(
+            ctx,
+            conversation_participants::Entity::find_by_id((conversation_id, user_id)),
+        )
+        .await
+    }
+
+    /// One message by id; null if none matches.
+    async fn bellamy_message(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The message's id.")] id: Uuid,
+    ) -> Result<Option<BellamyMessage>> {
+        one(ctx, messages::Entity::find_by_id(id)).await
+    }
+}
+
+/// Declares a plural root connection `$field` over one table, in its own object (merged
+/// into [`BellamyLists`]).
+macro_rules! root_list {
+    (
+        $(#[$m:meta])*
+        $root:ident . $field:ident -> $ty:ty,
+        filter: $filter:ty, order: $order:ident, access: $access:expr,
+        what: $what:tt
+    ) => {
+        /// Holds one plural root connection.
+        #[derive(Default)]
+        pub struct $root;
+
+        #[Object]
+        impl $root {
+            $(#[$m])*
+            #[graphql(complexity = "complexity(child_complexity, first, last)")]
+            #[allow(clippy::too_many_arguments)]
+            async fn $field(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "Page size, counting forward (default 20, at most 100).")]
+                first: Option<i32>,
+                #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+                #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
+                #[graphql(desc = "End before this cursor.")] before: Option<String>,
+                #[graphql(desc = $what)] filter: Option<$filter>,
+                #[graphql(desc = "Sort order (the key breaks ties; default: key order).")]
+                order_by: Option<$order>,
+            ) -> Result<Conn<$ty>> {
+                let req = list_request(
+                    filter.as_ref(),
+                    $access,
+                    $order::ordering(order_by),
+                    PageArgs::new(first, after, last, before),
+                )
+                .map_err(|e| e.extend())?;
+                root_connection(db(ctx)?, req).await
+            }
+        }
+    };
+}
+
+root_list! {
+    /// All users.
+    UsersList.bellamy_users -> BellamyUser,
+    filter: BellamyUserFilter, order: BellamyUserOrder, access: Condition::all(),
+    what: "Only users matching this filter."
+}
+root_list! {
+    /// All posts. The seed's "public posts, newest first" is
+    /// `bellamyPosts(filter: {privacy: {eq: PUBLIC}}, orderBy: {field: CREATED_AT, direction: DESC})`.
+    PostsList.bellamy_posts -> BellamyPost,
+    filter: BellamyPostFilter, order: BellamyPostOrder, access: access::posts(),
+    what: "Only posts matching this filter."
+}
+root_list! {
+    /// All comments.
+    CommentsList.bellamy_comments -> BellamyComment,
+    filter: BellamyCommentFilter, order: BellamyCommentOrder, access: access::comments(),
+    what: "Only comments matching this filter."
+}
+root_list! {
+    /// All reactions.
+    ReactionsList.bellamy_reactions -> BellamyReaction,
+    filter: BellamyReactionFilter, order: BellamyReactionOrder, access: Condition::all(),
+    what: "Only reactions matching this filter."
+}
+root_list! {
+    /// All friend requests.
+    FriendRequestsList.bellamy_friend_requests -> BellamyFriendRequest,
+    filter: BellamyFriendRequestFilter, order: BellamyFriendRequestOrder, access: Condition::all(),
+    what: "Only requests matching this filter."
+}
+root_list! {
+    /// All friendship rows (two per friendship, one each way).
+    FriendshipsList.bellamy_friendships -> BellamyFriendship,
+    filter: BellamyFriendshipFilter, order: BellamyFriendshipOrder, access: Condition::all(),
+    what: "Only friendships matching this filter."
+}
+root_list! {
+    /// All follows.
+    FollowsList.bellamy_follows -> BellamyFollow,
+    filter: BellamyFollowFilter, order: BellamyFollowOrder, access: Condition::all(),
+    what: "Only follows matching this filter."
+}
+root_list! {
+    /// All hashtags.
+    HashtagsList.bellamy_hashtags -> BellamyHashtag,
+    filter: BellamyHashtagFilter, order: BellamyHashtagOrder, access: Condition::all(),
+    what: "Only hashtags matching this filter."
+}
+root_list! {
+    /// All post–hashtag links.
+    PostHashtagsList.bellamy_post_hashtags -> BellamyPostHashtag,
+    filter: BellamyPostHashtagFilter, order: BellamyPostHashtagOrder, access: Condition::all(),
+    what: "Only links matching this filter."
+}
+root_list! {
+    /// All media items.
+    MediaList.bellamy_all_media -> BellamyMedia,
+    filter: BellamyMediaFilter, order: BellamyMediaOrder, access: Condition::all(),
+    what: "Only media matching this filter."
+}
+root_list! {
+    /// All stories (expired ones included).
+    StoriesList.bellamy_stories -> BellamyStory,
+    filter: BellamyStoryFilter, order: BellamyStoryOrder, access: access::stories(),
+    what: "Only stories matching this filter."
+}
+root_list! {
+    /// All story views.
+    StoryViewsList.bellamy_story_views -> BellamyStoryView,
+    filter: BellamyStoryViewFilter, order: BellamyStoryViewOrder, access: Condition::all(),
+    what: "Only views matching this filter."
+}
+root_list! {
+    /// All notifications.
+    NotificationsList.bellamy_notifications -> BellamyNotification,
+    filter: BellamyNotificationFilter, order: BellamyNotificationOrder, access: access::notifications(),
+    what: "Only notifications matching this filter."
+}
+root_list! {
+    /// All conversations.
+    ConversationsList.bellamy_conversations -> BellamyConversation,
+    filter: BellamyConversationFilter, order: BellamyConversationOrder, access: Condition::all(),
+    what: "Only conversations matching this filter."
+}
+root_list! {
+    /// All conversation memberships.
+    ParticipantsList.bellamy_conversation_participants -> BellamyConversationParticipant,
+    filter: BellamyConversationParticipantFilter, order: BellamyConversationParticipantOrder,
+    access: Condition::all(),
+    what: "Only memberships matching this filter."
+}
+root_list! {
+    /// All messages.
+    MessagesList.bellamy_messages -> BellamyMessage,
+    filter: BellamyMessageFilter, order: BellamyMessageOrder, access: access::messages(),
+    what: "Only messages matching this filter."
 }
