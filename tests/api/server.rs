@@ -250,3 +250,34 @@ async fn no_type_or_filter_exposes_a_secret_column() {
         "the types holding secrets exist (and were checked)"
     );
 }
+
+#[tokio::test]
+async fn readme_examples_run_against_the_demo_data() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```graphql\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert!(
+        blocks.len() >= 3,
+        "the README shows at least three example queries"
+    );
+    let app = TestApp::spawn().await;
+    api::demo::seed(&app.db.dbs).await.unwrap();
+    for q in blocks {
+        let res = app.graphql(q, serde_json::json!({})).await;
+        assert_eq!(res.get("errors"), None, "{q}\n{res}");
+        let data = res["data"].as_object().unwrap();
+        for (field, value) in data {
+            assert!(!value.is_null(), "{field} is null for\n{q}");
+            let empty_list = value
+                .get("nodes")
+                .and_then(|n| n.as_array())
+                .is_some_and(Vec::is_empty)
+                || value.as_array().is_some_and(Vec::is_empty);
+            assert!(!empty_list, "{field} is empty for\n{q}");
+        }
+    }
+}
