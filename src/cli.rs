@@ -73,6 +73,16 @@ pub struct DbArgs {
     )]
     pub universe_database_url: Option<String>,
 
+    /// Secret that signs every token (at least 32 bytes). Default: generated once into
+    /// `<data dir>/token-secret`. Give every instance of one deployment the same value.
+    #[arg(
+        long,
+        env = "MOSAIC_TOKEN_SECRET",
+        global = true,
+        hide_env_values = true
+    )]
+    pub token_secret: Option<String>,
+
     /// Maximum connections in each domain's pool.
     #[arg(
         long,
@@ -84,6 +94,15 @@ pub struct DbArgs {
 }
 
 impl DbArgs {
+    /// The token signer: the configured secret, or the one in the data directory.
+    pub fn tokens(&self) -> Result<api::auth::Tokens, api::auth::SecretError> {
+        let secret = match &self.token_secret {
+            Some(s) => api::auth::Secret::from_config(s)?,
+            None => api::auth::Secret::load_or_create(&self.data_dir)?,
+        };
+        Ok(api::auth::Tokens::new(&secret))
+    }
+
     /// The storage configuration these options describe.
     pub fn config(&self) -> DbConfig {
         let overrides: BTreeMap<Domain, String> = [
@@ -118,6 +137,9 @@ pub enum Command {
     Schema,
     /// Apply migrations, then fill every empty domain with a small linked demo data set.
     Seed,
+    /// Mint a session token (operator command; the seam where OAuth plugs in).
+    #[command(subcommand)]
+    Token(TokenCommand),
 }
 
 /// Options of `mosaic serve`.
@@ -222,6 +244,20 @@ impl LimitArgs {
             directives: self.max_directives,
         }
     }
+}
+
+/// `mosaic token ...`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// An access token for an Orquestra user (GitHub OAuth cannot run here).
+    Orquestra {
+        /// The user's id.
+        #[arg(long)]
+        user: String,
+        /// Hours the token stays valid.
+        #[arg(long, default_value_t = 24)]
+        hours: u64,
+    },
 }
 
 /// `mosaic migrate ...`.

@@ -28,6 +28,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve(args) => serve(&cli.db, args).await,
         Command::Migrate(cmd) => migrate(&cli.db, cmd).await,
+        Command::Token(cli::TokenCommand::Orquestra { user, hours }) => {
+            mint_orquestra(&cli.db, &user, hours).await
+        }
         Command::Seed => {
             let databases = Databases::connect(&cli.db.config()).await?;
             databases.migrate_up().await?;
@@ -61,10 +64,33 @@ async fn serve(db: &cli::DbArgs, args: ServeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
     tracing::info!("Mosaic listening on http://{local} (GraphiQL at http://{local}/graphql)");
-    let router = api::http::router_with(databases.clone(), options);
+    let tokens = db.tokens()?;
+    let router = api::http::router_with(databases.clone(), tokens, options);
     api::server::serve(listener, router, args.timeouts(), shutdown_signal()).await?;
     databases.close().await;
     tracing::info!("Mosaic stopped");
+    Ok(())
+}
+
+/// Prints an access token for an existing Orquestra user.
+async fn mint_orquestra(db: &cli::DbArgs, user: &str, hours: u64) -> anyhow::Result<()> {
+    use sea_orm::EntityTrait;
+    let tokens = db.tokens()?;
+    let databases = Databases::connect(&db.config()).await?;
+    let found = entity::orquestra::users::Entity::find_by_id(user.to_owned())
+        .one(databases.orquestra())
+        .await?;
+    databases.close().await;
+    anyhow::ensure!(found.is_some(), "no Orquestra user with id `{user}`");
+    let issued = tokens
+        .issue(
+            entity::Domain::Orquestra,
+            user,
+            api::auth::TokenKind::Access,
+            std::time::Duration::from_secs(hours.max(1) * 3600),
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("{}", issued.token);
     Ok(())
 }
 

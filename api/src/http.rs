@@ -23,6 +23,7 @@ use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::{Tokens, Viewer};
 use crate::context::with_loaders;
 use crate::db::Databases;
 use crate::guard::{self, DocumentLimits};
@@ -62,16 +63,18 @@ impl Default for HttpOptions {
 struct AppState {
     schema: MosaicSchema,
     databases: Databases,
+    tokens: Tokens,
     options: HttpOptions,
 }
 
-/// Builds the application router over `databases` with default options.
-pub fn router(databases: Databases) -> Router {
-    router_with(databases, HttpOptions::default())
+/// Builds the application router over `databases`, signing tokens with `tokens`, with
+/// default options.
+pub fn router(databases: Databases, tokens: Tokens) -> Router {
+    router_with(databases, tokens, HttpOptions::default())
 }
 
 /// Builds the application router over `databases` with `options`.
-pub fn router_with(databases: Databases, options: HttpOptions) -> Router {
+pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -> Router {
     let schema = schema::build(
         Some(databases.clone()),
         options.limits,
@@ -85,6 +88,7 @@ pub fn router_with(databases: Databases, options: HttpOptions) -> Router {
         .with_state(AppState {
             schema,
             databases,
+            tokens,
             options,
         })
         // Outermost first for requests: decompress, then limit the decompressed stream.
@@ -143,6 +147,10 @@ async fn graphql_post(
              (other types need an `Apollo-Require-Preflight` or `X-Mosaic-CSRF` header)",
         );
     }
+    let viewer = match viewer_of(&state, &headers) {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
     let bytes = match axum::body::to_bytes(body, state.options.body_limit).await {
         Ok(b) => b,
         Err(_) => {
@@ -161,11 +169,13 @@ async fn graphql_post(
         Err(message) => return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message),
     };
     let response = match batch {
-        BatchRequest::Single(r) => BatchResponse::Single(run(&state, r, Method::POST).await),
+        BatchRequest::Single(r) => {
+            BatchResponse::Single(run(&state, r, &viewer, Method::POST).await)
+        }
         BatchRequest::Batch(rs) => {
             let mut out = Vec::with_capacity(rs.len());
             for r in rs {
-                out.push(run(&state, r, Method::POST).await);
+                out.push(run(&state, r, &viewer, Method::POST).await);
             }
             BatchResponse::Batch(out)
         }
@@ -234,7 +244,11 @@ async fn graphql_get(
             );
         }
     };
-    let response = run(&state, request, Method::GET).await;
+    let viewer = match viewer_of(&state, &headers) {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let response = run(&state, request, &viewer, Method::GET).await;
     let status = if response
         .errors
         .iter()
@@ -287,8 +301,30 @@ fn refused(code: &str, message: String) -> Response {
     Response::from_errors(vec![err])
 }
 
+/// The request's viewer from its `Authorization` header; a bad token is a `401`.
+#[allow(clippy::result_large_err)]
+fn viewer_of(state: &AppState, headers: &HeaderMap) -> Result<Viewer, axum::response::Response> {
+    let authorization = match headers.get(header::AUTHORIZATION).map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(v)) => Some(v),
+        Some(Err(_)) => {
+            return Err(refuse(
+                StatusCode::UNAUTHORIZED,
+                "UNAUTHENTICATED",
+                "the Authorization header is not readable",
+            ));
+        }
+    };
+    Viewer::from_authorization(&state.tokens, authorization).map_err(|e| {
+        let mut res = refuse(StatusCode::UNAUTHORIZED, e.code(), &e.to_string());
+        res.headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        res
+    })
+}
+
 /// Guards, then executes one operation with fresh per-request loaders and a deadline.
-async fn run(state: &AppState, mut request: Request, method: Method) -> Response {
+async fn run(state: &AppState, mut request: Request, viewer: &Viewer, method: Method) -> Response {
     let limits = &state.options.document;
     if let Err(refusal) = guard::check_tokens(&request.query, limits.max_tokens) {
         return refused("GRAPHQL_VALIDATION_FAILED", refusal.to_string());
@@ -313,7 +349,9 @@ async fn run(state: &AppState, mut request: Request, method: Method) -> Response
             "only queries run over GET; send mutations and subscriptions with POST".into(),
         );
     }
-    let request = with_loaders(request, &state.databases);
+    let request = with_loaders(request, &state.databases)
+        .data(viewer.clone())
+        .data(state.tokens.clone());
     match tokio::time::timeout(state.options.request_timeout, state.schema.execute(request)).await {
         Ok(response) => with_codes(response),
         Err(_) => refused(

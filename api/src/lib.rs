@@ -2,6 +2,7 @@
 //! HTTP router ([`http`]).
 
 pub mod atrarium;
+pub mod auth;
 pub mod batch;
 pub mod bellamy;
 pub mod connection;

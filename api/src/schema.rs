@@ -26,6 +26,30 @@ impl ServerQuery {
     async fn api_version(&self) -> &'static str {
         env!("CARGO_PKG_VERSION")
     }
+
+    /// Who this request is authenticated as (from its `Authorization: Bearer` token).
+    async fn viewer(&self, ctx: &async_graphql::Context<'_>) -> MosaicViewer {
+        let viewer = ctx.data::<crate::auth::Viewer>().ok();
+        match viewer.and_then(|v| v.principal.clone()) {
+            Some((domain, subject)) => MosaicViewer {
+                domain: Some(domain.name().to_owned()),
+                subject: Some(subject),
+            },
+            None => MosaicViewer {
+                domain: None,
+                subject: None,
+            },
+        }
+    }
+}
+
+/// The authenticated principal of a request; both fields are null when anonymous.
+#[derive(async_graphql::SimpleObject)]
+pub struct MosaicViewer {
+    /// The domain the token was issued for (`pds`, `bellamy`, `orquestra`, `universe`).
+    pub domain: Option<String>,
+    /// The principal within that domain: a DID, a user id or an identity.
+    pub subject: Option<String>,
 }
 
 /// Mosaic's executable schema.

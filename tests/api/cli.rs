@@ -226,3 +226,59 @@ async fn seed_migrates_and_fills_empty_domains_once() {
     assert_eq!(crate::helpers::count(dbs.orquestra(), "projects").await, 5);
     dbs.close().await;
 }
+
+#[tokio::test]
+async fn token_orquestra_mints_a_token_for_an_existing_user_only() {
+    let target = Target::new().await;
+    let (ok, _, err) = target.mosaic(&["seed"]);
+    assert!(ok, "{err}");
+    let secret = "0123456789abcdef0123456789abcdef-test";
+    let user = "0b7f6a52-5f0e-4c8e-9a55-6c2f1b3a9d01";
+    let (ok, out, err) = target.mosaic(&[
+        "token",
+        "orquestra",
+        "--user",
+        user,
+        "--token-secret",
+        secret,
+    ]);
+    assert!(ok, "{err}");
+    let tokens = api::auth::Tokens::new(&api::auth::Secret::from_config(secret).unwrap());
+    let claims = tokens
+        .verify(out.trim(), Domain::Orquestra, api::auth::TokenKind::Access)
+        .unwrap();
+    assert_eq!(claims.sub, user);
+    assert!(claims.exp - claims.iat == 24 * 3600);
+    let (ok, _, err) = target.mosaic(&[
+        "token",
+        "orquestra",
+        "--user",
+        "nobody",
+        "--token-secret",
+        secret,
+    ]);
+    assert!(!ok);
+    assert!(err.contains("no Orquestra user with id `nobody`"), "{err}");
+}
+
+#[test]
+fn the_token_secret_is_generated_privately_into_the_data_dir() {
+    let dir = std::env::temp_dir().join(format!("mosaic-secret-{}", uuid::Uuid::new_v4()));
+    let out = Command::new(env!("CARGO_BIN_EXE_mosaic"))
+        .args(["token", "orquestra", "--user", "x", "--data-dir"])
+        .arg(&dir)
+        .env_remove("DATABASE_URL")
+        .env_remove("MOSAIC_TOKEN_SECRET")
+        .output()
+        .unwrap();
+    // No such user, but the secret exists now, readable by its owner only.
+    assert!(!out.status.success());
+    let meta = std::fs::metadata(dir.join("token-secret")).unwrap();
+    assert_eq!(meta.len(), 32);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -134,6 +134,8 @@ pub struct TestApp {
     pub db: TestDb,
     /// An HTTP client.
     pub client: reqwest::Client,
+    /// Signs tokens the server accepts.
+    pub tokens: api::auth::Tokens,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -157,7 +159,8 @@ impl TestApp {
         let db = TestDb::migrated().await;
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let router = api::http::router_with(db.dbs.clone(), options);
+        let tokens = api::auth::Tokens::new(&api::auth::Secret::generate().unwrap());
+        let router = api::http::router_with(db.dbs.clone(), tokens.clone(), options);
         let server = tokio::spawn(async move {
             let _ = api::server::serve(listener, router, timeouts, std::future::pending()).await;
         });
@@ -165,6 +168,7 @@ impl TestApp {
             addr,
             db,
             client: reqwest::Client::new(),
+            tokens,
             server,
         }
     }
