@@ -294,7 +294,7 @@ async fn connect_domain(config: &DbConfig, domain: Domain) -> Result<DatabaseCon
             let mut opts = ConnectOptions::new(url);
             opts.max_connections(config.max_connections)
                 .min_connections(0)
-                .acquire_timeout(Duration::from_secs(10))
+                .acquire_timeout(Duration::from_secs(30))
                 .set_schema_search_path(domain.name())
                 .set_application_name("mosaic")
                 .sqlx_logging(false);

@@ -1,7 +1,7 @@
 //! The GraphQL schema. [`build`] does no I/O, so the SDL can be printed and tested
 //! without a running server or a database.
 
-use async_graphql::{EmptyMutation, EmptySubscription, MergedObject, Object, Schema};
+use async_graphql::{EmptySubscription, MergedObject, Object, Schema};
 
 use crate::db::Databases;
 
@@ -15,6 +15,11 @@ pub struct Query(
     crate::pds::PdsQuery,
     crate::universe::UniverseQuery,
 );
+
+/// The root mutation: every domain's operations, prefixed with the domain's name. They
+/// run one after another, as the GraphQL spec requires of mutations.
+#[derive(MergedObject, Default)]
+pub struct Mutation(crate::pds::PdsMutation);
 
 /// Fields about the server itself.
 #[derive(Default)]
@@ -53,7 +58,7 @@ pub struct MosaicViewer {
 }
 
 /// Mosaic's executable schema.
-pub type MosaicSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type MosaicSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Query cost limits, enforced before any resolver runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,7 +87,7 @@ impl Default for Limits {
 /// Builds the schema with `limits`, with or without introspection (and "did you mean"
 /// suggestions); `databases` is attached as data when given.
 pub fn build(databases: Option<Databases>, limits: Limits, introspection: bool) -> MosaicSchema {
-    let mut builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .limit_depth(limits.depth)
         .limit_complexity(limits.complexity)
         .limit_recursive_depth(limits.recursive_depth)

@@ -93,7 +93,7 @@ impl TestDb {
                 let (scratch, url) = PgScratch::create(&server).await;
                 let mut config = DbConfig::url(url);
                 // Tests run in parallel against one server: keep each one's share small.
-                config.max_connections = 3;
+                config.max_connections = 2;
                 (config, Some(scratch))
             }
             None => (DbConfig::url("sqlite::memory:"), None),

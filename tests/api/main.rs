@@ -15,6 +15,7 @@ mod http;
 mod orquestra;
 mod orquestra_graphql;
 mod pds;
+mod pds_auth;
 mod pds_graphql;
 mod server;
 mod storage;

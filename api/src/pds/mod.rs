@@ -2,11 +2,14 @@
 //! readable), their repositories and blocks, sessions, the PLC operation log, records,
 //! blobs, the sequencer's log and app passwords.
 
+pub mod auth;
 pub mod demo;
 pub mod loaders;
+pub mod mutation;
 pub mod query;
 pub mod sessions;
 pub mod types;
 pub mod views;
 
+pub use mutation::PdsMutation;
 pub use query::PdsQuery;

@@ -1,0 +1,207 @@
+//! PDS sessions: log in with a handle or email and password, rotate refresh tokens, log
+//! out one session or everywhere. No GraphQL in here.
+//!
+//! Refresh tokens are JWTs whose `jti` is stored in `refresh_tokens`; a refresh consumes
+//! its row (so the old token stops working) and stores the new one, in one transaction.
+//! Passwords are verified against the account's versioned scrypt (PHC) hash, off the
+//! async runtime.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use entity::Domain;
+use entity::pds::enums::AccountStatus;
+use entity::pds::{accounts, refresh_tokens};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    TransactionTrait,
+};
+
+use crate::auth::{Claims, TokenKind, Tokens};
+use crate::error::{ApiError, ApiResult};
+
+/// Lifetime of an access token.
+pub const ACCESS_TTL: Duration = Duration::from_secs(15 * 60);
+/// Lifetime of a refresh token.
+pub const REFRESH_TTL: Duration = Duration::from_secs(90 * 24 * 3600);
+
+/// A new session's tokens.
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// The account's DID.
+    pub did: String,
+    /// The account's handle.
+    pub handle: String,
+    /// Short-lived token for `Authorization: Bearer`.
+    pub access_token: String,
+    /// When the access token expires.
+    pub access_expires_at: DateTime<Utc>,
+    /// Long-lived token that only opens the next session.
+    pub refresh_token: String,
+    /// When the refresh token expires.
+    pub refresh_expires_at: DateTime<Utc>,
+}
+
+fn denied() -> ApiError {
+    ApiError::Unauthenticated("invalid identifier or password".into())
+}
+
+/// Hashes `password` as a PHC scrypt string with the recommended cost.
+pub fn hash_password(password: &str) -> ApiResult<String> {
+    hash_password_with(password, scrypt::Params::recommended())
+}
+
+/// Hashes `password` with explicit scrypt parameters (tests use cheap ones; the stored
+/// string carries them, so verification needs nothing else).
+pub fn hash_password_with(password: &str, params: scrypt::Params) -> ApiResult<String> {
+    use scrypt::password_hash::{PasswordHasher, SaltString};
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(ApiError::internal)?;
+    let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
+    scrypt::Scrypt
+        .hash_password_customized(password.as_bytes(), None, None, params, &salt)
+        .map(|h| h.to_string())
+        .map_err(ApiError::internal)
+}
+
+/// Whether `password` matches the stored PHC `hash` (false for an unreadable hash).
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    use scrypt::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            scrypt::Scrypt
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+fn to_time(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+async fn open(
+    db: &impl sea_orm::ConnectionTrait,
+    tokens: &Tokens,
+    account: &accounts::Model,
+) -> ApiResult<Session> {
+    let access = tokens.issue(Domain::Pds, &account.did, TokenKind::Access, ACCESS_TTL)?;
+    let refresh = tokens.issue(Domain::Pds, &account.did, TokenKind::Refresh, REFRESH_TTL)?;
+    refresh_tokens::Model {
+        jti: refresh.claims.jti.clone(),
+        did: account.did.clone(),
+        expires_at: to_time(refresh.claims.exp),
+        app_password_name: None,
+        created_at: Utc::now(),
+    }
+    .into_active_model()
+    .insert(db)
+    .await?;
+    Ok(Session {
+        did: account.did.clone(),
+        handle: account.handle.clone(),
+        access_token: access.token,
+        access_expires_at: to_time(access.claims.exp),
+        refresh_token: refresh.token,
+        refresh_expires_at: to_time(refresh.claims.exp),
+    })
+}
+
+/// Logs in with a handle or an email address.
+pub async fn create_session(
+    db: &DatabaseConnection,
+    tokens: &Tokens,
+    identifier: &str,
+    password: &str,
+) -> ApiResult<Session> {
+    let identifier = identifier.trim();
+    if identifier.is_empty() || identifier.len() > 320 {
+        return Err(ApiError::bad_input(
+            "identifier",
+            "give a handle or an email address",
+        ));
+    }
+    if password.is_empty() || password.len() > 1024 {
+        return Err(ApiError::bad_input(
+            "password",
+            "give the account's password",
+        ));
+    }
+    let column = if identifier.contains('@') {
+        accounts::Column::Email
+    } else {
+        accounts::Column::Handle
+    };
+    let account = accounts::Entity::find()
+        .filter(column.eq(identifier.to_lowercase()))
+        .one(db)
+        .await?
+        .ok_or_else(denied)?;
+    let (pw, hash) = (password.to_owned(), account.password_hash.clone());
+    let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
+        .await
+        .map_err(ApiError::internal)?;
+    if !ok {
+        return Err(denied());
+    }
+    if account.status != AccountStatus::Active {
+        return Err(ApiError::Forbidden(format!(
+            "the account is {}: it cannot open sessions",
+            sea_orm::ActiveEnum::to_value(&account.status)
+        )));
+    }
+    open(db, tokens, &account).await
+}
+
+/// Exchanges a refresh token for a new session; the old refresh token stops working.
+pub async fn refresh_session(
+    db: &DatabaseConnection,
+    tokens: &Tokens,
+    refresh_token: &str,
+) -> ApiResult<Session> {
+    let claims: Claims = tokens.verify(refresh_token, Domain::Pds, TokenKind::Refresh)?;
+    let txn = db.begin().await?;
+    let gone = refresh_tokens::Entity::delete_many()
+        .filter(refresh_tokens::Column::Jti.eq(claims.jti.clone()))
+        .filter(refresh_tokens::Column::Did.eq(claims.sub.clone()))
+        .exec(&txn)
+        .await?;
+    if gone.rows_affected != 1 {
+        return Err(ApiError::Unauthenticated("the session has ended".into()));
+    }
+    let account = accounts::Entity::find_by_id(claims.sub.clone())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::Unauthenticated("the session has ended".into()))?;
+    if account.status != AccountStatus::Active {
+        return Err(ApiError::Forbidden(
+            "the account cannot open sessions".into(),
+        ));
+    }
+    let session = open(&txn, tokens, &account).await?;
+    txn.commit().await?;
+    Ok(session)
+}
+
+/// Ends the session of `refresh_token`; `false` if it had already ended.
+pub async fn delete_session(
+    db: &DatabaseConnection,
+    tokens: &Tokens,
+    refresh_token: &str,
+) -> ApiResult<bool> {
+    let claims = tokens.verify(refresh_token, Domain::Pds, TokenKind::Refresh)?;
+    let res = refresh_tokens::Entity::delete_many()
+        .filter(refresh_tokens::Column::Jti.eq(claims.jti))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected > 0)
+}
+
+/// Ends every session of `did`; returns how many there were.
+pub async fn delete_all_sessions(db: &DatabaseConnection, did: &str) -> ApiResult<u64> {
+    let res = refresh_tokens::Entity::delete_many()
+        .filter(refresh_tokens::Column::Did.eq(did))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
+}
