@@ -19,7 +19,11 @@ pub struct Query(
 /// The root mutation: every domain's operations, prefixed with the domain's name. They
 /// run one after another, as the GraphQL spec requires of mutations.
 #[derive(MergedObject, Default)]
-pub struct Mutation(crate::pds::PdsMutation);
+pub struct Mutation(
+    crate::bellamy::BellamyMutation,
+    crate::pds::PdsMutation,
+    crate::universe::UniverseMutation,
+);
 
 /// Fields about the server itself.
 #[derive(Default)]

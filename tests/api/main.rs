@@ -12,6 +12,7 @@ mod cli;
 mod cross_domain;
 mod helpers;
 mod http;
+mod login;
 mod orquestra;
 mod orquestra_graphql;
 mod pds;

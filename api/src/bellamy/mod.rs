@@ -4,7 +4,9 @@
 pub mod access;
 pub mod demo;
 pub mod loaders;
+pub mod mutation;
 pub mod query;
 pub mod types;
 
+pub use mutation::BellamyMutation;
 pub use query::BellamyQuery;

@@ -3,8 +3,10 @@
 
 pub mod demo;
 pub mod loaders;
+pub mod mutation;
 pub mod query;
 pub mod service;
 pub mod types;
 
+pub use mutation::UniverseMutation;
 pub use query::UniverseQuery;
