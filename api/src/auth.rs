@@ -232,6 +232,8 @@ impl Tokens {
 pub struct Viewer {
     /// The verified access token's domain and subject, if any.
     pub principal: Option<(Domain, String)>,
+    /// The Orquestra project a valid `X-API-Key` authenticates, if any.
+    pub api_key_project: Option<String>,
 }
 
 impl Viewer {
@@ -285,6 +287,7 @@ impl Viewer {
             .map_err(|_| ApiError::Unauthenticated("the token is not valid".into()))?;
         Ok(Self {
             principal: Some((domain, claims.sub)),
+            api_key_project: None,
         })
     }
 }

@@ -147,7 +147,7 @@ async fn graphql_post(
              (other types need an `Apollo-Require-Preflight` or `X-Mosaic-CSRF` header)",
         );
     }
-    let viewer = match viewer_of(&state, &headers) {
+    let viewer = match viewer_of(&state, &headers).await {
         Ok(v) => v,
         Err(res) => return res,
     };
@@ -244,7 +244,7 @@ async fn graphql_get(
             );
         }
     };
-    let viewer = match viewer_of(&state, &headers) {
+    let viewer = match viewer_of(&state, &headers).await {
         Ok(v) => v,
         Err(res) => return res,
     };
@@ -301,9 +301,35 @@ fn refused(code: &str, message: String) -> Response {
     Response::from_errors(vec![err])
 }
 
-/// The request's viewer from its `Authorization` header; a bad token is a `401`.
+/// The request's viewer from its `Authorization` and `X-API-Key` headers; a bad token or
+/// key is a `401` before anything runs.
 #[allow(clippy::result_large_err)]
-fn viewer_of(state: &AppState, headers: &HeaderMap) -> Result<Viewer, axum::response::Response> {
+async fn viewer_of(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Viewer, axum::response::Response> {
+    let mut viewer = bearer_viewer(state, headers)?;
+    if let Some(key) = headers.get("x-api-key") {
+        let unauthorized =
+            |e: crate::error::ApiError| refuse(StatusCode::UNAUTHORIZED, e.code(), &e.to_string());
+        let key = key.to_str().map_err(|_| {
+            unauthorized(crate::error::ApiError::Unauthenticated(
+                "the API key is not valid".into(),
+            ))
+        })?;
+        let project = crate::orquestra::api_keys::authenticate(state.databases.orquestra(), key)
+            .await
+            .map_err(unauthorized)?;
+        viewer.api_key_project = Some(project);
+    }
+    Ok(viewer)
+}
+
+#[allow(clippy::result_large_err)]
+fn bearer_viewer(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Viewer, axum::response::Response> {
     let authorization = match headers.get(header::AUTHORIZATION).map(|v| v.to_str()) {
         None => None,
         Some(Ok(v)) => Some(v),

@@ -39,15 +39,14 @@ impl ServerQuery {
     /// Who this request is authenticated as (from its `Authorization: Bearer` token).
     async fn viewer(&self, ctx: &async_graphql::Context<'_>) -> MosaicViewer {
         let viewer = ctx.data::<crate::auth::Viewer>().ok();
-        match viewer.and_then(|v| v.principal.clone()) {
-            Some((domain, subject)) => MosaicViewer {
-                domain: Some(domain.name().to_owned()),
-                subject: Some(subject),
-            },
-            None => MosaicViewer {
-                domain: None,
-                subject: None,
-            },
+        let (domain, subject) = match viewer.and_then(|v| v.principal.clone()) {
+            Some((domain, subject)) => (Some(domain.name().to_owned()), Some(subject)),
+            None => (None, None),
+        };
+        MosaicViewer {
+            domain,
+            subject,
+            api_key_project_id: viewer.and_then(|v| v.api_key_project.clone()),
         }
     }
 }
@@ -59,6 +58,8 @@ pub struct MosaicViewer {
     pub domain: Option<String>,
     /// The principal within that domain: a DID, a user id or an identity.
     pub subject: Option<String>,
+    /// The Orquestra project authenticated by the request's `X-API-Key`, if any.
+    pub api_key_project_id: Option<String>,
 }
 
 /// Mosaic's executable schema.

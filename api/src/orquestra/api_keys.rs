@@ -1,0 +1,76 @@
+//! Orquestra API keys: `X-API-Key` authentication for a project.
+//!
+//! A key reads `oq_<key id>_<secret>`. The id finds the row; the secret's SHA-256 is
+//! compared with the stored hash in constant time (so the lookup's timing says nothing
+//! about the secret); expiry is enforced and `last_used` updated. Only the hash is
+//! stored, never the key.
+
+use chrono::Utc;
+use entity::orquestra::api_keys;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::error::{ApiError, ApiResult};
+
+/// Prefix of every Orquestra API key.
+pub const PREFIX: &str = "oq_";
+
+/// The stored form of a key's secret: `sha256:<hex>`.
+pub fn hash_secret(secret: &str) -> String {
+    let digest = Sha256::digest(secret.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// A new key for the row `id`: `(plaintext key, stored hash)`.
+pub fn new_key(id: &str) -> ApiResult<(String, String)> {
+    let mut raw = [0u8; 32];
+    getrandom::fill(&mut raw).map_err(ApiError::internal)?;
+    let secret: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    Ok((format!("{PREFIX}{id}_{secret}"), hash_secret(&secret)))
+}
+
+fn invalid() -> ApiError {
+    ApiError::Unauthenticated("the API key is not valid".into())
+}
+
+/// The project an API key authenticates, after checking hash and expiry; records the use.
+pub async fn authenticate(db: &DatabaseConnection, presented: &str) -> ApiResult<String> {
+    let rest = presented.trim().strip_prefix(PREFIX).ok_or_else(invalid)?;
+    let (id, secret) = rest.rsplit_once('_').ok_or_else(invalid)?;
+    if id.is_empty() || id.len() > 64 || secret.len() != 64 {
+        return Err(invalid());
+    }
+    let row = api_keys::Entity::find_by_id(id.to_owned())
+        .one(db)
+        .await?
+        .ok_or_else(invalid)?;
+    let presented_hash = hash_secret(secret);
+    if !bool::from(presented_hash.as_bytes().ct_eq(row.key.as_bytes())) {
+        return Err(invalid());
+    }
+    if row.expires_at.is_some_and(|t| t <= Utc::now()) {
+        return Err(ApiError::Unauthenticated("the API key has expired".into()));
+    }
+    api_keys::Entity::update_many()
+        .col_expr(api_keys::Column::LastUsed, Expr::value(Utc::now()))
+        .filter(api_keys::Column::Id.eq(row.id.clone()))
+        .exec(db)
+        .await?;
+    Ok(row.project_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_carry_their_id_and_only_the_hash_is_kept() {
+        let (key, hash) = new_key("k1").unwrap();
+        let secret = key.strip_prefix("oq_k1_").unwrap();
+        assert_eq!(secret.len(), 64);
+        assert_eq!(hash, hash_secret(secret));
+        assert!(!hash.contains(secret));
+    }
+}
