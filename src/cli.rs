@@ -165,6 +165,11 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub limits: LimitArgs,
 
+    /// Origins allowed to call the API from a browser (CORS), comma-separated; `*` for
+    /// any. Default: none, so browsers keep to the same origin.
+    #[arg(long, env = "MOSAIC_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
     /// Turn off introspection and "did you mean" suggestions (for production).
     #[arg(long, env = "MOSAIC_NO_INTROSPECTION")]
     pub no_introspection: bool,
@@ -203,6 +208,7 @@ impl ServeArgs {
     /// The HTTP options these arguments describe.
     pub fn http_options(&self) -> api::http::HttpOptions {
         api::http::HttpOptions {
+            cors_origins: self.cors_origins.clone(),
             limits: self.limits.limits(),
             document: api::guard::DocumentLimits::default(),
             body_limit: self.body_limit,

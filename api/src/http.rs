@@ -30,8 +30,10 @@ use crate::guard::{self, DocumentLimits};
 use crate::schema::{self, Limits, MosaicSchema};
 
 /// Everything the HTTP layer enforces. Defaults are safe for the open internet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HttpOptions {
+    /// Origins allowed to call the API from a browser (CORS). Empty: same origin only.
+    pub cors_origins: Vec<String>,
     /// Query cost limits checked by async-graphql.
     pub limits: Limits,
     /// Document shape limits checked before parsing is trusted.
@@ -49,6 +51,7 @@ pub struct HttpOptions {
 impl Default for HttpOptions {
     fn default() -> Self {
         Self {
+            cors_origins: Vec::new(),
             limits: Limits::default(),
             document: DocumentLimits::default(),
             body_limit: 2 * 1024 * 1024,
@@ -80,7 +83,9 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
         options.limits,
         options.introspection,
     );
-    Router::new()
+    let cors = cors_layer(&options.cors_origins);
+    let body_limit = options.body_limit;
+    let router = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route_service("/graphql/ws", GraphQLSubscription::new(schema.clone()))
         .route("/healthz", get(healthz))
@@ -92,9 +97,44 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
             options,
         })
         // Outermost first for requests: decompress, then limit the decompressed stream.
-        .layer(RequestBodyLimitLayer::new(options.body_limit))
-        .layer(RequestDecompressionLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(RequestDecompressionLayer::new());
+    match cors {
+        Some(cors) => router.layer(cors).layer(TraceLayer::new_for_http()),
+        None => router.layer(TraceLayer::new_for_http()),
+    }
+}
+
+/// CORS for the configured origins; `None` (no CORS headers: browsers keep to the same
+/// origin) when there are none. `*` allows any origin, without credentials.
+fn cors_layer(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    if origins.is_empty() {
+        return None;
+    }
+    let allow = if origins.iter().any(|o| o == "*") {
+        AllowOrigin::any()
+    } else {
+        AllowOrigin::list(
+            origins
+                .iter()
+                .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok()),
+        )
+    };
+    Some(
+        CorsLayer::new()
+            .allow_origin(allow)
+            .allow_methods([Method::GET, Method::POST])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+                header::ACCEPT,
+                axum::http::HeaderName::from_static("x-api-key"),
+                axum::http::HeaderName::from_static("apollo-require-preflight"),
+                axum::http::HeaderName::from_static("x-mosaic-csrf"),
+            ])
+            .max_age(Duration::from_secs(600)),
+    )
 }
 
 /// An error response in the GraphQL shape, with a stable code.

@@ -330,3 +330,49 @@ async fn slow_headers_and_idle_connections_are_closed() {
     );
     still_serving(&app).await;
 }
+
+async fn preflight(app: &TestApp, origin: &str) -> Option<String> {
+    let res = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/graphql"))
+        .header("origin", origin)
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "content-type, authorization",
+        )
+        .send()
+        .await
+        .unwrap();
+    res.headers()
+        .get("access-control-allow-origin")
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn cors_is_same_origin_unless_origins_are_configured() {
+    let closed = TestApp::spawn().await;
+    assert_eq!(preflight(&closed, "https://app.example").await, None);
+    let open = TestApp::spawn_with(api::http::HttpOptions {
+        cors_origins: vec!["https://app.example".into()],
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(
+        preflight(&open, "https://app.example").await.as_deref(),
+        Some("https://app.example")
+    );
+    assert_eq!(preflight(&open, "https://evil.example").await, None);
+    let res = open
+        .client
+        .post(open.url("/graphql"))
+        .header("origin", "https://app.example")
+        .json(&json!({ "query": "{ apiVersion }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+}
