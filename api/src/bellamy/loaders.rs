@@ -1,9 +1,6 @@
-//! Bellamy's request-scoped loaders: one typed key per relation.
-//!
-//! Two to-one relations of one type that point at the same table (a friendship's `user`
-//! and `friend`, a follow's `follower` and `followee`, a friend request's `sender` and
-//! `receiver`) use two key types ([`UserId`] and [`CounterpartId`]): sibling batches are
-//! cached per key type, so one key type per relation keeps the two apart.
+//! Bellamy's request-scoped loaders: one typed key per relation. Two to-one fields of one
+//! type that point at the same table (a friendship's `user` and `friend`) share the key
+//! type [`UserId`]: sibling batches are tagged with the field name, so they stay apart.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -43,11 +40,6 @@ impl BellamyLoader {
 by_key!(
     /// A user by id.
     BellamyLoader: UserId(Uuid) => users.Id
-);
-by_key!(
-    /// A user by id, as the second user of a two-user row (a friendship's friend, a
-    /// follow's followee, a friend request's receiver).
-    BellamyLoader: CounterpartId(Uuid) => users.Id
 );
 by_key!(
     /// A post by id.

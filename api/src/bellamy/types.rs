@@ -1808,8 +1808,7 @@ impl BellamyFriendRequest {
     /// Who is asked.
     async fn receiver(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n =
-            batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |r| CounterpartId(r.receiver_id))
-                .await?;
+            batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |r| UserId(r.receiver_id)).await?;
         Ok(n.map(BellamyUser))
     }
 }
@@ -1843,8 +1842,7 @@ impl BellamyFriendship {
     }
     /// The user's friend.
     async fn friend(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
-        let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |f| CounterpartId(f.friend_id))
-            .await?;
+        let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |f| UserId(f.friend_id)).await?;
         Ok(n.map(BellamyUser))
     }
 }
@@ -1878,8 +1876,7 @@ impl BellamyFollow {
     /// The user who is followed.
     async fn followee(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n =
-            batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |f| CounterpartId(f.followee_id))
-                .await?;
+            batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |f| UserId(f.followee_id)).await?;
         Ok(n.map(BellamyUser))
     }
 }

@@ -25,15 +25,9 @@ impl UniverseLoader {
     }
 }
 
-// A relation's two ends need two key types: `batch::one` shares one result per
-// (sibling set, key type), so `from` and `to` keyed alike would read each other's batch.
 by_key!(
-    /// The entity a relation leaves, by id.
-    UniverseLoader: FromEntityId(String) => node.Id
-);
-by_key!(
-    /// The entity a relation reaches, by id.
-    UniverseLoader: ToEntityId(String) => node.Id
+    /// An entity by id (either end of a relation).
+    UniverseLoader: EntityId(String) => node.Id
 );
 by_key!(
     /// A state version by id.

@@ -15,8 +15,8 @@ use sea_orm::Condition;
 
 use super::loaders::{
     AncestorsOf, ChildCountOf, ChildrenOf, ConnectedOf, ConnectionIdentity, DeltaCountOf, DeltasOf,
-    DescendantsOf, FromEntityId, IncomingCountOf, IncomingOf, OutgoingCountOf, OutgoingOf,
-    ParentOf, SubscriptionCountOf, SubscriptionsOf, ToEntityId, UniverseLoader, VersionId,
+    DescendantsOf, EntityId, IncomingCountOf, IncomingOf, OutgoingCountOf, OutgoingOf, ParentOf,
+    SubscriptionCountOf, SubscriptionsOf, UniverseLoader, VersionId,
 };
 use super::service::{self, Reach};
 use crate::batch::{self, Node};
@@ -671,17 +671,16 @@ impl UniverseRelation {
     /// The entity the relation leaves.
     async fn from(&self, ctx: &Context<'_>) -> Result<Option<UniverseEntity>> {
         let n = batch::one::<UniverseLoader, _, _, _>(ctx, &self.0, |r| {
-            FromEntityId(r.from_entity.clone())
+            EntityId(r.from_entity.clone())
         })
         .await?;
         Ok(n.map(UniverseEntity))
     }
     /// The entity the relation reaches.
     async fn to(&self, ctx: &Context<'_>) -> Result<Option<UniverseEntity>> {
-        let n = batch::one::<UniverseLoader, _, _, _>(ctx, &self.0, |r| {
-            ToEntityId(r.to_entity.clone())
-        })
-        .await?;
+        let n =
+            batch::one::<UniverseLoader, _, _, _>(ctx, &self.0, |r| EntityId(r.to_entity.clone()))
+                .await?;
         Ok(n.map(UniverseEntity))
     }
 }
