@@ -199,6 +199,8 @@ impl SqlMetrics {
 pub struct Databases {
     pools: Arc<[DatabaseConnection; 5]>,
     metrics: Arc<SqlMetrics>,
+    /// One writer at a time per SQLite domain (see [`crate::write`]).
+    write_locks: Arc<[Arc<tokio::sync::Mutex<()>>; 5]>,
 }
 
 impl Databases {
@@ -218,6 +220,7 @@ impl Databases {
         Ok(Self {
             pools: Arc::new(pools),
             metrics,
+            write_locks: Arc::new(std::array::from_fn(|_| Arc::default())),
         })
     }
 
@@ -229,6 +232,15 @@ impl Databases {
     /// The pool of `domain`.
     pub fn get(&self, domain: Domain) -> &DatabaseConnection {
         &self.pools[domain.index()]
+    }
+
+    /// `domain`'s storage as a [`crate::write::Store`]: its pool plus, on SQLite, the
+    /// in-process writer lock that write transactions take.
+    pub fn store(&self, domain: Domain) -> crate::write::Store {
+        let db = self.get(domain).clone();
+        let lock = (db.get_database_backend() == DbBackend::Sqlite)
+            .then(|| Arc::clone(&self.write_locks[domain.index()]));
+        crate::write::Store::new(db, lock)
     }
 
     /// Atrarium's pool.

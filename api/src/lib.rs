@@ -22,5 +22,7 @@ pub mod scalars;
 pub mod schema;
 pub mod server;
 pub mod universe;
+pub mod validate;
+pub mod write;
 
 pub use db::{Databases, DbConfig, DbError};
