@@ -83,6 +83,16 @@ pub struct TestDb {
     /// The configuration the pools were opened with (PostgreSQL: the scratch database).
     pub config: DbConfig,
     _scratch: Option<PgScratch>,
+    _dir: Option<ScratchDir>,
+}
+
+/// A temporary directory removed when the test ends.
+struct ScratchDir(std::path::PathBuf);
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 impl TestDb {
@@ -105,6 +115,30 @@ impl TestDb {
             dbs,
             config,
             _scratch: scratch,
+            _dir: None,
+        }
+    }
+
+    /// Fresh, migrated storage as production has it: on SQLite, one database file per
+    /// domain in a temporary directory with a pool of several connections (so concurrent
+    /// writers really contend, as they never do on the single in-memory connection); on
+    /// PostgreSQL the same as [`TestDb::migrated`].
+    pub async fn migrated_files() -> Self {
+        if postgres_url().is_some() {
+            return Self::migrated().await;
+        }
+        let dir = std::env::temp_dir().join(format!("mosaic-test-{}", uuid::Uuid::new_v4()));
+        let mut config = DbConfig::sqlite_dir(&dir);
+        config.max_connections = 8;
+        let dbs = Databases::connect(&config)
+            .await
+            .expect("connect test databases");
+        dbs.migrate_up().await.expect("migrate up");
+        Self {
+            dbs,
+            config,
+            _scratch: None,
+            _dir: Some(ScratchDir(dir)),
         }
     }
 
@@ -156,7 +190,26 @@ impl TestApp {
         options: api::http::HttpOptions,
         timeouts: api::server::ServerTimeouts,
     ) -> Self {
-        let db = TestDb::migrated().await;
+        Self::spawn_on(TestDb::migrated().await, options, timeouts).await
+    }
+
+    /// Starts the server over file-backed storage ([`TestDb::migrated_files`]): for tests
+    /// of concurrent writes.
+    pub async fn spawn_on_files() -> Self {
+        Self::spawn_on(
+            TestDb::migrated_files().await,
+            api::http::HttpOptions::default(),
+            api::server::ServerTimeouts::default(),
+        )
+        .await
+    }
+
+    /// Starts the server over `db`.
+    pub async fn spawn_on(
+        db: TestDb,
+        options: api::http::HttpOptions,
+        timeouts: api::server::ServerTimeouts,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let tokens = api::auth::Tokens::new(&api::auth::Secret::generate().unwrap());
