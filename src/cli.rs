@@ -193,6 +193,25 @@ pub struct ServeArgs {
     /// Longest a kept-alive connection may sit idle, in seconds.
     #[arg(long, env = "MOSAIC_IDLE_TIMEOUT", default_value_t = 60)]
     pub idle_timeout: u64,
+
+    /// Longest a WebSocket client (/graphql/ws) may take to send `connection_init`, in
+    /// seconds; then the socket is closed with 4408.
+    #[arg(long, env = "MOSAIC_WS_INIT_TIMEOUT", default_value_t = api::http::HttpOptions::default().ws_init_timeout.as_secs())]
+    pub ws_init_timeout: u64,
+
+    /// Most operations running at once on one WebSocket connection; one more is answered
+    /// with an `error` message (code TOO_MANY_SUBSCRIPTIONS).
+    #[arg(long, env = "MOSAIC_WS_MAX_OPERATIONS", default_value_t = api::http::HttpOptions::default().ws_max_operations)]
+    pub ws_max_operations: usize,
+
+    /// Most WebSocket connections open at once; more are refused with 503.
+    #[arg(long, env = "MOSAIC_WS_MAX_CONNECTIONS", default_value_t = api::http::HttpOptions::default().ws_max_connections)]
+    pub ws_max_connections: usize,
+
+    /// Seconds between the server's pings to a WebSocket client; a client silent for two
+    /// intervals, or not reading for one, is disconnected.
+    #[arg(long, env = "MOSAIC_WS_KEEPALIVE", default_value_t = api::http::HttpOptions::default().ws_keepalive.as_secs())]
+    pub ws_keepalive: u64,
 }
 
 impl ServeArgs {
@@ -215,6 +234,10 @@ impl ServeArgs {
             max_batch: self.max_batch.max(1),
             request_timeout: std::time::Duration::from_secs(self.request_timeout.max(1)),
             introspection: !self.no_introspection,
+            ws_init_timeout: std::time::Duration::from_secs(self.ws_init_timeout.max(1)),
+            ws_max_operations: self.ws_max_operations.max(1),
+            ws_max_connections: self.ws_max_connections.max(1),
+            ws_keepalive: std::time::Duration::from_secs(self.ws_keepalive.max(1)),
         }
     }
 }
