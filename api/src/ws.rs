@@ -279,7 +279,10 @@ pub async fn serve<E: Executor, H: Handler>(
         tx,
         rx,
     };
-    match conn.run().await {
+    let stop = conn.run().await;
+    // Abort the operations now, not after the closing handshake.
+    conn.ops = Operations::default();
+    match stop {
         Stop::Close(close) => conn.close(close).await,
         Stop::Closed => {
             // Let tungstenite send its reply to the client's close frame.

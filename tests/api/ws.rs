@@ -608,3 +608,41 @@ async fn messages_are_bounded_by_the_body_limit_and_connections_are_capped() {
     send(&mut first, json!({ "type": "ping" })).await;
     assert_eq!(recv(&mut first).await, json!({ "type": "pong" }));
 }
+
+#[tokio::test]
+async fn keepalive_pings_keep_readers_and_drop_silent_clients() {
+    let app = TestApp::spawn_full(
+        api::http::HttpOptions {
+            ws_keepalive: Duration::from_millis(200),
+            ..Default::default()
+        },
+        // The socket outlives the HTTP connection's idle timeout.
+        api::server::ServerTimeouts {
+            idle: Duration::from_millis(300),
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut reader = ready(&app, json!({})).await;
+    let mut pings = 0;
+    let until = tokio::time::Instant::now() + Duration::from_millis(1500);
+    while let Ok(message) = tokio::time::timeout_at(until, reader.next()).await {
+        match message.unwrap().unwrap() {
+            ts::Message::Ping(_) => pings += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(pings >= 3, "the server pings ({pings})");
+    assert_eq!(
+        data(&mut reader, "{ apiVersion }", json!({})).await,
+        json!({ "apiVersion": env!("CARGO_PKG_VERSION") })
+    );
+
+    // Not reading means not answering pings either.
+    let mut silent = ready(&app, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert_eq!(
+        recv(&mut silent).await,
+        close(1001, "the client stopped answering pings")
+    );
+}
