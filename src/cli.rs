@@ -335,3 +335,58 @@ fn parse_domain(s: &str) -> Result<Domain, String> {
 pub fn selected(domain: Option<Domain>) -> Vec<Domain> {
     domain.map_or_else(|| Domain::ALL.to_vec(), |d| vec![d])
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn serve_args(args: &[&str]) -> ServeArgs {
+        let argv = ["mosaic", "serve"].iter().chain(args).copied();
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Serve(args) => args,
+            other => panic!("not serve: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn websocket_options_come_from_flags() {
+        let defaults = serve_args(&[]).http_options();
+        assert_eq!(
+            (
+                defaults.ws_init_timeout,
+                defaults.ws_max_operations,
+                defaults.ws_max_connections,
+                defaults.ws_keepalive,
+            ),
+            {
+                let d = api::http::HttpOptions::default();
+                (
+                    d.ws_init_timeout,
+                    d.ws_max_operations,
+                    d.ws_max_connections,
+                    d.ws_keepalive,
+                )
+            }
+        );
+        let options = serve_args(&[
+            "--ws-init-timeout",
+            "3",
+            "--ws-max-operations",
+            "7",
+            "--ws-max-connections",
+            "9",
+            "--ws-keepalive",
+            "0",
+        ])
+        .http_options();
+        assert_eq!(options.ws_init_timeout, std::time::Duration::from_secs(3));
+        assert_eq!(options.ws_max_operations, 7);
+        assert_eq!(options.ws_max_connections, 9);
+        assert_eq!(options.ws_keepalive, std::time::Duration::from_secs(1));
+        let ws = options.ws();
+        assert_eq!(ws.max_message, options.body_limit);
+        assert_eq!(ws.request_timeout, options.request_timeout);
+    }
+}

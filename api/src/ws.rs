@@ -283,7 +283,10 @@ pub async fn serve<E: Executor, H: Handler>(
     // Abort the operations now, not after the closing handshake.
     conn.ops = Operations::default();
     match stop {
-        Stop::Close(close) => conn.close(close).await,
+        Stop::Close(close) => {
+            tracing::debug!(code = close.code, reason = %close.reason, "closing a WebSocket");
+            conn.close(close).await;
+        }
         Stop::Closed => {
             // Let tungstenite send its reply to the client's close frame.
             let _ = tokio::time::timeout(CLOSE_GRACE, conn.socket.recv()).await;

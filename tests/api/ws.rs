@@ -638,11 +638,36 @@ async fn keepalive_pings_keep_readers_and_drop_silent_clients() {
         json!({ "apiVersion": env!("CARGO_PKG_VERSION") })
     );
 
-    // Not reading means not answering pings either.
+    // Not reading means not answering pings either: the server gives up after two
+    // silent intervals (400-600 ms) and waits 1 s for the closing handshake.
     let mut silent = ready(&app, json!({})).await;
-    tokio::time::sleep(Duration::from_millis(800)).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
     assert_eq!(
         recv(&mut silent).await,
         close(1001, "the client stopped answering pings")
     );
+}
+
+#[test]
+fn serve_help_documents_the_websocket_options() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mosaic"))
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for needle in [
+        "--ws-init-timeout",
+        "[env: MOSAIC_WS_INIT_TIMEOUT=",
+        "--ws-max-operations",
+        "[env: MOSAIC_WS_MAX_OPERATIONS=",
+        "--ws-max-connections",
+        "[env: MOSAIC_WS_MAX_CONNECTIONS=",
+        "--ws-keepalive",
+        "[env: MOSAIC_WS_KEEPALIVE=",
+    ] {
+        assert!(help.contains(needle), "`{needle}` in:\n{help}");
+    }
 }
