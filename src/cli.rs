@@ -193,6 +193,25 @@ pub struct ServeArgs {
     /// Longest a kept-alive connection may sit idle, in seconds.
     #[arg(long, env = "MOSAIC_IDLE_TIMEOUT", default_value_t = 60)]
     pub idle_timeout: u64,
+
+    /// Longest a WebSocket client (/graphql/ws) may take to send `connection_init`, in
+    /// seconds; then the socket is closed with 4408.
+    #[arg(long, env = "MOSAIC_WS_INIT_TIMEOUT", default_value_t = api::http::HttpOptions::default().ws_init_timeout.as_secs())]
+    pub ws_init_timeout: u64,
+
+    /// Most operations running at once on one WebSocket connection; one more is answered
+    /// with an `error` message (code TOO_MANY_SUBSCRIPTIONS).
+    #[arg(long, env = "MOSAIC_WS_MAX_OPERATIONS", default_value_t = api::http::HttpOptions::default().ws_max_operations)]
+    pub ws_max_operations: usize,
+
+    /// Most WebSocket connections open at once; more are refused with 503.
+    #[arg(long, env = "MOSAIC_WS_MAX_CONNECTIONS", default_value_t = api::http::HttpOptions::default().ws_max_connections)]
+    pub ws_max_connections: usize,
+
+    /// Seconds between the server's pings to a WebSocket client; a client silent for two
+    /// intervals, or not reading for one, is disconnected.
+    #[arg(long, env = "MOSAIC_WS_KEEPALIVE", default_value_t = api::http::HttpOptions::default().ws_keepalive.as_secs())]
+    pub ws_keepalive: u64,
 }
 
 impl ServeArgs {
@@ -215,6 +234,10 @@ impl ServeArgs {
             max_batch: self.max_batch.max(1),
             request_timeout: std::time::Duration::from_secs(self.request_timeout.max(1)),
             introspection: !self.no_introspection,
+            ws_init_timeout: std::time::Duration::from_secs(self.ws_init_timeout.max(1)),
+            ws_max_operations: self.ws_max_operations.max(1),
+            ws_max_connections: self.ws_max_connections.max(1),
+            ws_keepalive: std::time::Duration::from_secs(self.ws_keepalive.max(1)),
         }
     }
 }
@@ -311,4 +334,59 @@ fn parse_domain(s: &str) -> Result<Domain, String> {
 /// The domains a `--domain` option selects.
 pub fn selected(domain: Option<Domain>) -> Vec<Domain> {
     domain.map_or_else(|| Domain::ALL.to_vec(), |d| vec![d])
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn serve_args(args: &[&str]) -> ServeArgs {
+        let argv = ["mosaic", "serve"].iter().chain(args).copied();
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Serve(args) => args,
+            other => panic!("not serve: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn websocket_options_come_from_flags() {
+        let defaults = serve_args(&[]).http_options();
+        assert_eq!(
+            (
+                defaults.ws_init_timeout,
+                defaults.ws_max_operations,
+                defaults.ws_max_connections,
+                defaults.ws_keepalive,
+            ),
+            {
+                let d = api::http::HttpOptions::default();
+                (
+                    d.ws_init_timeout,
+                    d.ws_max_operations,
+                    d.ws_max_connections,
+                    d.ws_keepalive,
+                )
+            }
+        );
+        let options = serve_args(&[
+            "--ws-init-timeout",
+            "3",
+            "--ws-max-operations",
+            "7",
+            "--ws-max-connections",
+            "9",
+            "--ws-keepalive",
+            "0",
+        ])
+        .http_options();
+        assert_eq!(options.ws_init_timeout, std::time::Duration::from_secs(3));
+        assert_eq!(options.ws_max_operations, 7);
+        assert_eq!(options.ws_max_connections, 9);
+        assert_eq!(options.ws_keepalive, std::time::Duration::from_secs(1));
+        let ws = options.ws();
+        assert_eq!(ws.max_message, options.body_limit);
+        assert_eq!(ws.request_timeout, options.request_timeout);
+    }
 }

@@ -5,18 +5,22 @@
 //! to the streamed body after decompression), the content-type rule (POST takes JSON; any
 //! other type only with a CSRF-safe header), the batch cap, and the document guard
 //! ([`crate::guard`]). A refused request runs nothing. Mutations only run over POST.
+//!
+//! `/graphql/ws` speaks `graphql-transport-ws` ([`crate::ws`]); its operations pass the
+//! same guard and run with the same loaders, viewer and error codes.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
-use async_graphql_axum::GraphQLSubscription;
 use axum::body::Body;
 use axum::extract::State;
+use axum::extract::ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{Html, IntoResponse};
-use axum::routing::get;
+use axum::routing::{any, get};
 use axum::{Json, Router};
 use serde_json::json;
 use tower_http::decompression::RequestDecompressionLayer;
@@ -28,6 +32,7 @@ use crate::context::with_loaders;
 use crate::db::Databases;
 use crate::guard::{self, DocumentLimits};
 use crate::schema::{self, Limits, MosaicSchema};
+use crate::ws::{self, WsOptions};
 
 /// Everything the HTTP layer enforces. Defaults are safe for the open internet.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +51,15 @@ pub struct HttpOptions {
     pub request_timeout: Duration,
     /// Whether introspection and "did you mean" suggestions are served.
     pub introspection: bool,
+    /// Longest a WebSocket client may take to send `connection_init`.
+    pub ws_init_timeout: Duration,
+    /// Most operations running at once on one WebSocket connection.
+    pub ws_max_operations: usize,
+    /// Most WebSocket connections open at once.
+    pub ws_max_connections: usize,
+    /// How often the server pings a WebSocket client; one silent for two intervals (or
+    /// not reading for one) is disconnected.
+    pub ws_keepalive: Duration,
 }
 
 impl Default for HttpOptions {
@@ -58,6 +72,25 @@ impl Default for HttpOptions {
             max_batch: 10,
             request_timeout: Duration::from_secs(30),
             introspection: true,
+            ws_init_timeout: Duration::from_secs(10),
+            ws_max_operations: 100,
+            ws_max_connections: 1000,
+            ws_keepalive: Duration::from_secs(30),
+        }
+    }
+}
+
+impl HttpOptions {
+    /// The WebSocket endpoint's options: the HTTP body limit bounds a message, and the
+    /// document limits and request timeout apply to each operation.
+    pub fn ws(&self) -> WsOptions {
+        WsOptions {
+            init_timeout: self.ws_init_timeout,
+            max_operations: self.ws_max_operations,
+            max_message: self.body_limit,
+            keepalive: self.ws_keepalive,
+            document: self.document,
+            request_timeout: self.request_timeout,
         }
     }
 }
@@ -68,6 +101,8 @@ struct AppState {
     databases: Databases,
     tokens: Tokens,
     options: HttpOptions,
+    /// One permit per open WebSocket connection.
+    ws_slots: Arc<tokio::sync::Semaphore>,
 }
 
 /// Builds the application router over `databases`, signing tokens with `tokens`, with
@@ -87,13 +122,14 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
     let body_limit = options.body_limit;
     let router = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
-        .route_service("/graphql/ws", GraphQLSubscription::new(schema.clone()))
+        .route("/graphql/ws", any(graphql_ws))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .with_state(AppState {
             schema,
             databases,
             tokens,
+            ws_slots: ws::slots(options.ws_max_connections),
             options,
         })
         // Outermost first for requests: decompress, then limit the decompressed stream.
@@ -138,7 +174,7 @@ fn cors_layer(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
 }
 
 /// An error response in the GraphQL shape, with a stable code.
-fn refuse(status: StatusCode, code: &str, message: &str) -> axum::response::Response {
+pub(crate) fn refuse(status: StatusCode, code: &str, message: &str) -> axum::response::Response {
     (
         status,
         Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })),
@@ -333,12 +369,39 @@ fn respond(headers: &HeaderMap, response: &BatchResponse) -> axum::response::Res
     }
 }
 
-fn refused(code: &str, message: String) -> Response {
+/// A response carrying one error with `code`.
+pub(crate) fn refused(code: &str, message: String) -> Response {
     let mut err = ServerError::new(message, None);
     let mut ext = async_graphql::ErrorExtensionValues::default();
     ext.set("code", code);
     err.extensions = Some(ext);
     Response::from_errors(vec![err])
+}
+
+/// A credential that was refused.
+pub(crate) enum Refused {
+    /// The `Authorization` bearer token.
+    Bearer(crate::error::ApiError),
+    /// The Orquestra API key.
+    ApiKey(crate::error::ApiError),
+}
+
+/// The viewer that an `Authorization` value (`Bearer <token>`) and an Orquestra API key
+/// authenticate; neither is anonymous. Shared by HTTP requests and WebSocket connections.
+pub(crate) async fn authenticate(
+    databases: &Databases,
+    tokens: &Tokens,
+    authorization: Option<&str>,
+    api_key: Option<&str>,
+) -> Result<Viewer, Refused> {
+    let mut viewer = Viewer::from_authorization(tokens, authorization).map_err(Refused::Bearer)?;
+    if let Some(key) = api_key {
+        let project = crate::orquestra::api_keys::authenticate(databases.orquestra(), key)
+            .await
+            .map_err(Refused::ApiKey)?;
+        viewer.api_key_project = Some(project);
+    }
+    Ok(viewer)
 }
 
 /// The request's viewer from its `Authorization` and `X-API-Key` headers; a bad token or
@@ -348,28 +411,8 @@ async fn viewer_of(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Viewer, axum::response::Response> {
-    let mut viewer = bearer_viewer(state, headers)?;
-    if let Some(key) = headers.get("x-api-key") {
-        let unauthorized =
-            |e: crate::error::ApiError| refuse(StatusCode::UNAUTHORIZED, e.code(), &e.to_string());
-        let key = key.to_str().map_err(|_| {
-            unauthorized(crate::error::ApiError::Unauthenticated(
-                "the API key is not valid".into(),
-            ))
-        })?;
-        let project = crate::orquestra::api_keys::authenticate(state.databases.orquestra(), key)
-            .await
-            .map_err(unauthorized)?;
-        viewer.api_key_project = Some(project);
-    }
-    Ok(viewer)
-}
-
-#[allow(clippy::result_large_err)]
-fn bearer_viewer(
-    state: &AppState,
-    headers: &HeaderMap,
-) -> Result<Viewer, axum::response::Response> {
+    let unauthorized =
+        |e: crate::error::ApiError| refuse(StatusCode::UNAUTHORIZED, e.code(), &e.to_string());
     let authorization = match headers.get(header::AUTHORIZATION).map(|v| v.to_str()) {
         None => None,
         Some(Ok(v)) => Some(v),
@@ -381,12 +424,41 @@ fn bearer_viewer(
             ));
         }
     };
-    Viewer::from_authorization(&state.tokens, authorization).map_err(|e| {
-        let mut res = refuse(StatusCode::UNAUTHORIZED, e.code(), &e.to_string());
-        res.headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        res
-    })
+    let api_key = match headers.get("x-api-key").map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(v)) => Some(v),
+        Some(Err(_)) => {
+            return Err(unauthorized(crate::error::ApiError::Unauthenticated(
+                "the API key is not valid".into(),
+            )));
+        }
+    };
+    authenticate(&state.databases, &state.tokens, authorization, api_key)
+        .await
+        .map_err(|refused| match refused {
+            Refused::Bearer(e) => {
+                let mut res = unauthorized(e);
+                res.headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                res
+            }
+            Refused::ApiKey(e) => unauthorized(e),
+        })
+}
+
+/// `/graphql/ws`: a `graphql-transport-ws` WebSocket ([`crate::ws`]).
+async fn graphql_ws(
+    State(state): State<AppState>,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> axum::response::Response {
+    let handler = ws::MosaicHandler::new(state.databases.clone(), state.tokens.clone());
+    ws::accept(
+        upgrade,
+        state.schema.clone(),
+        handler,
+        state.options.ws(),
+        &state.ws_slots,
+    )
 }
 
 /// Guards, then executes one operation with fresh per-request loaders and a deadline.
@@ -434,7 +506,7 @@ async fn run(state: &AppState, mut request: Request, viewer: &Viewer, method: Me
 /// and validation, limits) carry none from async-graphql: they become
 /// `GRAPHQL_VALIDATION_FAILED`. A resolver error without a code is not one of ours: its
 /// message is masked as `INTERNAL`.
-fn with_codes(mut response: Response) -> Response {
+pub(crate) fn with_codes(mut response: Response) -> Response {
     for err in &mut response.errors {
         if code_of(err).is_some() {
             continue;

@@ -1,5 +1,5 @@
 //! Mosaic's API layer: storage wiring ([`db`]), the GraphQL schema ([`schema`]) and the
-//! HTTP router ([`http`]).
+//! HTTP router ([`http`]) with its WebSocket endpoint ([`ws`]).
 
 pub mod atrarium;
 pub mod auth;
@@ -24,5 +24,6 @@ pub mod server;
 pub mod universe;
 pub mod validate;
 pub mod write;
+pub mod ws;
 
 pub use db::{Databases, DbConfig, DbError};

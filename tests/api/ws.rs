@@ -1,0 +1,673 @@
+//! `/graphql/ws` (`graphql-transport-ws`): the protocol's close codes, authentication from
+//! the `connection_init` payload, real operations, and the HTTP path's guards.
+
+use std::time::Duration;
+
+use api::auth::TokenKind;
+use entity::Domain;
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{self as ts, http::HeaderValue};
+
+use crate::helpers::TestApp;
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// Opens `/graphql/ws` offering `protocol` (none when `None`).
+async fn open_with(app: &TestApp, protocol: Option<&str>) -> Result<Socket, ts::Error> {
+    let mut request = format!("ws://{}/graphql/ws", app.addr)
+        .into_client_request()
+        .unwrap();
+    if let Some(p) = protocol {
+        request
+            .headers_mut()
+            .insert("sec-websocket-protocol", HeaderValue::from_str(p).unwrap());
+    }
+    tokio_tungstenite::connect_async(request)
+        .await
+        .map(|(socket, response)| {
+            if protocol.is_some() {
+                assert_eq!(
+                    response.headers()["sec-websocket-protocol"],
+                    "graphql-transport-ws"
+                );
+            }
+            socket
+        })
+}
+
+async fn open(app: &TestApp) -> Socket {
+    open_with(app, Some("graphql-transport-ws")).await.unwrap()
+}
+
+async fn send(socket: &mut Socket, message: Value) {
+    socket
+        .send(ts::Message::text(message.to_string()))
+        .await
+        .unwrap();
+}
+
+/// The next JSON message, or the close frame as `{"close": code, "reason": ...}`.
+async fn recv(socket: &mut Socket) -> Value {
+    loop {
+        let message = tokio::time::timeout(Duration::from_secs(10), socket.next())
+            .await
+            .expect("a message within 10 s")
+            .expect("the socket is open")
+            .unwrap();
+        match message {
+            ts::Message::Text(t) => return serde_json::from_str(t.as_str()).unwrap(),
+            ts::Message::Close(frame) => {
+                let frame = frame.expect("a close frame with a code");
+                return json!({ "close": u16::from(frame.code), "reason": frame.reason.as_str() });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A socket past `connection_init` with `payload`.
+async fn ready(app: &TestApp, payload: Value) -> Socket {
+    let mut socket = open(app).await;
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": payload }),
+    )
+    .await;
+    assert_eq!(recv(&mut socket).await, json!({ "type": "connection_ack" }));
+    socket
+}
+
+/// Runs one operation; its messages up to `complete` (excluded) or a final `error`.
+async fn run(socket: &mut Socket, id: &str, query: &str, variables: Value) -> Vec<Value> {
+    send(
+        socket,
+        json!({ "id": id, "type": "subscribe",
+                "payload": { "query": query, "variables": variables } }),
+    )
+    .await;
+    let mut out = Vec::new();
+    loop {
+        let m = recv(socket).await;
+        assert_eq!(m["id"], id, "{m}");
+        match m["type"].as_str() {
+            Some("next") => out.push(m),
+            Some("complete") => return out,
+            Some("error") => {
+                out.push(m);
+                return out;
+            }
+            _ => panic!("unexpected {m}"),
+        }
+    }
+}
+
+/// The data of a query that must answer with exactly one error-free result.
+async fn data(socket: &mut Socket, query: &str, variables: Value) -> Value {
+    let out = run(socket, "q", query, variables).await;
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!(out[0]["type"], "next", "{out:?}");
+    assert_eq!(out[0]["payload"].get("errors"), None, "{out:?}");
+    out[0]["payload"]["data"].clone()
+}
+
+async fn viewer(socket: &mut Socket) -> Value {
+    data(
+        socket,
+        "{ viewer { domain subject apiKeyProjectId } }",
+        json!({}),
+    )
+    .await["viewer"]
+        .clone()
+}
+
+fn close(code: u16, reason: &str) -> Value {
+    json!({ "close": code, "reason": reason })
+}
+
+#[tokio::test]
+async fn init_must_come_in_time_and_only_once() {
+    let app = TestApp::spawn_with(api::http::HttpOptions {
+        ws_init_timeout: Duration::from_millis(300),
+        ..Default::default()
+    })
+    .await;
+    let started = std::time::Instant::now();
+    let mut silent = open(&app).await;
+    assert_eq!(
+        recv(&mut silent).await,
+        close(4408, "Connection initialisation timeout")
+    );
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // Pings are answered before the init, and do not count as one.
+    let mut socket = open(&app).await;
+    send(
+        &mut socket,
+        json!({ "type": "ping", "payload": { "n": 1 } }),
+    )
+    .await;
+    assert_eq!(
+        recv(&mut socket).await,
+        json!({ "type": "pong", "payload": { "n": 1 } })
+    );
+    send(&mut socket, json!({ "type": "connection_init" })).await;
+    assert_eq!(recv(&mut socket).await, json!({ "type": "connection_ack" }));
+    // Acknowledged: the init timeout no longer applies.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    send(&mut socket, json!({ "type": "ping" })).await;
+    assert_eq!(recv(&mut socket).await, json!({ "type": "pong" }));
+    send(&mut socket, json!({ "type": "connection_init" })).await;
+    assert_eq!(
+        recv(&mut socket).await,
+        close(4429, "Too many initialisation requests")
+    );
+}
+
+#[tokio::test]
+async fn subscribe_before_the_ack_closes_4401() {
+    let app = TestApp::spawn().await;
+    let mut socket = open(&app).await;
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": "{ apiVersion }" } }),
+    )
+    .await;
+    assert_eq!(recv(&mut socket).await, close(4401, "Unauthorized"));
+}
+
+#[tokio::test]
+async fn malformed_messages_close_4400_with_a_reason() {
+    let app = TestApp::spawn().await;
+    let cases: Vec<(ts::Message, &str)> = vec![
+        (
+            ts::Message::text("{not json"),
+            "the message is not valid JSON",
+        ),
+        (
+            ts::Message::binary(b"{\"type\":\"ping\"}".to_vec()),
+            "binary frames are not supported: send JSON text",
+        ),
+        (ts::Message::text("[1, 2]"), "a message is a JSON object"),
+        (
+            ts::Message::text(r#"{"payload": {}}"#),
+            "the message has no `type`",
+        ),
+        (
+            ts::Message::text(r#"{"type": "start", "id": "1"}"#),
+            "unknown message type `start`",
+        ),
+        (
+            ts::Message::text(r#"{"type": "next", "id": "1", "payload": {}}"#),
+            "`next` messages are sent by the server, not the client",
+        ),
+        (
+            ts::Message::text(r#"{"type": "connection_init", "payload": "token"}"#),
+            "the `payload` of `connection_init` must be an object",
+        ),
+        (
+            ts::Message::text(r#"{"type": "complete"}"#),
+            "`complete` needs a non-empty string `id`",
+        ),
+    ];
+    for (message, reason) in cases {
+        let mut socket = open(&app).await;
+        socket.send(message).await.unwrap();
+        let got = recv(&mut socket).await;
+        assert_eq!(got["close"], 4400, "{reason}: {got}");
+        assert!(
+            got["reason"].as_str().unwrap().starts_with(reason),
+            "{reason}: {got}"
+        );
+    }
+    // Missing or mistyped fields of `subscribe`, after the ack.
+    for (message, reason) in [
+        (
+            json!({ "type": "subscribe", "payload": { "query": "{ apiVersion }" } }),
+            "`subscribe` needs a non-empty string `id`",
+        ),
+        (
+            json!({ "type": "subscribe", "id": "" , "payload": { "query": "{ apiVersion }" } }),
+            "`subscribe` needs a non-empty string `id`",
+        ),
+        (
+            json!({ "type": "subscribe", "id": "1" }),
+            "`subscribe` needs a `payload` object",
+        ),
+        (
+            json!({ "type": "subscribe", "id": "1", "payload": { "variables": {} } }),
+            "the `subscribe` payload needs a `query` string",
+        ),
+        (
+            json!({ "type": "subscribe", "id": "1",
+                    "payload": { "query": "{ apiVersion }", "variables": [1] } }),
+            "`variables` must be an object or null",
+        ),
+        (
+            json!({ "type": "subscribe", "id": "x".repeat(300),
+                    "payload": { "query": "{ apiVersion }" } }),
+            "an `id` is at most 256 bytes long",
+        ),
+    ] {
+        let mut socket = ready(&app, json!({})).await;
+        send(&mut socket, message).await;
+        assert_eq!(recv(&mut socket).await, close(4400, reason));
+    }
+}
+
+#[tokio::test]
+async fn bad_credentials_close_4403_before_the_ack() {
+    let app = TestApp::spawn().await;
+    let expired = app
+        .tokens
+        .issue(Domain::Bellamy, "u1", TokenKind::Access, Duration::ZERO)
+        .unwrap()
+        .token;
+    let refresh = app
+        .tokens
+        .issue(
+            Domain::Pds,
+            "did:plc:a",
+            TokenKind::Refresh,
+            Duration::from_secs(60),
+        )
+        .unwrap()
+        .token;
+    tokio::time::sleep(Duration::from_millis(1100)).await;
+    for (payload, reason) in [
+        (
+            json!({ "authorization": format!("Bearer {expired}") }),
+            "Forbidden: the token has expired",
+        ),
+        (
+            json!({ "token": "not-a-jwt" }),
+            "Forbidden: the token is not valid",
+        ),
+        (
+            json!({ "Authorization": format!("Bearer {refresh}") }),
+            "Forbidden: a refresh token only opens a new session",
+        ),
+        (
+            json!({ "authorization": "Basic dXNlcjpwYXNz" }),
+            "Forbidden: use `Authorization: Bearer <token>`",
+        ),
+        (
+            json!({ "x-api-key": "oq_ghost_0000" }),
+            "Forbidden: the API key is not valid",
+        ),
+        (
+            json!({ "token": 42 }),
+            "Forbidden: `token` must be a string",
+        ),
+    ] {
+        let mut socket = open(&app).await;
+        send(
+            &mut socket,
+            json!({ "type": "connection_init", "payload": payload }),
+        )
+        .await;
+        assert_eq!(recv(&mut socket).await, close(4403, reason), "{payload}");
+    }
+}
+
+#[tokio::test]
+async fn the_viewer_comes_from_the_init_payload() {
+    let app = TestApp::spawn().await;
+    let token = |domain, subject: &str| {
+        app.tokens
+            .issue(domain, subject, TokenKind::Access, Duration::from_secs(60))
+            .unwrap()
+            .token
+    };
+    let mut anonymous = ready(&app, json!({})).await;
+    assert_eq!(
+        viewer(&mut anonymous).await,
+        json!({ "domain": null, "subject": null, "apiKeyProjectId": null })
+    );
+    // A connection_init without a payload is anonymous too.
+    let mut bare = open(&app).await;
+    send(&mut bare, json!({ "type": "connection_init" })).await;
+    assert_eq!(recv(&mut bare).await, json!({ "type": "connection_ack" }));
+    assert_eq!(viewer(&mut bare).await["subject"], Value::Null);
+
+    for (payload, domain, subject) in [
+        (
+            json!({ "authorization": format!("Bearer {}", token(Domain::Pds, "did:plc:alice")) }),
+            "pds",
+            "did:plc:alice",
+        ),
+        (
+            json!({ "Authorization": format!("Bearer {}", token(Domain::Bellamy, "u7")) }),
+            "bellamy",
+            "u7",
+        ),
+        (
+            json!({ "token": token(Domain::Universe, "abc") }),
+            "universe",
+            "abc",
+        ),
+    ] {
+        let mut socket = ready(&app, payload.clone()).await;
+        assert_eq!(
+            viewer(&mut socket).await,
+            json!({ "domain": domain, "subject": subject, "apiKeyProjectId": null }),
+            "{payload}"
+        );
+    }
+
+    // An Orquestra API key.
+    use entity::orquestra::{api_keys, projects, users};
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    let db = app.db.get(Domain::Orquestra);
+    let now = chrono::Utc::now();
+    users::Model {
+        id: "u1".into(),
+        github_id: 1,
+        username: "ada".into(),
+        email: "ada@example.com".into(),
+        avatar_url: None,
+        created_at: Some(now),
+        updated_at: Some(now),
+    }
+    .into_active_model()
+    .insert(db)
+    .await
+    .unwrap();
+    projects::Model {
+        id: "p1".into(),
+        user_id: "u1".into(),
+        name: "Vault".into(),
+        description: None,
+        program_id: "Prog1".into(),
+        is_public: Some(false),
+        custom_docs: None,
+        created_at: Some(now),
+        updated_at: Some(now),
+    }
+    .into_active_model()
+    .insert(db)
+    .await
+    .unwrap();
+    let (plain, hash) = api::orquestra::api_keys::new_key("k1").unwrap();
+    api_keys::Model {
+        id: "k1".into(),
+        project_id: "p1".into(),
+        key: hash,
+        last_used: None,
+        created_at: Some(now),
+        expires_at: None,
+    }
+    .into_active_model()
+    .insert(db)
+    .await
+    .unwrap();
+    let mut keyed = ready(&app, json!({ "X-API-Key": plain })).await;
+    assert_eq!(
+        viewer(&mut keyed).await,
+        json!({ "domain": null, "subject": null, "apiKeyProjectId": "p1" })
+    );
+}
+
+#[tokio::test]
+async fn queries_and_mutations_run_over_the_socket() {
+    let app = TestApp::spawn().await;
+    let mut socket = ready(&app, json!({})).await;
+    let connected = data(
+        &mut socket,
+        "mutation($c: String) { universeConnect(clientInfo: $c) { identity connectionId token } }",
+        json!({ "c": "ws/1.0" }),
+    )
+    .await["universeConnect"]
+        .clone();
+    let identity = connected["identity"].as_str().unwrap().to_owned();
+    assert_eq!(identity.len(), 64);
+    let got = data(
+        &mut socket,
+        "query($i: ID!) { universeClientConnection(identity: $i) { identity status clientInfo } }",
+        json!({ "i": identity }),
+    )
+    .await;
+    assert_eq!(
+        got["universeClientConnection"],
+        json!({ "identity": identity, "status": "CONNECTED", "clientInfo": "ws/1.0" })
+    );
+    // The row is really there, and the token works on a new connection.
+    assert_eq!(
+        crate::helpers::count(app.db.get(Domain::Universe), "client_connection").await,
+        1
+    );
+    let mut me = ready(&app, json!({ "token": connected["token"] })).await;
+    assert_eq!(
+        viewer(&mut me).await,
+        json!({ "domain": "universe", "subject": identity, "apiKeyProjectId": null })
+    );
+    // Errors carry the HTTP path's codes.
+    let out = run(
+        &mut socket,
+        "bad",
+        "mutation { universeConnect(clientInfo: $c) { identity } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(out[0]["type"], "error", "{out:?}");
+    assert_eq!(
+        out[0]["payload"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    let out = run(
+        &mut socket,
+        "input",
+        "mutation($c: String) { universeConnect(clientInfo: $c) { identity } }",
+        json!({ "c": "x".repeat(600) }),
+    )
+    .await;
+    assert_eq!(out[0]["type"], "next", "{out:?}");
+    assert_eq!(
+        out[0]["payload"]["errors"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
+    );
+}
+
+#[tokio::test]
+async fn hostile_documents_are_refused_and_the_socket_stays_open() {
+    let app = TestApp::spawn().await;
+    let mut socket = ready(&app, json!({})).await;
+    let aliases: String = (0..10_000).map(|i| format!("a{i}: __typename ")).collect();
+    let directives = "@skip(if: false) ".repeat(10_000);
+    let deep = format!(
+        "{}{}",
+        "{ orquestraUsers { nodes { projects { nodes { user { ".repeat(30),
+        "} } } } }".repeat(30)
+    );
+    let cycle = "{ ...a } fragment a on Query { ...b } fragment b on Query { ...a }".to_owned();
+    let mut fan_out = String::from("{ ...f0 }\n");
+    for i in 0..30 {
+        fan_out.push_str(&format!(
+            "fragment f{i} on Query {{ ...f{} ...f{} }}\n",
+            i + 1,
+            i + 1
+        ));
+    }
+    fan_out.push_str("fragment f30 on Query { __typename }");
+    let before = app.db.dbs.metrics().total();
+    for (i, query) in [
+        format!("{{ {aliases} }}"),
+        format!("{{ __typename {directives} }}"),
+        deep,
+        fan_out,
+        cycle,
+    ]
+    .iter()
+    .enumerate()
+    {
+        let out = run(&mut socket, &format!("h{i}"), query, json!({})).await;
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert_eq!(out[0]["type"], "error", "{out:?}");
+        assert_eq!(
+            out[0]["payload"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
+            "{out:?}"
+        );
+    }
+    assert_eq!(app.db.dbs.metrics().total(), before, "nothing ran");
+    assert_eq!(
+        data(&mut socket, "{ apiVersion }", json!({})).await,
+        json!({ "apiVersion": env!("CARGO_PKG_VERSION") })
+    );
+}
+
+#[tokio::test]
+async fn other_subprotocols_and_plain_requests_are_refused() {
+    let app = TestApp::spawn().await;
+    for protocol in [None, Some("graphql-ws"), Some("chat, superchat")] {
+        match open_with(&app, protocol).await {
+            Err(ts::Error::Http(response)) => {
+                assert_eq!(response.status(), 400, "{protocol:?}");
+                let body: Value =
+                    serde_json::from_slice(response.body().as_deref().unwrap()).unwrap();
+                assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+                assert!(
+                    body["errors"][0]["message"]
+                        .as_str()
+                        .unwrap()
+                        .starts_with("Subprotocol not acceptable"),
+                    "{body}"
+                );
+            }
+            other => panic!("{protocol:?} was not refused: {:?}", other.map(|_| ())),
+        }
+    }
+    // Offering ours among others selects ours.
+    let mut socket = open_with(&app, Some("graphql-ws, graphql-transport-ws"))
+        .await
+        .unwrap();
+    send(&mut socket, json!({ "type": "ping" })).await;
+    assert_eq!(recv(&mut socket).await, json!({ "type": "pong" }));
+    // A plain GET is not an upgrade.
+    let res = app.client.get(app.url("/graphql/ws")).send().await.unwrap();
+    assert!(res.status().is_client_error(), "{}", res.status());
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
+    // GraphiQL points its subscriptions here.
+    let html = app
+        .client
+        .get(app.url("/graphql"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("/graphql/ws"), "GraphiQL's subscription URL");
+}
+
+#[tokio::test]
+async fn messages_are_bounded_by_the_body_limit_and_connections_are_capped() {
+    let app = TestApp::spawn_with(api::http::HttpOptions {
+        body_limit: 4096,
+        ws_max_connections: 1,
+        ..Default::default()
+    })
+    .await;
+    let mut socket = ready(&app, json!({})).await;
+    let padded = format!("{{ apiVersion }}{}", " ".repeat(8192));
+    send(
+        &mut socket,
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": padded } }),
+    )
+    .await;
+    let got = recv(&mut socket).await;
+    assert_eq!(got["close"], 1009, "{got}");
+    drop(socket);
+
+    // One connection at a time: a second one is refused while the first is open.
+    let mut first = None;
+    for _ in 0..50 {
+        match open_with(&app, Some("graphql-transport-ws")).await {
+            Ok(s) => {
+                first = Some(s);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    let mut first = first.expect("the slot is released once a connection ends");
+    match open_with(&app, Some("graphql-transport-ws")).await {
+        Err(ts::Error::Http(response)) => {
+            assert_eq!(response.status(), 503);
+            let body: Value = serde_json::from_slice(response.body().as_deref().unwrap()).unwrap();
+            assert_eq!(
+                body["errors"][0]["extensions"]["code"],
+                "TOO_MANY_CONNECTIONS"
+            );
+        }
+        other => panic!("a second connection was let in: {:?}", other.map(|_| ())),
+    }
+    send(&mut first, json!({ "type": "ping" })).await;
+    assert_eq!(recv(&mut first).await, json!({ "type": "pong" }));
+}
+
+#[tokio::test]
+async fn keepalive_pings_keep_readers_and_drop_silent_clients() {
+    let app = TestApp::spawn_full(
+        api::http::HttpOptions {
+            ws_keepalive: Duration::from_millis(200),
+            ..Default::default()
+        },
+        // The socket outlives the HTTP connection's idle timeout.
+        api::server::ServerTimeouts {
+            idle: Duration::from_millis(300),
+            ..Default::default()
+        },
+    )
+    .await;
+    let mut reader = ready(&app, json!({})).await;
+    let mut pings = 0;
+    let until = tokio::time::Instant::now() + Duration::from_millis(1500);
+    while let Ok(message) = tokio::time::timeout_at(until, reader.next()).await {
+        match message.unwrap().unwrap() {
+            ts::Message::Ping(_) => pings += 1,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert!(pings >= 3, "the server pings ({pings})");
+    assert_eq!(
+        data(&mut reader, "{ apiVersion }", json!({})).await,
+        json!({ "apiVersion": env!("CARGO_PKG_VERSION") })
+    );
+
+    // Not reading means not answering pings either: the server gives up after two
+    // silent intervals (400-600 ms) and waits 1 s for the closing handshake.
+    let mut silent = ready(&app, json!({})).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(
+        recv(&mut silent).await,
+        close(1001, "the client stopped answering pings")
+    );
+}
+
+#[test]
+fn serve_help_documents_the_websocket_options() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mosaic"))
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for needle in [
+        "--ws-init-timeout",
+        "[env: MOSAIC_WS_INIT_TIMEOUT=",
+        "--ws-max-operations",
+        "[env: MOSAIC_WS_MAX_OPERATIONS=",
+        "--ws-max-connections",
+        "[env: MOSAIC_WS_MAX_CONNECTIONS=",
+        "--ws-keepalive",
+        "[env: MOSAIC_WS_KEEPALIVE=",
+    ] {
+        assert!(help.contains(needle), "`{needle}` in:\n{help}");
+    }
+}
