@@ -466,6 +466,17 @@ async fn api_key_rows_show_only_metadata_and_only_to_the_owner() {
             "orquestraProjects.nodes.3.apiKeys"
         ])
     );
+    // A filter on the project reaches no other owner's key.
+    let res = as_user(
+        &app,
+        "u1",
+        r#"{ orquestraApiKeys(filter: {projectId: {in: ["p1", "q1", "q2"]}}) { totalCount nodes { id } } }"#,
+    )
+    .await;
+    assert_eq!(
+        res,
+        json!({ "data": { "orquestraApiKeys": { "totalCount": 1, "nodes": [{ "id": "k1" }] } } })
+    );
     // Public or not, keys are the owner's: not for others, anonymous or the key itself.
     let one = r#"{ orquestraProject(id: "p1") { id apiKeys { totalCount } } }"#;
     for who in [Who::Anonymous, Who::User("u2"), Who::Key(&key)] {
