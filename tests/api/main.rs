@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_orquestra;
+mod access_pds;
 mod atrarium;
 mod atrarium_graphql;
 mod auth;

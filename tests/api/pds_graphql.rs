@@ -11,6 +11,7 @@ use entity::pds::{
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, PaginatorTrait};
 use serde_json::{Value, json};
 
+use crate::access_pds::as_account;
 use crate::helpers::TestApp;
 
 const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -250,11 +251,25 @@ async fn ok(app: &TestApp, query: &str) -> Value {
     res["data"].clone()
 }
 
+/// `query`'s data, signed in as the account `did`; errors fail the test.
+async fn ok_as(app: &TestApp, did: &str, query: &str) -> Value {
+    let res = as_account(app, did, query).await;
+    no_errors(&res);
+    res["data"].clone()
+}
+
 /// Runs `query` and returns how many SQL statements the PDS pool ran for it.
 async fn statements(app: &TestApp, query: &str) -> u64 {
     let before = app.db.dbs.metrics().statements(Domain::Pds);
     ok(app, query).await;
     app.db.dbs.metrics().statements(Domain::Pds) - before
+}
+
+/// Runs `query` as the account `did`: the response and the PDS statements it cost.
+async fn statements_as(app: &TestApp, did: &str, query: &str) -> (Value, u64) {
+    let before = app.db.dbs.metrics().statements(Domain::Pds);
+    let res = as_account(app, did, query).await;
+    (res, app.db.dbs.metrics().statements(Domain::Pds) - before)
 }
 
 #[tokio::test]
@@ -285,7 +300,8 @@ async fn account_by_handle_with_repo_blocks_plc_log_and_sessions_in_one_batched_
         sessions { totalCount nodes { did createdAt expiresAt appPasswordName
                                       appPassword { name privileged } } }
     } }"#;
-    let data = ok(&app, query).await;
+    // Signed in as the account: its email and sessions are its own to read.
+    let data = ok_as(&app, &did(2), query).await;
     assert_eq!(
         data["pdsAccount"],
         json!({
@@ -319,10 +335,43 @@ async fn account_by_handle_with_repo_blocks_plc_log_and_sessions_in_one_batched_
         })
     );
 
-    // Over every account at once, each level stays one statement (+1 per totalCount).
+    // Over every account at once, each level stays one statement (+1 per totalCount);
+    // the viewer's own sessions come in that one statement, the others' are forbidden.
     let all = "{ pdsAccounts { nodes { handle repo { rootCid } blocks { nodes { cid } } \
                plcOperations { nodes { seq } } sessions { nodes { createdAt } } } } }";
-    let data = ok(&app, all).await;
+    let (res, n) = statements_as(&app, &did(2), all).await;
+    assert_eq!(n, 5);
+    assert_eq!(
+        crate::access_pds::errors(&res),
+        [
+            (
+                "pdsAccounts.nodes.0.sessions".to_owned(),
+                "FORBIDDEN".to_owned()
+            ),
+            (
+                "pdsAccounts.nodes.2.sessions".to_owned(),
+                "FORBIDDEN".to_owned()
+            ),
+        ]
+    );
+    let data = &res["data"];
+    let sessions: Vec<Value> = data["pdsAccounts"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["sessions"].clone())
+        .collect();
+    assert_eq!(
+        sessions,
+        [
+            Value::Null,
+            json!({ "nodes": [
+                { "createdAt": ts(t0() + Duration::minutes(20)) },
+                { "createdAt": ts(t0() + Duration::minutes(10)) },
+            ] }),
+            Value::Null,
+        ]
+    );
     let seqs: Vec<Value> = data["pdsAccounts"]["nodes"]
         .as_array()
         .unwrap()
@@ -337,10 +386,11 @@ async fn account_by_handle_with_repo_blocks_plc_log_and_sessions_in_one_batched_
             json!([])
         ]
     );
-    assert_eq!(statements(&app, all).await, 5);
     // Account, repo, root block, repo.account, blocks (+count), PLC log, sessions
     // (+count), session.appPassword.
-    assert_eq!(statements(&app, query).await, 10);
+    let (res, n) = statements_as(&app, &did(2), query).await;
+    no_errors(&res);
+    assert_eq!(n, 10);
 }
 
 #[tokio::test]
@@ -363,7 +413,13 @@ async fn lookups_by_every_key_and_exactly_one_of_errors() {
         r#"handle: "user0002.test""#,
         r#"email: "user0002@example.com""#,
     ] {
-        let data = ok(&app, &format!("{{ pdsAccount({args}) {{ did status }} }}")).await;
+        // An email address finds the viewer's own account only: sign in as it.
+        let data = ok_as(
+            &app,
+            &did(2),
+            &format!("{{ pdsAccount({args}) {{ did status }} }}"),
+        )
+        .await;
         assert_eq!(
             data["pdsAccount"],
             json!({ "did": "did:plc:test0002", "status": "TAKENDOWN" }),
@@ -385,8 +441,10 @@ async fn lookups_by_every_key_and_exactly_one_of_errors() {
         );
     }
 
-    let data = ok(
+    // Signed in as the account, whose app password this is.
+    let data = ok_as(
         &app,
+        &did(2),
         &format!(
             r#"{{
             repo: pdsRepo(did: "did:plc:test0002") {{ rootCid }}
@@ -462,8 +520,8 @@ async fn plural_connections_filter_by_enums_and_order_by_indexed_columns() {
     );
     let data = ok(
         &app,
-        r#"{ pdsAccounts(filter: {status: {notIn: [ACTIVE]}, email: {startsWith: "user000"}},
-                         orderBy: {field: EMAIL}) { nodes { handle } } }"#,
+        r#"{ pdsAccounts(filter: {status: {notIn: [ACTIVE]}, handle: {startsWith: "user000"}},
+                         orderBy: {field: HANDLE}) { nodes { handle } } }"#,
     )
     .await;
     assert_eq!(
@@ -705,8 +763,9 @@ async fn nested_connections_page_to_the_end_and_session_cursors_hide_token_ids()
             Some(c) => format!(r#"first: 1, after: "{c}""#),
             None => "first: 1".to_owned(),
         };
-        let data = ok(
+        let data = ok_as(
             &app,
+            &did(1),
             &format!(
                 r#"{{ pdsAccount(did: "did:plc:test0001") {{ sessions({args}) {{
                     edges {{ cursor node {{ createdAt }} }} pageInfo {{ hasNextPage endCursor }} }} }} }}"#
@@ -744,8 +803,9 @@ async fn nested_connections_page_to_the_end_and_session_cursors_hide_token_ids()
         assert!(!raw.contains("jti"), "a cursor shows a token id: {raw}");
     }
     // Backward from the last cursor.
-    let data = ok(
+    let data = ok_as(
         &app,
+        &did(1),
         &format!(
             r#"{{ pdsAccount(did: "did:plc:test0001") {{ sessions(last: 5, before: "{}") {{
                 edges {{ cursor }} pageInfo {{ hasPreviousPage }} }} }} }}"#,
@@ -781,19 +841,19 @@ async fn nested_connections_page_to_the_end_and_session_cursors_hide_token_ids()
         assert_eq!(error_code(&res), "BAD_USER_INPUT", "{args}: {res}");
         assert_eq!(res["errors"][0]["extensions"]["field"], field, "{res}");
     }
-    let res = app
-        .graphql(
-            r#"{ pdsAccount(did: "did:plc:test0001") { sessions(after: "e30") { nodes { createdAt } } } }"#,
-            json!({}),
-        )
-        .await;
+    let res = as_account(
+        &app,
+        &did(1),
+        r#"{ pdsAccount(did: "did:plc:test0001") { sessions(after: "e30") { nodes { createdAt } } } }"#,
+    )
+    .await;
     assert_eq!(error_code(&res), "BAD_USER_INPUT", "{res}");
-    let res = app
-        .graphql(
-            "{ pdsAccounts { nodes { sessions(first: 1000) { nodes { createdAt } } } } }",
-            json!({}),
-        )
-        .await;
+    let res = as_account(
+        &app,
+        &did(1),
+        "{ pdsAccounts { nodes { sessions(first: 1000) { nodes { createdAt } } } } }",
+    )
+    .await;
     assert_eq!(error_code(&res), "BAD_USER_INPUT", "{res}");
 }
 
@@ -941,8 +1001,10 @@ async fn demo_seed_inserts_once() {
     api::pds::demo::seed(db).await.unwrap();
     assert_eq!(counts().await, first, "a second run inserts nothing");
 
-    let data = ok(
+    // Signed in as Alice: her email, app passwords and sessions are hers to read.
+    let data = ok_as(
         &app,
+        "did:plc:ragtjsm2j2vknwkz3zp4oxrd",
         r#"{ pdsAccount(handle: "alice.mosaic.test") {
             did email status repo { rootBlock { cid } }
             plcOperations { nodes { seq } }

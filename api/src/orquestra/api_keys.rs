@@ -31,6 +31,18 @@ pub fn new_key(id: &str) -> ApiResult<(String, String)> {
     Ok((format!("{PREFIX}{id}_{secret}"), hash_secret(&secret)))
 }
 
+/// Longest part of a key id shown in [`display_prefix`].
+const PREFIX_ID_CHARS: usize = 12;
+
+/// The non-secret start of the key of row `id`: `oq_<id>_`, or `oq_` and the first 12
+/// characters of a longer id. Derived from the id alone: the secret is never stored.
+pub fn display_prefix(id: &str) -> String {
+    match id.char_indices().nth(PREFIX_ID_CHARS) {
+        Some((cut, _)) => format!("{PREFIX}{}", &id[..cut]),
+        None => format!("{PREFIX}{id}_"),
+    }
+}
+
 fn invalid() -> ApiError {
     ApiError::Unauthenticated("the API key is not valid".into())
 }
@@ -72,5 +84,25 @@ mod tests {
         assert_eq!(secret.len(), 64);
         assert_eq!(hash, hash_secret(secret));
         assert!(!hash.contains(secret));
+    }
+
+    #[test]
+    fn display_prefixes_start_the_key_and_stop_before_the_secret() {
+        for id in [
+            "k1",
+            "123456789012",
+            "0b7f6a52-5f0e-4c8e-9a55-6c2f1b3a9d01-key",
+        ] {
+            let (key, _) = new_key(id).unwrap();
+            let prefix = display_prefix(id);
+            assert!(key.starts_with(&prefix), "{key} / {prefix}");
+            assert!(prefix.len() <= PREFIX.len() + PREFIX_ID_CHARS + 1);
+        }
+        assert_eq!(display_prefix("k1"), "oq_k1_");
+        assert_eq!(display_prefix("123456789012"), "oq_123456789012_");
+        assert_eq!(
+            display_prefix("0b7f6a52-5f0e-4c8e-9a55-6c2f1b3a9d01-key"),
+            "oq_0b7f6a52-5f0"
+        );
     }
 }

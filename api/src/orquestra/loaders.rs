@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use crate::error::ApiError;
-use crate::loader::ListRef;
+use crate::loader::{CountRef, ListRef};
 use crate::pagination::{Key, Ordering, PageArgs, SortKey};
 use crate::{by_key, count_key, page_key};
 
@@ -121,9 +121,10 @@ impl Loader<LatestIdlOfProject> for OrquestraLoader {
     }
 }
 
-/// How many IDL versions all of a user's projects hold together.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct VersionCountOfUser(pub String);
+/// How many IDL versions all of a user's projects hold together, counting only the
+/// projects matching the condition (a condition on `projects`: the viewer's access rule).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct VersionCountOfUser(pub String, pub CountRef);
 
 impl Loader<VersionCountOfUser> for OrquestraLoader {
     type Value = u64;
@@ -133,30 +134,38 @@ impl Loader<VersionCountOfUser> for OrquestraLoader {
         &self,
         keys: &[VersionCountOfUser],
     ) -> Result<HashMap<VersionCountOfUser, Self::Value>, Self::Error> {
-        let ids: Vec<String> = keys.iter().map(|k| k.0.clone()).collect();
-        let rows: Vec<(String, i64)> = idl_versions::Entity::find()
-            .select_only()
-            .join(JoinType::InnerJoin, idl_versions::Relation::Projects.def())
-            .column_as(
-                Expr::col((projects::Entity, projects::Column::UserId)),
-                "user_id",
-            )
-            .column_as(
-                Expr::col((idl_versions::Entity, idl_versions::Column::Id)).count(),
-                "n",
-            )
-            .filter(projects::Column::UserId.is_in(ids))
-            .group_by(Expr::col((projects::Entity, projects::Column::UserId)))
-            .into_tuple()
-            .all(&self.db)
-            .await?;
-        let counts: HashMap<String, u64> = rows
-            .into_iter()
-            .map(|(u, n)| (u, Ord::max(n, 0) as u64))
-            .collect();
-        Ok(keys
-            .iter()
-            .map(|k| (k.clone(), counts.get(&k.0).copied().unwrap_or(0)))
-            .collect())
+        let mut groups: HashMap<&CountRef, Vec<&VersionCountOfUser>> = HashMap::new();
+        for k in keys {
+            groups.entry(&k.1).or_default().push(k);
+        }
+        let mut out = HashMap::with_capacity(keys.len());
+        for (projects_cond, members) in groups {
+            let ids: Vec<String> = members.iter().map(|k| k.0.clone()).collect();
+            let rows: Vec<(String, i64)> = idl_versions::Entity::find()
+                .select_only()
+                .join(JoinType::InnerJoin, idl_versions::Relation::Projects.def())
+                .column_as(
+                    Expr::col((projects::Entity, projects::Column::UserId)),
+                    "user_id",
+                )
+                .column_as(
+                    Expr::col((idl_versions::Entity, idl_versions::Column::Id)).count(),
+                    "n",
+                )
+                .filter(projects::Column::UserId.is_in(ids))
+                .filter(projects_cond.condition().clone())
+                .group_by(Expr::col((projects::Entity, projects::Column::UserId)))
+                .into_tuple()
+                .all(&self.db)
+                .await?;
+            let counts: HashMap<String, u64> = rows
+                .into_iter()
+                .map(|(u, n)| (u, Ord::max(n, 0) as u64))
+                .collect();
+            for k in members {
+                out.insert(k.clone(), counts.get(&k.0).copied().unwrap_or(0));
+            }
+        }
+        Ok(out)
     }
 }

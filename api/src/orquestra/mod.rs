@@ -1,5 +1,6 @@
 //! Orquestra: GitHub users, their Solana IDL projects and everything hanging off them.
 
+pub mod access;
 pub mod api_keys;
 pub mod demo;
 pub mod loaders;

@@ -1,9 +1,11 @@
-//! Orquestra's root query fields.
+//! Orquestra's root query fields. Lists hold only what the viewer may see; a lookup of
+//! something hidden answers `FORBIDDEN` (see [`super::access`]).
 
 use async_graphql::{Context, ErrorExtensions, ID, Object};
 use entity::orquestra::{api_keys, idl_versions, known_addresses, project_socials, users};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
+use super::access;
 use super::loaders::{OrquestraLoader, ProjectId, SocialsOfProject, UserId};
 use super::types::*;
 use crate::batch::Node;
@@ -26,6 +28,45 @@ pub(crate) fn exactly_one(given: &[(&str, bool)]) -> std::result::Result<(), Api
         names.join("|"),
         format!("give exactly one of: {}", names.join(", ")),
     ))
+}
+
+/// What a lookup needs of the project a row belongs to.
+#[derive(Clone, Copy)]
+enum Need {
+    /// That the viewer may see it.
+    See,
+    /// That the viewer owns it (API keys).
+    Own,
+}
+
+/// `row` if the viewer may read it, judged by its project (`project_of`); `FORBIDDEN`
+/// otherwise. A row without a project (impossible with the foreign keys) reads as none.
+async fn guarded<T>(
+    ctx: &Context<'_>,
+    row: Option<T>,
+    project_of: impl Fn(&T) -> String,
+    need: Need,
+) -> Result<Option<T>> {
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let project = loader::<OrquestraLoader>(ctx)?
+        .load_one(ProjectId(project_of(&row)))
+        .await
+        .map_err(|e| e.extend())?;
+    let Some(project) = project else {
+        return Ok(None);
+    };
+    let viewer = access::viewer(ctx);
+    match need {
+        Need::See if !access::sees_project(viewer, &project) => {
+            Err(access::private_project().extend())
+        }
+        Need::Own if !access::owns_project(viewer, &project) => {
+            Err(access::keys_of_others().extend())
+        }
+        _ => Ok(Some(row)),
+    }
 }
 
 /// Orquestra's part of the root query.
@@ -96,20 +137,31 @@ impl OrquestraQuery {
         root_connection(databases(ctx)?.orquestra(), req).await
     }
 
-    /// One project by id; null if none matches.
+    /// One project by id; null if none matches, `FORBIDDEN` if it is private and the
+    /// viewer is neither its owner nor holding one of its API keys.
     async fn orquestra_project(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The project's id.")] id: ID,
-    ) -> Result<Option<OrquestraProject>> {
-        let m = loader::<OrquestraLoader>(ctx)?
-            .load_one(ProjectId(id.0))
-            .await
-            .map_err(|e| e.extend())?;
-        Ok(m.map(|m| OrquestraProject(Node::single(m))))
+    ) -> Option<Result<OrquestraProject>> {
+        async {
+            let m = loader::<OrquestraLoader>(ctx)?
+                .load_one(ProjectId(id.0))
+                .await
+                .map_err(|e| e.extend())?;
+            match m {
+                Some(p) if !access::sees_project(access::viewer(ctx), &p) => {
+                    Err(access::private_project().extend())
+                }
+                m => Ok(m.map(|m| OrquestraProject(Node::single(m)))),
+            }
+        }
+        .await
+        .transpose()
     }
 
-    /// All projects.
+    /// All projects the viewer may see: public ones, the viewer's own, and the project
+    /// of the request's `X-API-Key`.
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_projects(
@@ -130,7 +182,7 @@ impl OrquestraQuery {
     ) -> Result<Conn<OrquestraProject>> {
         let req = list_request(
             filter.as_ref(),
-            Condition::all(),
+            access::projects(access::viewer(ctx)),
             OrquestraProjectOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
         )
@@ -138,7 +190,8 @@ impl OrquestraQuery {
         root_connection(databases(ctx)?.orquestra(), req).await
     }
 
-    /// Public projects, newest first: the seed's project directory. Each project's
+    /// Public projects, newest first: the seed's project directory (the viewer's own
+    /// private projects are not in it). Each project's
     /// `versionCount` and `user { username avatarUrl }` are batched (no N+1).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
@@ -164,7 +217,7 @@ impl OrquestraQuery {
         }));
         let req = list_request(
             filter.as_ref(),
-            public_only(),
+            access::public_projects(),
             OrquestraProjectOrder::ordering(order),
             PageArgs::new(first, after, last, before),
         )
@@ -172,21 +225,27 @@ impl OrquestraQuery {
         root_connection(databases(ctx)?.orquestra(), req).await
     }
 
-    /// One IDL version by id; null if none matches.
+    /// One IDL version by id; null if none matches, `FORBIDDEN` if its project is
+    /// private to the viewer.
     async fn orquestra_idl_version(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The version's id.")] id: ID,
-    ) -> Result<Option<OrquestraIdlVersion>> {
-        let db = databases(ctx)?.orquestra();
-        let m = idl_versions::Entity::find_by_id(id.0)
-            .one(db)
-            .await
-            .map_err(|e| ApiError::from(e).extend())?;
-        Ok(m.map(|m| OrquestraIdlVersion(Node::single(m))))
+    ) -> Option<Result<OrquestraIdlVersion>> {
+        async {
+            let db = databases(ctx)?.orquestra();
+            let m = idl_versions::Entity::find_by_id(id.0)
+                .one(db)
+                .await
+                .map_err(|e| ApiError::from(e).extend())?;
+            let m = guarded(ctx, m, |v| v.project_id.clone(), Need::See).await?;
+            Ok(m.map(|m| OrquestraIdlVersion(Node::single(m))))
+        }
+        .await
+        .transpose()
     }
 
-    /// All IDL versions.
+    /// The IDL versions of every project the viewer may see.
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_idl_versions(
@@ -207,7 +266,7 @@ impl OrquestraQuery {
     ) -> Result<Conn<OrquestraIdlVersion>> {
         let req = list_request(
             filter.as_ref(),
-            Condition::all(),
+            access::of_visible_project(access::viewer(ctx), idl_versions::Column::ProjectId),
             OrquestraIdlVersionOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
         )
@@ -215,21 +274,27 @@ impl OrquestraQuery {
         root_connection(databases(ctx)?.orquestra(), req).await
     }
 
-    /// One API key's metadata by id; null if none matches.
+    /// One API key's metadata by id; null if none matches, `FORBIDDEN` unless the
+    /// viewer owns its project.
     async fn orquestra_api_key(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The key's id.")] id: ID,
-    ) -> Result<Option<OrquestraApiKey>> {
-        let db = databases(ctx)?.orquestra();
-        let m = api_keys::Entity::find_by_id(id.0)
-            .one(db)
-            .await
-            .map_err(|e| ApiError::from(e).extend())?;
-        Ok(m.map(|m| OrquestraApiKey(Node::single(m))))
+    ) -> Option<Result<OrquestraApiKey>> {
+        async {
+            let db = databases(ctx)?.orquestra();
+            let m = api_keys::Entity::find_by_id(id.0)
+                .one(db)
+                .await
+                .map_err(|e| ApiError::from(e).extend())?;
+            let m = guarded(ctx, m, |k| k.project_id.clone(), Need::Own).await?;
+            Ok(m.map(|m| OrquestraApiKey(Node::single(m))))
+        }
+        .await
+        .transpose()
     }
 
-    /// All API keys (metadata only).
+    /// The API keys (metadata only) of the viewer's own projects; empty when anonymous.
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_api_keys(
@@ -248,7 +313,7 @@ impl OrquestraQuery {
     ) -> Result<Conn<OrquestraApiKey>> {
         let req = list_request(
             filter.as_ref(),
-            Condition::all(),
+            access::of_owned_project(access::viewer(ctx), api_keys::Column::ProjectId),
             OrquestraApiKeyOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
         )
@@ -256,31 +321,38 @@ impl OrquestraQuery {
         root_connection(databases(ctx)?.orquestra(), req).await
     }
 
-    /// One project's social links, by exactly one of `id` or `projectId`.
+    /// One project's social links, by exactly one of `id` or `projectId`; null if none
+    /// match, `FORBIDDEN` if the project is private to the viewer.
     async fn orquestra_project_socials(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The row's id.")] id: Option<ID>,
         #[graphql(desc = "The project's id.")] project_id: Option<ID>,
-    ) -> Result<Option<OrquestraProjectSocials>> {
-        exactly_one(&[("id", id.is_some()), ("projectId", project_id.is_some())])
-            .map_err(|e| e.extend())?;
-        if let Some(p) = project_id {
-            let m = loader::<OrquestraLoader>(ctx)?
-                .load_one(SocialsOfProject(p.0))
-                .await
+    ) -> Option<Result<OrquestraProjectSocials>> {
+        async {
+            exactly_one(&[("id", id.is_some()), ("projectId", project_id.is_some())])
                 .map_err(|e| e.extend())?;
-            return Ok(m.map(|m| OrquestraProjectSocials(Node::single(m))));
+            if let Some(p) = project_id {
+                let m = loader::<OrquestraLoader>(ctx)?
+                    .load_one(SocialsOfProject(p.0))
+                    .await
+                    .map_err(|e| e.extend())?;
+                let m = guarded(ctx, m, |s| s.project_id.clone(), Need::See).await?;
+                return Ok(m.map(|m| OrquestraProjectSocials(Node::single(m))));
+            }
+            let db = databases(ctx)?.orquestra();
+            let m = project_socials::Entity::find_by_id(id.map(|i| i.0).unwrap_or_default())
+                .one(db)
+                .await
+                .map_err(|e| ApiError::from(e).extend())?;
+            let m = guarded(ctx, m, |s| s.project_id.clone(), Need::See).await?;
+            Ok(m.map(|m| OrquestraProjectSocials(Node::single(m))))
         }
-        let db = databases(ctx)?.orquestra();
-        let m = project_socials::Entity::find_by_id(id.map(|i| i.0).unwrap_or_default())
-            .one(db)
-            .await
-            .map_err(|e| ApiError::from(e).extend())?;
-        Ok(m.map(|m| OrquestraProjectSocials(Node::single(m))))
+        .await
+        .transpose()
     }
 
-    /// Every project's social links.
+    /// The social links of every project the viewer may see.
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_all_project_socials(
@@ -301,7 +373,7 @@ impl OrquestraQuery {
     ) -> Result<Conn<OrquestraProjectSocials>> {
         let req = list_request(
             filter.as_ref(),
-            Condition::all(),
+            access::of_visible_project(access::viewer(ctx), project_socials::Column::ProjectId),
             OrquestraProjectSocialsOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
         )
@@ -309,21 +381,27 @@ impl OrquestraQuery {
         root_connection(databases(ctx)?.orquestra(), req).await
     }
 
-    /// One known address by id; null if none matches.
+    /// One known address by id; null if none matches, `FORBIDDEN` if its project is
+    /// private to the viewer.
     async fn orquestra_known_address(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The row's id.")] id: ID,
-    ) -> Result<Option<OrquestraKnownAddress>> {
-        let db = databases(ctx)?.orquestra();
-        let m = known_addresses::Entity::find_by_id(id.0)
-            .one(db)
-            .await
-            .map_err(|e| ApiError::from(e).extend())?;
-        Ok(m.map(|m| OrquestraKnownAddress(Node::single(m))))
+    ) -> Option<Result<OrquestraKnownAddress>> {
+        async {
+            let db = databases(ctx)?.orquestra();
+            let m = known_addresses::Entity::find_by_id(id.0)
+                .one(db)
+                .await
+                .map_err(|e| ApiError::from(e).extend())?;
+            let m = guarded(ctx, m, |a| a.project_id.clone(), Need::See).await?;
+            Ok(m.map(|m| OrquestraKnownAddress(Node::single(m))))
+        }
+        .await
+        .transpose()
     }
 
-    /// All known addresses.
+    /// The known addresses of every project the viewer may see.
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_known_addresses(
@@ -344,7 +422,7 @@ impl OrquestraQuery {
     ) -> Result<Conn<OrquestraKnownAddress>> {
         let req = list_request(
             filter.as_ref(),
-            Condition::all(),
+            access::of_visible_project(access::viewer(ctx), known_addresses::Column::ProjectId),
             OrquestraKnownAddressOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
         )

@@ -1,12 +1,15 @@
-//! Orquestra's GraphQL types, filters and orders. Secrets (API key hashes) are not fields.
+//! Orquestra's GraphQL types, filters and orders. Secrets (API key hashes) are not fields,
+//! filters or orders; what a viewer may read is decided in [`super::access`].
 
+use async_graphql::ErrorExtensions;
 use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, Utc};
 use entity::orquestra::{
     api_keys, idl_versions, known_addresses, project_socials, projects, users,
 };
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::Condition;
 
+use super::access;
 use super::loaders::{
     AddressCountOfProject, AddressesOfProject, ApiKeyCountOfProject, ApiKeysOfProject,
     LatestIdlOfProject, OrquestraLoader, ProjectCountOfUser, ProjectId, ProjectsOfUser,
@@ -24,14 +27,14 @@ use crate::{filter_input, order_input};
 type Result<T> = async_graphql::Result<T>;
 
 fn extend<T>(r: std::result::Result<T, crate::error::ApiError>) -> Result<T> {
-    use async_graphql::ErrorExtensions;
     r.map_err(|e| e.extend())
 }
 
 // ----------------------------------------------------------------------------- filters
 
 filter_input! {
-    /// Filters Orquestra users.
+    /// Filters Orquestra users. There is no email filter: it would reveal other users'
+    /// addresses, which only their user may read.
     pub struct OrquestraUserFilter for users::Column {
         /// The user id.
         id: StringFilter => Id,
@@ -39,8 +42,6 @@ filter_input! {
         github_id: IntFilter => GithubId,
         /// The GitHub username.
         username: StringFilter => Username,
-        /// The email address.
-        email: StringFilter => Email,
         /// The avatar URL.
         avatar_url: StringFilter => AvatarUrl,
         /// When the account was created.
@@ -246,9 +247,12 @@ impl OrquestraUser {
     async fn username(&self) -> &str {
         &self.0.username
     }
-    /// The email address.
-    async fn email(&self) -> &str {
-        &self.0.email
+    /// The email address: visible to the user only (`FORBIDDEN` for anyone else).
+    async fn email(&self, ctx: &Context<'_>) -> Option<Result<&str>> {
+        if !access::is_user(access::viewer(ctx), &self.0.id) {
+            return Some(Err(access::email_of_another().extend()));
+        }
+        Some(Ok(&self.0.email))
     }
     /// The GitHub avatar URL.
     async fn avatar_url(&self) -> Option<&str> {
@@ -263,7 +267,7 @@ impl OrquestraUser {
         self.0.updated_at
     }
 
-    /// The user's projects (default order: newest first).
+    /// The user's projects that the viewer may see (default order: newest first).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn projects(
@@ -289,7 +293,7 @@ impl OrquestraUser {
         }));
         let req = extend(list_request(
             filter.as_ref(),
-            Condition::all(),
+            access::projects(access::viewer(ctx)),
             OrquestraProjectOrder::ordering(order),
             PageArgs::new(first, after, last, before),
         ))?;
@@ -303,9 +307,9 @@ impl OrquestraUser {
         .await
     }
 
-    /// How many projects the user has.
+    /// How many of the user's projects the viewer may see.
     async fn project_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        let all = CountRef::new(Condition::all());
+        let all = CountRef::new(access::projects(access::viewer(ctx)));
         let n = batch::value::<OrquestraLoader, _, _>(ctx, &self.0, "all", |u| {
             ProjectCountOfUser(u.id.clone(), all.clone())
         })
@@ -313,10 +317,11 @@ impl OrquestraUser {
         Ok(n.unwrap_or(0) as i64)
     }
 
-    /// How many IDL versions the user's projects hold together.
+    /// How many IDL versions the user's projects that the viewer may see hold together.
     async fn version_count(&self, ctx: &Context<'_>) -> Result<i64> {
+        let visible = CountRef::new(access::projects(access::viewer(ctx)));
         let n = batch::value::<OrquestraLoader, _, _>(ctx, &self.0, "", |u| {
-            VersionCountOfUser(u.id.clone())
+            VersionCountOfUser(u.id.clone(), visible.clone())
         })
         .await?;
         Ok(n.unwrap_or(0) as i64)
@@ -437,7 +442,8 @@ impl OrquestraProject {
         Ok(n.unwrap_or(0) as i64)
     }
 
-    /// The project's API keys (metadata only; the key itself is never readable).
+    /// The project's API keys (metadata only; the key itself is never readable). Visible
+    /// to the project's owner only (`FORBIDDEN` for anyone else, an `X-API-Key` included).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn api_keys(
@@ -453,21 +459,31 @@ impl OrquestraProject {
         #[graphql(desc = "Sort order (the id breaks ties).")] order_by: Option<
             OrquestraApiKeyOrder,
         >,
-    ) -> Result<Conn<OrquestraApiKey>> {
-        let req = extend(list_request(
-            filter.as_ref(),
-            Condition::all(),
-            OrquestraApiKeyOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        ))?;
-        nested_connection::<OrquestraLoader, _, _, _, _, _>(
-            ctx,
-            &self.0,
-            req,
-            |p, l: &ListRef<_>| ApiKeysOfProject(p.id.clone(), l.clone()),
-            |p, c: &CountRef| ApiKeyCountOfProject(p.id.clone(), c.clone()),
-        )
+    ) -> Option<Result<Conn<OrquestraApiKey>>> {
+        async {
+            let viewer = access::viewer(ctx);
+            if !access::owns_project(viewer, &self.0) {
+                return Err(access::keys_of_others().extend());
+            }
+            // Sibling projects are loaded in the same statement: only owned ones' keys.
+            let req = extend(list_request(
+                filter.as_ref(),
+                access::of_owned_project(viewer, api_keys::Column::ProjectId),
+                OrquestraApiKeyOrder::ordering(order_by),
+                PageArgs::new(first, after, last, before),
+            ))?;
+            nested_connection::<OrquestraLoader, _, _, _, _, _>(
+                ctx,
+                &self.0,
+                req,
+                |p, l: &ListRef<_>| ApiKeysOfProject(p.id.clone(), l.clone()),
+                |p, c: &CountRef| ApiKeyCountOfProject(p.id.clone(), c.clone()),
+            )
+            .await
+            .map(Some)
+        }
         .await
+        .transpose()
     }
 
     /// The project's social links, if set.
@@ -555,13 +571,17 @@ impl OrquestraIdlVersion {
     async fn created_at(&self) -> Option<DateTime<Utc>> {
         self.0.created_at
     }
-    /// The project.
-    async fn project(&self, ctx: &Context<'_>) -> Result<Option<OrquestraProject>> {
-        let n = batch::one::<OrquestraLoader, _, _, _>(ctx, &self.0, |m| {
-            ProjectId(m.project_id.clone())
-        })
-        .await?;
-        Ok(n.map(OrquestraProject))
+    /// The project (`FORBIDDEN` if the viewer may not see it).
+    async fn project(&self, ctx: &Context<'_>) -> Option<Result<OrquestraProject>> {
+        async {
+            let n = batch::one::<OrquestraLoader, _, _, _>(ctx, &self.0, |m| {
+                ProjectId(m.project_id.clone())
+            })
+            .await?;
+            visible_project(ctx, n)
+        }
+        .await
+        .transpose()
     }
 }
 
@@ -581,6 +601,11 @@ impl OrquestraApiKey {
     async fn id(&self) -> ID {
         ID(self.0.id.clone())
     }
+    /// How the key starts: `oq_<key id>_`, cut after 12 characters of a longer id. Not a
+    /// secret (the secret part follows it), it tells keys apart.
+    async fn prefix(&self) -> String {
+        super::api_keys::display_prefix(&self.0.id)
+    }
     /// The project's id.
     async fn project_id(&self) -> ID {
         ID(self.0.project_id.clone())
@@ -597,13 +622,17 @@ impl OrquestraApiKey {
     async fn expires_at(&self) -> Option<DateTime<Utc>> {
         self.0.expires_at
     }
-    /// The project.
-    async fn project(&self, ctx: &Context<'_>) -> Result<Option<OrquestraProject>> {
-        let n = batch::one::<OrquestraLoader, _, _, _>(ctx, &self.0, |m| {
-            ProjectId(m.project_id.clone())
-        })
-        .await?;
-        Ok(n.map(OrquestraProject))
+    /// The project (`FORBIDDEN` if the viewer may not see it).
+    async fn project(&self, ctx: &Context<'_>) -> Option<Result<OrquestraProject>> {
+        async {
+            let n = batch::one::<OrquestraLoader, _, _, _>(ctx, &self.0, |m| {
+                ProjectId(m.project_id.clone())
+            })
+            .await?;
+            visible_project(ctx, n)
+        }
+        .await
+        .transpose()
     }
 }
 
@@ -655,13 +684,17 @@ impl OrquestraProjectSocials {
     async fn updated_at(&self) -> Option<DateTime<Utc>> {
         self.0.updated_at
     }
-    /// The project.
-    async fn project(&self, ctx: &Context<'_>) -> Result<Option<OrquestraProject>> {
-        let n = batch::one::<OrquestraLoader, _, _, _>(ctx, &self.0, |m| {
-            ProjectId(m.project_id.clone())
-        })
-        .await?;
-        Ok(n.map(OrquestraProject))
+    /// The project (`FORBIDDEN` if the viewer may not see it).
+    async fn project(&self, ctx: &Context<'_>) -> Option<Result<OrquestraProject>> {
+        async {
+            let n = batch::one::<OrquestraLoader, _, _, _>(ctx, &self.0, |m| {
+                ProjectId(m.project_id.clone())
+            })
+            .await?;
+            visible_project(ctx, n)
+        }
+        .await
+        .transpose()
     }
 }
 
@@ -705,17 +738,29 @@ impl OrquestraKnownAddress {
     async fn updated_at(&self) -> Option<DateTime<Utc>> {
         self.0.updated_at
     }
-    /// The project.
-    async fn project(&self, ctx: &Context<'_>) -> Result<Option<OrquestraProject>> {
-        let n = batch::one::<OrquestraLoader, _, _, _>(ctx, &self.0, |m| {
-            ProjectId(m.project_id.clone())
-        })
-        .await?;
-        Ok(n.map(OrquestraProject))
+    /// The project (`FORBIDDEN` if the viewer may not see it).
+    async fn project(&self, ctx: &Context<'_>) -> Option<Result<OrquestraProject>> {
+        async {
+            let n = batch::one::<OrquestraLoader, _, _, _>(ctx, &self.0, |m| {
+                ProjectId(m.project_id.clone())
+            })
+            .await?;
+            visible_project(ctx, n)
+        }
+        .await
+        .transpose()
     }
 }
 
-/// `projects.is_public = true`.
-pub fn public_only() -> Condition {
-    Condition::all().add(projects::Column::IsPublic.eq(true))
+/// A project reached through a relation, if the viewer may see it (else `FORBIDDEN`).
+fn visible_project(
+    ctx: &Context<'_>,
+    node: Option<Node<projects::Model>>,
+) -> Result<Option<OrquestraProject>> {
+    match node {
+        Some(p) if !access::sees_project(access::viewer(ctx), &p) => {
+            Err(access::private_project().extend())
+        }
+        n => Ok(n.map(OrquestraProject)),
+    }
 }

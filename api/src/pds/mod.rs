@@ -2,6 +2,7 @@
 //! readable), their repositories and blocks, sessions, the PLC operation log, records,
 //! blobs, the sequencer's log and app passwords.
 
+pub mod access;
 pub mod auth;
 pub mod demo;
 pub mod loaders;

@@ -1,5 +1,7 @@
 //! PDS's root query fields: a lookup by every key and a connection per table (sessions
-//! excepted: they are reached only as `account.sessions`).
+//! excepted: they are reached only as `account.sessions`). Lists hold only what the
+//! viewer may see; a lookup of something hidden answers `FORBIDDEN` (see
+//! [`super::access`]).
 
 use async_graphql::{Context, ErrorExtensions, ID, Object};
 use entity::pds::{
@@ -8,6 +10,7 @@ use entity::pds::{
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
 
+use super::access;
 use super::types::*;
 use crate::batch::Node;
 use crate::connection::{Conn, complexity};
@@ -55,26 +58,48 @@ pub struct PdsQuery;
 #[Object]
 impl PdsQuery {
     /// One account, by exactly one of `did`, `handle` or `email`; null if none matches.
+    /// An email address finds the viewer's own account only: any other address answers
+    /// `FORBIDDEN`, whether an account has it or not (which is not revealed).
     async fn pds_account(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The account's DID.")] did: Option<ID>,
         #[graphql(desc = "The account's handle, e.g. `alice.mosaic.test`.")] handle: Option<String>,
-        #[graphql(desc = "The account's email address.")] email: Option<String>,
-    ) -> Result<Option<PdsAccount>> {
-        exactly_one(&[
-            ("did", did.is_some()),
-            ("handle", handle.is_some()),
-            ("email", email.is_some()),
-        ])
-        .map_err(|e| e.extend())?;
-        let cond = match (did, handle, email) {
-            (Some(d), _, _) => accounts::Column::Did.eq(d.0),
-            (_, Some(h), _) => accounts::Column::Handle.eq(h),
-            (_, _, Some(e)) => accounts::Column::Email.eq(e),
-            _ => return Ok(None),
-        };
-        one::<accounts::Entity, _>(pds(ctx)?, Condition::all().add(cond)).await
+        #[graphql(desc = "The viewer's own email address (finds the viewer's account only).")]
+        email: Option<String>,
+    ) -> Option<Result<PdsAccount>> {
+        async {
+            exactly_one(&[
+                ("did", did.is_some()),
+                ("handle", handle.is_some()),
+                ("email", email.is_some()),
+            ])
+            .map_err(|e| e.extend())?;
+            let cond = match (did, handle, email) {
+                (Some(d), _, _) => Condition::all().add(accounts::Column::Did.eq(d.0)),
+                (_, Some(h), _) => Condition::all().add(accounts::Column::Handle.eq(h)),
+                (_, _, Some(e)) => {
+                    let Some(me) = access::me(access::viewer(ctx)) else {
+                        return Err(access::email_of_another().extend());
+                    };
+                    let found = one::<accounts::Entity, PdsAccount>(
+                        pds(ctx)?,
+                        Condition::all()
+                            .add(accounts::Column::Email.eq(e))
+                            .add(accounts::Column::Did.eq(me)),
+                    )
+                    .await?;
+                    return match found {
+                        Some(a) => Ok(Some(a)),
+                        None => Err(access::email_of_another().extend()),
+                    };
+                }
+                _ => return Ok(None),
+            };
+            one::<accounts::Entity, _>(pds(ctx)?, cond).await
+        }
+        .await
+        .transpose()
     }
 
     /// All accounts (default order: by DID).
@@ -282,20 +307,34 @@ impl PdsQuery {
         root_connection(pds(ctx)?, req).await
     }
 
-    /// One blob, by owner DID and CID; null if none matches.
+    /// One blob, by owner DID and CID; null if none matches, `FORBIDDEN` if it is an
+    /// upload still in temporary storage and the viewer is not its account.
     async fn pds_blob(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The owning account's DID.")] did: ID,
         #[graphql(desc = "The blob's CID.")] cid: String,
-    ) -> Result<Option<PdsBlob>> {
-        let cond = Condition::all()
-            .add(blobs::Column::Did.eq(did.0))
-            .add(blobs::Column::Cid.eq(cid));
-        one::<blobs::Entity, _>(pds(ctx)?, cond).await
+    ) -> Option<Result<PdsBlob>> {
+        async {
+            let m = blobs::Entity::find()
+                .filter(blobs::Column::Did.eq(did.0))
+                .filter(blobs::Column::Cid.eq(cid))
+                .one(pds(ctx)?)
+                .await
+                .map_err(|e| ApiError::from(e).extend())?;
+            match m {
+                Some(b) if !access::sees_blob(access::viewer(ctx), &b) => {
+                    Err(access::temporary_blob().extend())
+                }
+                m => Ok(m.map(|m| PdsBlob(Node::single(m)))),
+            }
+        }
+        .await
+        .transpose()
     }
 
-    /// All blobs (default order: DID, then CID).
+    /// All blobs the viewer may see: committed ones, and the viewer's own uploads still
+    /// in temporary storage (default order: DID, then CID).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_blobs(
@@ -312,7 +351,7 @@ impl PdsQuery {
     ) -> Result<Conn<PdsBlob>> {
         let req = list_request(
             filter.as_ref(),
-            Condition::all(),
+            access::blobs(access::viewer(ctx)),
             PdsBlobOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
         )
@@ -401,20 +440,29 @@ impl PdsQuery {
         root_connection(pds(ctx)?, req).await
     }
 
-    /// One app password's metadata, by owner DID and name; null if none matches.
+    /// One of the viewer's app passwords (metadata only), by DID and name; null if none
+    /// matches, `FORBIDDEN` for another account's (whether it exists is not revealed).
     async fn pds_app_password(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The owning account's DID.")] did: ID,
         #[graphql(desc = "The app password's name.")] name: String,
-    ) -> Result<Option<PdsAppPassword>> {
-        let cond = Condition::all()
-            .add(app_passwords::Column::Did.eq(did.0))
-            .add(app_passwords::Column::Name.eq(name));
-        one::<app_passwords::Entity, _>(pds(ctx)?, cond).await
+    ) -> Option<Result<PdsAppPassword>> {
+        async {
+            if !access::is_me(access::viewer(ctx), &did.0) {
+                return Err(access::app_passwords_of_another().extend());
+            }
+            let cond = Condition::all()
+                .add(app_passwords::Column::Did.eq(did.0))
+                .add(app_passwords::Column::Name.eq(name));
+            one::<app_passwords::Entity, _>(pds(ctx)?, cond).await
+        }
+        .await
+        .transpose()
     }
 
-    /// All app passwords (metadata only; default order: DID, then name).
+    /// The viewer's app passwords (metadata only; default order: DID, then name); empty
+    /// when not signed in to the PDS.
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_app_passwords(
@@ -435,7 +483,7 @@ impl PdsQuery {
     ) -> Result<Conn<PdsAppPassword>> {
         let req = list_request(
             filter.as_ref(),
-            Condition::all(),
+            access::own(access::viewer(ctx), app_passwords::Column::Did),
             PdsAppPasswordOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
         )

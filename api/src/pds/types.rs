@@ -3,8 +3,11 @@
 //! Secrets are not fields (nor filterable): `accounts.password_hash`,
 //! `accounts.signing_key_priv`, `accounts.rotation_key_priv`, `refresh_tokens.jti` and
 //! `app_passwords.password_scrypt`. Text primary keys (DIDs, record URIs) are `ID`s;
-//! integer sequence numbers are `Int` (64-bit). Bytes are `Base64`.
+//! integer sequence numbers are `Int` (64-bit). Bytes are `Base64`. What only an account
+//! itself may read (its email, sessions, app passwords, temporary uploads) is decided in
+//! [`super::access`].
 
+use async_graphql::ErrorExtensions;
 use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::pds::enums::{AccountStatus, RepoSeqEventType};
@@ -14,6 +17,7 @@ use entity::pds::{
 };
 use sea_orm::{ColumnTrait, Condition};
 
+use super::access;
 use super::loaders::*;
 use super::sessions::{internal_cursor, seal, session_ordering, unseal};
 use super::views::blob_key;
@@ -29,7 +33,6 @@ use crate::{enum_filter, filter_input, order_input};
 type Result<T> = async_graphql::Result<T>;
 
 fn extend<T>(r: std::result::Result<T, crate::error::ApiError>) -> Result<T> {
-    use async_graphql::ErrorExtensions;
     r.map_err(|e| e.extend())
 }
 
@@ -132,14 +135,13 @@ enum_filter! {
 // ----------------------------------------------------------------------------- filters
 
 filter_input! {
-    /// Filters PDS accounts (secret columns cannot be filtered on).
+    /// Filters PDS accounts. Secret columns cannot be filtered on, nor can the email
+    /// address: a filter on it would reveal other accounts' addresses.
     pub struct PdsAccountFilter for accounts::Column {
         /// The DID.
         did: StringFilter => Did,
         /// The handle.
         handle: StringFilter => Handle,
-        /// The email address.
-        email: StringFilter => Email,
         /// The signing public key (multibase).
         signing_key_pub: StringFilter => SigningKeyPub,
         /// The rotation public key (multibase).
@@ -298,14 +300,13 @@ filter_input! {
 order_input! {
     /// Orders PDS accounts.
     pub struct PdsAccountOrder;
-    /// Sortable columns of PDS accounts.
+    /// Sortable columns of PDS accounts (not the email address: the order would reveal
+    /// other accounts' addresses).
     pub enum PdsAccountOrderField for accounts in "pds.accounts", tie-break [Did] {
         /// The DID.
         Did => Did (false),
         /// The handle.
         Handle => Handle (false),
-        /// The email address.
-        Email => Email (false),
     }
 }
 
@@ -431,9 +432,13 @@ impl PdsAccount {
     async fn handle(&self) -> &str {
         &self.0.handle
     }
-    /// The account's email address (unique).
-    async fn email(&self) -> &str {
-        &self.0.email
+    /// The account's email address (unique): visible to the account itself only
+    /// (`FORBIDDEN` for anyone else).
+    async fn email(&self, ctx: &Context<'_>) -> Option<Result<&str>> {
+        if !access::is_me(access::viewer(ctx), &self.0.did) {
+            return Some(Err(access::email_of_another().extend()));
+        }
+        Some(Ok(&self.0.email))
     }
     /// The signing public key, as a multibase Multikey.
     async fn signing_key_pub(&self) -> &str {
@@ -527,8 +532,9 @@ impl PdsAccount {
         .await
     }
 
-    /// The account's sessions (outstanding refresh tokens), newest first. Cursors are
-    /// sealed: they never carry the refresh token id.
+    /// The account's sessions (outstanding refresh tokens), newest first: visible to the
+    /// account itself only (`FORBIDDEN` for anyone else). Cursors are sealed: they never
+    /// carry the refresh token id.
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     async fn sessions(
         &self,
@@ -540,33 +546,42 @@ impl PdsAccount {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only sessions matching this filter.")] filter: Option<PdsSessionFilter>,
-    ) -> Result<Conn<PdsSession>> {
-        let after = match after {
-            Some(c) => Some(self.session_cursor(ctx, &c, "after").await?),
-            None => None,
-        };
-        let before = match before {
-            Some(c) => Some(self.session_cursor(ctx, &c, "before").await?),
-            None => None,
-        };
-        let req = extend(list_request(
-            filter.as_ref(),
-            Condition::all(),
-            session_ordering(),
-            PageArgs::new(first, after, last, before),
-        ))?;
-        let mut conn: Conn<PdsSession> = nested_connection::<PdsLoader, _, _, _, _, _>(
-            ctx,
-            &self.0,
-            req,
-            |a, l: &ListRef<_>| SessionsOfAccount(a.did.clone(), l.clone()),
-            |a, c: &CountRef| SessionCountOfAccount(a.did.clone(), c.clone()),
-        )
-        .await?;
-        for edge in &mut conn.edges {
-            edge.cursor = seal(edge.node.0.model());
+    ) -> Option<Result<Conn<PdsSession>>> {
+        async {
+            let viewer = access::viewer(ctx);
+            if !access::is_me(viewer, &self.0.did) {
+                return Err(access::sessions_of_another().extend());
+            }
+            let after = match after {
+                Some(c) => Some(self.session_cursor(ctx, &c, "after").await?),
+                None => None,
+            };
+            let before = match before {
+                Some(c) => Some(self.session_cursor(ctx, &c, "before").await?),
+                None => None,
+            };
+            // Sibling accounts are loaded in the same statement: only the viewer's rows.
+            let req = extend(list_request(
+                filter.as_ref(),
+                access::own(viewer, refresh_tokens::Column::Did),
+                session_ordering(),
+                PageArgs::new(first, after, last, before),
+            ))?;
+            let mut conn: Conn<PdsSession> = nested_connection::<PdsLoader, _, _, _, _, _>(
+                ctx,
+                &self.0,
+                req,
+                |a, l: &ListRef<_>| SessionsOfAccount(a.did.clone(), l.clone()),
+                |a, c: &CountRef| SessionCountOfAccount(a.did.clone(), c.clone()),
+            )
+            .await?;
+            for edge in &mut conn.edges {
+                edge.cursor = seal(edge.node.0.model());
+            }
+            Ok(Some(conn))
         }
-        Ok(conn)
+        .await
+        .transpose()
     }
 
     /// The account's records (default order: by URI, i.e. collection then record key).
@@ -606,7 +621,8 @@ impl PdsAccount {
         .await
     }
 
-    /// The account's uploaded blobs (default order: by CID).
+    /// The account's uploaded blobs (default order: by CID); uploads still in temporary
+    /// storage only when the viewer is the account.
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn blobs(
@@ -625,7 +641,7 @@ impl PdsAccount {
     ) -> Result<Conn<PdsBlob>> {
         let req = extend(list_request(
             filter.as_ref(),
-            Condition::all(),
+            access::blobs(access::viewer(ctx)),
             PdsBlobOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
         ))?;
@@ -674,7 +690,8 @@ impl PdsAccount {
         .await
     }
 
-    /// The account's app passwords (metadata only; default order: by name).
+    /// The account's app passwords (metadata only; default order: by name): visible to
+    /// the account itself only (`FORBIDDEN` for anyone else).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn app_passwords(
@@ -692,21 +709,31 @@ impl PdsAccount {
         #[graphql(desc = "Sort order (the name breaks ties).")] order_by: Option<
             PdsAppPasswordOrder,
         >,
-    ) -> Result<Conn<PdsAppPassword>> {
-        let req = extend(list_request(
-            filter.as_ref(),
-            Condition::all(),
-            PdsAppPasswordOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        ))?;
-        nested_connection::<PdsLoader, _, _, _, _, _>(
-            ctx,
-            &self.0,
-            req,
-            |a, l: &ListRef<_>| AppPasswordsOfAccount(a.did.clone(), l.clone()),
-            |a, c: &CountRef| AppPasswordCountOfAccount(a.did.clone(), c.clone()),
-        )
+    ) -> Option<Result<Conn<PdsAppPassword>>> {
+        async {
+            let viewer = access::viewer(ctx);
+            if !access::is_me(viewer, &self.0.did) {
+                return Err(access::app_passwords_of_another().extend());
+            }
+            // Sibling accounts are loaded in the same statement: only the viewer's rows.
+            let req = extend(list_request(
+                filter.as_ref(),
+                access::own(viewer, app_passwords::Column::Did),
+                PdsAppPasswordOrder::ordering(order_by),
+                PageArgs::new(first, after, last, before),
+            ))?;
+            nested_connection::<PdsLoader, _, _, _, _, _>(
+                ctx,
+                &self.0,
+                req,
+                |a, l: &ListRef<_>| AppPasswordsOfAccount(a.did.clone(), l.clone()),
+                |a, c: &CountRef| AppPasswordCountOfAccount(a.did.clone(), c.clone()),
+            )
+            .await
+            .map(Some)
+        }
         .await
+        .transpose()
     }
 
     /// The sequencer events about the account's DID (default order: `seq` ascending).
@@ -750,6 +777,15 @@ impl PdsAccount {
     /// accounts at once.
     async fn session_cursor(&self, ctx: &Context<'_>, cursor: &str, field: &str) -> Result<String> {
         let at = extend(unseal(cursor, field))?;
+        // A cursor of another account's sessions is not one of this list: it is never
+        // looked up (its session is not the viewer's to read).
+        if !access::is_me(access::viewer(ctx), &at.did) {
+            return Err(crate::error::ApiError::bad_input(
+                field,
+                format!("`{field}` is not a cursor of this list"),
+            )
+            .extend());
+        }
         let tag = format!("{field}:{cursor}");
         let key = at.clone();
         let row = batch::value::<PdsLoader, _, _>(ctx, &self.0, &tag, move |_| key.clone()).await?;
@@ -923,18 +959,25 @@ impl PdsSession {
     }
 
     /// The app password the session was opened with, if any (and not revoked since).
-    async fn app_password(&self, ctx: &Context<'_>) -> Result<Option<PdsAppPassword>> {
-        if self.0.app_password_name.is_none() {
-            return Ok(None);
+    async fn app_password(&self, ctx: &Context<'_>) -> Option<Result<PdsAppPassword>> {
+        async {
+            if self.0.app_password_name.is_none() {
+                return Ok(None);
+            }
+            if !access::is_me(access::viewer(ctx), &self.0.did) {
+                return Err(access::app_passwords_of_another().extend());
+            }
+            let n = batch::one::<PdsLoader, _, _, _>(ctx, &self.0, |s| {
+                AppPasswordKey(
+                    s.did.clone(),
+                    s.app_password_name.clone().unwrap_or_default(),
+                )
+            })
+            .await?;
+            Ok(n.map(PdsAppPassword))
         }
-        let n = batch::one::<PdsLoader, _, _, _>(ctx, &self.0, |s| {
-            AppPasswordKey(
-                s.did.clone(),
-                s.app_password_name.clone().unwrap_or_default(),
-            )
-        })
-        .await?;
-        Ok(n.map(PdsAppPassword))
+        .await
+        .transpose()
     }
 }
 
@@ -1032,7 +1075,8 @@ impl PdsRecord {
     }
 
     /// The uploaded blobs the record references (through its blob references; a
-    /// reference to a blob not uploaded yet is skipped). Default order: by CID.
+    /// reference to a blob not uploaded yet, or still in another account's temporary
+    /// storage, is skipped). Default order: by CID.
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn blobs(
@@ -1051,7 +1095,7 @@ impl PdsRecord {
     ) -> Result<Conn<PdsBlob>> {
         let req = extend(list_request(
             filter.as_ref(),
-            Condition::all(),
+            access::blobs(access::viewer(ctx)),
             PdsBlobOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
         ))?;
@@ -1221,13 +1265,23 @@ impl PdsRecordBlob {
         Ok(n.map(PdsRecord))
     }
 
-    /// The referenced blob; null while it is not uploaded.
-    async fn blob(&self, ctx: &Context<'_>) -> Result<Option<PdsBlob>> {
-        let n = batch::one::<PdsLoader, _, _, _>(ctx, &self.0, |r| {
-            BlobKey(r.did.clone(), r.blob_cid.clone())
-        })
-        .await?;
-        Ok(n.map(PdsBlob))
+    /// The referenced blob; null while it is not uploaded, `FORBIDDEN` while it is in
+    /// temporary storage and the viewer is not its account.
+    async fn blob(&self, ctx: &Context<'_>) -> Option<Result<PdsBlob>> {
+        async {
+            let n = batch::one::<PdsLoader, _, _, _>(ctx, &self.0, |r| {
+                BlobKey(r.did.clone(), r.blob_cid.clone())
+            })
+            .await?;
+            match n {
+                Some(b) if !access::sees_blob(access::viewer(ctx), &b) => {
+                    Err(access::temporary_blob().extend())
+                }
+                n => Ok(n.map(PdsBlob)),
+            }
+        }
+        .await
+        .transpose()
     }
 
     /// The owning account.
