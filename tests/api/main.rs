@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_bellamy;
 mod atrarium;
 mod atrarium_graphql;
 mod auth;

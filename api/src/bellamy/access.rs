@@ -17,8 +17,8 @@
 //!
 //! An anonymous viewer sees public posts and what hangs off them, and the public tables.
 
-use async_graphql::Context;
 use async_graphql::dataloader::DataLoader;
+use async_graphql::{Context, ErrorExtensions};
 use chrono::{DateTime, Utc};
 use entity::Domain;
 use entity::bellamy::enums::{Privacy, ReactionTargetType};
@@ -316,6 +316,15 @@ impl Hidden {
             }
             .into(),
         )
+    }
+
+    /// `null` for the field being resolved, with this `FORBIDDEN` error at its path.
+    /// (Returning the error instead would make async-graphql leave the field out of the
+    /// response rather than set it to null.)
+    pub fn refuse<T>(self, ctx: &Context<'_>) -> Option<T> {
+        let error = self.error().extend().into_server_error(ctx.item.pos);
+        ctx.add_error(ctx.set_error_path(error));
+        None
     }
 
     /// Why `post` is hidden.

@@ -93,7 +93,7 @@ where
         .map_err(|e| ApiError::from(e).extend())?
     {
         None => Ok(None),
-        Some(m) => Err(hidden(&m).error().extend()),
+        Some(m) => Ok(hidden(&m).refuse(ctx)),
     }
 }
 
@@ -150,14 +150,14 @@ impl BellamyLookups {
             (_, Some(u), _) => users::Column::Username.eq(u),
             (_, _, Some(e)) => {
                 let Some(me) = Access::of(ctx).viewer else {
-                    return Err(Hidden::EmailLookup.error().extend());
+                    return Ok(Hidden::EmailLookup.refuse(ctx));
                 };
                 let mine = users::Entity::find()
                     .filter(users::Column::Email.eq(e))
                     .filter(users::Column::Id.eq(me));
                 return match one(ctx, mine).await? {
                     Some(user) => Ok(Some(user)),
-                    None => Err(Hidden::EmailLookup.error().extend()),
+                    None => Ok(Hidden::EmailLookup.refuse(ctx)),
                 };
             }
             _ => return Ok(None),

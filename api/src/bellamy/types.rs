@@ -729,21 +729,24 @@ fn reactions_to(ctx: &Context<'_>, target: enums::ReactionTargetType) -> Conditi
 
 /// The row a to-one relation of `node` points at, loaded with the viewer's access rule
 /// (batched with its siblings). The relation's foreign key guarantees the row exists, so
-/// an absent row is a hidden one: `FORBIDDEN`, saying why.
+/// an absent row is a hidden one: null, with a `FORBIDDEN` error saying why.
 async fn visible_one<K, M, V>(
     ctx: &Context<'_>,
     node: &Node<M>,
     key_of: impl Fn(&M) -> K,
     hidden: Hidden,
-) -> Result<Node<V>>
+) -> Result<Option<Node<V>>>
 where
     BellamyLoader: Loader<K, Value = V, Error = ApiError>,
     K: Send + Sync + Hash + Eq + Clone + 'static,
     V: Send + Sync + Clone + 'static,
 {
-    batch::one::<BellamyLoader, _, _, _>(ctx, node, key_of)
-        .await?
-        .ok_or_else(|| hidden.error().extend())
+    Ok(
+        match batch::one::<BellamyLoader, _, _, _>(ctx, node, key_of).await? {
+            Some(n) => Some(n),
+            None => hidden.refuse(ctx),
+        },
+    )
 }
 
 /// The six reaction counts of `node` (one `GROUP BY` for all siblings).
@@ -812,7 +815,7 @@ impl BellamyUser {
         if Access::of(ctx).is(self.0.id) {
             Ok(Some(&self.0.email))
         } else {
-            Err(Hidden::Email.error().extend())
+            Ok(Hidden::Email.refuse(ctx))
         }
     }
     /// The public handle.
@@ -1586,7 +1589,7 @@ impl BellamyComment {
     async fn post(&self, ctx: &Context<'_>) -> Result<Option<BellamyPost>> {
         let a = Access::of(ctx);
         let n = visible_one(ctx, &self.0, |c| PostId(c.post_id, a.clone()), Hidden::Post).await?;
-        Ok(Some(BellamyPost(n)))
+        Ok(n.map(BellamyPost))
     }
 
     /// The author.
@@ -1609,7 +1612,7 @@ impl BellamyComment {
             Hidden::Comment,
         )
         .await?;
-        Ok(Some(BellamyComment(n)))
+        Ok(n.map(BellamyComment))
     }
 
     /// The direct replies (default order: oldest first). Nest `replies` for deeper
@@ -1805,7 +1808,7 @@ impl BellamyReaction {
             Hidden::Post,
         )
         .await?;
-        Ok(Some(BellamyPost(n)))
+        Ok(n.map(BellamyPost))
     }
 
     /// The comment reacted to; null unless `targetType` is `COMMENT`.
@@ -1826,7 +1829,7 @@ impl BellamyReaction {
             Hidden::Comment,
         )
         .await?;
-        Ok(Some(BellamyComment(n)))
+        Ok(n.map(BellamyComment))
     }
 }
 
@@ -2024,7 +2027,7 @@ impl BellamyPostHashtag {
     async fn post(&self, ctx: &Context<'_>) -> Result<Option<BellamyPost>> {
         let a = Access::of(ctx);
         let n = visible_one(ctx, &self.0, |l| PostId(l.post_id, a.clone()), Hidden::Post).await?;
-        Ok(Some(BellamyPost(n)))
+        Ok(n.map(BellamyPost))
     }
     /// The hashtag.
     async fn hashtag(&self, ctx: &Context<'_>) -> Result<Option<BellamyHashtag>> {
@@ -2070,7 +2073,7 @@ impl BellamyMedia {
     async fn post(&self, ctx: &Context<'_>) -> Result<Option<BellamyPost>> {
         let a = Access::of(ctx);
         let n = visible_one(ctx, &self.0, |m| PostId(m.post_id, a.clone()), Hidden::Post).await?;
-        Ok(Some(BellamyPost(n)))
+        Ok(n.map(BellamyPost))
     }
 }
 
@@ -2182,7 +2185,7 @@ impl BellamyStoryView {
             Hidden::Story,
         )
         .await?;
-        Ok(Some(BellamyStory(n)))
+        Ok(n.map(BellamyStory))
     }
     /// The viewer.
     async fn user(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
@@ -2367,7 +2370,7 @@ impl BellamyConversationParticipant {
             Hidden::Conversation,
         )
         .await?;
-        Ok(Some(BellamyConversation(n)))
+        Ok(n.map(BellamyConversation))
     }
     /// The participant.
     async fn user(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
@@ -2422,7 +2425,7 @@ impl BellamyMessage {
             Hidden::Conversation,
         )
         .await?;
-        Ok(Some(BellamyConversation(n)))
+        Ok(n.map(BellamyConversation))
     }
     /// The sender.
     async fn sender(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
