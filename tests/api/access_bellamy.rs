@@ -85,7 +85,6 @@ async fn cast(f: &Fixture<'_>) {
 /// | 1003 | Ada    | private | 2003, 2006 (→ 2001)      | 3003             | 5003  |
 /// | 1004 | Cat    | friends | 2005                     |                  |       |
 async fn posts_fixture(f: &Fixture<'_>) {
-    cast(f).await;
     f.post(1, ADA, Privacy::Public, 10).await;
     f.post(2, ADA, Privacy::Friends, 20).await;
     f.post(3, ADA, Privacy::Private, 30).await;
@@ -150,6 +149,7 @@ async fn posts_fixture(f: &Fixture<'_>) {
 async fn posts_follow_their_privacy() {
     let app = TestApp::spawn().await;
     let f = Fixture { app: &app };
+    cast(&f).await;
     posts_fixture(&f).await;
     let q = format!(
         r#"{{ bellamyPosts {{ totalCount nodes {{ id }} }}
@@ -243,6 +243,7 @@ async fn posts_follow_their_privacy() {
 async fn comments_reactions_media_and_links_follow_their_post() {
     let app = TestApp::spawn().await;
     let f = Fixture { app: &app };
+    cast(&f).await;
     posts_fixture(&f).await;
     let q = format!(
         r#"{{ bellamyComments {{ totalCount nodes {{ id }} }}
@@ -500,7 +501,6 @@ async fn comments_reactions_media_and_links_follow_their_post() {
 /// Stories: Ada's 6001 (live) and 6002 (expired), Cat's 6003 (live). Views: Bob and
 /// Cat saw 6001, Bob saw 6003.
 async fn stories_fixture(f: &Fixture<'_>) {
-    cast(f).await;
     let tomorrow = Utc::now() + Duration::days(1);
     for (n, user, expires_at) in [(1, ADA, tomorrow), (2, ADA, at(60)), (3, CAT, tomorrow)] {
         stories::Model {
@@ -548,6 +548,7 @@ fn views(list: &Value) -> Vec<(String, String)> {
 async fn stories_show_to_their_author_and_live_ones_to_friends() {
     let app = TestApp::spawn().await;
     let f = Fixture { app: &app };
+    cast(&f).await;
     stories_fixture(&f).await;
     let q = format!(
         r#"{{ bellamyStories(orderBy: {{field: CREATED_AT}}) {{ totalCount nodes {{ id }} }}
@@ -603,6 +604,7 @@ async fn stories_show_to_their_author_and_live_ones_to_friends() {
 async fn story_views_show_to_the_story_author_and_the_viewer() {
     let app = TestApp::spawn().await;
     let f = Fixture { app: &app };
+    cast(&f).await;
     stories_fixture(&f).await;
     let pair = |story: u128, user: u128| (s(story), s(user));
     let q = format!(
@@ -792,7 +794,6 @@ async fn notifications_are_their_recipients_only() {
 /// Conversation 8001 between Ada and Bob (messages 9001 by Ada, 9002 by Bob), 8002
 /// between Bob and Cat (9003 by Cat).
 async fn conversations_fixture(f: &Fixture<'_>) {
-    cast(f).await;
     for (n, members) in [(1, [ADA, BOB]), (2, [BOB, CAT])] {
         conversations::Model {
             id: id(8000 + n),
@@ -837,6 +838,7 @@ async fn conversations_fixture(f: &Fixture<'_>) {
 async fn conversations_are_their_participants_only() {
     let app = TestApp::spawn().await;
     let f = Fixture { app: &app };
+    cast(&f).await;
     conversations_fixture(&f).await;
     let q = format!(
         r#"{{ bellamyConversations {{ totalCount nodes {{ id }} }}
@@ -1004,11 +1006,8 @@ async fn conversations_are_their_participants_only() {
     );
 }
 
-#[tokio::test]
-async fn friend_requests_are_their_sender_and_receiver_only() {
-    let app = TestApp::spawn().await;
-    let f = Fixture { app: &app };
-    cast(&f).await;
+/// Friend requests 10001 from Cat to Ada (pending), 10002 from Ada to Bob (accepted).
+async fn requests_fixture(f: &Fixture<'_>) {
     for (n, sender, receiver, status) in [
         (1, CAT, ADA, FriendRequestStatus::Pending),
         (2, ADA, BOB, FriendRequestStatus::Accepted),
@@ -1027,6 +1026,14 @@ async fn friend_requests_are_their_sender_and_receiver_only() {
         .await
         .unwrap();
     }
+}
+
+#[tokio::test]
+async fn friend_requests_are_their_sender_and_receiver_only() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    cast(&f).await;
+    requests_fixture(&f).await;
     let q = format!(
         r#"{{ bellamyFriendRequests(orderBy: {{field: CREATED_AT}}) {{ totalCount nodes {{ id }} }}
              pending: bellamyFriendRequests(filter: {{status: {{eq: PENDING}}}}) {{ totalCount }}
@@ -1094,6 +1101,159 @@ async fn friend_requests_are_their_sender_and_receiver_only() {
                 json!({"id": s(10_001), "status": "PENDING"})
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn lookups_by_key_do_not_tell_whether_hidden_rows_exist() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    cast(&f).await;
+    posts_fixture(&f).await;
+    stories_fixture(&f).await;
+    conversations_fixture(&f).await;
+    requests_fixture(&f).await;
+    let reaction = |user: u128, target: u128, tt: &str| {
+        format!(
+            r#"{{ bellamyReaction(userId: "{}", targetId: "{}", targetType: {tt}) {{ id }} }}"#,
+            s(user),
+            s(target)
+        )
+    };
+    let request = |sender: u128, receiver: u128| {
+        format!(
+            r#"{{ bellamyFriendRequest(senderId: "{}", receiverId: "{}") {{ id }} }}"#,
+            s(sender),
+            s(receiver)
+        )
+    };
+    let view = |story: u128, user: u128| {
+        format!(
+            r#"{{ bellamyStoryView(storyId: "{}", userId: "{}") {{ viewedAt }} }}"#,
+            s(story),
+            s(user)
+        )
+    };
+    let member = |conversation: u128, user: u128| {
+        format!(
+            r#"{{ bellamyConversationParticipant(conversationId: "{}", userId: "{}") {{ userId }} }}"#,
+            s(conversation),
+            s(user)
+        )
+    };
+    let link = |post: u128, tag: u128| {
+        format!(
+            r#"{{ bellamyPostHashtag(postId: "{}", hashtagId: "{}") {{ postId }} }}"#,
+            s(post),
+            s(tag)
+        )
+    };
+    let reacted = "this reaction is to a post or comment you may not see";
+    let requested = "only its sender and receiver may see a friend request";
+    let viewed = "only a story's author (and the user who viewed it) may see a story view";
+    let joined = "only the conversation's participants may see it";
+    let tagged = "this hashtag link belongs to a post you may not see";
+    // Each pair: a key whose row exists, and one whose row does not; same answer.
+    for (viewer, queries, message, field) in [
+        (
+            Some(BOB),
+            [reaction(ADA, 1003, "POST"), reaction(CAT, 1003, "POST")],
+            reacted,
+            "bellamyReaction",
+        ),
+        (
+            Some(CAT),
+            [
+                reaction(ADA, 2002, "COMMENT"),
+                reaction(BOB, 2002, "COMMENT"),
+            ],
+            reacted,
+            "bellamyReaction",
+        ),
+        (
+            Some(DAN),
+            [request(CAT, ADA), request(CAT, BOB)],
+            requested,
+            "bellamyFriendRequest",
+        ),
+        (
+            None,
+            [request(ADA, BOB), request(BOB, ADA)],
+            requested,
+            "bellamyFriendRequest",
+        ),
+        (
+            Some(DAN),
+            [view(6003, BOB), view(6003, ADA)],
+            viewed,
+            "bellamyStoryView",
+        ),
+        (
+            Some(CAT),
+            [view(6001, BOB), view(6002, BOB)],
+            viewed,
+            "bellamyStoryView",
+        ),
+        (
+            Some(DAN),
+            [member(8001, ADA), member(8001, CAT)],
+            joined,
+            "bellamyConversationParticipant",
+        ),
+        (
+            Some(ADA),
+            [member(8002, CAT), member(8002, ADA)],
+            joined,
+            "bellamyConversationParticipant",
+        ),
+        (
+            Some(BOB),
+            [link(1003, 4001), link(1003, 4999)],
+            tagged,
+            "bellamyPostHashtag",
+        ),
+        (
+            None,
+            [link(1002, 4001), link(1002, 4999)],
+            tagged,
+            "bellamyPostHashtag",
+        ),
+    ] {
+        for q in queries {
+            let res = gql_as(&app, viewer, &q).await;
+            forbidden(&res, &[json!(field)], message);
+        }
+    }
+    // Within the viewer's scope, a missing row is simply null; so is a key whose parent
+    // does not exist.
+    for (viewer, q, field) in [
+        (ADA, reaction(CAT, 1003, "POST"), "bellamyReaction"),
+        (BOB, reaction(CAT, 2002, "COMMENT"), "bellamyReaction"),
+        (BOB, reaction(ADA, 1999, "POST"), "bellamyReaction"),
+        (CAT, request(CAT, BOB), "bellamyFriendRequest"),
+        (BOB, request(CAT, BOB), "bellamyFriendRequest"),
+        (CAT, view(6003, ADA), "bellamyStoryView"),
+        (BOB, view(6002, BOB), "bellamyStoryView"),
+        (BOB, view(6999, CAT), "bellamyStoryView"),
+        (BOB, member(8002, ADA), "bellamyConversationParticipant"),
+        (DAN, member(8999, DAN), "bellamyConversationParticipant"),
+        (ADA, link(1003, 4999), "bellamyPostHashtag"),
+        (CAT, link(1999, 4001), "bellamyPostHashtag"),
+    ] {
+        let data = ok_as(&app, viewer, &q).await;
+        assert_eq!(data[field], Value::Null, "{q}");
+        assert!(data.get(field).is_some(), "{q}");
+    }
+    // And rows in scope are found.
+    for (viewer, q, field) in [
+        (BOB, reaction(ADA, 2002, "COMMENT"), "bellamyReaction"),
+        (BOB, request(ADA, BOB), "bellamyFriendRequest"),
+        (CAT, view(6003, BOB), "bellamyStoryView"),
+        (CAT, member(8002, BOB), "bellamyConversationParticipant"),
+        (BOB, link(1002, 4001), "bellamyPostHashtag"),
+    ] {
+        let data = ok_as(&app, viewer, &q).await;
+        assert!(data[field].is_object(), "{q}: {data}");
     }
 }
 

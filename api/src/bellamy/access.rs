@@ -183,6 +183,14 @@ pub fn stories(a: &Access) -> Condition {
     }
 }
 
+/// The viewer's own stories (none when anonymous).
+pub fn own_stories(a: &Access) -> Condition {
+    match a.viewer {
+        None => nothing(),
+        Some(v) => Condition::all().add(stories::Column::UserId.eq(v)),
+    }
+}
+
 /// Which story views the viewer may see: the views of their own stories, and their own
 /// views.
 pub fn story_views(a: &Access) -> Condition {

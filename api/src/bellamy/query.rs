@@ -97,6 +97,66 @@ where
     }
 }
 
+/// Whether the viewer may see the rows a compound key names, decided from the key (and
+/// the row it hangs off) alone, so that a refusal tells nothing about whether the row
+/// itself exists: whether Ada reacted to a hidden post, sent Bob a request, viewed a
+/// story.
+enum Scope {
+    /// The viewer may see such rows: look the row up.
+    Open,
+    /// The viewer may not: `FORBIDDEN`, whether or not the row exists.
+    Closed(Hidden),
+    /// The row the key hangs off does not exist, so neither does the row: null.
+    Absent,
+}
+
+/// The [`Scope`] of rows hanging off the one `parent` finds: open if the viewer may see
+/// it (`rule`), closed (`hidden`) if it exists but is hidden, absent if there is none.
+async fn scope_of<S: EntityTrait>(
+    ctx: &Context<'_>,
+    parent: Select<S>,
+    rule: Condition,
+    hidden: Hidden,
+) -> Result<Scope> {
+    let db = db(ctx)?;
+    let visible = parent
+        .clone()
+        .filter(rule)
+        .one(db)
+        .await
+        .map_err(|e| ApiError::from(e).extend())?;
+    if visible.is_some() {
+        return Ok(Scope::Open);
+    }
+    let exists = parent
+        .one(db)
+        .await
+        .map_err(|e| ApiError::from(e).extend())?;
+    Ok(match exists {
+        Some(_) => Scope::Closed(hidden),
+        None => Scope::Absent,
+    })
+}
+
+/// A lookup by compound key within its `scope`: the row `select` finds if the viewer may
+/// see it (`rule`, checked again), or null; `FORBIDDEN` if the scope is closed.
+async fn scoped<E, T>(
+    ctx: &Context<'_>,
+    scope: Scope,
+    select: Select<E>,
+    rule: Condition,
+) -> Result<Option<T>>
+where
+    E: EntityTrait,
+    T: From<Node<E::Model>>,
+{
+    match scope {
+        Scope::Open => one(ctx, select.filter(rule)).await,
+        Scope::Closed(hidden) => Ok(hidden.refuse(ctx)),
+        Scope::Absent => Ok(None),
+    }
+}
+
 /// Exactly one of the lookup alternatives must be given.
 fn exactly_one(given: &[(&str, bool)]) -> Result<()> {
     if given.iter().filter(|(_, g)| *g).count() == 1 {
@@ -192,7 +252,7 @@ impl BellamyLookups {
 
     /// One reaction, by exactly one of `id` or the unique key `userId` + `targetId` +
     /// `targetType`; null if none matches, `FORBIDDEN` if its target is hidden from the
-    /// viewer.
+    /// viewer (by key: whether or not the user reacted).
     async fn bellamy_reaction(
         &self,
         ctx: &Context<'_>,
@@ -211,27 +271,41 @@ impl BellamyLookups {
             ("targetType", target_type.is_some()),
         ])?;
         exactly_one(&[("id", id.is_some()), ("userId+targetId+targetType", key)])?;
-        let cond = match (id, user_id, target_id, target_type) {
-            (Some(id), ..) => Condition::all().add(reactions::Column::Id.eq(id)),
-            (_, Some(u), Some(t), Some(tt)) => Condition::all()
-                .add(reactions::Column::UserId.eq(u))
-                .add(reactions::Column::TargetId.eq(t))
-                .add(
-                    reactions::Column::TargetType
-                        .eq(entity::bellamy::enums::ReactionTargetType::from(tt)),
-                ),
-            _ => return Ok(None),
-        };
-        let rule = access::reactions(&Access::of(ctx));
-        guarded(ctx, reactions::Entity::find().filter(cond), rule, |_| {
-            Hidden::Reaction
-        })
-        .await
+        let a = Access::of(ctx);
+        let rule = access::reactions(&a);
+        match (id, user_id, target_id, target_type) {
+            (Some(id), ..) => {
+                guarded(ctx, reactions::Entity::find_by_id(id), rule, |_| {
+                    Hidden::Reaction
+                })
+                .await
+            }
+            (_, Some(u), Some(t), Some(tt)) => {
+                use entity::bellamy::enums::ReactionTargetType as Target;
+                let target = Target::from(tt);
+                let scope = match target {
+                    Target::Post => {
+                        let post = posts::Entity::find_by_id(t);
+                        scope_of(ctx, post, access::posts(&a), Hidden::Reaction).await?
+                    }
+                    Target::Comment => {
+                        let comment = comments::Entity::find_by_id(t);
+                        scope_of(ctx, comment, access::comments(&a), Hidden::Reaction).await?
+                    }
+                };
+                let select = reactions::Entity::find()
+                    .filter(reactions::Column::UserId.eq(u))
+                    .filter(reactions::Column::TargetId.eq(t))
+                    .filter(reactions::Column::TargetType.eq(target));
+                scoped(ctx, scope, select, rule).await
+            }
+            _ => Ok(None),
+        }
     }
 
     /// One friend request, by exactly one of `id` or the unique key `senderId` +
     /// `receiverId`; null if none matches, `FORBIDDEN` unless the viewer sent or received
-    /// it.
+    /// it (by key: unless the viewer is one of the two, whether or not there is one).
     async fn bellamy_friend_request(
         &self,
         ctx: &Context<'_>,
@@ -244,21 +318,28 @@ impl BellamyLookups {
             ("receiverId", receiver_id.is_some()),
         ])?;
         exactly_one(&[("id", id.is_some()), ("senderId+receiverId", key)])?;
-        let cond = match (id, sender_id, receiver_id) {
-            (Some(id), ..) => Condition::all().add(friend_requests::Column::Id.eq(id)),
-            (_, Some(s), Some(r)) => Condition::all()
-                .add(friend_requests::Column::SenderId.eq(s))
-                .add(friend_requests::Column::ReceiverId.eq(r)),
-            _ => return Ok(None),
-        };
-        let rule = access::friend_requests(&Access::of(ctx));
-        guarded(
-            ctx,
-            friend_requests::Entity::find().filter(cond),
-            rule,
-            |_| Hidden::FriendRequest,
-        )
-        .await
+        let a = Access::of(ctx);
+        let rule = access::friend_requests(&a);
+        match (id, sender_id, receiver_id) {
+            (Some(id), ..) => {
+                guarded(ctx, friend_requests::Entity::find_by_id(id), rule, |_| {
+                    Hidden::FriendRequest
+                })
+                .await
+            }
+            (_, Some(s), Some(r)) => {
+                let scope = if a.is(s) || a.is(r) {
+                    Scope::Open
+                } else {
+                    Scope::Closed(Hidden::FriendRequest)
+                };
+                let select = friend_requests::Entity::find()
+                    .filter(friend_requests::Column::SenderId.eq(s))
+                    .filter(friend_requests::Column::ReceiverId.eq(r));
+                scoped(ctx, scope, select, rule).await
+            }
+            _ => Ok(None),
+        }
     }
 
     /// One friendship row by its key; null if the two are not friends.
@@ -298,21 +379,18 @@ impl BellamyLookups {
     }
 
     /// One post–hashtag link by its key; null if the post does not carry the tag,
-    /// `FORBIDDEN` if the post is hidden from the viewer.
+    /// `FORBIDDEN` if the post is hidden from the viewer (whether or not it carries it).
     async fn bellamy_post_hashtag(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The post's id.")] post_id: Uuid,
         #[graphql(desc = "The hashtag's id.")] hashtag_id: Uuid,
     ) -> Result<Option<BellamyPostHashtag>> {
-        let rule = access::post_hashtags(&Access::of(ctx));
-        guarded(
-            ctx,
-            post_hashtags::Entity::find_by_id((post_id, hashtag_id)),
-            rule,
-            |_| Hidden::PostHashtag,
-        )
-        .await
+        let a = Access::of(ctx);
+        let post = posts::Entity::find_by_id(post_id);
+        let scope = scope_of(ctx, post, access::posts(&a), Hidden::PostHashtag).await?;
+        let select = post_hashtags::Entity::find_by_id((post_id, hashtag_id));
+        scoped(ctx, scope, select, access::post_hashtags(&a)).await
     }
 
     /// One media item by id; null if none matches, `FORBIDDEN` if its post is hidden
@@ -342,21 +420,23 @@ impl BellamyLookups {
     }
 
     /// One story view by its key; null if the user has not viewed the story,
-    /// `FORBIDDEN` unless the viewer wrote the story or is the user who viewed it.
+    /// `FORBIDDEN` unless the viewer wrote the story or is that user (whether or not the
+    /// user viewed it).
     async fn bellamy_story_view(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The story's id.")] story_id: Uuid,
         #[graphql(desc = "The viewer's id.")] user_id: Uuid,
     ) -> Result<Option<BellamyStoryView>> {
-        let rule = access::story_views(&Access::of(ctx));
-        guarded(
-            ctx,
-            story_viewers::Entity::find_by_id((story_id, user_id)),
-            rule,
-            |_| Hidden::StoryView,
-        )
-        .await
+        let a = Access::of(ctx);
+        let scope = if a.is(user_id) {
+            Scope::Open
+        } else {
+            let story = stories::Entity::find_by_id(story_id);
+            scope_of(ctx, story, access::own_stories(&a), Hidden::StoryView).await?
+        };
+        let select = story_viewers::Entity::find_by_id((story_id, user_id));
+        scoped(ctx, scope, select, access::story_views(&a)).await
     }
 
     /// One notification by id; null if none matches, `FORBIDDEN` unless the viewer is
@@ -388,21 +468,25 @@ impl BellamyLookups {
     }
 
     /// One conversation membership by its key; null if the user does not take part,
-    /// `FORBIDDEN` unless the viewer takes part in the conversation.
+    /// `FORBIDDEN` unless the viewer takes part in the conversation (whether or not the
+    /// user does).
     async fn bellamy_conversation_participant(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The conversation's id.")] conversation_id: Uuid,
         #[graphql(desc = "The participant's id.")] user_id: Uuid,
     ) -> Result<Option<BellamyConversationParticipant>> {
-        let rule = access::participants(&Access::of(ctx));
-        guarded(
+        let a = Access::of(ctx);
+        let conversation = conversations::Entity::find_by_id(conversation_id);
+        let scope = scope_of(
             ctx,
-            conversation_participants::Entity::find_by_id((conversation_id, user_id)),
-            rule,
-            |_| Hidden::Conversation,
+            conversation,
+            access::conversations(&a),
+            Hidden::Conversation,
         )
-        .await
+        .await?;
+        let select = conversation_participants::Entity::find_by_id((conversation_id, user_id));
+        scoped(ctx, scope, select, access::participants(&a)).await
     }
 
     /// One message by id; null if none matches, `FORBIDDEN` unless the viewer takes
