@@ -1,11 +1,13 @@
 //! Bellamy's read API through HTTP: lookups, the seed's queries (posts by author and by
 //! privacy, comment threads, reaction counts, friends and follows, conversations,
-//! notifications), pagination, filters, batching, demo data.
+//! notifications), pagination, filters, batching, demo data. Reads of private data sign
+//! in as the user allowed to see it (the access rules themselves: `access_bellamy.rs`).
 //!
 //! Ids are `Uuid::from_u128(n)`: users 1–99, posts 1000+, comments 2000+, reactions
 //! 3000+, hashtags 4000+, media 5000+, stories 6000+, notifications 7000+,
 //! conversations 8000+, messages 9000+, friend requests 10000+.
 
+use api::auth::TokenKind;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use entity::Domain;
 use entity::bellamy::enums::{
@@ -29,30 +31,30 @@ fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
 }
 
-fn at(minutes: i64) -> DateTime<Utc> {
+pub(crate) fn at(minutes: i64) -> DateTime<Utc> {
     t0() + Duration::minutes(minutes)
 }
 
-fn id(n: u128) -> Uuid {
+pub(crate) fn id(n: u128) -> Uuid {
     Uuid::from_u128(n)
 }
 
 /// The UUID `n` as the API prints it.
-fn s(n: u128) -> String {
+pub(crate) fn s(n: u128) -> String {
     id(n).to_string()
 }
 
 /// Inserts Bellamy fixtures straight through the entities.
-struct Fixture<'a> {
-    app: &'a TestApp,
+pub(crate) struct Fixture<'a> {
+    pub(crate) app: &'a TestApp,
 }
 
 impl Fixture<'_> {
-    fn db(&self) -> &DatabaseConnection {
+    pub(crate) fn db(&self) -> &DatabaseConnection {
         self.app.db.get(Domain::Bellamy)
     }
 
-    async fn user(&self, n: u128) {
+    pub(crate) async fn user(&self, n: u128) {
         users::Model {
             id: id(n),
             email: format!("user{n:03}@example.com"),
@@ -71,7 +73,7 @@ impl Fixture<'_> {
         .unwrap();
     }
 
-    async fn post(&self, n: u128, author: u128, privacy: Privacy, minute: i64) {
+    pub(crate) async fn post(&self, n: u128, author: u128, privacy: Privacy, minute: i64) {
         posts::Model {
             id: id(1000 + n),
             author_id: id(author),
@@ -88,7 +90,14 @@ impl Fixture<'_> {
 
     /// Comment `2000 + n` on post `1000 + post`, replying to comment `2000 + parent`
     /// (0: top level).
-    async fn comment(&self, n: u128, post: u128, author: u128, parent: u128, minute: i64) {
+    pub(crate) async fn comment(
+        &self,
+        n: u128,
+        post: u128,
+        author: u128,
+        parent: u128,
+        minute: i64,
+    ) {
         comments::Model {
             id: id(2000 + n),
             post_id: id(1000 + post),
@@ -103,7 +112,7 @@ impl Fixture<'_> {
         .unwrap();
     }
 
-    async fn reaction(
+    pub(crate) async fn reaction(
         &self,
         n: u128,
         user: u128,
@@ -125,7 +134,7 @@ impl Fixture<'_> {
         .unwrap();
     }
 
-    async fn friends(&self, a: u128, b: u128, minute: i64) {
+    pub(crate) async fn friends(&self, a: u128, b: u128, minute: i64) {
         for (x, y) in [(a, b), (b, a)] {
             friendships::Model {
                 user_id: id(x),
@@ -139,7 +148,7 @@ impl Fixture<'_> {
         }
     }
 
-    async fn follow(&self, follower: u128, followee: u128, minute: i64) {
+    pub(crate) async fn follow(&self, follower: u128, followee: u128, minute: i64) {
         follows::Model {
             follower_id: id(follower),
             followee_id: id(followee),
@@ -151,7 +160,7 @@ impl Fixture<'_> {
         .unwrap();
     }
 
-    async fn notification(&self, n: u128, user: u128, read: bool, minute: i64) {
+    pub(crate) async fn notification(&self, n: u128, user: u128, read: bool, minute: i64) {
         notifications::Model {
             id: id(7000 + n),
             user_id: id(user),
@@ -169,11 +178,11 @@ impl Fixture<'_> {
     }
 }
 
-fn no_errors(res: &Value) {
+pub(crate) fn no_errors(res: &Value) {
     assert!(res.get("errors").is_none(), "unexpected errors: {res}");
 }
 
-fn error_code(res: &Value) -> &str {
+pub(crate) fn error_code(res: &Value) -> &str {
     res["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or_else(|| panic!("expected an error code in {res}"))
@@ -185,8 +194,40 @@ async fn ok(app: &TestApp, query: &str) -> Value {
     res["data"].clone()
 }
 
+/// A Bellamy access token for user `n`.
+pub(crate) fn token(app: &TestApp, n: u128) -> String {
+    app.tokens
+        .issue(
+            Domain::Bellamy,
+            &s(n),
+            TokenKind::Access,
+            std::time::Duration::from_secs(600),
+        )
+        .unwrap()
+        .token
+}
+
+/// POSTs `query` signed in as user `viewer` (anonymously for `None`).
+pub(crate) async fn gql_as(app: &TestApp, viewer: Option<u128>, query: &str) -> Value {
+    let mut req = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": query, "variables": {} }));
+    if let Some(n) = viewer {
+        req = req.bearer_auth(token(app, n));
+    }
+    req.send().await.unwrap().json().await.unwrap()
+}
+
+/// The data of `query` signed in as user `n`, asserting there are no errors.
+pub(crate) async fn ok_as(app: &TestApp, n: u128, query: &str) -> Value {
+    let res = gql_as(app, Some(n), query).await;
+    no_errors(&res);
+    res["data"].clone()
+}
+
 /// The `id`s of a connection's nodes (or of a list's items).
-fn ids(list: &Value) -> Vec<String> {
+pub(crate) fn ids(list: &Value) -> Vec<String> {
     let items = list.get("nodes").unwrap_or(list);
     items
         .as_array()
@@ -207,8 +248,10 @@ async fn user_lookup_by_each_unique_key() {
         r#"username: "user002""#.to_owned(),
         r#"email: "user002@example.com""#.to_owned(),
     ] {
-        let data = ok(
+        // Signed in as the user: the email is theirs to read (and to look up by).
+        let data = ok_as(
             &app,
+            2,
             &format!("{{ bellamyUser({args}) {{ id username email fullName bio }} }}"),
         )
         .await;
@@ -285,7 +328,8 @@ async fn lookups_by_compound_and_unique_keys() {
         p1 = s(1001),
         h = s(4001),
     );
-    let data = ok(&app, &q).await;
+    // Signed in as the request's sender.
+    let data = ok_as(&app, 1, &q).await;
     assert_eq!(
         data,
         json!({
@@ -332,8 +376,10 @@ async fn posts_by_author_and_by_privacy_newest_first() {
     f.post(5, 2, Privacy::Public, 50).await;
     f.post(6, 1, Privacy::Public, 60).await;
 
-    let data = ok(
+    // Signed in as the author, who sees all of their posts.
+    let data = ok_as(
         &app,
+        1,
         &format!(
             r#"{{ bellamyUser(id: "{}") {{ posts {{ totalCount nodes {{ id privacy author {{ username }} }} }} }} }}"#,
             s(1)
@@ -350,8 +396,9 @@ async fn posts_by_author_and_by_privacy_newest_first() {
         ]})
     );
 
-    let data = ok(
+    let data = ok_as(
         &app,
+        1,
         "{ bellamyPosts(filter: {privacy: {eq: PUBLIC}}, orderBy: {field: CREATED_AT, direction: DESC}) \
          { totalCount nodes { id createdAt } } }",
     )
@@ -367,8 +414,9 @@ async fn posts_by_author_and_by_privacy_newest_first() {
     );
 
     // Other enum conditions, combined with a column condition, oldest first.
-    let data = ok(
+    let data = ok_as(
         &app,
+        1,
         &format!(
             r#"{{ bellamyPosts(filter: {{privacy: {{in: [FRIENDS, PRIVATE]}}}}, orderBy: {{field: CREATED_AT}}) {{ nodes {{ id }} }}
                  notPublic: bellamyPosts(filter: {{privacy: {{ne: PUBLIC}}, authorId: {{eq: "{}"}}, content: {{contains: "4"}}}}) {{ nodes {{ id }} }} }}"#,
@@ -380,8 +428,9 @@ async fn posts_by_author_and_by_privacy_newest_first() {
     assert_eq!(ids(&data["notPublic"]), [s(1004)]);
 
     // A user's posts filtered by privacy use the same filter.
-    let data = ok(
+    let data = ok_as(
         &app,
+        1,
         &format!(
             r#"{{ bellamyUser(id: "{}") {{ posts(filter: {{privacy: {{eq: PUBLIC}}}}) {{ nodes {{ id }} }} }} }}"#,
             s(1)
@@ -773,8 +822,10 @@ async fn hashtags_media_and_stories_in_both_directions() {
         .unwrap();
     }
 
-    let data = ok(
+    // Signed in as the story's author: their story (expired by now) and who viewed it.
+    let data = ok_as(
         &app,
+        1,
         &format!(
             r#"{{
             bellamyPost(id: "{p1}") {{
@@ -899,8 +950,11 @@ async fn conversations_messages_and_notifications() {
         f.notification(n, user, read, minute).await;
     }
 
-    let data = ok(
+    // Signed in as user 1, who takes part in both conversations and reads their own
+    // notifications (other users' lists and counts are theirs: empty and 0 here).
+    let data = ok_as(
         &app,
+        1,
         &format!(
             r#"{{
             bellamyConversation(id: "{c1}") {{
@@ -1151,9 +1205,17 @@ async fn demo_seed_inserts_once() {
     api::bellamy::demo::seed(db).await.unwrap();
     assert_eq!(counts().await, first);
 
-    // The shared identities resolve, and the data is linked.
-    let data = ok(
+    // The shared identities resolve, and the data is linked (signed in as alice, who may
+    // read her email and notifications).
+    let alice = ok(&app, r#"{ bellamyUser(username: "alice") { id } }"#).await["bellamyUser"]["id"]
+        .as_str()
+        .unwrap()
+        .parse::<Uuid>()
+        .unwrap()
+        .as_u128();
+    let data = ok_as(
         &app,
+        alice,
         r#"{ bellamyUser(username: "alice") { email
               friends { totalCount } unreadNotificationCount
               posts(first: 1) { nodes { content hashtags { nodes { tag } } } } } }"#,

@@ -5,6 +5,7 @@
 
 mod access_orquestra;
 mod access_pds;
+mod access_bellamy;
 mod atrarium;
 mod atrarium_graphql;
 mod auth;

@@ -3,8 +3,10 @@
 //! type [`UserId`]: sibling batches are tagged with the field name, so they stay apart.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::Hash;
 
 use async_graphql::dataloader::Loader;
+use chrono::{DateTime, Utc};
 use entity::bellamy::enums::{ReactionTargetType, ReactionType};
 use entity::bellamy::{
     comments, conversation_participants, conversations, follows, friend_requests, friendships,
@@ -12,12 +14,13 @@ use entity::bellamy::{
     story_viewers, users,
 };
 use sea_orm::entity::prelude::Uuid;
-use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::sea_query::{Expr, ExprTrait, PostgresQueryBuilder, Query, SqliteQueryBuilder};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult,
-    Iterable, QueryFilter, QuerySelect, Statement, Value,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait,
+    FromQueryResult, Iterable, ModelTrait, QueryFilter, QuerySelect, Statement, Value,
 };
 
+use super::access::{self, Access};
 use crate::batch::{Node, Rows};
 use crate::error::ApiError;
 use crate::pagination::Key;
@@ -26,83 +29,132 @@ use crate::{by_key, count_key, page_key};
 /// Loads Bellamy rows in batches, for one request.
 pub struct BellamyLoader {
     db: DatabaseConnection,
+    now: DateTime<Utc>,
 }
 
 impl BellamyLoader {
-    /// A loader over Bellamy's pool.
+    /// A loader over Bellamy's pool; its clock is fixed now, for the whole request.
     pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+        Self {
+            db,
+            now: Utc::now(),
+        }
+    }
+
+    /// The request's clock (see [`Access::now`]).
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
     }
 }
 
 // ------------------------------------------------------------------------------ to-one
 
 by_key!(
-    /// A user by id.
+    /// A user by id (profiles are public).
     BellamyLoader: UserId(Uuid) => users.Id
 );
 by_key!(
-    /// A post by id.
-    BellamyLoader: PostId(Uuid) => posts.Id
-);
-by_key!(
-    /// A comment by id.
-    BellamyLoader: CommentId(Uuid) => comments.Id
-);
-by_key!(
-    /// A hashtag by id.
+    /// A hashtag by id (hashtags are public).
     BellamyLoader: HashtagId(Uuid) => hashtags.Id
 );
-by_key!(
-    /// A story by id.
-    BellamyLoader: StoryId(Uuid) => stories.Id
-);
-by_key!(
-    /// A conversation by id.
-    BellamyLoader: ConversationId(Uuid) => conversations.Id
-);
 
-/// A post by id, if there is an id (a reaction's target when it is a post).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct MaybePostId(pub Option<Uuid>);
-
-impl Loader<MaybePostId> for BellamyLoader {
-    type Value = posts::Model;
-    type Error = ApiError;
-
-    async fn load(
-        &self,
-        keys: &[MaybePostId],
-    ) -> Result<HashMap<MaybePostId, Self::Value>, Self::Error> {
-        crate::loader::by_keys::<posts::Entity, _, _>(&self.db, posts::Column::Id, keys, |k| {
-            k.0.map_or(Key::Null, Key::Uuid)
-        })
-        .await
+/// Rows of `E` whose `column` holds one of the keys and that the keys' viewer may see
+/// (`rule`): one `IN (...)` statement per distinct [`Access`] (in practice, one per
+/// batch). A key whose row is absent is either missing or hidden.
+async fn visible_by_keys<E, K>(
+    db: &DatabaseConnection,
+    column: E::Column,
+    keys: &[K],
+    split: impl Fn(&K) -> (Key, &Access),
+    rule: impl Fn(&Access) -> Condition,
+) -> Result<HashMap<K, E::Model>, ApiError>
+where
+    E: EntityTrait,
+    E::Model: ModelTrait<Entity = E> + FromQueryResult + Sized + Send + Sync + Clone,
+    K: Clone + Eq + Hash,
+{
+    let mut groups: HashMap<&Access, HashMap<Key, Vec<&K>>> = HashMap::new();
+    for k in keys {
+        let (key, access) = split(k);
+        groups
+            .entry(access)
+            .or_default()
+            .entry(key)
+            .or_default()
+            .push(k);
     }
+    let mut out = HashMap::with_capacity(keys.len());
+    for (access, wanted) in groups {
+        let values: Vec<Value> = wanted.keys().filter_map(Key::value).collect();
+        if values.is_empty() {
+            continue;
+        }
+        let rows = E::find()
+            .filter(rule(access))
+            .filter(column.is_in(values))
+            .all(db)
+            .await?;
+        for m in rows {
+            let Some(ks) = Key::from_value(m.get(column)).and_then(|k| wanted.get(&k)) else {
+                continue;
+            };
+            for k in ks {
+                out.insert((*k).clone(), m.clone());
+            }
+        }
+    }
+    Ok(out)
 }
 
-/// A comment by id, if there is an id (a reaction's target when it is a comment, a
-/// comment's parent).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct MaybeCommentId(pub Option<Uuid>);
+/// Declares a to-one key `$key($ty, Access)` loading the `$entity` row whose `$col` is
+/// the key, if the viewer may see it (`access::$rule`).
+macro_rules! visible_key {
+    ($(#[$m:meta])* $key:ident($ty:ty) => $entity:ident . $col:ident if $rule:ident, $to_key:expr) => {
+        $(#[$m])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub struct $key(pub $ty, pub Access);
 
-impl Loader<MaybeCommentId> for BellamyLoader {
-    type Value = comments::Model;
-    type Error = ApiError;
+        impl Loader<$key> for BellamyLoader {
+            type Value = $entity::Model;
+            type Error = ApiError;
 
-    async fn load(
-        &self,
-        keys: &[MaybeCommentId],
-    ) -> Result<HashMap<MaybeCommentId, Self::Value>, Self::Error> {
-        crate::loader::by_keys::<comments::Entity, _, _>(
-            &self.db,
-            comments::Column::Id,
-            keys,
-            |k| k.0.map_or(Key::Null, Key::Uuid),
-        )
-        .await
-    }
+            async fn load(&self, keys: &[$key]) -> Result<HashMap<$key, Self::Value>, Self::Error> {
+                let to_key: fn(&$ty) -> Key = $to_key;
+                visible_by_keys::<$entity::Entity, _>(
+                    &self.db,
+                    $entity::Column::$col,
+                    keys,
+                    |k| (to_key(&k.0), &k.1),
+                    access::$rule,
+                )
+                .await
+            }
+        }
+    };
 }
+
+visible_key!(
+    /// A post by id, if the viewer may see it.
+    PostId(Uuid) => posts.Id if posts, |id| Key::Uuid(*id)
+);
+visible_key!(
+    /// A post by id, if there is an id (a reaction's target when it is a post) and the
+    /// viewer may see it.
+    MaybePostId(Option<Uuid>) => posts.Id if posts, |id| id.map_or(Key::Null, Key::Uuid)
+);
+visible_key!(
+    /// A comment by id, if there is an id (a reaction's target when it is a comment, a
+    /// comment's parent) and the viewer may see it.
+    MaybeCommentId(Option<Uuid>) => comments.Id if comments, |id| id.map_or(Key::Null, Key::Uuid)
+);
+visible_key!(
+    /// A story by id, if the viewer may see it.
+    StoryId(Uuid) => stories.Id if stories, |id| Key::Uuid(*id)
+);
+visible_key!(
+    /// A conversation by id, if the viewer takes part in it.
+    ConversationId(Uuid) => conversations.Id if conversations, |id| Key::Uuid(*id)
+);
 
 // ----------------------------------------------------------------------------- to-many
 
@@ -286,9 +338,10 @@ count_key!(
 
 // -------------------------------------------------------------------- reaction counts
 
-/// The reactions of one post or comment, counted per reaction type.
+/// The reactions of one post or comment, counted per reaction type (those the viewer may
+/// see: all of them, when the viewer may see the target).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ReactionCountsOf(pub ReactionTargetType, pub Uuid);
+pub struct ReactionCountsOf(pub ReactionTargetType, pub Uuid, pub Access);
 
 /// Counts per reaction type, in [`ReactionType`] declaration order.
 pub type ReactionTally = Vec<(ReactionType, u64)>;
@@ -301,15 +354,14 @@ impl Loader<ReactionCountsOf> for BellamyLoader {
         &self,
         keys: &[ReactionCountsOf],
     ) -> Result<HashMap<ReactionCountsOf, Self::Value>, Self::Error> {
-        // One GROUP BY for the whole batch (posts and comments alike).
-        let ids: Vec<Uuid> = keys
-            .iter()
-            .map(|k| k.1)
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        let mut counts: HashMap<(ReactionTargetType, Uuid, ReactionType), u64> = HashMap::new();
-        if !ids.is_empty() {
+        // One GROUP BY for the whole batch (posts and comments alike) per viewer.
+        let mut by_access: HashMap<&Access, HashSet<Uuid>> = HashMap::new();
+        for k in keys {
+            by_access.entry(&k.2).or_default().insert(k.1);
+        }
+        let mut counts: HashMap<(&Access, ReactionTargetType, Uuid, ReactionType), u64> =
+            HashMap::new();
+        for (access, ids) in by_access {
             let rows: Vec<(ReactionTargetType, Uuid, ReactionType, i64)> =
                 reactions::Entity::find()
                     .select_only()
@@ -318,6 +370,7 @@ impl Loader<ReactionCountsOf> for BellamyLoader {
                     .column(reactions::Column::Type)
                     .column_as(Expr::col(reactions::Column::Id).count(), "n")
                     .filter(reactions::Column::TargetId.is_in(ids))
+                    .filter(access::reactions(access))
                     .group_by(reactions::Column::TargetType)
                     .group_by(reactions::Column::TargetId)
                     .group_by(reactions::Column::Type)
@@ -325,14 +378,14 @@ impl Loader<ReactionCountsOf> for BellamyLoader {
                     .all(&self.db)
                     .await?;
             for (target_type, id, kind, n) in rows {
-                counts.insert((target_type, id, kind), Ord::max(n, 0) as u64);
+                counts.insert((access, target_type, id, kind), Ord::max(n, 0) as u64);
             }
         }
         Ok(keys
             .iter()
             .map(|k| {
                 let tally = ReactionType::iter()
-                    .map(|t| (t, counts.get(&(k.0, k.1, t)).copied().unwrap_or(0)))
+                    .map(|t| (t, counts.get(&(&k.2, k.0, k.1, t)).copied().unwrap_or(0)))
                     .collect();
                 (k.clone(), tally)
             })
@@ -345,9 +398,10 @@ impl Loader<ReactionCountsOf> for BellamyLoader {
 /// Deepest `maxDepth` a comment thread may be asked for.
 pub const MAX_THREAD_DEPTH: i32 = 20;
 
-/// All descendants of a comment down to a depth (the `i32`), in depth-first order.
+/// All descendants of a comment down to a depth (the `i32`) that the viewer may see, in
+/// depth-first order.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct ThreadOf(pub Uuid, pub i32);
+pub struct ThreadOf(pub Uuid, pub i32, pub Access);
 
 /// One comment of a thread and its depth below the thread's root (direct replies: 1).
 pub type ThreadEntry = (Node<comments::Model>, i32);
@@ -367,20 +421,33 @@ fn uuid_text(backend: DbBackend, col: &str) -> String {
     }
 }
 
-/// Every descendant of each of `roots` down to `max_depth` levels, with its root and
-/// depth: one `WITH RECURSIVE` statement. Each row carries the path of ids from its root;
-/// a comment already on the path is not visited again, so a cycle in `parent_comment_id`
-/// ends the walk instead of looping (and the depth bound ends it in any case).
+/// Every descendant of each of `roots` down to `max_depth` levels that the viewer may see
+/// (the walk stops at a hidden comment), with its root and depth: one `WITH RECURSIVE`
+/// statement. Each row carries the path of ids from its root; a comment already on the
+/// path is not visited again, so a cycle in `parent_comment_id` ends the walk instead of
+/// looping (and the depth bound ends it in any case).
 async fn thread_rows(
     db: &DatabaseConnection,
     roots: &[Uuid],
     max_depth: i32,
+    access: &Access,
 ) -> Result<Vec<ThreadRow>, ApiError> {
     if roots.is_empty() {
         return Ok(Vec::new());
     }
     let backend = db.get_database_backend();
-    let mut n = 0;
+    // The visible comments come first in the statement, so their parameters are the
+    // first ones; the thread's own are numbered after them.
+    let visible = Query::select()
+        .column(comments::Column::Id)
+        .from(comments::Entity)
+        .cond_where(access::comments(access))
+        .to_owned();
+    let (visible_sql, visible_values) = match backend {
+        DbBackend::Postgres => visible.build(PostgresQueryBuilder),
+        _ => visible.build(SqliteQueryBuilder),
+    };
+    let mut n = visible_values.0.len();
     let mut param = || {
         n += 1;
         match backend {
@@ -400,19 +467,23 @@ async fn thread_rows(
         uuid_text(backend, "c.id"),
     );
     let sql = format!(
-        "WITH RECURSIVE thread (id, root, depth, path) AS ( \
+        "WITH RECURSIVE visible (id) AS ({visible_sql}), \
+         thread (id, root, depth, path) AS ( \
            SELECT c.id, c.parent_comment_id, 1, '/' || {parent_text} || '/' || {id_text} || '/' \
            FROM comments c WHERE c.parent_comment_id IN ({roots}) \
+             AND c.id IN (SELECT id FROM visible) \
            UNION ALL \
            SELECT c.id, t.root, t.depth + 1, t.path || {child_text} || '/' \
            FROM comments c JOIN thread t ON c.parent_comment_id = t.id \
            WHERE t.depth < {depth_param} AND {position}(t.path, '/' || {child_text} || '/') = 0 \
+             AND c.id IN (SELECT id FROM visible) \
          ) \
          SELECT c.*, t.root AS thread_root, t.depth AS thread_depth \
          FROM thread t JOIN comments c ON c.id = t.id",
         roots = root_params.join(", "),
     );
-    let mut values: Vec<Value> = roots.iter().map(|r| Value::from(*r)).collect();
+    let mut values: Vec<Value> = visible_values.0;
+    values.extend(roots.iter().map(|r| Value::from(*r)));
     values.push(Value::from(max_depth));
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
@@ -482,16 +553,16 @@ impl Loader<ThreadOf> for BellamyLoader {
     type Error = ApiError;
 
     async fn load(&self, keys: &[ThreadOf]) -> Result<HashMap<ThreadOf, Self::Value>, Self::Error> {
-        // One statement per distinct depth (in practice: one per field).
-        let mut by_depth: BTreeMap<i32, Vec<Uuid>> = BTreeMap::new();
+        // One statement per distinct depth and viewer (in practice: one per field).
+        let mut by_depth: HashMap<(i32, &Access), Vec<Uuid>> = HashMap::new();
         for k in keys {
-            by_depth.entry(k.1).or_default().push(k.0);
+            by_depth.entry((k.1, &k.2)).or_default().push(k.0);
         }
         let mut out = HashMap::with_capacity(keys.len());
-        for (max_depth, mut roots) in by_depth {
+        for ((max_depth, access), mut roots) in by_depth {
             roots.sort();
             roots.dedup();
-            let rows = thread_rows(&self.db, &roots, max_depth).await?;
+            let rows = thread_rows(&self.db, &roots, max_depth, access).await?;
             // All threads of the batch form one sibling set, so the next level (authors,
             // reactions, ...) stays one statement.
             let mut per_root: HashMap<Uuid, Vec<(usize, i32)>> = HashMap::new();
@@ -515,7 +586,7 @@ impl Loader<ThreadOf> for BellamyLoader {
                     .into_iter()
                     .map(|(slot, depth)| (nodes[slot].clone(), depth))
                     .collect();
-                out.insert(ThreadOf(root, max_depth), entries);
+                out.insert(ThreadOf(root, max_depth, access.clone()), entries);
             }
         }
         Ok(out)

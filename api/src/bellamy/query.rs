@@ -1,5 +1,6 @@
 //! Bellamy's root query fields: a lookup per primary and unique key, and a plural
-//! connection per table.
+//! connection per table. Both follow [`access`]: a list holds only what the viewer may
+//! see; a lookup of a hidden row is null with a `FORBIDDEN` error saying why.
 
 use async_graphql::{Context, ErrorExtensions, MergedObject, Object};
 use entity::bellamy::{
@@ -10,7 +11,7 @@ use entity::bellamy::{
 use sea_orm::entity::prelude::Uuid;
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Select};
 
-use super::access;
+use super::access::{self, Access, Hidden};
 use super::types::*;
 use crate::batch::Node;
 use crate::connection::{Conn, complexity};
@@ -63,6 +64,99 @@ where
     Ok(m.map(|m| T::from(Node::single(m))))
 }
 
+/// The one row `select` finds if the viewer may see it (`rule`); null if there is none;
+/// `FORBIDDEN` (saying why: `hidden`) if there is one the viewer may not see.
+async fn guarded<E, T>(
+    ctx: &Context<'_>,
+    select: Select<E>,
+    rule: Condition,
+    hidden: impl FnOnce(&E::Model) -> Hidden,
+) -> Result<Option<T>>
+where
+    E: EntityTrait,
+    T: From<Node<E::Model>>,
+{
+    let db = db(ctx)?;
+    let visible = select
+        .clone()
+        .filter(rule)
+        .one(db)
+        .await
+        .map_err(|e| ApiError::from(e).extend())?;
+    if let Some(m) = visible {
+        return Ok(Some(T::from(Node::single(m))));
+    }
+    // Only a miss costs a second statement: is the row absent, or hidden?
+    match select
+        .one(db)
+        .await
+        .map_err(|e| ApiError::from(e).extend())?
+    {
+        None => Ok(None),
+        Some(m) => Ok(hidden(&m).refuse(ctx)),
+    }
+}
+
+/// Whether the viewer may see the rows a compound key names, decided from the key (and
+/// the row it hangs off) alone, so that a refusal tells nothing about whether the row
+/// itself exists: whether Ada reacted to a hidden post, sent Bob a request, viewed a
+/// story.
+enum Scope {
+    /// The viewer may see such rows: look the row up.
+    Open,
+    /// The viewer may not: `FORBIDDEN`, whether or not the row exists.
+    Closed(Hidden),
+    /// The row the key hangs off does not exist, so neither does the row: null.
+    Absent,
+}
+
+/// The [`Scope`] of rows hanging off the one `parent` finds: open if the viewer may see
+/// it (`rule`), closed (`hidden`) if it exists but is hidden, absent if there is none.
+async fn scope_of<S: EntityTrait>(
+    ctx: &Context<'_>,
+    parent: Select<S>,
+    rule: Condition,
+    hidden: Hidden,
+) -> Result<Scope> {
+    let db = db(ctx)?;
+    let visible = parent
+        .clone()
+        .filter(rule)
+        .one(db)
+        .await
+        .map_err(|e| ApiError::from(e).extend())?;
+    if visible.is_some() {
+        return Ok(Scope::Open);
+    }
+    let exists = parent
+        .one(db)
+        .await
+        .map_err(|e| ApiError::from(e).extend())?;
+    Ok(match exists {
+        Some(_) => Scope::Closed(hidden),
+        None => Scope::Absent,
+    })
+}
+
+/// A lookup by compound key within its `scope`: the row `select` finds if the viewer may
+/// see it (`rule`, checked again), or null; `FORBIDDEN` if the scope is closed.
+async fn scoped<E, T>(
+    ctx: &Context<'_>,
+    scope: Scope,
+    select: Select<E>,
+    rule: Condition,
+) -> Result<Option<T>>
+where
+    E: EntityTrait,
+    T: From<Node<E::Model>>,
+{
+    match scope {
+        Scope::Open => one(ctx, select.filter(rule)).await,
+        Scope::Closed(hidden) => Ok(hidden.refuse(ctx)),
+        Scope::Absent => Ok(None),
+    }
+}
+
 /// Exactly one of the lookup alternatives must be given.
 fn exactly_one(given: &[(&str, bool)]) -> Result<()> {
     if given.iter().filter(|(_, g)| *g).count() == 1 {
@@ -97,12 +191,14 @@ pub struct BellamyLookups;
 #[Object]
 impl BellamyLookups {
     /// One user, by exactly one of `id`, `username` or `email`; null if none matches.
+    /// An email address is private: looking one up finds only the viewer's own account,
+    /// and is `FORBIDDEN` for any other address (whether or not an account has it).
     async fn bellamy_user(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The user's id.")] id: Option<Uuid>,
         #[graphql(desc = "The public handle.")] username: Option<String>,
-        #[graphql(desc = "The login email.")] email: Option<String>,
+        #[graphql(desc = "The viewer's own login email (no one else's).")] email: Option<String>,
     ) -> Result<Option<BellamyUser>> {
         exactly_one(&[
             ("id", id.is_some()),
@@ -112,32 +208,51 @@ impl BellamyLookups {
         let cond = match (id, username, email) {
             (Some(id), _, _) => users::Column::Id.eq(id),
             (_, Some(u), _) => users::Column::Username.eq(u),
-            (_, _, Some(e)) => users::Column::Email.eq(e),
+            (_, _, Some(e)) => {
+                let Some(me) = Access::of(ctx).viewer else {
+                    return Ok(Hidden::EmailLookup.refuse(ctx));
+                };
+                let mine = users::Entity::find()
+                    .filter(users::Column::Email.eq(e))
+                    .filter(users::Column::Id.eq(me));
+                return match one(ctx, mine).await? {
+                    Some(user) => Ok(Some(user)),
+                    None => Ok(Hidden::EmailLookup.refuse(ctx)),
+                };
+            }
             _ => return Ok(None),
         };
         one(ctx, users::Entity::find().filter(cond)).await
     }
 
-    /// One post by id; null if none matches.
+    /// One post by id; null if none matches, `FORBIDDEN` if its privacy hides it from
+    /// the viewer.
     async fn bellamy_post(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The post's id.")] id: Uuid,
     ) -> Result<Option<BellamyPost>> {
-        one(ctx, posts::Entity::find_by_id(id)).await
+        let rule = access::posts(&Access::of(ctx));
+        guarded(ctx, posts::Entity::find_by_id(id), rule, Hidden::post).await
     }
 
-    /// One comment by id; null if none matches.
+    /// One comment by id; null if none matches, `FORBIDDEN` if its post is hidden from
+    /// the viewer.
     async fn bellamy_comment(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The comment's id.")] id: Uuid,
     ) -> Result<Option<BellamyComment>> {
-        one(ctx, comments::Entity::find_by_id(id)).await
+        let rule = access::comments(&Access::of(ctx));
+        guarded(ctx, comments::Entity::find_by_id(id), rule, |_| {
+            Hidden::Comment
+        })
+        .await
     }
 
     /// One reaction, by exactly one of `id` or the unique key `userId` + `targetId` +
-    /// `targetType`; null if none matches.
+    /// `targetType`; null if none matches, `FORBIDDEN` if its target is hidden from the
+    /// viewer (by key: whether or not the user reacted).
     async fn bellamy_reaction(
         &self,
         ctx: &Context<'_>,
@@ -156,22 +271,41 @@ impl BellamyLookups {
             ("targetType", target_type.is_some()),
         ])?;
         exactly_one(&[("id", id.is_some()), ("userId+targetId+targetType", key)])?;
-        let cond = match (id, user_id, target_id, target_type) {
-            (Some(id), ..) => Condition::all().add(reactions::Column::Id.eq(id)),
-            (_, Some(u), Some(t), Some(tt)) => Condition::all()
-                .add(reactions::Column::UserId.eq(u))
-                .add(reactions::Column::TargetId.eq(t))
-                .add(
-                    reactions::Column::TargetType
-                        .eq(entity::bellamy::enums::ReactionTargetType::from(tt)),
-                ),
-            _ => return Ok(None),
-        };
-        one(ctx, reactions::Entity::find().filter(cond)).await
+        let a = Access::of(ctx);
+        let rule = access::reactions(&a);
+        match (id, user_id, target_id, target_type) {
+            (Some(id), ..) => {
+                guarded(ctx, reactions::Entity::find_by_id(id), rule, |_| {
+                    Hidden::Reaction
+                })
+                .await
+            }
+            (_, Some(u), Some(t), Some(tt)) => {
+                use entity::bellamy::enums::ReactionTargetType as Target;
+                let target = Target::from(tt);
+                let scope = match target {
+                    Target::Post => {
+                        let post = posts::Entity::find_by_id(t);
+                        scope_of(ctx, post, access::posts(&a), Hidden::Reaction).await?
+                    }
+                    Target::Comment => {
+                        let comment = comments::Entity::find_by_id(t);
+                        scope_of(ctx, comment, access::comments(&a), Hidden::Reaction).await?
+                    }
+                };
+                let select = reactions::Entity::find()
+                    .filter(reactions::Column::UserId.eq(u))
+                    .filter(reactions::Column::TargetId.eq(t))
+                    .filter(reactions::Column::TargetType.eq(target));
+                scoped(ctx, scope, select, rule).await
+            }
+            _ => Ok(None),
+        }
     }
 
     /// One friend request, by exactly one of `id` or the unique key `senderId` +
-    /// `receiverId`; null if none matches.
+    /// `receiverId`; null if none matches, `FORBIDDEN` unless the viewer sent or received
+    /// it (by key: unless the viewer is one of the two, whether or not there is one).
     async fn bellamy_friend_request(
         &self,
         ctx: &Context<'_>,
@@ -184,14 +318,28 @@ impl BellamyLookups {
             ("receiverId", receiver_id.is_some()),
         ])?;
         exactly_one(&[("id", id.is_some()), ("senderId+receiverId", key)])?;
-        let cond = match (id, sender_id, receiver_id) {
-            (Some(id), ..) => Condition::all().add(friend_requests::Column::Id.eq(id)),
-            (_, Some(s), Some(r)) => Condition::all()
-                .add(friend_requests::Column::SenderId.eq(s))
-                .add(friend_requests::Column::ReceiverId.eq(r)),
-            _ => return Ok(None),
-        };
-        one(ctx, friend_requests::Entity::find().filter(cond)).await
+        let a = Access::of(ctx);
+        let rule = access::friend_requests(&a);
+        match (id, sender_id, receiver_id) {
+            (Some(id), ..) => {
+                guarded(ctx, friend_requests::Entity::find_by_id(id), rule, |_| {
+                    Hidden::FriendRequest
+                })
+                .await
+            }
+            (_, Some(s), Some(r)) => {
+                let scope = if a.is(s) || a.is(r) {
+                    Scope::Open
+                } else {
+                    Scope::Closed(Hidden::FriendRequest)
+                };
+                let select = friend_requests::Entity::find()
+                    .filter(friend_requests::Column::SenderId.eq(s))
+                    .filter(friend_requests::Column::ReceiverId.eq(r));
+                scoped(ctx, scope, select, rule).await
+            }
+            _ => Ok(None),
+        }
     }
 
     /// One friendship row by its key; null if the two are not friends.
@@ -230,87 +378,129 @@ impl BellamyLookups {
         one(ctx, hashtags::Entity::find().filter(cond)).await
     }
 
-    /// One post–hashtag link by its key; null if the post does not carry the tag.
+    /// One post–hashtag link by its key; null if the post does not carry the tag,
+    /// `FORBIDDEN` if the post is hidden from the viewer (whether or not it carries it).
     async fn bellamy_post_hashtag(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The post's id.")] post_id: Uuid,
         #[graphql(desc = "The hashtag's id.")] hashtag_id: Uuid,
     ) -> Result<Option<BellamyPostHashtag>> {
-        one(
-            ctx,
-            post_hashtags::Entity::find_by_id((post_id, hashtag_id)),
-        )
-        .await
+        let a = Access::of(ctx);
+        let post = posts::Entity::find_by_id(post_id);
+        let scope = scope_of(ctx, post, access::posts(&a), Hidden::PostHashtag).await?;
+        let select = post_hashtags::Entity::find_by_id((post_id, hashtag_id));
+        scoped(ctx, scope, select, access::post_hashtags(&a)).await
     }
 
-    /// One media item by id; null if none matches.
+    /// One media item by id; null if none matches, `FORBIDDEN` if its post is hidden
+    /// from the viewer.
     async fn bellamy_media(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The media item's id.")] id: Uuid,
     ) -> Result<Option<BellamyMedia>> {
-        one(ctx, media::Entity::find_by_id(id)).await
+        let rule = access::media(&Access::of(ctx));
+        guarded(ctx, media::Entity::find_by_id(id), rule, |_| Hidden::Media).await
     }
 
-    /// One story by id; null if none matches.
+    /// One story by id; null if none matches, `FORBIDDEN` unless the viewer is its
+    /// author or, until it expires, a friend of the author.
     async fn bellamy_story(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The story's id.")] id: Uuid,
     ) -> Result<Option<BellamyStory>> {
-        one(ctx, stories::Entity::find_by_id(id)).await
+        let a = Access::of(ctx);
+        let rule = access::stories(&a);
+        guarded(ctx, stories::Entity::find_by_id(id), rule, |s| {
+            Hidden::story(&a, s)
+        })
+        .await
     }
 
-    /// One story view by its key; null if the user has not viewed the story.
+    /// One story view by its key; null if the user has not viewed the story,
+    /// `FORBIDDEN` unless the viewer wrote the story or is that user (whether or not the
+    /// user viewed it).
     async fn bellamy_story_view(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The story's id.")] story_id: Uuid,
         #[graphql(desc = "The viewer's id.")] user_id: Uuid,
     ) -> Result<Option<BellamyStoryView>> {
-        one(ctx, story_viewers::Entity::find_by_id((story_id, user_id))).await
+        let a = Access::of(ctx);
+        let scope = if a.is(user_id) {
+            Scope::Open
+        } else {
+            let story = stories::Entity::find_by_id(story_id);
+            scope_of(ctx, story, access::own_stories(&a), Hidden::StoryView).await?
+        };
+        let select = story_viewers::Entity::find_by_id((story_id, user_id));
+        scoped(ctx, scope, select, access::story_views(&a)).await
     }
 
-    /// One notification by id; null if none matches.
+    /// One notification by id; null if none matches, `FORBIDDEN` unless the viewer is
+    /// its recipient.
     async fn bellamy_notification(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The notification's id.")] id: Uuid,
     ) -> Result<Option<BellamyNotification>> {
-        one(ctx, notifications::Entity::find_by_id(id)).await
+        let rule = access::notifications(&Access::of(ctx));
+        guarded(ctx, notifications::Entity::find_by_id(id), rule, |_| {
+            Hidden::Notification
+        })
+        .await
     }
 
-    /// One conversation by id; null if none matches.
+    /// One conversation by id; null if none matches, `FORBIDDEN` unless the viewer
+    /// takes part in it.
     async fn bellamy_conversation(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The conversation's id.")] id: Uuid,
     ) -> Result<Option<BellamyConversation>> {
-        one(ctx, conversations::Entity::find_by_id(id)).await
+        let rule = access::conversations(&Access::of(ctx));
+        guarded(ctx, conversations::Entity::find_by_id(id), rule, |_| {
+            Hidden::Conversation
+        })
+        .await
     }
 
-    /// One conversation membership by its key; null if the user does not take part.
+    /// One conversation membership by its key; null if the user does not take part,
+    /// `FORBIDDEN` unless the viewer takes part in the conversation (whether or not the
+    /// user does).
     async fn bellamy_conversation_participant(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The conversation's id.")] conversation_id: Uuid,
         #[graphql(desc = "The participant's id.")] user_id: Uuid,
     ) -> Result<Option<BellamyConversationParticipant>> {
-        one(
+        let a = Access::of(ctx);
+        let conversation = conversations::Entity::find_by_id(conversation_id);
+        let scope = scope_of(
             ctx,
-            conversation_participants::Entity::find_by_id((conversation_id, user_id)),
+            conversation,
+            access::conversations(&a),
+            Hidden::Conversation,
         )
-        .await
+        .await?;
+        let select = conversation_participants::Entity::find_by_id((conversation_id, user_id));
+        scoped(ctx, scope, select, access::participants(&a)).await
     }
 
-    /// One message by id; null if none matches.
+    /// One message by id; null if none matches, `FORBIDDEN` unless the viewer takes
+    /// part in its conversation.
     async fn bellamy_message(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The message's id.")] id: Uuid,
     ) -> Result<Option<BellamyMessage>> {
-        one(ctx, messages::Entity::find_by_id(id)).await
+        let rule = access::messages(&Access::of(ctx));
+        guarded(ctx, messages::Entity::find_by_id(id), rule, |_| {
+            Hidden::Conversation
+        })
+        .await
     }
 }
 
@@ -320,7 +510,7 @@ macro_rules! root_list {
     (
         $(#[$m:meta])*
         $root:ident . $field:ident -> $ty:ty,
-        filter: $filter:ty, order: $order:ident, access: $access:expr,
+        filter: $filter:ty, order: $order:ident, access: |$a:ident| $access:expr,
         what: $what:tt
     ) => {
         /// Holds one plural root connection.
@@ -344,6 +534,7 @@ macro_rules! root_list {
                 #[graphql(desc = "Sort order (the key breaks ties; default: key order).")]
                 order_by: Option<$order>,
             ) -> Result<Conn<$ty>> {
+                let $a = Access::of(ctx);
                 let req = list_request(
                     filter.as_ref(),
                     $access,
@@ -358,100 +549,108 @@ macro_rules! root_list {
 }
 
 root_list! {
-    /// All users.
+    /// All users (profiles are public; an email reads only for its own user).
     UsersList.bellamy_users -> BellamyUser,
-    filter: BellamyUserFilter, order: BellamyUserOrder, access: Condition::all(),
+    filter: BellamyUserFilter, order: BellamyUserOrder, access: |_a| access::public(),
     what: "Only users matching this filter."
 }
 root_list! {
-    /// All posts. The seed's "public posts, newest first" is
+    /// The posts the viewer may see: public posts, and for a signed-in viewer also their
+    /// own and their friends' `FRIENDS` posts. The seed's "public posts, newest first" is
     /// `bellamyPosts(filter: {privacy: {eq: PUBLIC}}, orderBy: {field: CREATED_AT, direction: DESC})`.
     PostsList.bellamy_posts -> BellamyPost,
-    filter: BellamyPostFilter, order: BellamyPostOrder, access: access::posts(),
+    filter: BellamyPostFilter, order: BellamyPostOrder, access: |a| access::posts(&a),
     what: "Only posts matching this filter."
 }
 root_list! {
-    /// All comments.
+    /// The comments the viewer may see (those on visible posts).
     CommentsList.bellamy_comments -> BellamyComment,
-    filter: BellamyCommentFilter, order: BellamyCommentOrder, access: access::comments(),
+    filter: BellamyCommentFilter, order: BellamyCommentOrder, access: |a| access::comments(&a),
     what: "Only comments matching this filter."
 }
 root_list! {
-    /// All reactions.
+    /// The reactions the viewer may see (those to visible posts and comments).
     ReactionsList.bellamy_reactions -> BellamyReaction,
-    filter: BellamyReactionFilter, order: BellamyReactionOrder, access: Condition::all(),
+    filter: BellamyReactionFilter, order: BellamyReactionOrder, access: |a| access::reactions(&a),
     what: "Only reactions matching this filter."
 }
 root_list! {
-    /// All friend requests.
+    /// The friend requests the viewer sent or received (none when anonymous).
     FriendRequestsList.bellamy_friend_requests -> BellamyFriendRequest,
-    filter: BellamyFriendRequestFilter, order: BellamyFriendRequestOrder, access: Condition::all(),
+    filter: BellamyFriendRequestFilter, order: BellamyFriendRequestOrder,
+    access: |a| access::friend_requests(&a),
     what: "Only requests matching this filter."
 }
 root_list! {
-    /// All friendship rows (two per friendship, one each way).
+    /// All friendship rows (two per friendship, one each way; the social graph is public).
     FriendshipsList.bellamy_friendships -> BellamyFriendship,
-    filter: BellamyFriendshipFilter, order: BellamyFriendshipOrder, access: Condition::all(),
+    filter: BellamyFriendshipFilter, order: BellamyFriendshipOrder, access: |_a| access::public(),
     what: "Only friendships matching this filter."
 }
 root_list! {
-    /// All follows.
+    /// All follows (the social graph is public).
     FollowsList.bellamy_follows -> BellamyFollow,
-    filter: BellamyFollowFilter, order: BellamyFollowOrder, access: Condition::all(),
+    filter: BellamyFollowFilter, order: BellamyFollowOrder, access: |_a| access::public(),
     what: "Only follows matching this filter."
 }
 root_list! {
     /// All hashtags.
     HashtagsList.bellamy_hashtags -> BellamyHashtag,
-    filter: BellamyHashtagFilter, order: BellamyHashtagOrder, access: Condition::all(),
+    filter: BellamyHashtagFilter, order: BellamyHashtagOrder, access: |_a| access::public(),
     what: "Only hashtags matching this filter."
 }
 root_list! {
-    /// All post–hashtag links.
+    /// The post–hashtag links of the posts the viewer may see.
     PostHashtagsList.bellamy_post_hashtags -> BellamyPostHashtag,
-    filter: BellamyPostHashtagFilter, order: BellamyPostHashtagOrder, access: Condition::all(),
+    filter: BellamyPostHashtagFilter, order: BellamyPostHashtagOrder,
+    access: |a| access::post_hashtags(&a),
     what: "Only links matching this filter."
 }
 root_list! {
-    /// All media items.
+    /// The media items of the posts the viewer may see.
     MediaList.bellamy_all_media -> BellamyMedia,
-    filter: BellamyMediaFilter, order: BellamyMediaOrder, access: Condition::all(),
+    filter: BellamyMediaFilter, order: BellamyMediaOrder, access: |a| access::media(&a),
     what: "Only media matching this filter."
 }
 root_list! {
-    /// All stories (expired ones included).
+    /// The stories the viewer may see: their own (expired ones included) and their
+    /// friends' unexpired ones (none when anonymous).
     StoriesList.bellamy_stories -> BellamyStory,
-    filter: BellamyStoryFilter, order: BellamyStoryOrder, access: access::stories(),
+    filter: BellamyStoryFilter, order: BellamyStoryOrder, access: |a| access::stories(&a),
     what: "Only stories matching this filter."
 }
 root_list! {
-    /// All story views.
+    /// The story views the viewer may see: the views of their own stories, and their own
+    /// views (none when anonymous).
     StoryViewsList.bellamy_story_views -> BellamyStoryView,
-    filter: BellamyStoryViewFilter, order: BellamyStoryViewOrder, access: Condition::all(),
+    filter: BellamyStoryViewFilter, order: BellamyStoryViewOrder,
+    access: |a| access::story_views(&a),
     what: "Only views matching this filter."
 }
 root_list! {
-    /// All notifications.
+    /// The viewer's notifications (none when anonymous).
     NotificationsList.bellamy_notifications -> BellamyNotification,
-    filter: BellamyNotificationFilter, order: BellamyNotificationOrder, access: access::notifications(),
+    filter: BellamyNotificationFilter, order: BellamyNotificationOrder,
+    access: |a| access::notifications(&a),
     what: "Only notifications matching this filter."
 }
 root_list! {
-    /// All conversations.
+    /// The conversations the viewer takes part in (none when anonymous).
     ConversationsList.bellamy_conversations -> BellamyConversation,
-    filter: BellamyConversationFilter, order: BellamyConversationOrder, access: Condition::all(),
+    filter: BellamyConversationFilter, order: BellamyConversationOrder,
+    access: |a| access::conversations(&a),
     what: "Only conversations matching this filter."
 }
 root_list! {
-    /// All conversation memberships.
+    /// The memberships of the conversations the viewer takes part in.
     ParticipantsList.bellamy_conversation_participants -> BellamyConversationParticipant,
     filter: BellamyConversationParticipantFilter, order: BellamyConversationParticipantOrder,
-    access: Condition::all(),
+    access: |a| access::participants(&a),
     what: "Only memberships matching this filter."
 }
 root_list! {
-    /// All messages.
+    /// The messages of the conversations the viewer takes part in.
     MessagesList.bellamy_messages -> BellamyMessage,
-    filter: BellamyMessageFilter, order: BellamyMessageOrder, access: access::messages(),
+    filter: BellamyMessageFilter, order: BellamyMessageOrder, access: |a| access::messages(&a),
     what: "Only messages matching this filter."
 }

@@ -15,7 +15,7 @@ use entity::bellamy::{
 use sea_orm::entity::prelude::Uuid;
 use sea_orm::{ColumnTrait, Condition, EntityTrait};
 
-use super::access;
+use super::access::{self, Access, Hidden};
 use super::loaders::*;
 use crate::batch::{self, Node, PageNodes};
 use crate::connection::{Conn, TotalCount, complexity, connection};
@@ -187,12 +187,10 @@ enum_filter! {
 // ----------------------------------------------------------------------------- filters
 
 filter_input! {
-    /// Filters Bellamy users (never by password hash).
+    /// Filters Bellamy users (never by password hash, nor by email: both are private).
     pub struct BellamyUserFilter for users::Column {
         /// The user's id.
         id: UuidFilter => Id,
-        /// The login email.
-        email: StringFilter => Email,
         /// The public handle.
         username: StringFilter => Username,
         /// The full name.
@@ -449,12 +447,10 @@ filter_input! {
 order_input! {
     /// Orders Bellamy users.
     pub struct BellamyUserOrder;
-    /// Sortable columns of Bellamy users.
+    /// Sortable columns of Bellamy users (not the email: it is private).
     pub enum BellamyUserOrderField for users in "bellamy.users", tie-break [Id] {
         /// The public handle.
         Username => Username (false),
-        /// The login email.
-        Email => Email (false),
         /// Creation time.
         CreatedAt => CreatedAt (false),
     }
@@ -663,12 +659,13 @@ where
 /// A many-to-many connection of `node` through a link table: one windowed statement
 /// for the page of link rows (of all siblings), then one `IN (...)` lookup of the rows
 /// they point at (`target_key`). Order, cursors, filter and `totalCount` are the link
-/// table's.
+/// table's; `extra` is the link rows' access rule (which makes the targets visible).
 #[allow(clippy::too_many_arguments)]
 async fn linked<P, E, F, V, T, PK, CK, TK>(
     ctx: &Context<'_>,
     node: &Node<P>,
     filter: Option<&F>,
+    extra: Condition,
     ordering: Ordering<E>,
     args: PageArgs,
     page_key: impl Fn(&P, &ListRef<E>) -> PK,
@@ -689,7 +686,7 @@ where
     TK: Send + Sync + Hash + Eq + Clone + 'static,
     T: OutputType + From<Node<V>>,
 {
-    let req = extend(list_request(filter, Condition::all(), ordering, args))?;
+    let req = extend(list_request(filter, extra, ordering, args))?;
     let (cache, loader) = batch::parts::<BellamyLoader>(ctx)?;
     let tag = req.list.id().to_owned();
     let list = req.list;
@@ -725,9 +722,31 @@ where
     Ok(connection(page, total))
 }
 
-/// Reactions to one target type (`reactions.target_type`).
-fn reactions_to(target: enums::ReactionTargetType) -> Condition {
-    Condition::all().add(reactions::Column::TargetType.eq(target))
+/// Reactions to one target type (`reactions.target_type`) that the viewer may see.
+fn reactions_to(ctx: &Context<'_>, target: enums::ReactionTargetType) -> Condition {
+    access::reactions(&Access::of(ctx)).add(reactions::Column::TargetType.eq(target))
+}
+
+/// The row a to-one relation of `node` points at, loaded with the viewer's access rule
+/// (batched with its siblings). The relation's foreign key guarantees the row exists, so
+/// an absent row is a hidden one: null, with a `FORBIDDEN` error saying why.
+async fn visible_one<K, M, V>(
+    ctx: &Context<'_>,
+    node: &Node<M>,
+    key_of: impl Fn(&M) -> K,
+    hidden: Hidden,
+) -> Result<Option<Node<V>>>
+where
+    BellamyLoader: Loader<K, Value = V, Error = ApiError>,
+    K: Send + Sync + Hash + Eq + Clone + 'static,
+    V: Send + Sync + Clone + 'static,
+{
+    Ok(
+        match batch::one::<BellamyLoader, _, _, _>(ctx, node, key_of).await? {
+            Some(n) => Some(n),
+            None => hidden.refuse(ctx),
+        },
+    )
 }
 
 /// The six reaction counts of `node` (one `GROUP BY` for all siblings).
@@ -737,8 +756,9 @@ async fn reaction_counts<M>(
     target: enums::ReactionTargetType,
     id: impl Fn(&M) -> Uuid,
 ) -> Result<Vec<BellamyReactionCount>> {
+    let a = Access::of(ctx);
     let tally = batch::value::<BellamyLoader, _, _>(ctx, node, "reactionCounts", |m| {
-        ReactionCountsOf(target, id(m))
+        ReactionCountsOf(target, id(m), a.clone())
     })
     .await?
     .unwrap_or_default();
@@ -782,16 +802,21 @@ node_type!(
     BellamyUser(users::Model)
 );
 
-/// A Bellamy Book account. The password hash is never readable.
+/// A Bellamy Book account. The password hash is never readable; the email only by the
+/// user themself. Lists under a user hold only what the viewer may see.
 #[Object]
 impl BellamyUser {
     /// The user's id.
     async fn id(&self) -> Uuid {
         self.0.id
     }
-    /// The login email.
-    async fn email(&self) -> &str {
-        &self.0.email
+    /// The login email: only the user may read it (`FORBIDDEN` for anyone else).
+    async fn email(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
+        if Access::of(ctx).is(self.0.id) {
+            Ok(Some(&self.0.email))
+        } else {
+            Ok(Hidden::Email.refuse(ctx))
+        }
     }
     /// The public handle.
     async fn username(&self) -> &str {
@@ -822,7 +847,7 @@ impl BellamyUser {
         self.0.updated_at
     }
 
-    /// The user's posts (default order: newest first).
+    /// The user's posts the viewer may see (default order: newest first).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn posts(
@@ -842,7 +867,7 @@ impl BellamyUser {
             ctx,
             &self.0,
             filter.as_ref(),
-            access::posts(),
+            access::posts(&Access::of(ctx)),
             order_or!(
                 order_by,
                 BellamyPostOrder,
@@ -856,7 +881,8 @@ impl BellamyUser {
         .await
     }
 
-    /// The comments the user wrote (default order: newest first).
+    /// The comments the user wrote on posts the viewer may see (default order: newest
+    /// first).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn comments(
@@ -878,7 +904,7 @@ impl BellamyUser {
             ctx,
             &self.0,
             filter.as_ref(),
-            access::comments(),
+            access::comments(&Access::of(ctx)),
             order_or!(
                 order_by,
                 BellamyCommentOrder,
@@ -892,7 +918,8 @@ impl BellamyUser {
         .await
     }
 
-    /// The reactions the user gave, to posts and comments (default order: newest first).
+    /// The reactions the user gave to posts and comments the viewer may see (default
+    /// order: newest first).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn reactions(
@@ -914,7 +941,7 @@ impl BellamyUser {
             ctx,
             &self.0,
             filter.as_ref(),
-            Condition::all(),
+            access::reactions(&Access::of(ctx)),
             order_or!(
                 order_by,
                 BellamyReactionOrder,
@@ -928,7 +955,8 @@ impl BellamyUser {
         .await
     }
 
-    /// The friend requests the user sent (default order: newest first).
+    /// The friend requests the user sent, if the viewer sent or received them (default
+    /// order: newest first).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn sent_friend_requests(
@@ -950,7 +978,7 @@ impl BellamyUser {
             ctx,
             &self.0,
             filter.as_ref(),
-            Condition::all(),
+            access::friend_requests(&Access::of(ctx)),
             order_or!(
                 order_by,
                 BellamyFriendRequestOrder,
@@ -964,7 +992,8 @@ impl BellamyUser {
         .await
     }
 
-    /// The friend requests the user received (default order: newest first).
+    /// The friend requests the user received, if the viewer sent or received them
+    /// (default order: newest first).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn received_friend_requests(
@@ -986,7 +1015,7 @@ impl BellamyUser {
             ctx,
             &self.0,
             filter.as_ref(),
-            Condition::all(),
+            access::friend_requests(&Access::of(ctx)),
             order_or!(
                 order_by,
                 BellamyFriendRequestOrder,
@@ -1023,6 +1052,7 @@ impl BellamyUser {
             ctx,
             &self.0,
             filter.as_ref(),
+            access::public(),
             order_or!(
                 order_by,
                 BellamyFriendshipOrder,
@@ -1059,6 +1089,7 @@ impl BellamyUser {
             ctx,
             &self.0,
             filter.as_ref(),
+            access::public(),
             order_or!(
                 order_by,
                 BellamyFollowOrder,
@@ -1095,6 +1126,7 @@ impl BellamyUser {
             ctx,
             &self.0,
             filter.as_ref(),
+            access::public(),
             order_or!(
                 order_by,
                 BellamyFollowOrder,
@@ -1109,7 +1141,8 @@ impl BellamyUser {
         .await
     }
 
-    /// The user's stories (default order: newest first).
+    /// The user's stories the viewer may see: all of their own, a friend's unexpired ones
+    /// (default order: newest first).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn stories(
@@ -1129,7 +1162,7 @@ impl BellamyUser {
             ctx,
             &self.0,
             filter.as_ref(),
-            access::stories(),
+            access::stories(&Access::of(ctx)),
             order_or!(
                 order_by,
                 BellamyStoryOrder,
@@ -1143,7 +1176,8 @@ impl BellamyUser {
         .await
     }
 
-    /// The stories this user viewed (default order: most recently viewed first).
+    /// The stories this user viewed: for the user themself, or the views of the viewer's
+    /// stories (default order: most recently viewed first).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn story_views(
@@ -1166,7 +1200,7 @@ impl BellamyUser {
             ctx,
             &self.0,
             filter.as_ref(),
-            Condition::all(),
+            access::story_views(&Access::of(ctx)),
             order_or!(
                 order_by,
                 BellamyStoryViewOrder,
@@ -1180,7 +1214,8 @@ impl BellamyUser {
         .await
     }
 
-    /// The user's notifications (default order: newest first).
+    /// The user's notifications, for the user themself only (empty for anyone else;
+    /// default order: newest first).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn notifications(
@@ -1199,7 +1234,7 @@ impl BellamyUser {
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<BellamyNotificationOrder>,
     ) -> Result<Conn<BellamyNotification>> {
-        let mut extra = access::notifications();
+        let mut extra = access::notifications(&Access::of(ctx));
         if unread_only {
             extra = extra.add(notifications::Column::Read.eq(false));
         }
@@ -1221,10 +1256,12 @@ impl BellamyUser {
         .await
     }
 
-    /// How many of the user's notifications are unread.
+    /// How many of the user's notifications are unread. Notifications are their
+    /// recipient's only, so this counts for the viewer themself and is 0 for anyone else.
     async fn unread_notification_count(&self, ctx: &Context<'_>) -> Result<i64> {
-        let unread =
-            CountRef::new(access::notifications().add(notifications::Column::Read.eq(false)));
+        let unread = CountRef::new(
+            access::notifications(&Access::of(ctx)).add(notifications::Column::Read.eq(false)),
+        );
         let n = batch::value::<BellamyLoader, _, _>(ctx, &self.0, "unread", |u| {
             NotificationCountOfUser(u.id, unread.clone())
         })
@@ -1232,7 +1269,7 @@ impl BellamyUser {
         Ok(n.map_or(0, |n| i64::try_from(n).unwrap_or(i64::MAX)))
     }
 
-    /// The conversations the user takes part in, through `conversation_participants`
+    /// The conversations the user shares with the viewer, through `conversation_participants`
     /// (default order: most recently joined first). Filter, order and cursors are the
     /// participant rows'.
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
@@ -1252,10 +1289,12 @@ impl BellamyUser {
         #[graphql(desc = "Sort order of the memberships (default: most recently joined first).")]
         order_by: Option<BellamyConversationParticipantOrder>,
     ) -> Result<Conn<BellamyConversation>> {
+        let a = Access::of(ctx);
         linked(
             ctx,
             &self.0,
             filter.as_ref(),
+            access::participants(&a),
             order_or!(
                 order_by,
                 BellamyConversationParticipantOrder,
@@ -1265,12 +1304,15 @@ impl BellamyUser {
             PageArgs::new(first, after, last, before),
             |u, l: &ListRef<_>| ParticipationsOfUser(u.id, l.clone()),
             |u, c: &CountRef| ParticipationCountOfUser(u.id, c.clone()),
-            |p: &conversation_participants::Model| ConversationId(p.conversation_id),
+            move |p: &conversation_participants::Model| {
+                ConversationId(p.conversation_id, a.clone())
+            },
         )
         .await
     }
 
-    /// The chat messages the user sent (default order: newest first).
+    /// The chat messages the user sent in conversations the viewer takes part in (default
+    /// order: newest first).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn messages(
@@ -1292,7 +1334,7 @@ impl BellamyUser {
             ctx,
             &self.0,
             filter.as_ref(),
-            access::messages(),
+            access::messages(&Access::of(ctx)),
             order_or!(
                 order_by,
                 BellamyMessageOrder,
@@ -1327,7 +1369,7 @@ impl BellamyPost {
     async fn content(&self) -> &str {
         &self.0.content
     }
-    /// Who may see the post (stored value; not enforced yet).
+    /// Who may see the post: everyone, the author's friends, or the author only.
     async fn privacy(&self) -> BellamyPrivacy {
         self.0.privacy.into()
     }
@@ -1371,7 +1413,7 @@ impl BellamyPost {
         #[graphql(desc = "Sort order (the id breaks ties; default: oldest first).")]
         order_by: Option<BellamyCommentOrder>,
     ) -> Result<Conn<BellamyComment>> {
-        let mut extra = access::comments();
+        let mut extra = access::comments(&Access::of(ctx));
         if top_level_only {
             extra = extra.add(comments::Column::ParentCommentId.is_null());
         }
@@ -1415,7 +1457,7 @@ impl BellamyPost {
             ctx,
             &self.0,
             filter.as_ref(),
-            reactions_to(enums::ReactionTargetType::Post),
+            reactions_to(ctx, enums::ReactionTargetType::Post),
             order_or!(
                 order_by,
                 BellamyReactionOrder,
@@ -1456,7 +1498,7 @@ impl BellamyPost {
             ctx,
             &self.0,
             filter.as_ref(),
-            Condition::all(),
+            access::media(&Access::of(ctx)),
             order_or!(
                 order_by,
                 BellamyMediaOrder,
@@ -1489,10 +1531,12 @@ impl BellamyPost {
             BellamyPostHashtagOrder,
         >,
     ) -> Result<Conn<BellamyHashtag>> {
+        let a = Access::of(ctx);
         linked(
             ctx,
             &self.0,
             filter.as_ref(),
+            access::post_hashtags(&a),
             order_or!(
                 order_by,
                 BellamyPostHashtagOrder,
@@ -1541,9 +1585,10 @@ impl BellamyComment {
         self.0.created_at
     }
 
-    /// The post.
+    /// The post (visible whenever the comment is).
     async fn post(&self, ctx: &Context<'_>) -> Result<Option<BellamyPost>> {
-        let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |c| PostId(c.post_id)).await?;
+        let a = Access::of(ctx);
+        let n = visible_one(ctx, &self.0, |c| PostId(c.post_id, a.clone()), Hidden::Post).await?;
         Ok(n.map(BellamyPost))
     }
 
@@ -1553,14 +1598,19 @@ impl BellamyComment {
         Ok(n.map(BellamyUser))
     }
 
-    /// The comment this one replies to; null for a top-level comment.
+    /// The comment this one replies to; null for a top-level comment; `FORBIDDEN` if it is
+    /// on a post the viewer may not see.
     async fn parent(&self, ctx: &Context<'_>) -> Result<Option<BellamyComment>> {
         if self.0.parent_comment_id.is_none() {
             return Ok(None);
         }
-        let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |c| {
-            MaybeCommentId(c.parent_comment_id)
-        })
+        let a = Access::of(ctx);
+        let n = visible_one(
+            ctx,
+            &self.0,
+            |c| MaybeCommentId(c.parent_comment_id, a.clone()),
+            Hidden::Comment,
+        )
         .await?;
         Ok(n.map(BellamyComment))
     }
@@ -1588,7 +1638,7 @@ impl BellamyComment {
             ctx,
             &self.0,
             filter.as_ref(),
-            access::comments(),
+            access::comments(&Access::of(ctx)),
             order_or!(
                 order_by,
                 BellamyCommentOrder,
@@ -1602,9 +1652,10 @@ impl BellamyComment {
         .await
     }
 
-    /// Every reply below this comment, down to `maxDepth` levels, flat and in thread
-    /// order: depth-first, each comment followed by its own replies, siblings oldest
-    /// first. One recursive statement for all sibling comments; cycle-safe.
+    /// Every reply below this comment that the viewer may see, down to `maxDepth`
+    /// levels, flat and in thread order: depth-first, each comment followed by its own
+    /// replies, siblings oldest first. One recursive statement for all sibling comments;
+    /// cycle-safe.
     #[graphql(complexity = "MAX_THREAD_LEN * child_complexity + 1")]
     async fn thread(
         &self,
@@ -1623,10 +1674,12 @@ impl BellamyComment {
             .extend());
         }
         let tag = format!("thread:{max_depth}");
-        let entries =
-            batch::value::<BellamyLoader, _, _>(ctx, &self.0, &tag, |c| ThreadOf(c.id, max_depth))
-                .await?
-                .unwrap_or_default();
+        let a = Access::of(ctx);
+        let entries = batch::value::<BellamyLoader, _, _>(ctx, &self.0, &tag, |c| {
+            ThreadOf(c.id, max_depth, a.clone())
+        })
+        .await?
+        .unwrap_or_default();
         Ok(entries
             .into_iter()
             .map(|(comment, depth)| BellamyThreadComment { depth, comment })
@@ -1655,7 +1708,7 @@ impl BellamyComment {
             ctx,
             &self.0,
             filter.as_ref(),
-            reactions_to(enums::ReactionTargetType::Comment),
+            reactions_to(ctx, enums::ReactionTargetType::Comment),
             order_or!(
                 order_by,
                 BellamyReactionOrder,
@@ -1742,9 +1795,18 @@ impl BellamyReaction {
         if self.0.target_type != enums::ReactionTargetType::Post {
             return Ok(None);
         }
-        let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |r| {
-            MaybePostId((r.target_type == enums::ReactionTargetType::Post).then_some(r.target_id))
-        })
+        let a = Access::of(ctx);
+        let n = visible_one(
+            ctx,
+            &self.0,
+            |r| {
+                MaybePostId(
+                    (r.target_type == enums::ReactionTargetType::Post).then_some(r.target_id),
+                    a.clone(),
+                )
+            },
+            Hidden::Post,
+        )
         .await?;
         Ok(n.map(BellamyPost))
     }
@@ -1754,11 +1816,18 @@ impl BellamyReaction {
         if self.0.target_type != enums::ReactionTargetType::Comment {
             return Ok(None);
         }
-        let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |r| {
-            MaybeCommentId(
-                (r.target_type == enums::ReactionTargetType::Comment).then_some(r.target_id),
-            )
-        })
+        let a = Access::of(ctx);
+        let n = visible_one(
+            ctx,
+            &self.0,
+            |r| {
+                MaybeCommentId(
+                    (r.target_type == enums::ReactionTargetType::Comment).then_some(r.target_id),
+                    a.clone(),
+                )
+            },
+            Hidden::Comment,
+        )
         .await?;
         Ok(n.map(BellamyComment))
     }
@@ -1902,7 +1971,8 @@ impl BellamyHashtag {
         self.0.created_at
     }
 
-    /// The posts carrying the tag, through `post_hashtags` (in link order: post id).
+    /// The posts carrying the tag that the viewer may see, through `post_hashtags` (in link
+    /// order: post id).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn posts(
@@ -1921,15 +1991,17 @@ impl BellamyHashtag {
             BellamyPostHashtagOrder,
         >,
     ) -> Result<Conn<BellamyPost>> {
+        let a = Access::of(ctx);
         linked(
             ctx,
             &self.0,
             filter.as_ref(),
+            access::post_hashtags(&a),
             BellamyPostHashtagOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
             |h, l: &ListRef<_>| PostLinksOfHashtag(h.id, l.clone()),
             |h, c: &CountRef| PostLinkCountOfHashtag(h.id, c.clone()),
-            |l: &post_hashtags::Model| PostId(l.post_id),
+            move |l: &post_hashtags::Model| PostId(l.post_id, a.clone()),
         )
         .await
     }
@@ -1953,7 +2025,8 @@ impl BellamyPostHashtag {
     }
     /// The post.
     async fn post(&self, ctx: &Context<'_>) -> Result<Option<BellamyPost>> {
-        let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |l| PostId(l.post_id)).await?;
+        let a = Access::of(ctx);
+        let n = visible_one(ctx, &self.0, |l| PostId(l.post_id, a.clone()), Hidden::Post).await?;
         Ok(n.map(BellamyPost))
     }
     /// The hashtag.
@@ -1998,7 +2071,8 @@ impl BellamyMedia {
     }
     /// The post.
     async fn post(&self, ctx: &Context<'_>) -> Result<Option<BellamyPost>> {
-        let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |m| PostId(m.post_id)).await?;
+        let a = Access::of(ctx);
+        let n = visible_one(ctx, &self.0, |m| PostId(m.post_id, a.clone()), Hidden::Post).await?;
         Ok(n.map(BellamyPost))
     }
 }
@@ -2041,7 +2115,8 @@ impl BellamyStory {
         Ok(n.map(BellamyUser))
     }
 
-    /// Who viewed the story, and when (default order: most recent first).
+    /// Who viewed the story, and when: all views for the story's author, the viewer's own
+    /// view for anyone else (default order: most recent first).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn viewers(
@@ -2064,7 +2139,7 @@ impl BellamyStory {
             ctx,
             &self.0,
             filter.as_ref(),
-            Condition::all(),
+            access::story_views(&Access::of(ctx)),
             order_or!(
                 order_by,
                 BellamyStoryViewOrder,
@@ -2099,9 +2174,17 @@ impl BellamyStoryView {
     async fn viewed_at(&self) -> DateTime<Utc> {
         self.0.viewed_at
     }
-    /// The story.
+    /// The story; `FORBIDDEN` unless the viewer is its author or, until it expires, a
+    /// friend of the author.
     async fn story(&self, ctx: &Context<'_>) -> Result<Option<BellamyStory>> {
-        let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |v| StoryId(v.story_id)).await?;
+        let a = Access::of(ctx);
+        let n = visible_one(
+            ctx,
+            &self.0,
+            |v| StoryId(v.story_id, a.clone()),
+            Hidden::Story,
+        )
+        .await?;
         Ok(n.map(BellamyStory))
     }
     /// The viewer.
@@ -2202,7 +2285,7 @@ impl BellamyConversation {
             ctx,
             &self.0,
             filter.as_ref(),
-            Condition::all(),
+            access::participants(&Access::of(ctx)),
             order_or!(
                 order_by,
                 BellamyConversationParticipantOrder,
@@ -2238,7 +2321,7 @@ impl BellamyConversation {
             ctx,
             &self.0,
             filter.as_ref(),
-            access::messages(),
+            access::messages(&Access::of(ctx)),
             order_or!(
                 order_by,
                 BellamyMessageOrder,
@@ -2279,9 +2362,13 @@ impl BellamyConversationParticipant {
     }
     /// The conversation.
     async fn conversation(&self, ctx: &Context<'_>) -> Result<Option<BellamyConversation>> {
-        let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |p| {
-            ConversationId(p.conversation_id)
-        })
+        let a = Access::of(ctx);
+        let n = visible_one(
+            ctx,
+            &self.0,
+            |p| ConversationId(p.conversation_id, a.clone()),
+            Hidden::Conversation,
+        )
         .await?;
         Ok(n.map(BellamyConversation))
     }
@@ -2330,9 +2417,13 @@ impl BellamyMessage {
     }
     /// The conversation.
     async fn conversation(&self, ctx: &Context<'_>) -> Result<Option<BellamyConversation>> {
-        let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |m| {
-            ConversationId(m.conversation_id)
-        })
+        let a = Access::of(ctx);
+        let n = visible_one(
+            ctx,
+            &self.0,
+            |m| ConversationId(m.conversation_id, a.clone()),
+            Hidden::Conversation,
+        )
         .await?;
         Ok(n.map(BellamyConversation))
     }
