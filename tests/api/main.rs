@@ -3,9 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access_bellamy;
 mod access_orquestra;
 mod access_pds;
-mod access_bellamy;
 mod atrarium;
 mod atrarium_graphql;
 mod auth;
