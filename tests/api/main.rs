@@ -22,3 +22,4 @@ mod server;
 mod storage;
 mod universe;
 mod universe_graphql;
+mod universe_mutations;
