@@ -25,4 +25,5 @@ mod server;
 mod storage;
 mod universe;
 mod universe_graphql;
+mod universe_mutations;
 mod ws;

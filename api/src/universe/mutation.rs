@@ -1,21 +1,52 @@
-//! Inner Universe's mutations: anonymous connection, as SpacetimeDB does.
+//! Inner Universe's mutations: connecting (an anonymous identity, as SpacetimeDB does),
+//! the knowledge graph, state versions, configuration, and the caller's connection and
+//! subscriptions.
+//!
+//! Every mutation but `universeConnect` acts as the identity of the request's Universe
+//! token (`UNAUTHENTICATED` without one) whose connection must be live (`FORBIDDEN`
+//! when it is disconnecting or disconnected). Inputs are validated before any SQL;
+//! each mutation runs in one transaction and appends its events to the event log in it;
+//! every payload carries the changed objects and the events appended.
 
-use std::time::Duration;
-
-use async_graphql::{Context, ErrorExtensions, Object, SimpleObject};
+use async_graphql::{Context, ErrorExtensions, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::Domain;
-use entity::universe::{client_connection, enums::ConnectionStatus};
-use sea_orm::{ActiveModelTrait, IntoActiveModel};
+use entity::universe::event_log;
 
-use crate::auth::{TokenKind, Tokens};
+use super::inputs::*;
+use super::service::{self, config, entities, sessions, versions};
+use super::types::{
+    UniverseClientConnection, UniverseConfig, UniverseDelta, UniverseEntity, UniverseEvent,
+    UniverseRelation, UniverseStateVersion, UniverseSubscription,
+};
+use crate::auth::{Tokens, Viewer};
+use crate::batch::{Node, Rows};
 use crate::context::databases;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
+use crate::write::Store;
 
 type Result<T> = async_graphql::Result<T>;
 
-/// Lifetime of a Universe identity token.
-pub const IDENTITY_TTL: Duration = Duration::from_secs(30 * 24 * 3600);
+fn extend<T>(r: ApiResult<T>) -> Result<T> {
+    r.map_err(|e| e.extend())
+}
+
+/// The acting identity: the subject of the request's Universe token.
+fn actor(ctx: &Context<'_>) -> ApiResult<String> {
+    let anonymous = Viewer::anonymous();
+    let viewer = ctx.data_opt::<Viewer>().unwrap_or(&anonymous);
+    viewer.require(Domain::Universe).map(str::to_owned)
+}
+
+fn store(ctx: &Context<'_>) -> Result<Store> {
+    Ok(databases(ctx)?.store(Domain::Universe))
+}
+
+fn events(rows: Vec<event_log::Model>) -> Vec<UniverseEvent> {
+    Rows::new(rows).nodes().map(UniverseEvent).collect()
+}
+
+// ------------------------------------------------------------------------------ payloads
 
 /// A new anonymous identity and its token.
 #[derive(SimpleObject)]
@@ -28,46 +59,117 @@ pub struct UniverseIdentity {
     pub token: String,
     /// When the token expires.
     pub expires_at: DateTime<Utc>,
+    /// The connection recorded for it (status `CONNECTED`).
+    pub connection: UniverseClientConnection,
+    /// The events appended (`client.connected`).
+    pub events: Vec<UniverseEvent>,
 }
 
-/// Creates an identity and its `client_connection` row, and signs its token.
-pub async fn connect(
-    db: &sea_orm::DatabaseConnection,
-    tokens: &Tokens,
-    client_info: Option<String>,
-) -> ApiResult<UniverseIdentity> {
-    if client_info.as_ref().is_some_and(|c| c.len() > 512) {
-        return Err(ApiError::bad_input("clientInfo", "at most 512 bytes"));
-    }
-    let mut raw = [0u8; 32];
-    getrandom::fill(&mut raw).map_err(ApiError::internal)?;
-    let identity: String = raw.iter().map(|b| format!("{b:02x}")).collect();
-    let connection_id = uuid::Uuid::new_v4().to_string();
-    let now = Utc::now();
-    client_connection::Model {
-        identity: identity.clone(),
-        connection_id: connection_id.clone(),
-        connected_at: now,
-        last_active_at: now,
-        client_info,
-        status: ConnectionStatus::Connected,
-    }
-    .into_active_model()
-    .insert(db)
-    .await?;
-    let issued = tokens.issue(Domain::Universe, &identity, TokenKind::Access, IDENTITY_TTL)?;
-    Ok(UniverseIdentity {
-        identity,
-        connection_id,
-        token: issued.token,
-        expires_at: DateTime::from_timestamp(issued.claims.exp, 0).unwrap_or_default(),
-    })
+/// The result of `universeCreateEntity`.
+#[derive(SimpleObject)]
+pub struct UniverseCreateEntityPayload {
+    /// The new entity (at version 1).
+    pub entity: UniverseEntity,
+    /// The events appended (`entity.created`).
+    pub events: Vec<UniverseEvent>,
 }
+
+/// The result of `universeUpdateEntity`.
+#[derive(SimpleObject)]
+pub struct UniverseUpdateEntityPayload {
+    /// The entity after the update (its version one more than the one read).
+    pub entity: UniverseEntity,
+    /// The events appended (`entity.updated`).
+    pub events: Vec<UniverseEvent>,
+}
+
+/// The result of `universeDeleteEntity`.
+#[derive(SimpleObject)]
+pub struct UniverseDeleteEntityPayload {
+    /// The deleted entity's id.
+    pub deleted_id: ID,
+    /// The ids of the relations deleted with it (both directions), in id order.
+    pub deleted_relation_ids: Vec<ID>,
+    /// The events appended (`relation.deleted` for each relation, then
+    /// `entity.deleted`).
+    pub events: Vec<UniverseEvent>,
+}
+
+/// The result of `universeCreateRelation`.
+#[derive(SimpleObject)]
+pub struct UniverseCreateRelationPayload {
+    /// The new relation.
+    pub relation: UniverseRelation,
+    /// The events appended (`relation.created`).
+    pub events: Vec<UniverseEvent>,
+}
+
+/// The result of `universeDeleteRelation`.
+#[derive(SimpleObject)]
+pub struct UniverseDeleteRelationPayload {
+    /// The deleted relation's id.
+    pub deleted_id: ID,
+    /// The events appended (`relation.deleted`).
+    pub events: Vec<UniverseEvent>,
+}
+
+/// The result of `universeCommitStateVersion`.
+#[derive(SimpleObject)]
+pub struct UniverseCommitStateVersionPayload {
+    /// The new version.
+    pub version: UniverseStateVersion,
+    /// Its delta records, in the order given.
+    pub deltas: Vec<UniverseDelta>,
+    /// The events appended (`version.committed`).
+    pub events: Vec<UniverseEvent>,
+}
+
+/// The result of `universeSetConfig`.
+#[derive(SimpleObject)]
+pub struct UniverseSetConfigPayload {
+    /// The parameter as set.
+    pub config: UniverseConfig,
+    /// The events appended (`config.set`).
+    pub events: Vec<UniverseEvent>,
+}
+
+/// The result of `universeSetConnectionStatus`.
+#[derive(SimpleObject)]
+pub struct UniverseSetConnectionStatusPayload {
+    /// The caller's connection after the change.
+    pub connection: UniverseClientConnection,
+    /// The subscriptions a disconnect cancelled (empty otherwise).
+    pub cancelled_subscriptions: Vec<UniverseSubscription>,
+    /// The events appended (`client.status_changed`, then
+    /// `subscription.status_changed` for each cancelled subscription).
+    pub events: Vec<UniverseEvent>,
+}
+
+/// The result of `universeCreateSubscription`.
+#[derive(SimpleObject)]
+pub struct UniverseCreateSubscriptionPayload {
+    /// The new subscription (`ACTIVE`).
+    pub subscription: UniverseSubscription,
+    /// The events appended (`subscription.created`).
+    pub events: Vec<UniverseEvent>,
+}
+
+/// The result of `universeSetSubscriptionStatus`.
+#[derive(SimpleObject)]
+pub struct UniverseSetSubscriptionStatusPayload {
+    /// The subscription after the change.
+    pub subscription: UniverseSubscription,
+    /// The events appended (`subscription.status_changed`).
+    pub events: Vec<UniverseEvent>,
+}
+
+// ----------------------------------------------------------------------------- resolvers
 
 /// Inner Universe's part of the root mutation.
 #[derive(Default)]
 pub struct UniverseMutation;
 
+/// Inner Universe's part of the root mutation.
 #[Object]
 impl UniverseMutation {
     /// Creates an anonymous identity (and records its client connection); the returned
@@ -75,14 +177,206 @@ impl UniverseMutation {
     async fn universe_connect(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "What the client is (user agent, SDK version).")] client_info: Option<
-            String,
-        >,
+        #[graphql(desc = "What the client is (user agent, SDK version; at most 512 characters).")]
+        client_info: Option<String>,
     ) -> Result<UniverseIdentity> {
-        let db = databases(ctx)?.universe();
+        let info = extend(sessions::client_info("clientInfo", client_info.as_deref()))?;
         let tokens = ctx.data::<Tokens>()?;
-        connect(db, tokens, client_info)
-            .await
-            .map_err(|e| e.extend())
+        let written = extend(sessions::connect(&store(ctx)?, tokens, info).await)?;
+        let sessions::Connected { connection, token } = written.value;
+        Ok(UniverseIdentity {
+            identity: connection.identity.clone(),
+            connection_id: connection.connection_id.clone(),
+            token: token.token,
+            expires_at: DateTime::from_timestamp(token.claims.exp, 0).unwrap_or_default(),
+            connection: UniverseClientConnection(Node::single(connection)),
+            events: events(written.events),
+        })
+    }
+
+    /// Creates a knowledge-graph entity at version 1. `CONFLICT` if the id is taken.
+    async fn universe_create_entity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The entity.")] input: UniverseCreateEntityInput,
+    ) -> Result<UniverseCreateEntityPayload> {
+        let actor = extend(actor(ctx))?;
+        let input = extend(input.parse())?;
+        let written = extend(entities::create_entity(&store(ctx)?, &actor, input).await)?;
+        Ok(UniverseCreateEntityPayload {
+            entity: UniverseEntity(Node::single(written.value)),
+            events: events(written.events),
+        })
+    }
+
+    /// Updates an entity from the version the caller read (optimistic concurrency):
+    /// `CONFLICT` if it has been changed since, `NOT_FOUND` if it is gone. The version
+    /// goes up by one.
+    async fn universe_update_entity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The entity, the version read and the changes.")]
+        input: UniverseUpdateEntityInput,
+    ) -> Result<UniverseUpdateEntityPayload> {
+        let actor = extend(actor(ctx))?;
+        let input = extend(input.parse())?;
+        let written = extend(entities::update_entity(&store(ctx)?, &actor, input).await)?;
+        Ok(UniverseUpdateEntityPayload {
+            entity: UniverseEntity(Node::single(written.value)),
+            events: events(written.events),
+        })
+    }
+
+    /// Deletes an entity as of the version the caller read, with all its relations:
+    /// `CONFLICT` if it has been changed since, `NOT_FOUND` if it is gone.
+    async fn universe_delete_entity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The entity and the version read.")] input: UniverseDeleteEntityInput,
+    ) -> Result<UniverseDeleteEntityPayload> {
+        let actor = extend(actor(ctx))?;
+        let (id, expected) = extend(input.parse())?;
+        let written = extend(entities::delete_entity(&store(ctx)?, &actor, id, expected).await)?;
+        Ok(UniverseDeleteEntityPayload {
+            deleted_id: ID(written.value.id),
+            deleted_relation_ids: written.value.relation_ids.into_iter().map(ID).collect(),
+            events: events(written.events),
+        })
+    }
+
+    /// Creates a relation between two existing entities (`BAD_USER_INPUT` on
+    /// `input.fromEntity` / `input.toEntity` otherwise). `CONFLICT` if the id is taken.
+    async fn universe_create_relation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The relation.")] input: UniverseCreateRelationInput,
+    ) -> Result<UniverseCreateRelationPayload> {
+        let actor = extend(actor(ctx))?;
+        let input = extend(input.parse())?;
+        let written = extend(entities::create_relation(&store(ctx)?, &actor, input).await)?;
+        Ok(UniverseCreateRelationPayload {
+            relation: UniverseRelation(Node::single(written.value)),
+            events: events(written.events),
+        })
+    }
+
+    /// Deletes a relation. `NOT_FOUND` if there is none.
+    async fn universe_delete_relation(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The relation's id.")] id: ID,
+    ) -> Result<UniverseDeleteRelationPayload> {
+        let actor = extend(actor(ctx))?;
+        let id = extend(service::values::Key::parse(
+            "id",
+            &id,
+            service::values::MAX_ID,
+        ))?;
+        let written = extend(entities::delete_relation(&store(ctx)?, &actor, id).await)?;
+        Ok(UniverseDeleteRelationPayload {
+            deleted_id: ID(written.value),
+            events: events(written.events),
+        })
+    }
+
+    /// Commits a state version, owned by the caller, with its delta records. The
+    /// parent must exist (`BAD_USER_INPUT` on `input.parentVersionId`); a version may
+    /// have several children (history is a tree). `CONFLICT` if the version id or a
+    /// delta id is taken.
+    async fn universe_commit_state_version(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The version and its deltas.")] input: UniverseCommitStateVersionInput,
+    ) -> Result<UniverseCommitStateVersionPayload> {
+        let actor = extend(actor(ctx))?;
+        let input = extend(input.parse())?;
+        let written = extend(versions::commit_version(&store(ctx)?, &actor, input).await)?;
+        let versions::Committed { version, deltas } = written.value;
+        Ok(UniverseCommitStateVersionPayload {
+            version: UniverseStateVersion(Node::single(version)),
+            deltas: Rows::new(deltas).nodes().map(UniverseDelta).collect(),
+            events: events(written.events),
+        })
+    }
+
+    /// Sets a configuration parameter (creating it if new), recording the caller as
+    /// `updatedBy`. Last writer wins.
+    async fn universe_set_config(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The key, the value and optionally the description.")]
+        input: UniverseSetConfigInput,
+    ) -> Result<UniverseSetConfigPayload> {
+        let actor = extend(actor(ctx))?;
+        let input = extend(input.parse())?;
+        let written = extend(config::set_config(&store(ctx)?, &actor, input).await)?;
+        Ok(UniverseSetConfigPayload {
+            config: UniverseConfig(Node::single(written.value)),
+            events: events(written.events),
+        })
+    }
+
+    /// Moves the caller's connection to another status. Allowed: `CONNECTED` ⇄ `IDLE`;
+    /// `CONNECTED`/`IDLE` → `DISCONNECTING`; `CONNECTED`/`IDLE`/`DISCONNECTING` →
+    /// `DISCONNECTED`; `DISCONNECTED` → `CONNECTED` (a reconnect: new connection id).
+    /// Anything else (staying put included) is `BAD_USER_INPUT` on `input.status`.
+    /// Disconnecting for good cancels the caller's active and paused subscriptions.
+    async fn universe_set_connection_status(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new status.")] input: UniverseSetConnectionStatusInput,
+    ) -> Result<UniverseSetConnectionStatusPayload> {
+        let actor = extend(actor(ctx))?;
+        let written = extend(
+            sessions::set_connection_status(&store(ctx)?, &actor, input.status.into()).await,
+        )?;
+        let sessions::ConnectionChanged {
+            connection,
+            cancelled,
+        } = written.value;
+        Ok(UniverseSetConnectionStatusPayload {
+            connection: UniverseClientConnection(Node::single(connection)),
+            cancelled_subscriptions: Rows::new(cancelled)
+                .nodes()
+                .map(UniverseSubscription)
+                .collect(),
+            events: events(written.events),
+        })
+    }
+
+    /// Subscribes the caller to data changes; the subscription starts `ACTIVE`.
+    async fn universe_create_subscription(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The query to subscribe to.")] input: UniverseCreateSubscriptionInput,
+    ) -> Result<UniverseCreateSubscriptionPayload> {
+        let actor = extend(actor(ctx))?;
+        let query = extend(sessions::query("input.query", &input.query))?;
+        let written = extend(sessions::create_subscription(&store(ctx)?, &actor, query).await)?;
+        Ok(UniverseCreateSubscriptionPayload {
+            subscription: UniverseSubscription(Node::single(written.value)),
+            events: events(written.events),
+        })
+    }
+
+    /// Moves one of the caller's subscriptions to another status: `ACTIVE` ⇄ `PAUSED`,
+    /// either → `CANCELLED` (final). Anything else (staying put included) is
+    /// `BAD_USER_INPUT` on `input.status`; another identity's subscription is
+    /// `FORBIDDEN`; a missing one `NOT_FOUND`.
+    async fn universe_set_subscription_status(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The subscription and its new status.")]
+        input: UniverseSetSubscriptionStatusInput,
+    ) -> Result<UniverseSetSubscriptionStatusPayload> {
+        let actor = extend(actor(ctx))?;
+        let id = extend(input.subscription_id())?;
+        let written = extend(
+            sessions::set_subscription_status(&store(ctx)?, &actor, id, input.status.into()).await,
+        )?;
+        Ok(UniverseSetSubscriptionStatusPayload {
+            subscription: UniverseSubscription(Node::single(written.value)),
+            events: events(written.events),
+        })
     }
 }

@@ -1,0 +1,161 @@
+//! The event log as the audit trail: every write collects the events of its state
+//! changes in an [`Events`] and appends them in its own transaction, so they commit or
+//! roll back with the change.
+//!
+//! Each event has:
+//! - `event_type`: one of the constants below (`<object>.<past tense>`, as the demo
+//!   data's `entity.created` / `version.committed`);
+//! - `source`: the acting identity (hex), so "what did this identity do" is the indexed
+//!   `source` filter;
+//! - `timestamp`: the write's one timestamp, shared with the rows it wrote;
+//! - `event_id`: a time-ordered UUID (version 7 layout with a per-process counter), so
+//!   the events of one write sort in the order they happened under
+//!   `ORDER BY timestamp, event_id`;
+//! - `data`: a JSON object naming the changed row(s), with the values before and after
+//!   where there is a before.
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use entity::universe::event_log;
+use sea_orm::{ConnectionTrait, DbErr, EntityTrait, IntoActiveModel};
+use serde_json::Value;
+
+/// An entity was created (`entity_id`, `entity_type`, `version`, `metadata`).
+pub const ENTITY_CREATED: &str = "entity.created";
+/// An entity was updated (`entity_id`, `version`, `previous_version`, `before`, `after`).
+pub const ENTITY_UPDATED: &str = "entity.updated";
+/// An entity was deleted (`entity_id`, `version`, `before`, `relation_ids`); each of its
+/// relations gets its own [`RELATION_DELETED`] event.
+pub const ENTITY_DELETED: &str = "entity.deleted";
+/// A relation was created (`relation_id`, `from_entity`, `to_entity`, `relation_type`,
+/// `metadata`).
+pub const RELATION_CREATED: &str = "relation.created";
+/// A relation was deleted (the same fields as [`RELATION_CREATED`], plus
+/// `with_entity` when it went with a deleted entity).
+pub const RELATION_DELETED: &str = "relation.deleted";
+/// A state version was committed (`version_id`, `parent_version_id`, `data_hash`,
+/// `description`, `delta_ids`, `operation_count`).
+pub const VERSION_COMMITTED: &str = "version.committed";
+/// A configuration parameter was set (`key`, `value`, `previous_value`, `description`,
+/// `previous_description`).
+pub const CONFIG_SET: &str = "config.set";
+/// An identity connected (`identity`, `connection_id`, `client_info`).
+pub const CLIENT_CONNECTED: &str = "client.connected";
+/// A client connection changed status (`identity`, `connection_id`, `from`, `to`, and
+/// `previous_connection_id` on a reconnect).
+pub const CLIENT_STATUS_CHANGED: &str = "client.status_changed";
+/// A subscription was created (`subscription_id`, `identity`, `query`).
+pub const SUBSCRIPTION_CREATED: &str = "subscription.created";
+/// A subscription changed status (`subscription_id`, `identity`, `from`, `to`, and
+/// `with_connection` when a disconnect cancelled it).
+pub const SUBSCRIPTION_STATUS_CHANGED: &str = "subscription.status_changed";
+
+/// The current time at the precision both backends store (microseconds), so a row
+/// returned by a write equals the row read back later.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Last (millisecond, counter) handed out, so ids never go backwards in this process.
+static CLOCK: Mutex<(u64, u16)> = Mutex::new((0, 0));
+
+/// A new time-ordered event id: a UUID in the version 7 layout (48-bit milliseconds,
+/// then a 12-bit counter, then random bits). Within this process every id sorts after
+/// the previous one, even within one millisecond.
+pub fn next_event_id() -> String {
+    let wall = u64::try_from(Utc::now().timestamp_millis()).unwrap_or_default();
+    let (millis, counter) = {
+        let mut clock = match CLOCK.lock() {
+            Ok(c) => c,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let (last, count) = *clock;
+        *clock = if wall > last {
+            (wall, 0)
+        } else if count < 0x0FFF {
+            (last, count + 1)
+        } else {
+            (last + 1, 0)
+        };
+        *clock
+    };
+    let mut bytes = [0u8; 10];
+    bytes[..2].copy_from_slice(&counter.to_be_bytes());
+    // The random tail only separates processes; a failing OS RNG leaves it zero, and
+    // the counter still keeps this process's ids unique.
+    let _ = getrandom::fill(&mut bytes[2..]);
+    uuid::Builder::from_unix_timestamp_millis(millis, &bytes)
+        .into_uuid()
+        .to_string()
+}
+
+/// The events of one write, appended to `event_log` by [`Events::append`].
+#[derive(Debug)]
+pub struct Events {
+    source: String,
+    at: DateTime<Utc>,
+    rows: Vec<event_log::Model>,
+}
+
+impl Events {
+    /// Events caused by `actor` at `at`.
+    pub fn new(actor: &str, at: DateTime<Utc>) -> Self {
+        Self {
+            source: actor.to_owned(),
+            at,
+            rows: Vec::new(),
+        }
+    }
+
+    /// Records one event of `event_type` with `data`.
+    pub fn push(&mut self, event_type: &str, data: Value) {
+        self.rows.push(event_log::Model {
+            event_id: next_event_id(),
+            event_type: event_type.to_owned(),
+            source: Some(self.source.clone()),
+            timestamp: self.at,
+            data,
+        });
+    }
+
+    /// Inserts the events (one statement) and returns them in order.
+    pub async fn append<C: ConnectionTrait>(self, txn: &C) -> Result<Vec<event_log::Model>, DbErr> {
+        if self.rows.is_empty() {
+            return Ok(self.rows);
+        }
+        event_log::Entity::insert_many(self.rows.iter().cloned().map(|m| m.into_active_model()))
+            .exec_without_returning(txn)
+            .await?;
+        Ok(self.rows)
+    }
+}
+
+/// What a write did and the events it appended.
+#[derive(Debug)]
+pub struct Written<T> {
+    /// The written row(s).
+    pub value: T,
+    /// The events appended for it, in order.
+    pub events: Vec<event_log::Model>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_ids_are_time_ordered_uuids_that_never_go_backwards() {
+        let ids: Vec<String> = (0..10_000).map(|_| next_event_id()).collect();
+        for pair in ids.windows(2) {
+            assert!(pair[0] < pair[1], "{} then {}", pair[0], pair[1]);
+        }
+        let id = uuid::Uuid::parse_str(&ids[0]).unwrap();
+        assert_eq!(id.get_version_num(), 7);
+    }
+
+    #[test]
+    fn now_is_at_microsecond_precision() {
+        assert_eq!(now().timestamp_subsec_nanos() % 1000, 0);
+    }
+}
