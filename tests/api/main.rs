@@ -5,6 +5,7 @@
 
 mod atrarium;
 mod atrarium_graphql;
+mod atrarium_mutations;
 mod auth;
 mod bellamy;
 mod bellamy_graphql;
