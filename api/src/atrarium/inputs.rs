@@ -486,3 +486,119 @@ impl AtrariumIndexPostInput {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    fn field_of<T: std::fmt::Debug>(r: ApiResult<T>) -> String {
+        match r.unwrap_err() {
+            ApiError::BadUserInput { field, .. } => field.unwrap_or_default(),
+            other => panic!("expected BAD_USER_INPUT, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn feed_mix_shares_are_percentages_summing_to_100() {
+        let mix = |own, parent, global| AtrariumFeedMixInput {
+            own,
+            parent,
+            global,
+        };
+        assert_eq!(
+            mix(100, 0, 0).parse("input.feedMix").unwrap(),
+            FeedMix {
+                own: 100,
+                parent: 0,
+                global: 0
+            }
+        );
+        assert_eq!(
+            field_of(mix(80, 15, 4).parse("input.feedMix")),
+            "input.feedMix"
+        );
+        assert_eq!(
+            field_of(mix(50, 60, -10).parse("input.feedMix")),
+            "input.feedMix.global"
+        );
+        assert_eq!(
+            field_of(mix(i32::MAX, 1, 0).parse("input.feedMix")),
+            "input.feedMix.own"
+        );
+    }
+
+    #[test]
+    fn health_metrics_are_finite_and_in_range() {
+        let m = AtrariumHealthMetricsInput {
+            activity_score: Some(0.0),
+            growth_rate: Some(-3.5),
+            engagement: None,
+        };
+        assert_eq!(
+            m.parse("h").unwrap(),
+            HealthMetrics {
+                activity_score: Some(0.0),
+                growth_rate: Some(-3.5),
+                engagement: None
+            }
+        );
+        let bad = AtrariumHealthMetricsInput {
+            growth_rate: Some(f64::NAN),
+            ..Default::default()
+        };
+        assert_eq!(field_of(bad.parse("h")), "h.growthRate");
+    }
+
+    #[test]
+    fn filter_lists_are_checked_entry_by_entry() {
+        let config = AtrariumFilterConfigInput {
+            hashtags: vec![" #Rust ".into(), "#日本語".into(), "#a_b1".into()],
+            keywords: vec![" web dev ".into()],
+            authors: vec!["did:web:example.com".into()],
+        };
+        assert_eq!(
+            config.parse("f").unwrap(),
+            FilterConfig {
+                hashtags: vec!["#Rust".into(), "#日本語".into(), "#a_b1".into()],
+                keywords: vec!["web dev".into()],
+                authors: vec!["did:web:example.com".into()],
+            }
+        );
+        for (hashtags, field) in [
+            (vec!["#"], "f.hashtags[0]"),
+            (vec!["#ok", "##"], "f.hashtags[1]"),
+            (vec!["#ok", "#OK"], "f.hashtags[1]"),
+        ] {
+            let config = AtrariumFilterConfigInput {
+                hashtags: hashtags.into_iter().map(String::from).collect(),
+                ..Default::default()
+            };
+            assert_eq!(field_of(config.parse("f")), field);
+        }
+        let long = AtrariumFilterConfigInput {
+            hashtags: vec![format!("#{}", "a".repeat(MAX_HASHTAG_LEN + 1))],
+            ..Default::default()
+        };
+        assert_eq!(field_of(long.parse("f")), "f.hashtags[0]");
+    }
+
+    #[test]
+    fn no_community_moves_to_theme_and_posts_are_not_from_the_future() {
+        let to_theme = AtrariumAdvanceCommunityStageInput {
+            id: 1,
+            stage: AtrariumStage::Theme,
+        };
+        assert_eq!(field_of(to_theme.parse()), "input.stage");
+        let post = |created_at| AtrariumIndexPostInput {
+            feed_id: 1,
+            uri: "at://did:plc:ragtjsm2j2vknwkz3zp4oxrd/app.bsky.feed.post/3k".into(),
+            created_at,
+            has_media: false,
+        };
+        assert!(post(Utc::now()).parse().is_ok());
+        let later = Utc::now() + chrono::Duration::seconds(MAX_CLOCK_SKEW_SECS + 60);
+        assert_eq!(field_of(post(later).parse()), "input.createdAt");
+    }
+}
