@@ -8,6 +8,7 @@ mod access_orquestra;
 mod access_pds;
 mod atrarium;
 mod atrarium_graphql;
+mod atrarium_mutations;
 mod auth;
 mod bellamy;
 mod bellamy_graphql;

@@ -3,9 +3,12 @@
 //! roles.
 
 pub mod demo;
+pub mod inputs;
 pub mod loaders;
+pub mod mutation;
 pub mod query;
 pub mod service;
 pub mod types;
 
+pub use mutation::AtrariumMutation;
 pub use query::AtrariumQuery;

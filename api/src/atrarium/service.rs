@@ -1,6 +1,13 @@
-//! Atrarium's seed queries as plain functions over the pool (no GraphQL here).
+//! Atrarium's business rules, knowing nothing of GraphQL: the seed's queries as plain
+//! functions over the pool (here), and the writes, one transaction each, in submodules.
 
-use entity::atrarium::{Stage, communities, post_index, theme_feeds};
+mod access;
+pub mod communities;
+pub mod feeds;
+pub mod members;
+pub mod posts;
+
+use entity::atrarium::{self as rows, Stage, post_index, theme_feeds};
 use sea_orm::sea_query::{Expr, ExprTrait, Order};
 use sea_orm::{
     ActiveEnum, ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, QueryFilter, QueryOrder,
@@ -94,13 +101,13 @@ pub async fn community_health(
     db: &DatabaseConnection,
     stage: Stage,
     max_activity_score: f64,
-) -> ApiResult<Vec<communities::Model>> {
+) -> ApiResult<Vec<rows::communities::Model>> {
     let score = activity_score(db.get_database_backend());
-    Ok(communities::Entity::find()
-        .filter(communities::Column::Stage.eq(stage.into_value()))
+    Ok(rows::communities::Entity::find()
+        .filter(rows::communities::Column::Stage.eq(stage.into_value()))
         .filter(score.clone().lt(max_activity_score))
         .order_by(score, Order::Asc)
-        .order_by(communities::Column::Id, Order::Asc)
+        .order_by(rows::communities::Column::Id, Order::Asc)
         .all(db)
         .await?)
 }

@@ -216,7 +216,7 @@ filter_input! {
         feed_uri: StringFilter => FeedUri,
         /// The cached post count.
         post_count: IntFilter => PostCount,
-        /// When the last post was indexed.
+        /// When the newest indexed post was created.
         last_post_at: DateTimeFilter => LastPostAt [condition_epoch],
         /// When the feed was created.
         created_at: DateTimeFilter => CreatedAt [condition_epoch],
@@ -559,7 +559,8 @@ impl AtrariumThemeFeed {
     async fn post_count(&self) -> i32 {
         self.0.post_count
     }
-    /// When the last post was indexed (null if none yet).
+    /// When the newest indexed post was created (null while the feed has none); kept
+    /// exact as posts are indexed and taken out.
     async fn last_post_at(&self) -> Option<DateTime<Utc>> {
         self.0.last_post_at.and_then(from_epoch)
     }

@@ -1,0 +1,427 @@
+//! Atrarium's mutations. Each one authenticates a DID (an Atrarium session or a PDS
+//! session), parses its input ([`super::inputs`]) and runs one service call in one
+//! transaction ([`super::service`]); the payload holds the changed objects as Atrarium's
+//! read types.
+
+use async_graphql::{Context, Object, ResultExt, SimpleObject};
+use entity::Domain;
+
+use super::inputs::*;
+use super::service::{communities, feeds, members, posts};
+use super::types::{AtrariumCommunity, AtrariumMembership, AtrariumPost, AtrariumThemeFeed};
+use crate::auth::Viewer;
+use crate::batch::Node;
+use crate::context::databases;
+use crate::error::{ApiError, ApiResult};
+use crate::validate::Did;
+use crate::write::Store;
+
+type Result<T> = async_graphql::Result<T>;
+
+/// The acting DID: the subject of an Atrarium or PDS access token. `UNAUTHENTICATED`
+/// when anonymous, or when the session's subject is not a DID.
+fn actor(ctx: &Context<'_>) -> ApiResult<Did> {
+    let anonymous = Viewer::anonymous();
+    let viewer = ctx.data_opt::<Viewer>().unwrap_or(&anonymous);
+    let subject = viewer.require(Domain::Atrarium)?;
+    Did::parse("viewer", subject).map_err(|_| {
+        ApiError::Unauthenticated(
+            "Atrarium acts as a DID; this session's subject is not one".into(),
+        )
+    })
+}
+
+/// Atrarium's storage.
+fn store(ctx: &Context<'_>) -> ApiResult<Store> {
+    databases(ctx)
+        .map(|dbs| dbs.store(Domain::Atrarium))
+        .map_err(|e| ApiError::internal(e.message))
+}
+
+/// Runs a resolver's body, turning its error into a GraphQL error with its code.
+async fn run<T>(body: impl std::future::Future<Output = ApiResult<T>>) -> Result<T> {
+    body.await.extend()
+}
+
+fn community(m: entity::atrarium::communities::Model) -> AtrariumCommunity {
+    AtrariumCommunity(Node::single(m))
+}
+
+fn feed(m: entity::atrarium::theme_feeds::Model) -> AtrariumThemeFeed {
+    AtrariumThemeFeed(Node::single(m))
+}
+
+fn membership(m: entity::atrarium::memberships::Model) -> AtrariumMembership {
+    AtrariumMembership(Node::single(m))
+}
+
+// ------------------------------------------------------------------------------ payloads
+
+/// What `atrariumCreateCommunity` created.
+#[derive(SimpleObject)]
+pub struct AtrariumCreateCommunityPayload {
+    /// The new community, at stage `THEME` with one member.
+    pub community: AtrariumCommunity,
+    /// The creator's membership, as its owner.
+    pub membership: AtrariumMembership,
+}
+
+/// The community `atrariumUpdateCommunity` changed.
+#[derive(SimpleObject)]
+pub struct AtrariumUpdateCommunityPayload {
+    /// The community as it is now.
+    pub community: AtrariumCommunity,
+}
+
+/// The community `atrariumAdvanceCommunityStage` moved on.
+#[derive(SimpleObject)]
+pub struct AtrariumAdvanceCommunityStagePayload {
+    /// The community at its new stage.
+    pub community: AtrariumCommunity,
+}
+
+/// What `atrariumDeleteCommunity` removed.
+#[derive(SimpleObject)]
+pub struct AtrariumDeleteCommunityPayload {
+    /// The deleted community's id (its feeds, their posts and its memberships went with
+    /// it).
+    pub deleted_id: i64,
+    /// Its parent community, which lost a child (null for a root).
+    pub parent: Option<AtrariumCommunity>,
+}
+
+/// The theme feed `atrariumCreateThemeFeed` created.
+#[derive(SimpleObject)]
+pub struct AtrariumCreateThemeFeedPayload {
+    /// The new theme feed, with no posts yet.
+    pub theme_feed: AtrariumThemeFeed,
+}
+
+/// The theme feed `atrariumUpdateThemeFeed` changed.
+#[derive(SimpleObject)]
+pub struct AtrariumUpdateThemeFeedPayload {
+    /// The theme feed as it is now.
+    pub theme_feed: AtrariumThemeFeed,
+}
+
+/// What `atrariumDeleteThemeFeed` removed.
+#[derive(SimpleObject)]
+pub struct AtrariumDeleteThemeFeedPayload {
+    /// The deleted feed's id (its indexed posts went with it).
+    pub deleted_id: i64,
+    /// The feed's community, its `postCount` down by the feed's posts.
+    pub community: AtrariumCommunity,
+}
+
+/// What `atrariumJoinCommunity` changed.
+#[derive(SimpleObject)]
+pub struct AtrariumJoinCommunityPayload {
+    /// The new membership, role `MEMBER`.
+    pub membership: AtrariumMembership,
+    /// The community, its `memberCount` up by one.
+    pub community: AtrariumCommunity,
+}
+
+/// What `atrariumLeaveCommunity` changed.
+#[derive(SimpleObject)]
+pub struct AtrariumLeaveCommunityPayload {
+    /// The DID whose membership ended (with the community's id, the membership's key).
+    pub user_did: String,
+    /// The community, its `memberCount` down by one.
+    pub community: AtrariumCommunity,
+}
+
+/// What `atrariumChangeMemberRole` changed.
+#[derive(SimpleObject)]
+pub struct AtrariumChangeMemberRolePayload {
+    /// The membership with its new role.
+    pub membership: AtrariumMembership,
+}
+
+/// What `atrariumRemoveMember` changed.
+#[derive(SimpleObject)]
+pub struct AtrariumRemoveMemberPayload {
+    /// The DID whose membership ended (with the community's id, the membership's key).
+    pub user_did: String,
+    /// The community, its `memberCount` down by one.
+    pub community: AtrariumCommunity,
+}
+
+/// What `atrariumIndexPost` changed.
+#[derive(SimpleObject)]
+pub struct AtrariumIndexPostPayload {
+    /// The indexed post.
+    pub post: AtrariumPost,
+    /// The feed, its `postCount` up by one and `lastPostAt` moved on if the post is its
+    /// newest.
+    pub theme_feed: AtrariumThemeFeed,
+    /// The feed's community, its `postCount` up by one.
+    pub community: AtrariumCommunity,
+}
+
+/// What `atrariumUnindexPost` changed.
+#[derive(SimpleObject)]
+pub struct AtrariumUnindexPostPayload {
+    /// The id of the index row removed.
+    pub deleted_id: i64,
+    /// The feed, its `postCount` down by one and `lastPostAt` that of its newest
+    /// remaining post.
+    pub theme_feed: AtrariumThemeFeed,
+    /// The feed's community, its `postCount` down by one.
+    pub community: AtrariumCommunity,
+}
+
+// ----------------------------------------------------------------------------- resolvers
+
+/// Atrarium's part of the root mutation. Every operation acts as the DID of the request's
+/// Atrarium or PDS session.
+#[derive(Default)]
+pub struct AtrariumMutation;
+
+/// Atrarium's part of the root mutation. Every operation acts as the DID of the request's
+/// Atrarium or PDS session.
+#[Object]
+impl AtrariumMutation {
+    /// Creates a community at stage `THEME`, optionally nested under a parent; the caller
+    /// becomes its owner and first member.
+    async fn atrarium_create_community(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The community to create.")] input: AtrariumCreateCommunityInput,
+    ) -> Result<AtrariumCreateCommunityPayload> {
+        run(async {
+            let actor = actor(ctx)?;
+            let new = input.parse()?;
+            let created = communities::create_community(&store(ctx)?, &actor, new).await?;
+            Ok(AtrariumCreateCommunityPayload {
+                community: community(created.community),
+                membership: membership(created.membership),
+            })
+        })
+        .await
+    }
+
+    /// Changes a community's name, parent (never under itself or a descendant), feed mix
+    /// or health metrics. Owners only.
+    async fn atrarium_update_community(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The community and its changes.")] input: AtrariumUpdateCommunityInput,
+    ) -> Result<AtrariumUpdateCommunityPayload> {
+        run(async {
+            let actor = actor(ctx)?;
+            let (id, changes) = input.parse()?;
+            let c = communities::update_community(&store(ctx)?, &actor, id, changes).await?;
+            Ok(AtrariumUpdateCommunityPayload {
+                community: community(c),
+            })
+        })
+        .await
+    }
+
+    /// Moves a community to its next stage: theme → community → graduated. Owners only.
+    /// Skipping or undoing a stage is `BAD_USER_INPUT`; a community already at the
+    /// target stage is `CONFLICT`.
+    async fn atrarium_advance_community_stage(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The community and the stage to move it to.")]
+        input: AtrariumAdvanceCommunityStageInput,
+    ) -> Result<AtrariumAdvanceCommunityStagePayload> {
+        run(async {
+            let actor = actor(ctx)?;
+            let (id, stage) = input.parse()?;
+            let c = communities::advance_stage(&store(ctx)?, &actor, id, stage).await?;
+            Ok(AtrariumAdvanceCommunityStagePayload {
+                community: community(c),
+            })
+        })
+        .await
+    }
+
+    /// Deletes a community with its theme feeds, their indexed posts and its
+    /// memberships. Owners only; a community with child communities is `CONFLICT`.
+    async fn atrarium_delete_community(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The community's id.")] id: i64,
+    ) -> Result<AtrariumDeleteCommunityPayload> {
+        run(async {
+            let actor = actor(ctx)?;
+            let parent = communities::delete_community(&store(ctx)?, &actor, id).await?;
+            Ok(AtrariumDeleteCommunityPayload {
+                deleted_id: id,
+                parent: parent.map(community),
+            })
+        })
+        .await
+    }
+
+    /// Creates a theme feed in a community. Owners and moderators; the feed URI is
+    /// unique (`CONFLICT`).
+    async fn atrarium_create_theme_feed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The theme feed to create.")] input: AtrariumCreateThemeFeedInput,
+    ) -> Result<AtrariumCreateThemeFeedPayload> {
+        run(async {
+            let actor = actor(ctx)?;
+            let new = input.parse()?;
+            let f = feeds::create_feed(&store(ctx)?, &actor, new).await?;
+            Ok(AtrariumCreateThemeFeedPayload {
+                theme_feed: feed(f),
+            })
+        })
+        .await
+    }
+
+    /// Changes a theme feed's name, filter rules or health metrics. Owners and
+    /// moderators of its community.
+    async fn atrarium_update_theme_feed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The theme feed and its changes.")] input: AtrariumUpdateThemeFeedInput,
+    ) -> Result<AtrariumUpdateThemeFeedPayload> {
+        run(async {
+            let actor = actor(ctx)?;
+            let (id, changes) = input.parse()?;
+            let f = feeds::update_feed(&store(ctx)?, &actor, id, changes).await?;
+            Ok(AtrariumUpdateThemeFeedPayload {
+                theme_feed: feed(f),
+            })
+        })
+        .await
+    }
+
+    /// Deletes a theme feed and its indexed posts; its community's `postCount` drops by
+    /// as many. Owners and moderators of its community.
+    async fn atrarium_delete_theme_feed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The theme feed's id.")] id: i64,
+    ) -> Result<AtrariumDeleteThemeFeedPayload> {
+        run(async {
+            let actor = actor(ctx)?;
+            let c = feeds::delete_feed(&store(ctx)?, &actor, id).await?;
+            Ok(AtrariumDeleteThemeFeedPayload {
+                deleted_id: id,
+                community: community(c),
+            })
+        })
+        .await
+    }
+
+    /// Joins a community as a `MEMBER` (`CONFLICT` if already a member).
+    async fn atrarium_join_community(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The community's id.")] community_id: i64,
+    ) -> Result<AtrariumJoinCommunityPayload> {
+        run(async {
+            let actor = actor(ctx)?;
+            let change = members::join(&store(ctx)?, &actor, community_id).await?;
+            Ok(AtrariumJoinCommunityPayload {
+                membership: membership(change.membership),
+                community: community(change.community),
+            })
+        })
+        .await
+    }
+
+    /// Leaves a community. Its last owner cannot leave (`CONFLICT`): make another member
+    /// an owner first.
+    async fn atrarium_leave_community(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The community's id.")] community_id: i64,
+    ) -> Result<AtrariumLeaveCommunityPayload> {
+        run(async {
+            let actor = actor(ctx)?;
+            let c = members::leave(&store(ctx)?, &actor, community_id).await?;
+            Ok(AtrariumLeaveCommunityPayload {
+                user_did: actor.into_inner(),
+                community: community(c),
+            })
+        })
+        .await
+    }
+
+    /// Gives a member a new role. Owners set any role on anyone; moderators may only make
+    /// a member a moderator. The last owner cannot be demoted (`CONFLICT`).
+    async fn atrarium_change_member_role(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The membership and its new role.")] input: AtrariumChangeMemberRoleInput,
+    ) -> Result<AtrariumChangeMemberRolePayload> {
+        run(async {
+            let actor = actor(ctx)?;
+            let (community_id, target, role) = input.parse()?;
+            let change =
+                members::change_role(&store(ctx)?, &actor, community_id, &target, role).await?;
+            Ok(AtrariumChangeMemberRolePayload {
+                membership: membership(change.membership),
+            })
+        })
+        .await
+    }
+
+    /// Removes a member from a community. Owners remove anyone but the last owner
+    /// (`CONFLICT`); moderators remove members; removing yourself is leaving.
+    async fn atrarium_remove_member(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The membership to end.")] input: AtrariumRemoveMemberInput,
+    ) -> Result<AtrariumRemoveMemberPayload> {
+        run(async {
+            let actor = actor(ctx)?;
+            let (community_id, target) = input.parse()?;
+            let c = members::remove_member(&store(ctx)?, &actor, community_id, &target).await?;
+            Ok(AtrariumRemoveMemberPayload {
+                user_did: target.into_inner(),
+                community: community(c),
+            })
+        })
+        .await
+    }
+
+    /// Indexes a post into a theme feed; the feed's `postCount` and `lastPostAt` and the
+    /// community's `postCount` follow in the same transaction. Owners and moderators of
+    /// its community; a post already in the feed is `CONFLICT`.
+    async fn atrarium_index_post(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The post and the feed to index it into.")] input: AtrariumIndexPostInput,
+    ) -> Result<AtrariumIndexPostPayload> {
+        run(async {
+            let actor = actor(ctx)?;
+            let new = input.parse()?;
+            let change = posts::index_post(&store(ctx)?, &actor, new).await?;
+            Ok(AtrariumIndexPostPayload {
+                post: AtrariumPost(Node::single(change.post)),
+                theme_feed: feed(change.feed),
+                community: community(change.community),
+            })
+        })
+        .await
+    }
+
+    /// Takes an indexed post out of its feed; the counters follow, and the feed's
+    /// `lastPostAt` becomes that of its newest remaining post. Owners and moderators of
+    /// its community.
+    async fn atrarium_unindex_post(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The indexed post's id.")] id: i64,
+    ) -> Result<AtrariumUnindexPostPayload> {
+        run(async {
+            let actor = actor(ctx)?;
+            let change = posts::unindex_post(&store(ctx)?, &actor, id).await?;
+            Ok(AtrariumUnindexPostPayload {
+                deleted_id: change.post,
+                theme_feed: feed(change.feed),
+                community: community(change.community),
+            })
+        })
+        .await
+    }
+}
