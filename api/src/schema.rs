@@ -20,6 +20,7 @@ pub struct Query(
 /// run one after another, as the GraphQL spec requires of mutations.
 #[derive(MergedObject, Default)]
 pub struct Mutation(
+    crate::orquestra::OrquestraMutation,
     crate::bellamy::BellamyMutation,
     crate::pds::PdsMutation,
     crate::universe::UniverseMutation,
