@@ -21,6 +21,7 @@ pub struct Query(
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     crate::atrarium::AtrariumMutation,
+    crate::orquestra::OrquestraMutation,
     crate::bellamy::BellamyMutation,
     crate::pds::PdsMutation,
     crate::universe::UniverseMutation,

@@ -19,6 +19,7 @@ mod http;
 mod login;
 mod orquestra;
 mod orquestra_graphql;
+mod orquestra_mutations;
 mod pds;
 mod pds_auth;
 mod pds_graphql;

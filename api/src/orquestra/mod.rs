@@ -4,7 +4,10 @@ pub mod access;
 pub mod api_keys;
 pub mod demo;
 pub mod loaders;
+pub mod mutation;
 pub mod query;
+pub mod service;
 pub mod types;
 
+pub use mutation::OrquestraMutation;
 pub use query::OrquestraQuery;
