@@ -20,6 +20,7 @@ mod orquestra_graphql;
 mod pds;
 mod pds_auth;
 mod pds_graphql;
+mod pds_mutations;
 mod server;
 mod storage;
 mod universe;
