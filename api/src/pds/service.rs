@@ -266,7 +266,7 @@ pub async fn update_status(
         .transaction(move |txn| {
             Box::pin(async move {
                 let account = own(txn, &actor, &did).await?;
-                check_transition(account.status.clone(), status.clone())?;
+                check_transition(account.status, status)?;
                 if status == AccountStatus::Deleted {
                     refresh_tokens::Entity::delete_many()
                         .filter(refresh_tokens::Column::Did.eq(did.as_str()))
