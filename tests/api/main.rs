@@ -23,6 +23,7 @@ mod orquestra_mutations;
 mod pds;
 mod pds_auth;
 mod pds_graphql;
+mod pds_mutations;
 mod server;
 mod storage;
 mod universe;

@@ -5,9 +5,11 @@
 pub mod access;
 pub mod auth;
 pub mod demo;
+pub mod keys;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod service;
 pub mod sessions;
 pub mod types;
 pub mod views;

@@ -1,0 +1,418 @@
+//! The PDS's write rules: account creation, handle and status changes, the PLC log and
+//! repository blocks. No GraphQL in here; inputs arrive parsed.
+//!
+//! Who may act: creating an account is open to anyone (as `com.atproto.server.createAccount`
+//! on an open PDS); everything else needs a PDS session of the account itself. Taking an
+//! account down (or restoring it) is the service's moderators' act, which Mosaic has no
+//! principal for: no session may do it (`FORBIDDEN`).
+//!
+//! Only an `active` account writes; a taken-down, deactivated or deleted one gets
+//! `FORBIDDEN` (its session may outlive the status change by an access token's life).
+
+use chrono::Utc;
+use entity::pds::enums::AccountStatus;
+use entity::pds::{accounts, plc_operations, refresh_tokens, repo_blocks, repos};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use super::keys::{self, KeyPair};
+use crate::error::{ApiError, ApiResult};
+use crate::validate::{Cid, Codec, Email, Handle};
+use crate::write::Store;
+
+/// Shortest accepted password.
+pub const MIN_PASSWORD: usize = 8;
+/// Longest accepted password (bytes).
+pub const MAX_PASSWORD: usize = 1024;
+/// Largest PLC operation accepted (bytes).
+pub const MAX_OPERATION: usize = 8 * 1024;
+/// Largest repository block accepted (bytes).
+pub const MAX_BLOCK: usize = 1024 * 1024;
+/// Most blocks in one `put_blocks` call.
+pub const MAX_BLOCKS: usize = 200;
+
+/// A new account, parsed.
+pub struct NewAccount {
+    /// The handle (checked, lowercased).
+    pub handle: Handle,
+    /// The email address (checked, lowercased).
+    pub email: Email,
+    /// The password (length already checked).
+    pub password: String,
+}
+
+/// Checks a new password's length (`field` names it in the error).
+pub fn check_password(field: &str, password: &str) -> ApiResult<()> {
+    let n = password.chars().count();
+    if n < MIN_PASSWORD || password.len() > MAX_PASSWORD {
+        return Err(ApiError::bad_input(
+            field,
+            format!("{field} must be {MIN_PASSWORD} to {MAX_PASSWORD} characters"),
+        ));
+    }
+    Ok(())
+}
+
+/// What a created account consists of.
+pub struct Created {
+    /// The account.
+    pub account: accounts::Model,
+    /// Its repository.
+    pub repo: repos::Model,
+    /// Its genesis PLC operation (seq 0).
+    pub operation: plc_operations::Model,
+}
+
+async fn taken(
+    txn: &impl sea_orm::ConnectionTrait,
+    column: accounts::Column,
+    value: &str,
+    except: Option<&str>,
+) -> ApiResult<bool> {
+    let mut q = accounts::Entity::find().filter(column.eq(value));
+    if let Some(did) = except {
+        q = q.filter(accounts::Column::Did.ne(did));
+    }
+    Ok(q.one(txn).await?.is_some())
+}
+
+/// Creates an account: password hash, two generated key pairs, the DID of its signed
+/// genesis PLC operation, the repository with its first commit, all in one transaction.
+pub async fn create_account(store: &Store, new: NewAccount) -> ApiResult<Created> {
+    // A taken handle or email fails before the slow parts (scrypt, keys, signatures),
+    // which run outside the transaction; the checks inside it (and the unique indexes)
+    // decide under races.
+    let handle_taken = taken(
+        store.db(),
+        accounts::Column::Handle,
+        new.handle.as_str(),
+        None,
+    );
+    if handle_taken.await? {
+        return Err(ApiError::Conflict("this handle is already taken".into()));
+    }
+    if taken(
+        store.db(),
+        accounts::Column::Email,
+        new.email.as_str(),
+        None,
+    )
+    .await?
+    {
+        return Err(ApiError::Conflict(
+            "an account with this email address already exists".into(),
+        ));
+    }
+    let password = new.password;
+    let password_hash = tokio::task::spawn_blocking(move || super::auth::hash_password(&password))
+        .await
+        .map_err(ApiError::internal)??;
+    let (signing, rotation) = (KeyPair::generate()?, KeyPair::generate()?);
+    let (operation, did) = keys::genesis_operation(new.handle.as_str(), &signing, &rotation);
+    let now = Utc::now();
+    let rev = keys::tid(now);
+    let commit = keys::genesis_commit(&did, &rev, &signing);
+    let commit_cid = Cid::of(Codec::DagCbor, &commit).to_string();
+    let account = accounts::Model {
+        did: did.clone(),
+        handle: new.handle.into_inner(),
+        email: new.email.into_inner(),
+        password_hash,
+        signing_key_priv: signing.private_hex(),
+        signing_key_pub: signing.multikey(),
+        rotation_key_priv: rotation.private_hex(),
+        rotation_key_pub: rotation.multikey(),
+        status: AccountStatus::Active,
+        created_at: now,
+    };
+    let repo = repos::Model {
+        did: did.clone(),
+        root_cid: commit_cid.clone(),
+        rev,
+        created_at: now,
+    };
+    let op = plc_operations::Model {
+        did: did.clone(),
+        seq: 0,
+        cid: Cid::of(Codec::DagCbor, &operation).to_string(),
+        operation,
+        created_at: now,
+    };
+    let block = repo_blocks::Model {
+        repo_did: did,
+        cid: commit_cid,
+        size: i32::try_from(commit.len()).map_err(ApiError::internal)?,
+        bytes: commit,
+        created_at: now,
+    };
+    store
+        .transaction(move |txn| {
+            Box::pin(async move {
+                if taken(txn, accounts::Column::Handle, &account.handle, None).await? {
+                    return Err(ApiError::Conflict("this handle is already taken".into()));
+                }
+                if taken(txn, accounts::Column::Email, &account.email, None).await? {
+                    return Err(ApiError::Conflict(
+                        "an account with this email address already exists".into(),
+                    ));
+                }
+                let account = account.into_active_model().insert(txn).await?;
+                let repo = repo.into_active_model().insert(txn).await?;
+                block.into_active_model().insert(txn).await?;
+                let operation = op.into_active_model().insert(txn).await?;
+                Ok(Created {
+                    account,
+                    repo,
+                    operation,
+                })
+            })
+        })
+        .await
+}
+
+/// Locks and loads `did`'s account, which must be `actor`'s own and active.
+async fn own_active(
+    txn: &DatabaseTransaction,
+    actor: &str,
+    did: &str,
+) -> ApiResult<accounts::Model> {
+    let account = own(txn, actor, did).await?;
+    if account.status != AccountStatus::Active {
+        return Err(ApiError::Forbidden(format!(
+            "the account is {}: it cannot write",
+            account.status.to_value()
+        )));
+    }
+    Ok(account)
+}
+
+/// Locks and loads `did`'s account, which must be `actor`'s own.
+async fn own(txn: &DatabaseTransaction, actor: &str, did: &str) -> ApiResult<accounts::Model> {
+    if actor != did {
+        return Err(ApiError::Forbidden(
+            "only the account itself may change it".into(),
+        ));
+    }
+    accounts::Entity::find_by_id(did)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no account {did}")))
+}
+
+/// Changes `did`'s handle.
+pub async fn update_handle(
+    store: &Store,
+    actor: &str,
+    did: &str,
+    handle: Handle,
+) -> ApiResult<accounts::Model> {
+    let (actor, did) = (actor.to_owned(), did.to_owned());
+    store
+        .transaction(move |txn| {
+            Box::pin(async move {
+                let account = own_active(txn, &actor, &did).await?;
+                if account.handle == handle.as_str() {
+                    return Ok(account);
+                }
+                if taken(txn, accounts::Column::Handle, handle.as_str(), Some(&did)).await? {
+                    return Err(ApiError::Conflict("this handle is already taken".into()));
+                }
+                let mut am = account.into_active_model();
+                am.handle = Set(handle.into_inner());
+                Ok(am.update(txn).await?)
+            })
+        })
+        .await
+}
+
+/// Whether the account itself may move from `from` to `to`; the error says why not.
+///
+/// - `active` ⇄ `deactivated`, and either → `deleted`: the owner's choice.
+/// - `deleted` is final (`BAD_USER_INPUT`).
+/// - Into or out of `takendown`: moderators only (`FORBIDDEN`).
+/// - The current status again: `BAD_USER_INPUT` (nothing to do).
+pub fn check_transition(from: AccountStatus, to: AccountStatus) -> ApiResult<()> {
+    use AccountStatus::*;
+    let field = "input.status";
+    match (from, to) {
+        (Deleted, _) => Err(ApiError::bad_input(
+            field,
+            "the account is deleted: deletion is final",
+        )),
+        (Takendown, _) | (_, Takendown) => Err(ApiError::Forbidden(
+            "only the service's moderators take accounts down or restore them".into(),
+        )),
+        (a, b) if a == b => Err(ApiError::bad_input(
+            field,
+            format!("the account is already {}", a.to_value()),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Moves `did` to `status`; deleting also ends all of its sessions.
+pub async fn update_status(
+    store: &Store,
+    actor: &str,
+    did: &str,
+    status: AccountStatus,
+) -> ApiResult<accounts::Model> {
+    let (actor, did) = (actor.to_owned(), did.to_owned());
+    store
+        .transaction(move |txn| {
+            Box::pin(async move {
+                let account = own(txn, &actor, &did).await?;
+                check_transition(account.status, status)?;
+                if status == AccountStatus::Deleted {
+                    refresh_tokens::Entity::delete_many()
+                        .filter(refresh_tokens::Column::Did.eq(did.as_str()))
+                        .exec(txn)
+                        .await?;
+                }
+                let mut am = account.into_active_model();
+                am.status = Set(status);
+                Ok(am.update(txn).await?)
+            })
+        })
+        .await
+}
+
+/// Appends a signed PLC operation (DAG-CBOR, whose CID is `cid`) to `did`'s log at the
+/// next seq. With `prev`, the log's last operation must have that CID (`CONFLICT` if
+/// another operation came first).
+pub async fn append_operation(
+    store: &Store,
+    actor: &str,
+    did: &str,
+    cid: Cid,
+    operation: Vec<u8>,
+    prev: Option<Cid>,
+) -> ApiResult<plc_operations::Model> {
+    let (actor, did) = (actor.to_owned(), did.to_owned());
+    store
+        .transaction(move |txn| {
+            Box::pin(async move {
+                // The account row's lock serialises appends (PostgreSQL), so seqs are
+                // gap-free; the (did, seq) key is the last line of defence.
+                own_active(txn, &actor, &did).await?;
+                let last = plc_operations::Entity::find()
+                    .filter(plc_operations::Column::Did.eq(did.as_str()))
+                    .order_by_desc(plc_operations::Column::Seq)
+                    .one(txn)
+                    .await?;
+                if let Some(prev) = &prev
+                    && last.as_ref().map(|l| l.cid.as_str()) != Some(prev.as_str())
+                {
+                    return Err(ApiError::Conflict(
+                        "input.prev is not the log's last operation".into(),
+                    ));
+                }
+                plc_operations::Model {
+                    did,
+                    seq: last.map_or(0, |l| l.seq + 1),
+                    cid: cid.to_string(),
+                    operation,
+                    created_at: Utc::now(),
+                }
+                .into_active_model()
+                .insert(txn)
+                .await
+                .map_err(Into::into)
+            })
+        })
+        .await
+}
+
+/// A block to store: its CID (already checked against its bytes) and bytes.
+pub struct Block {
+    /// The block's CID.
+    pub cid: Cid,
+    /// The block's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Stores `blocks` in `did`'s repository and moves its root to `root` (one of them or a
+/// block already stored) with a new rev. With `swap_commit`, the current root must be
+/// that CID (`CONFLICT` otherwise), as atproto's `swapCommit`.
+pub async fn put_blocks(
+    store: &Store,
+    actor: &str,
+    did: &str,
+    blocks: Vec<Block>,
+    root: Cid,
+    swap_commit: Option<Cid>,
+) -> ApiResult<(repos::Model, Vec<repo_blocks::Model>)> {
+    let (actor, did) = (actor.to_owned(), did.to_owned());
+    store
+        .transaction(move |txn| {
+            Box::pin(async move {
+                own_active(txn, &actor, &did).await?;
+                let repo = repos::Entity::find_by_id(did.as_str())
+                    .lock_exclusive()
+                    .one(txn)
+                    .await?
+                    .ok_or_else(|| ApiError::NotFound(format!("{did} has no repository")))?;
+                if let Some(swap) = &swap_commit
+                    && swap.as_str() != repo.root_cid
+                {
+                    return Err(ApiError::Conflict(
+                        "input.swapCommit is not the repository's current root".into(),
+                    ));
+                }
+                let now = Utc::now();
+                let mut cids = Vec::with_capacity(blocks.len());
+                for block in blocks {
+                    let row = repo_blocks::Model {
+                        repo_did: did.clone(),
+                        cid: block.cid.to_string(),
+                        size: i32::try_from(block.bytes.len()).map_err(ApiError::internal)?,
+                        bytes: block.bytes,
+                        created_at: now,
+                    };
+                    cids.push(row.cid.clone());
+                    // Content-addressed: a block already stored is the same block.
+                    repo_blocks::Entity::insert(row.into_active_model())
+                        .on_conflict(
+                            OnConflict::columns([
+                                repo_blocks::Column::RepoDid,
+                                repo_blocks::Column::Cid,
+                            ])
+                            .do_nothing()
+                            .to_owned(),
+                        )
+                        .try_insert()
+                        .exec(txn)
+                        .await?;
+                }
+                let stored = repo_blocks::Entity::find()
+                    .filter(repo_blocks::Column::RepoDid.eq(did.as_str()))
+                    .filter(
+                        repo_blocks::Column::Cid
+                            .is_in(cids.iter().cloned().chain([root.to_string()])),
+                    )
+                    .all(txn)
+                    .await?;
+                if !stored.iter().any(|b| b.cid == root.as_str()) {
+                    return Err(ApiError::bad_input(
+                        "input.root",
+                        "input.root must be one of input.blocks or a block already stored",
+                    ));
+                }
+                let rev = keys::next_rev(&repo.rev, now);
+                let mut am = repo.into_active_model();
+                am.root_cid = Set(root.to_string());
+                am.rev = Set(rev);
+                let repo = am.update(txn).await?;
+                let blocks = cids
+                    .iter()
+                    .filter_map(|c| stored.iter().find(|b| &b.cid == c).cloned())
+                    .collect();
+                Ok((repo, blocks))
+            })
+        })
+        .await
+}
