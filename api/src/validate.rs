@@ -494,7 +494,8 @@ fn read_varint(input: &mut &[u8]) -> Option<u64> {
 
 const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
 
-fn base32_encode(bytes: &[u8]) -> String {
+/// Lowercase RFC 4648 base32 without padding (multibase `b`, `did:plc` ids).
+pub(crate) fn base32_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
     let (mut buffer, mut bits) = (0u32, 0u32);
     for &b in bytes {
@@ -555,6 +556,32 @@ impl SolanaAddress {
         }
         Ok(Self(s.to_owned()))
     }
+}
+
+/// Base58 (Bitcoin alphabet), as multibase `z` and Solana use it.
+pub(crate) fn base58_encode(bytes: &[u8]) -> String {
+    let zeros = bytes.iter().take_while(|&&b| b == 0).count();
+    let mut digits: Vec<u8> = Vec::new();
+    for &byte in &bytes[zeros..] {
+        let mut carry = u32::from(byte);
+        for d in &mut digits {
+            carry += u32::from(*d) << 8;
+            *d = (carry % 58) as u8;
+            carry /= 58;
+        }
+        while carry > 0 {
+            digits.push((carry % 58) as u8);
+            carry /= 58;
+        }
+    }
+    let mut out = "1".repeat(zeros);
+    out.extend(
+        digits
+            .iter()
+            .rev()
+            .map(|&d| char::from(BASE58[usize::from(d)])),
+    );
+    out
 }
 
 fn base58_decode(text: &str) -> Option<Vec<u8>> {

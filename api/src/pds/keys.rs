@@ -9,6 +9,7 @@
 //! - Signatures are ECDSA over SHA-256 (low-S), base64url without padding in PLC
 //!   operations.
 
+use crate::validate::{base32_encode, base58_encode};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -51,7 +52,7 @@ impl KeyPair {
         let point = self.key.verifying_key().to_encoded_point(true);
         let mut bytes = vec![0xe7, 0x01];
         bytes.extend_from_slice(point.as_bytes());
-        format!("z{}", base58(&bytes))
+        format!("z{}", base58_encode(&bytes))
     }
 
     /// The public key as a `did:key:`.
@@ -65,53 +66,6 @@ impl KeyPair {
         let sig = sig.normalize_s().unwrap_or(sig);
         sig.to_bytes().to_vec()
     }
-}
-
-const BASE58: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
-
-/// Base58 (Bitcoin alphabet).
-pub fn base58(bytes: &[u8]) -> String {
-    let zeros = bytes.iter().take_while(|&&b| b == 0).count();
-    let mut digits: Vec<u8> = Vec::new();
-    for &byte in &bytes[zeros..] {
-        let mut carry = u32::from(byte);
-        for d in &mut digits {
-            carry += u32::from(*d) << 8;
-            *d = (carry % 58) as u8;
-            carry /= 58;
-        }
-        while carry > 0 {
-            digits.push((carry % 58) as u8);
-            carry /= 58;
-        }
-    }
-    let mut out = "1".repeat(zeros);
-    out.extend(
-        digits
-            .iter()
-            .rev()
-            .map(|&d| char::from(BASE58[usize::from(d)])),
-    );
-    out
-}
-
-/// Lowercase RFC 4648 base32 without padding.
-fn base32(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
-    let mut out = String::new();
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for &b in bytes {
-        buffer = (buffer << 8) | u32::from(b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(ALPHABET[((buffer >> bits) & 31) as usize]));
-        }
-    }
-    if bits > 0 {
-        out.push(char::from(ALPHABET[((buffer << (5 - bits)) & 31) as usize]));
-    }
-    out
 }
 
 /// A DAG-CBOR value (the subset PLC operations and commits need).
@@ -238,7 +192,7 @@ pub fn genesis_operation(handle: &str, signing: &KeyPair, rotation: &KeyPair) ->
     ];
     let bytes = signed(op, rotation, |s| Cbor::Text(URL_SAFE_NO_PAD.encode(s))).encode();
     let digest = Sha256::digest(&bytes);
-    let did = format!("did:plc:{}", &base32(&digest)[..24]);
+    let did = format!("did:plc:{}", &base32_encode(&digest)[..24]);
     (bytes, did)
 }
 
@@ -299,8 +253,8 @@ mod tests {
 
     #[test]
     fn base58_and_multikeys_have_their_known_shapes() {
-        assert_eq!(base58(b"hello world"), "StV1DL6CwTryKyV");
-        assert_eq!(base58(&[0, 0, 1]), "112");
+        assert_eq!(base58_encode(b"hello world"), "StV1DL6CwTryKyV");
+        assert_eq!(base58_encode(&[0, 0, 1]), "112");
         let k = KeyPair::generate().unwrap();
         // secp256k1 Multikeys start with zQ3s.
         assert!(k.multikey().starts_with("zQ3s"), "{}", k.multikey());
