@@ -12,6 +12,8 @@ mod atrarium_mutations;
 mod auth;
 mod bellamy;
 mod bellamy_graphql;
+mod bellamy_mutations;
+mod bellamy_social_mutations;
 mod cli;
 mod cross_domain;
 mod helpers;

@@ -3,9 +3,11 @@
 
 pub mod access;
 pub mod demo;
+pub mod inputs;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod service;
 pub mod types;
 
 pub use mutation::BellamyMutation;

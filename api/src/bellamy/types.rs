@@ -797,10 +797,15 @@ pub struct BellamyReactionCount {
     pub count: i64,
 }
 
-node_type!(
-    /// A Bellamy Book account.
-    BellamyUser(users::Model)
-);
+/// A Bellamy Book account. The flag marks the account just registered in this request,
+/// whose creator may read its email although the request carries no token yet.
+pub struct BellamyUser(pub Node<users::Model>, pub bool);
+
+impl From<Node<users::Model>> for BellamyUser {
+    fn from(m: Node<users::Model>) -> Self {
+        Self(m, false)
+    }
+}
 
 /// A Bellamy Book account. The password hash is never readable; the email only by the
 /// user themself. Lists under a user hold only what the viewer may see.
@@ -810,9 +815,10 @@ impl BellamyUser {
     async fn id(&self) -> Uuid {
         self.0.id
     }
-    /// The login email: only the user may read it (`FORBIDDEN` for anyone else).
+    /// The login email: only the user may read it (`FORBIDDEN` for anyone else; the
+    /// payload of `bellamyRegister` shows it to the new account's creator).
     async fn email(&self, ctx: &Context<'_>) -> Result<Option<&str>> {
-        if Access::of(ctx).is(self.0.id) {
+        if self.1 || Access::of(ctx).is(self.0.id) {
             Ok(Some(&self.0.email))
         } else {
             Ok(Hidden::Email.refuse(ctx))
@@ -1385,7 +1391,7 @@ impl BellamyPost {
     /// The author.
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |p| UserId(p.author_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
 
     /// The post's comments, oldest first by default. With `topLevelOnly` (the default)
@@ -1595,7 +1601,7 @@ impl BellamyComment {
     /// The author.
     async fn author(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |c| UserId(c.author_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
 
     /// The comment this one replies to; null for a top-level comment; `FORBIDDEN` if it is
@@ -1787,7 +1793,7 @@ impl BellamyReaction {
     /// Who reacted.
     async fn user(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |r| UserId(r.user_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
 
     /// The post reacted to; null unless `targetType` is `POST`.
@@ -1872,13 +1878,13 @@ impl BellamyFriendRequest {
     /// Who asked.
     async fn sender(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |r| UserId(r.sender_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
     /// Who is asked.
     async fn receiver(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n =
             batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |r| UserId(r.receiver_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
 }
 
@@ -1907,12 +1913,12 @@ impl BellamyFriendship {
     /// The user.
     async fn user(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |f| UserId(f.user_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
     /// The user's friend.
     async fn friend(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |f| UserId(f.friend_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
 }
 
@@ -1940,13 +1946,13 @@ impl BellamyFollow {
     async fn follower(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n =
             batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |f| UserId(f.follower_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
     /// The user who is followed.
     async fn followee(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n =
             batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |f| UserId(f.followee_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
 }
 
@@ -2112,7 +2118,7 @@ impl BellamyStory {
     /// The author.
     async fn user(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |s| UserId(s.user_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
 
     /// Who viewed the story, and when: all views for the story's author, the viewer's own
@@ -2190,7 +2196,7 @@ impl BellamyStoryView {
     /// The viewer.
     async fn user(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |v| UserId(v.user_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
 }
 
@@ -2237,7 +2243,7 @@ impl BellamyNotification {
     /// The recipient.
     async fn user(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |n| UserId(n.user_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
 }
 
@@ -2375,7 +2381,7 @@ impl BellamyConversationParticipant {
     /// The participant.
     async fn user(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |p| UserId(p.user_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
 }
 
@@ -2430,6 +2436,6 @@ impl BellamyMessage {
     /// The sender.
     async fn sender(&self, ctx: &Context<'_>) -> Result<Option<BellamyUser>> {
         let n = batch::one::<BellamyLoader, _, _, _>(ctx, &self.0, |m| UserId(m.sender_id)).await?;
-        Ok(n.map(BellamyUser))
+        Ok(n.map(BellamyUser::from))
     }
 }

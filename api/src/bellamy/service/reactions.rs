@@ -1,0 +1,201 @@
+//! Reactions: one per user per post or comment; reacting again with another type
+//! replaces it.
+
+use entity::bellamy::enums::{ReactionTargetType, ReactionType};
+use entity::bellamy::{comments, posts, reactions};
+use sea_orm::entity::prelude::Uuid;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set,
+};
+use serde_json::json;
+
+use super::{Hidden, Lock, acting_user, can_see_post, excerpt, kind, notify, now, visible_post};
+use crate::error::{ApiError, ApiResult};
+use crate::write::Store;
+
+/// What a reaction is to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The post's or comment's id.
+    pub id: Uuid,
+    /// Post or comment.
+    pub kind: ReactionTargetType,
+}
+
+/// A reaction's target as the actor sees it: the post, and the comment when the target
+/// is a comment.
+#[derive(Clone, Debug)]
+pub struct Reacted {
+    /// The post reacted to, or the post of the comment reacted to.
+    pub post: posts::Model,
+    /// The comment reacted to.
+    pub comment: Option<comments::Model>,
+}
+
+impl Reacted {
+    /// Who wrote the target.
+    fn author(&self) -> Uuid {
+        self.comment
+            .as_ref()
+            .map_or(self.post.author_id, |c| c.author_id)
+    }
+}
+
+/// The target, checked visible to `actor` and locked for the rest of the transaction (so
+/// that reactions to one target are serialised).
+async fn lock_target<C: ConnectionTrait>(
+    txn: &C,
+    actor: Uuid,
+    target: Target,
+) -> ApiResult<Reacted> {
+    match target.kind {
+        ReactionTargetType::Post => Ok(Reacted {
+            post: visible_post(txn, actor, target.id, Lock::Exclusive).await?,
+            comment: None,
+        }),
+        ReactionTargetType::Comment => {
+            let comment = comments::Entity::find_by_id(target.id)
+                .lock_exclusive()
+                .one(txn)
+                .await?
+                .ok_or_else(|| ApiError::NotFound("comment".into()))?;
+            let post = visible_post(txn, actor, comment.post_id, Lock::Shared)
+                .await
+                .map_err(|e| match e {
+                    ApiError::Forbidden(_) => Hidden::Comment.error(),
+                    e => e,
+                })?;
+            Ok(Reacted {
+                post,
+                comment: Some(comment),
+            })
+        }
+    }
+}
+
+fn mine(actor: Uuid, target: Target) -> sea_orm::Select<reactions::Entity> {
+    reactions::Entity::find()
+        .filter(reactions::Column::UserId.eq(actor))
+        .filter(reactions::Column::TargetId.eq(target.id))
+        .filter(reactions::Column::TargetType.eq(target.kind))
+}
+
+fn reaction_name(r: ReactionType) -> &'static str {
+    match r {
+        ReactionType::Like => "like",
+        ReactionType::Love => "love",
+        ReactionType::Haha => "haha",
+        ReactionType::Wow => "wow",
+        ReactionType::Sad => "sad",
+        ReactionType::Angry => "angry",
+    }
+}
+
+/// Reacts to a post or comment the actor may see. The actor's earlier reaction to the
+/// target, if any, is replaced (its type changes; nothing else does). A first reaction
+/// notifies the target's author (`post_reaction` / `comment_reaction`), unless that is
+/// the actor.
+pub async fn react(
+    store: &Store,
+    actor: Uuid,
+    target: Target,
+    reaction: ReactionType,
+) -> ApiResult<(reactions::Model, Reacted)> {
+    store
+        .transaction(|txn| {
+            Box::pin(async move {
+                let me = acting_user(txn, actor).await?;
+                let reacted = lock_target(txn, actor, target).await?;
+                if let Some(existing) = mine(actor, target).one(txn).await? {
+                    if existing.r#type == reaction {
+                        return Ok((existing, reacted));
+                    }
+                    let mut row = existing.into_active_model();
+                    row.r#type = Set(reaction);
+                    return Ok((row.update(txn).await?, reacted));
+                }
+                let row = reactions::Model {
+                    id: Uuid::new_v4(),
+                    user_id: actor,
+                    target_id: target.id,
+                    target_type: target.kind,
+                    r#type: reaction,
+                    created_at: now(),
+                }
+                .into_active_model()
+                .insert(txn)
+                .await?;
+                let author = reacted.author();
+                if author != actor {
+                    let name = &me.full_name;
+                    let (what, kind, text) = match &reacted.comment {
+                        None => ("post", kind::POST_REACTION, &reacted.post.content),
+                        Some(c) => ("comment", kind::COMMENT_REACTION, &c.content),
+                    };
+                    let mut data = json!({
+                        "postId": reacted.post.id,
+                        "userId": actor,
+                        "reaction": reaction_name(reaction),
+                    });
+                    if let Some(c) = &reacted.comment {
+                        data["commentId"] = json!(c.id);
+                    }
+                    notify(
+                        txn,
+                        author,
+                        kind,
+                        format!("{name} reacted to your {what}"),
+                        format!("{name} reacted to \"{}\".", excerpt(text)),
+                        data,
+                    )
+                    .await?;
+                }
+                Ok((row, reacted))
+            })
+        })
+        .await
+}
+
+/// Removes the actor's reaction to a target (`NOT_FOUND` when there is none). Returns
+/// the deleted reaction's id and the target, when the actor may still see it.
+pub async fn unreact(
+    store: &Store,
+    actor: Uuid,
+    target: Target,
+) -> ApiResult<(Uuid, Option<Reacted>)> {
+    store
+        .transaction(|txn| {
+            Box::pin(async move {
+                let existing = mine(actor, target)
+                    .lock_exclusive()
+                    .one(txn)
+                    .await?
+                    .ok_or_else(|| ApiError::NotFound("reaction".into()))?;
+                reactions::Entity::delete_by_id(existing.id)
+                    .exec(txn)
+                    .await?;
+                // The reaction was the actor's own, so removing it needs no sight of the
+                // target; the target is returned only if the actor may still see it.
+                let (post_id, comment) = match target.kind {
+                    ReactionTargetType::Post => (Some(target.id), None),
+                    ReactionTargetType::Comment => {
+                        let c = comments::Entity::find_by_id(target.id).one(txn).await?;
+                        (c.as_ref().map(|c| c.post_id), c)
+                    }
+                };
+                let post = match post_id {
+                    Some(id) => posts::Entity::find_by_id(id).one(txn).await?,
+                    None => None,
+                };
+                let reacted = match post {
+                    Some(post) if can_see_post(txn, actor, &post).await? => {
+                        Some(Reacted { post, comment })
+                    }
+                    _ => None,
+                };
+                Ok((existing.id, reacted))
+            })
+        })
+        .await
+}

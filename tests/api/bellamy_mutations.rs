@@ -1,0 +1,953 @@
+//! Bellamy Book's mutations through HTTP, part 1: registration and profiles, posts (with
+//! media and hashtags), comments and replies, reactions (one per user per target, also
+//! under concurrent requests); notifications they cause; validation; owner, other user
+//! and anonymous; failed calls leaving every table as it was. Part 2 (the social graph,
+//! stories, notifications, conversations): `bellamy_social_mutations.rs`.
+//!
+//! Fixture ids follow `bellamy_graphql.rs` (users 1–99, posts 1000+, comments 2000+).
+
+use entity::Domain;
+use entity::bellamy::enums::{Privacy, ReactionTargetType, ReactionType};
+use serde_json::{Value, json};
+
+use crate::bellamy_graphql::{Fixture, id, s, token};
+use crate::helpers::{TestApp, count};
+
+/// Runs `query` with `vars` as user `viewer` (anonymous for `None`).
+pub(crate) async fn call(app: &TestApp, viewer: Option<u128>, query: &str, vars: Value) -> Value {
+    let mut req = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": query, "variables": vars }));
+    if let Some(n) = viewer {
+        req = req.bearer_auth(token(app, n));
+    }
+    req.send().await.unwrap().json().await.unwrap()
+}
+
+/// The data of a response that must have no errors.
+pub(crate) fn ok(res: &Value) -> &Value {
+    assert!(res.get("errors").is_none(), "unexpected errors: {res}");
+    &res["data"]
+}
+
+/// The first error's code (empty when there is none).
+pub(crate) fn code(res: &Value) -> &str {
+    res["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+/// The first error's `field` (empty when there is none).
+pub(crate) fn field(res: &Value) -> &str {
+    res["errors"][0]["extensions"]["field"]
+        .as_str()
+        .unwrap_or("")
+}
+
+/// Asserts `res` failed with `code` (and, when given, `field`) and wrote no data.
+pub(crate) fn refused(res: &Value, expected: &str, expected_field: Option<&str>) {
+    assert_eq!(code(res), expected, "{res}");
+    if let Some(f) = expected_field {
+        assert_eq!(field(res), f, "{res}");
+    }
+    assert!(res["data"].is_null(), "{res}");
+}
+
+/// Row counts of every Bellamy table, to compare before and after a failed call.
+pub(crate) async fn counts(app: &TestApp) -> Vec<(&'static str, i64)> {
+    let db = app.db.get(Domain::Bellamy);
+    let mut v = Vec::new();
+    for t in [
+        "users",
+        "posts",
+        "comments",
+        "reactions",
+        "friend_requests",
+        "friendships",
+        "follows",
+        "hashtags",
+        "post_hashtags",
+        "media",
+        "stories",
+        "story_viewers",
+        "notifications",
+        "conversations",
+        "conversation_participants",
+        "messages",
+    ] {
+        v.push((t, count(db, t).await));
+    }
+    v
+}
+
+/// The notifications of user `n` as `(type, data)`, oldest first (read straight from
+/// the table).
+pub(crate) async fn notifications_of(app: &TestApp, n: u128) -> Vec<(String, Value)> {
+    use entity::bellamy::notifications;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    notifications::Entity::find()
+        .filter(notifications::Column::UserId.eq(id(n)))
+        .order_by_asc(notifications::Column::CreatedAt)
+        .all(app.db.get(Domain::Bellamy))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|n| (n.r#type, n.data))
+        .collect()
+}
+
+const ADA: u128 = 1;
+const BOB: u128 = 2;
+const CAT: u128 = 3;
+
+/// Ada, Bob and Cat; Ada and Bob are friends.
+async fn cast(app: &TestApp) -> Fixture<'_> {
+    let f = Fixture { app };
+    for n in [ADA, BOB, CAT] {
+        f.user(n).await;
+    }
+    f.friends(ADA, BOB, 1).await;
+    f
+}
+
+// ----------------------------------------------------------------------------- accounts
+
+const REGISTER: &str = "mutation($input: BellamyRegisterInput!) {
+    bellamyRegister(input: $input) {
+        user { id email username fullName bio profilePictureUrl coverPhotoUrl }
+        session { userId username token }
+    }
+}";
+
+const LOGIN: &str = "mutation($email: String!, $password: String!) {
+    bellamyLogin(email: $email, password: $password) { userId username }
+}";
+
+const UPDATE_PROFILE: &str = "mutation($input: BellamyUpdateProfileInput!) {
+    bellamyUpdateProfile(input: $input) {
+        user { id username fullName bio profilePictureUrl coverPhotoUrl }
+    }
+}";
+
+fn registration() -> Value {
+    json!({
+        "email": "  Zoe@Example.COM ",
+        "username": "Zoe.Q",
+        "fullName": "Zoë Quinn",
+        "password": "correct horse battery",
+        "bio": "Hello",
+        "profilePictureUrl": "https://img.example.com/zoe.png",
+    })
+}
+
+#[tokio::test]
+async fn registration_creates_an_account_that_is_signed_in_and_can_log_in() {
+    let app = TestApp::spawn().await;
+    let res = call(&app, None, REGISTER, json!({ "input": registration() })).await;
+    let out = &ok(&res)["bellamyRegister"];
+    let user = &out["user"];
+    assert_eq!(
+        user["email"], "zoe@example.com",
+        "the user reads their own email"
+    );
+    assert_eq!(user["username"], "zoe.q");
+    assert_eq!(user["fullName"], "Zoë Quinn");
+    assert_eq!(user["bio"], "Hello");
+    assert_eq!(user["profilePictureUrl"], "https://img.example.com/zoe.png");
+    assert_eq!(user["coverPhotoUrl"], Value::Null);
+    assert_eq!(out["session"]["userId"], user["id"]);
+    assert_eq!(out["session"]["username"], "zoe.q");
+
+    // The session token signs the new user in.
+    let token = out["session"]["token"].as_str().unwrap();
+    let me: Value = app
+        .client
+        .post(app.url("/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": "{ bellamyUser(email: \"zoe@example.com\") { id email } }" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(ok(&me)["bellamyUser"]["id"], user["id"]);
+
+    // The password is stored as a scrypt hash and logs in.
+    let hash: String = {
+        use entity::bellamy::users;
+        use sea_orm::EntityTrait;
+        let uid: sea_orm::entity::prelude::Uuid = user["id"].as_str().unwrap().parse().unwrap();
+        users::Entity::find_by_id(uid)
+            .one(app.db.get(Domain::Bellamy))
+            .await
+            .unwrap()
+            .unwrap()
+            .password_hash
+    };
+    assert!(hash.starts_with("$scrypt$"), "{hash}");
+    let vars = json!({ "email": "zoe@example.com", "password": "correct horse battery" });
+    let res = call(&app, None, LOGIN, vars).await;
+    assert_eq!(ok(&res)["bellamyLogin"]["userId"], user["id"]);
+    let vars = json!({ "email": "zoe@example.com", "password": "wrong horse battery" });
+    assert_eq!(
+        code(&call(&app, None, LOGIN, vars).await),
+        "UNAUTHENTICATED"
+    );
+}
+
+#[tokio::test]
+async fn registration_validates_every_field_and_refuses_taken_names() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    let before = counts(&app).await;
+    let cases: [(&str, Value, &str); 9] = [
+        ("email", json!("not-an-email"), "input.email"),
+        ("username", json!("ab"), "input.username"),
+        ("username", json!("bad name"), "input.username"),
+        ("fullName", json!("   "), "input.fullName"),
+        ("password", json!("short"), "input.password"),
+        ("bio", json!("x".repeat(2001)), "input.bio"),
+        (
+            "profilePictureUrl",
+            json!("javascript:alert(1)"),
+            "input.profilePictureUrl",
+        ),
+        ("coverPhotoUrl", json!("not a url"), "input.coverPhotoUrl"),
+        (
+            "coverPhotoUrl",
+            json!(format!("https://x.test/{}", "a".repeat(500))),
+            "input.coverPhotoUrl",
+        ),
+    ];
+    for (key, value, at) in cases {
+        let mut input = registration();
+        input[key] = value;
+        let res = call(&app, None, REGISTER, json!({ "input": input })).await;
+        refused(&res, "BAD_USER_INPUT", Some(at));
+    }
+    // Fixture user 1 is user001@example.com / user001.
+    let mut input = registration();
+    input["email"] = json!("USER001@example.com");
+    let res = call(&app, None, REGISTER, json!({ "input": input })).await;
+    refused(&res, "CONFLICT", None);
+    let mut input = registration();
+    input["username"] = json!("User001");
+    let res = call(&app, None, REGISTER, json!({ "input": input })).await;
+    refused(&res, "CONFLICT", None);
+    assert!(
+        res["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("user001")
+    );
+    assert_eq!(
+        counts(&app).await,
+        before,
+        "no failed registration wrote a row"
+    );
+}
+
+#[tokio::test]
+async fn profile_changes_set_clear_and_keep_fields() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    let input = json!({
+        "fullName": "Ada L.",
+        "bio": null,
+        "coverPhotoUrl": "https://img.example.com/cover.jpg",
+    });
+    let res = call(&app, Some(ADA), UPDATE_PROFILE, json!({ "input": input })).await;
+    assert_eq!(
+        ok(&res)["bellamyUpdateProfile"]["user"],
+        json!({
+            "id": s(ADA),
+            "username": "user001",
+            "fullName": "Ada L.",
+            "bio": null,
+            "profilePictureUrl": null,
+            "coverPhotoUrl": "https://img.example.com/cover.jpg",
+        })
+    );
+    let input = json!({ "username": "Ada_L" });
+    let res = call(&app, Some(ADA), UPDATE_PROFILE, json!({ "input": input })).await;
+    assert_eq!(
+        ok(&res)["bellamyUpdateProfile"]["user"]["username"],
+        "ada_l"
+    );
+    assert_eq!(
+        ok(&res)["bellamyUpdateProfile"]["user"]["fullName"],
+        "Ada L.",
+        "absent fields stay"
+    );
+
+    let input = json!({ "username": "user002" });
+    let res = call(&app, Some(ADA), UPDATE_PROFILE, json!({ "input": input })).await;
+    refused(&res, "CONFLICT", None);
+    let input = json!({ "fullName": "" });
+    let res = call(&app, Some(ADA), UPDATE_PROFILE, json!({ "input": input })).await;
+    refused(&res, "BAD_USER_INPUT", Some("input.fullName"));
+    let input = json!({ "fullName": "Nobody" });
+    let res = call(&app, None, UPDATE_PROFILE, json!({ "input": input })).await;
+    refused(&res, "UNAUTHENTICATED", None);
+    // A token whose user is gone.
+    let res = call(&app, Some(99), UPDATE_PROFILE, json!({ "input": input })).await;
+    refused(&res, "UNAUTHENTICATED", None);
+}
+
+// ----------------------------------------------------------------------------- posts
+
+const CREATE_POST: &str = "mutation($input: BellamyCreatePostInput!) {
+    bellamyCreatePost(input: $input) {
+        post {
+            id authorId content privacy
+            media { nodes { url type position } }
+            hashtags { nodes { tag } }
+        }
+    }
+}";
+
+const UPDATE_POST: &str = "mutation($input: BellamyUpdatePostInput!) {
+    bellamyUpdatePost(input: $input) {
+        post { id content privacy hashtags { nodes { tag } } }
+    }
+}";
+
+const DELETE_POST: &str = "mutation($id: UUID!) { bellamyDeletePost(id: $id) { deletedId } }";
+
+const READ_POST: &str = "query($id: UUID!) { bellamyPost(id: $id) { id content privacy } }";
+
+/// The sorted tags of a post object's `hashtags`.
+fn tags(post: &Value) -> Vec<String> {
+    let mut t: Vec<String> = post["hashtags"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["tag"].as_str().unwrap().to_owned())
+        .collect();
+    t.sort();
+    t
+}
+
+/// Creates a post of `author` through the API and returns its id.
+async fn create_post(app: &TestApp, author: u128, content: &str, privacy: &str) -> String {
+    let input = json!({ "content": content, "privacy": privacy });
+    let res = call(app, Some(author), CREATE_POST, json!({ "input": input })).await;
+    ok(&res)["bellamyCreatePost"]["post"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn posts_are_created_with_their_media_and_hashtags() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    let input = json!({
+        "content": "Summit at dawn #Hiking #photo, again #hiking",
+        "privacy": "FRIENDS",
+        "media": [
+            { "url": "https://cdn.example.com/a.jpg", "type": "IMAGE" },
+            { "url": "https://cdn.example.com/b.mp4", "type": "VIDEO" },
+        ],
+    });
+    let res = call(&app, Some(ADA), CREATE_POST, json!({ "input": input })).await;
+    let post = &ok(&res)["bellamyCreatePost"]["post"];
+    assert_eq!(post["authorId"], s(ADA));
+    assert_eq!(post["privacy"], "FRIENDS");
+    assert_eq!(
+        post["media"]["nodes"],
+        json!([
+            { "url": "https://cdn.example.com/a.jpg", "type": "IMAGE", "position": 0 },
+            { "url": "https://cdn.example.com/b.mp4", "type": "VIDEO", "position": 1 },
+        ])
+    );
+    assert_eq!(tags(post), ["hiking", "photo"]);
+
+    // A second post reuses the existing hashtag row.
+    let input = json!({ "content": "More #hiking" });
+    let res = call(&app, Some(BOB), CREATE_POST, json!({ "input": input })).await;
+    let second = &ok(&res)["bellamyCreatePost"]["post"];
+    assert_eq!(second["privacy"], "PUBLIC", "the default audience");
+    assert_eq!(tags(second), ["hiking"]);
+    assert_eq!(count(app.db.get(Domain::Bellamy), "hashtags").await, 2);
+    assert_eq!(count(app.db.get(Domain::Bellamy), "post_hashtags").await, 3);
+
+    // The audience applies at once: Bob (a friend) reads it, Cat may not.
+    let vars = json!({ "id": post["id"] });
+    let res = call(&app, Some(BOB), READ_POST, vars.clone()).await;
+    assert_eq!(ok(&res)["bellamyPost"]["id"], post["id"]);
+    let res = call(&app, Some(CAT), READ_POST, vars).await;
+    assert_eq!(code(&res), "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn post_input_is_validated_before_anything_is_written() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    let before = counts(&app).await;
+    let media = |n: usize| {
+        (0..n)
+            .map(|i| json!({ "url": format!("https://cdn.example.com/{i}.jpg"), "type": "IMAGE" }))
+            .collect::<Vec<_>>()
+    };
+    let cases = [
+        (json!({ "content": "  \n " }), "input.content"),
+        (json!({ "content": "x".repeat(10_001) }), "input.content"),
+        (json!({ "content": "bell \u{7}" }), "input.content"),
+        (
+            json!({ "content": "ok", "media": media(11) }),
+            "input.media",
+        ),
+        (
+            json!({ "content": "ok", "media": [media(1)[0].clone(), { "url": "nope", "type": "IMAGE" }] }),
+            "input.media[1].url",
+        ),
+    ];
+    for (input, at) in cases {
+        let res = call(&app, Some(ADA), CREATE_POST, json!({ "input": input })).await;
+        refused(&res, "BAD_USER_INPUT", Some(at));
+    }
+    let res = call(
+        &app,
+        None,
+        CREATE_POST,
+        json!({ "input": { "content": "hi" } }),
+    )
+    .await;
+    refused(&res, "UNAUTHENTICATED", None);
+    assert_eq!(counts(&app).await, before);
+}
+
+#[tokio::test]
+async fn only_the_author_edits_a_post_and_hashtags_follow_the_content() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    let post = create_post(&app, ADA, "Coffee #coffee #morning", "PUBLIC").await;
+
+    let input = json!({ "id": post, "content": "Tea now #tea #Morning", "privacy": "PRIVATE" });
+    let res = call(&app, Some(ADA), UPDATE_POST, json!({ "input": input })).await;
+    let p = &ok(&res)["bellamyUpdatePost"]["post"];
+    assert_eq!(p["content"], "Tea now #tea #Morning");
+    assert_eq!(p["privacy"], "PRIVATE");
+    assert_eq!(tags(p), ["morning", "tea"]);
+    let input = json!({ "id": post, "privacy": "FRIENDS" });
+    let res = call(&app, Some(ADA), UPDATE_POST, json!({ "input": input })).await;
+    let p = &ok(&res)["bellamyUpdatePost"]["post"];
+    assert_eq!(
+        p["content"], "Tea now #tea #Morning",
+        "absent content stays"
+    );
+    assert_eq!(tags(p), ["morning", "tea"]);
+
+    // Bob sees the post (a friend) but may not change it; Cat may not even see it.
+    let input = json!({ "id": post, "content": "hijacked" });
+    let res = call(
+        &app,
+        Some(BOB),
+        UPDATE_POST,
+        json!({ "input": input.clone() }),
+    )
+    .await;
+    refused(&res, "FORBIDDEN", None);
+    assert_eq!(
+        res["errors"][0]["message"],
+        "only the post's author may change or delete it"
+    );
+    let res = call(
+        &app,
+        Some(CAT),
+        UPDATE_POST,
+        json!({ "input": input.clone() }),
+    )
+    .await;
+    refused(&res, "FORBIDDEN", None);
+    assert_eq!(
+        res["errors"][0]["message"],
+        "only the author and the author's friends may see this post"
+    );
+    let res = call(&app, None, UPDATE_POST, json!({ "input": input })).await;
+    refused(&res, "UNAUTHENTICATED", None);
+    let input = json!({ "id": id(999_999), "content": "x" });
+    let res = call(&app, Some(ADA), UPDATE_POST, json!({ "input": input })).await;
+    refused(&res, "NOT_FOUND", None);
+    let input = json!({ "id": post, "content": "" });
+    let res = call(&app, Some(ADA), UPDATE_POST, json!({ "input": input })).await;
+    refused(&res, "BAD_USER_INPUT", Some("input.content"));
+
+    let res = call(&app, Some(ADA), READ_POST, json!({ "id": post })).await;
+    assert_eq!(ok(&res)["bellamyPost"]["content"], "Tea now #tea #Morning");
+}
+
+#[tokio::test]
+async fn deleting_a_post_takes_its_comments_reactions_media_and_links() {
+    let app = TestApp::spawn().await;
+    let f = cast(&app).await;
+    let input = json!({
+        "content": "Going #away",
+        "media": [{ "url": "https://cdn.example.com/a.jpg", "type": "IMAGE" }],
+    });
+    let res = call(&app, Some(ADA), CREATE_POST, json!({ "input": input })).await;
+    let post = ok(&res)["bellamyCreatePost"]["post"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let keep = create_post(&app, ADA, "Staying #home", "PUBLIC").await;
+    let c1 = comment(&app, BOB, &post, None, "First").await;
+    let c2 = comment(&app, CAT, &post, Some(&c1), "Reply").await;
+    let _c3 = comment(&app, ADA, &post, Some(&c2), "Reply to the reply").await;
+    let other = comment(&app, BOB, &keep, None, "Elsewhere").await;
+    react(&app, BOB, &post, "POST", "LIKE").await;
+    react(&app, CAT, &c2, "COMMENT", "HAHA").await;
+    react(&app, CAT, &other, "COMMENT", "WOW").await;
+    let _ = f;
+
+    // Someone else may not delete it.
+    let res = call(&app, Some(BOB), DELETE_POST, json!({ "id": post })).await;
+    refused(&res, "FORBIDDEN", None);
+
+    let res = call(&app, Some(ADA), DELETE_POST, json!({ "id": post })).await;
+    assert_eq!(ok(&res)["bellamyDeletePost"]["deletedId"], post);
+    let db = app.db.get(Domain::Bellamy);
+    assert_eq!(count(db, "posts").await, 1);
+    assert_eq!(
+        count(db, "comments").await,
+        1,
+        "only the other post's comment"
+    );
+    assert_eq!(
+        count(db, "reactions").await,
+        1,
+        "only the reaction to that comment"
+    );
+    assert_eq!(count(db, "media").await, 0);
+    assert_eq!(count(db, "post_hashtags").await, 1);
+    let res = call(&app, Some(ADA), READ_POST, json!({ "id": post })).await;
+    assert_eq!(ok(&res)["bellamyPost"], Value::Null);
+    let res = call(&app, Some(ADA), DELETE_POST, json!({ "id": post })).await;
+    refused(&res, "NOT_FOUND", None);
+}
+
+// ----------------------------------------------------------------------------- comments
+
+const CREATE_COMMENT: &str = "mutation($input: BellamyCreateCommentInput!) {
+    bellamyCreateComment(input: $input) {
+        comment { id postId authorId content parentCommentId }
+        post { id }
+    }
+}";
+
+const DELETE_COMMENT: &str = "mutation($id: UUID!) {
+    bellamyDeleteComment(id: $id) { deletedId deletedIds post { id } }
+}";
+
+/// Comments on `post` as `author` (replying to `parent`) and returns the comment's id.
+async fn comment(
+    app: &TestApp,
+    author: u128,
+    post: &str,
+    parent: Option<&str>,
+    content: &str,
+) -> String {
+    let input = json!({ "postId": post, "parentCommentId": parent, "content": content });
+    let res = call(app, Some(author), CREATE_COMMENT, json!({ "input": input })).await;
+    let c = &ok(&res)["bellamyCreateComment"];
+    assert_eq!(c["post"]["id"], post);
+    assert_eq!(c["comment"]["authorId"], s(author));
+    assert_eq!(c["comment"]["content"], content);
+    assert_eq!(c["comment"]["parentCommentId"], json!(parent));
+    c["comment"]["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn comments_and_replies_notify_the_post_and_comment_authors_but_not_the_actor() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    let post = create_post(
+        &app,
+        ADA,
+        "A long post that the notification quotes only in part, really",
+        "PUBLIC",
+    )
+    .await;
+
+    let c1 = comment(&app, BOB, &post, None, "Nice").await;
+    assert_eq!(
+        notifications_of(&app, ADA).await,
+        [(
+            "comment".to_owned(),
+            json!({ "postId": post, "commentId": c1 })
+        )]
+    );
+    let res = call(
+        &app,
+        Some(ADA),
+        "{ bellamyUser(id: \"00000000-0000-0000-0000-000000000001\") {
+            notifications { nodes { title message } } } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        ok(&res)["bellamyUser"]["notifications"]["nodes"][0],
+        json!({
+            "title": "User 2 commented",
+            "message": "User 2 commented on your post \"A long post that the notification quotes…\".",
+        })
+    );
+
+    // Cat replies to Bob: Bob gets a reply notification, Ada a comment notification.
+    let c2 = comment(&app, CAT, &post, Some(&c1), "Agreed").await;
+    assert_eq!(
+        notifications_of(&app, BOB).await,
+        [(
+            "comment_reply".to_owned(),
+            json!({ "postId": post, "commentId": c2, "parentCommentId": c1 })
+        )]
+    );
+    assert_eq!(notifications_of(&app, ADA).await.len(), 2);
+
+    // Ada replies to Bob on her own post: Bob is told, Ada is not.
+    let c3 = comment(&app, ADA, &post, Some(&c1), "Thanks").await;
+    assert_eq!(notifications_of(&app, BOB).await.len(), 2);
+    assert_eq!(notifications_of(&app, BOB).await[1].1["commentId"], c3);
+    assert_eq!(notifications_of(&app, ADA).await.len(), 2);
+
+    // Bob replies to Ada's comment on her post: one notification (the reply), not two.
+    let c4 = comment(&app, BOB, &post, Some(&c3), "Welcome").await;
+    let ada = notifications_of(&app, ADA).await;
+    assert_eq!(ada.len(), 3);
+    assert_eq!(ada[2].0, "comment_reply");
+    assert_eq!(ada[2].1["commentId"], c4);
+
+    // The thread reads back through the API.
+    let res = call(
+        &app,
+        Some(CAT),
+        "query($id: UUID!) { bellamyPost(id: $id) {
+            comments { nodes { id replies { nodes { id } } } } } }",
+        json!({ "id": post }),
+    )
+    .await;
+    assert_eq!(
+        ok(&res)["bellamyPost"]["comments"]["nodes"],
+        json!([{ "id": c1, "replies": { "nodes": [{ "id": c2 }, { "id": c3 }] } }])
+    );
+}
+
+#[tokio::test]
+async fn comments_need_a_visible_post_and_a_parent_on_the_same_post() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    let friends_only = create_post(&app, ADA, "For friends", "FRIENDS").await;
+    let private = create_post(&app, ADA, "For me", "PRIVATE").await;
+    let other = create_post(&app, ADA, "Public", "PUBLIC").await;
+    let elsewhere = comment(&app, BOB, &other, None, "On another post").await;
+    // A friend may comment on a friends-only post.
+    comment(&app, BOB, &friends_only, None, "Hi").await;
+    let before = counts(&app).await;
+
+    let attempt = |who: Option<u128>, post: &str, parent: Option<&str>, content: &str| {
+        let input = json!({ "postId": post, "parentCommentId": parent, "content": content });
+        let app = &app;
+        async move { call(app, who, CREATE_COMMENT, json!({ "input": input })).await }
+    };
+    let res = attempt(Some(CAT), &friends_only, None, "Let me in").await;
+    refused(&res, "FORBIDDEN", None);
+    assert_eq!(
+        res["errors"][0]["message"],
+        "only the author and the author's friends may see this post"
+    );
+    let res = attempt(Some(BOB), &private, None, "Peek").await;
+    refused(&res, "FORBIDDEN", None);
+    assert_eq!(
+        res["errors"][0]["message"],
+        "only the author may see this post"
+    );
+    let res = attempt(Some(BOB), &s(999_999), None, "Nothing").await;
+    refused(&res, "NOT_FOUND", None);
+    let res = attempt(Some(BOB), &friends_only, Some(&elsewhere), "Crossed").await;
+    refused(&res, "BAD_USER_INPUT", Some("input.parentCommentId"));
+    let res = attempt(Some(BOB), &friends_only, Some(&s(999_998)), "Ghost").await;
+    refused(&res, "BAD_USER_INPUT", Some("input.parentCommentId"));
+    let res = attempt(Some(BOB), &friends_only, None, " ").await;
+    refused(&res, "BAD_USER_INPUT", Some("input.content"));
+    let res = attempt(Some(BOB), &friends_only, None, &"x".repeat(5001)).await;
+    refused(&res, "BAD_USER_INPUT", Some("input.content"));
+    let res = attempt(None, &other, None, "Anonymous").await;
+    refused(&res, "UNAUTHENTICATED", None);
+    assert_eq!(
+        counts(&app).await,
+        before,
+        "no refused comment wrote anything"
+    );
+}
+
+#[tokio::test]
+async fn deleting_a_comment_takes_its_replies_and_only_its_or_the_posts_author_may() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    let post = create_post(&app, ADA, "Thread", "PUBLIC").await;
+    let c1 = comment(&app, BOB, &post, None, "Root").await;
+    let c2 = comment(&app, CAT, &post, Some(&c1), "Reply").await;
+    let c3 = comment(&app, BOB, &post, Some(&c2), "Deeper").await;
+    let keep = comment(&app, CAT, &post, None, "Another root").await;
+    react(&app, ADA, &c3, "COMMENT", "LOVE").await;
+
+    // Cat wrote neither the root nor the post.
+    let res = call(&app, Some(CAT), DELETE_COMMENT, json!({ "id": c1 })).await;
+    refused(&res, "FORBIDDEN", None);
+    // Ada wrote the post: she may delete Bob's comment and its whole thread.
+    let res = call(&app, Some(ADA), DELETE_COMMENT, json!({ "id": c1 })).await;
+    let out = &ok(&res)["bellamyDeleteComment"];
+    assert_eq!(out["deletedId"], c1);
+    assert_eq!(out["deletedIds"], json!([c1, c2, c3]));
+    assert_eq!(out["post"]["id"], post);
+    let db = app.db.get(Domain::Bellamy);
+    assert_eq!(count(db, "comments").await, 1);
+    assert_eq!(count(db, "reactions").await, 0);
+    // Cat deletes her own comment.
+    let res = call(&app, Some(CAT), DELETE_COMMENT, json!({ "id": keep })).await;
+    assert_eq!(
+        ok(&res)["bellamyDeleteComment"]["deletedIds"],
+        json!([keep])
+    );
+    let res = call(&app, Some(CAT), DELETE_COMMENT, json!({ "id": keep })).await;
+    refused(&res, "NOT_FOUND", None);
+}
+
+// ----------------------------------------------------------------------------- reactions
+
+const REACT: &str = "mutation($input: BellamyReactInput!) {
+    bellamyReact(input: $input) {
+        reaction { id userId targetId targetType type }
+        post { id reactionCounts { type count } }
+        comment { id reactionCounts { type count } }
+    }
+}";
+
+const UNREACT: &str = "mutation($input: BellamyUnreactInput!) {
+    bellamyUnreact(input: $input) { deletedId post { id } comment { id } }
+}";
+
+/// Reacts as `user` and returns the payload.
+async fn react(app: &TestApp, user: u128, target: &str, kind: &str, reaction: &str) -> Value {
+    let input = json!({ "targetId": target, "targetType": kind, "type": reaction });
+    let res = call(app, Some(user), REACT, json!({ "input": input })).await;
+    ok(&res)["bellamyReact"].clone()
+}
+
+/// The non-zero counts of a `reactionCounts` list.
+fn nonzero(counts: &Value) -> Vec<(String, i64)> {
+    counts
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["count"].as_i64().unwrap() > 0)
+        .map(|c| {
+            (
+                c["type"].as_str().unwrap().to_owned(),
+                c["count"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_user_has_one_reaction_per_target_and_reacting_again_replaces_it() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    let post = create_post(&app, ADA, "React to me", "PUBLIC").await;
+
+    let first = react(&app, BOB, &post, "POST", "LIKE").await;
+    assert_eq!(first["reaction"]["userId"], s(BOB));
+    assert_eq!(first["reaction"]["targetId"], post);
+    assert_eq!(first["reaction"]["targetType"], "POST");
+    assert_eq!(first["reaction"]["type"], "LIKE");
+    assert_eq!(first["comment"], Value::Null);
+    assert_eq!(
+        nonzero(&first["post"]["reactionCounts"]),
+        [("LIKE".into(), 1)]
+    );
+    assert_eq!(
+        notifications_of(&app, ADA).await,
+        [(
+            "post_reaction".to_owned(),
+            json!({ "postId": post, "userId": s(BOB), "reaction": "like" })
+        )]
+    );
+
+    let second = react(&app, BOB, &post, "POST", "LOVE").await;
+    assert_eq!(
+        second["reaction"]["id"], first["reaction"]["id"],
+        "the same row"
+    );
+    assert_eq!(second["reaction"]["type"], "LOVE");
+    assert_eq!(
+        nonzero(&second["post"]["reactionCounts"]),
+        [("LOVE".into(), 1)]
+    );
+    let again = react(&app, BOB, &post, "POST", "LOVE").await;
+    assert_eq!(again["reaction"]["id"], first["reaction"]["id"]);
+    assert_eq!(count(app.db.get(Domain::Bellamy), "reactions").await, 1);
+    assert_eq!(
+        notifications_of(&app, ADA).await.len(),
+        1,
+        "changing a reaction notifies no one again"
+    );
+
+    // Reacting to one's own post tells no one.
+    let own = react(&app, ADA, &post, "POST", "HAHA").await;
+    assert_eq!(
+        nonzero(&own["post"]["reactionCounts"]),
+        [("LOVE".into(), 1), ("HAHA".into(), 1)]
+    );
+    assert_eq!(notifications_of(&app, ADA).await.len(), 1);
+
+    // Unreact removes the row; a second unreact finds nothing.
+    let input = json!({ "targetId": post, "targetType": "POST" });
+    let res = call(&app, Some(BOB), UNREACT, json!({ "input": input.clone() })).await;
+    assert_eq!(
+        ok(&res)["bellamyUnreact"],
+        json!({ "deletedId": first["reaction"]["id"], "post": { "id": post }, "comment": null })
+    );
+    let res = call(&app, Some(BOB), UNREACT, json!({ "input": input.clone() })).await;
+    refused(&res, "NOT_FOUND", None);
+    assert_eq!(count(app.db.get(Domain::Bellamy), "reactions").await, 1);
+    let res = call(&app, None, UNREACT, json!({ "input": input })).await;
+    refused(&res, "UNAUTHENTICATED", None);
+}
+
+#[tokio::test]
+async fn reactions_to_comments_notify_the_comment_author() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    let post = create_post(&app, ADA, "Post", "PUBLIC").await;
+    let c = comment(&app, BOB, &post, None, "A comment worth a laugh").await;
+    let out = react(&app, CAT, &c, "COMMENT", "HAHA").await;
+    assert_eq!(out["reaction"]["targetType"], "COMMENT");
+    assert_eq!(out["post"]["id"], post);
+    assert_eq!(out["comment"]["id"], c);
+    assert_eq!(
+        nonzero(&out["comment"]["reactionCounts"]),
+        [("HAHA".into(), 1)]
+    );
+    assert_eq!(nonzero(&out["post"]["reactionCounts"]), []);
+    assert_eq!(
+        notifications_of(&app, BOB).await,
+        [(
+            "comment_reaction".to_owned(),
+            json!({ "postId": post, "userId": s(CAT), "reaction": "haha", "commentId": c })
+        )]
+    );
+    let input = json!({ "targetId": c, "targetType": "COMMENT" });
+    let res = call(&app, Some(CAT), UNREACT, json!({ "input": input })).await;
+    assert_eq!(ok(&res)["bellamyUnreact"]["comment"]["id"], c);
+}
+
+#[tokio::test]
+async fn reactions_need_a_target_the_user_may_see() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    let friends_only = create_post(&app, ADA, "Friends", "FRIENDS").await;
+    let c = comment(&app, BOB, &friends_only, None, "Hidden from Cat").await;
+    let before = counts(&app).await;
+    let attempt = |who: u128, target: &str, kind: &str| {
+        let input = json!({ "targetId": target, "targetType": kind, "type": "LIKE" });
+        let app = &app;
+        async move { call(app, Some(who), REACT, json!({ "input": input })).await }
+    };
+    let res = attempt(CAT, &friends_only, "POST").await;
+    refused(&res, "FORBIDDEN", None);
+    let res = attempt(CAT, &c, "COMMENT").await;
+    refused(&res, "FORBIDDEN", None);
+    assert_eq!(
+        res["errors"][0]["message"],
+        "this comment is on a post you may not see"
+    );
+    let res = attempt(BOB, &s(424_242), "POST").await;
+    refused(&res, "NOT_FOUND", None);
+    // A post id is not a comment id.
+    let res = attempt(BOB, &friends_only, "COMMENT").await;
+    refused(&res, "NOT_FOUND", None);
+    let input = json!({ "targetId": friends_only, "targetType": "POST", "type": "LIKE" });
+    let res = call(&app, None, REACT, json!({ "input": input })).await;
+    refused(&res, "UNAUTHENTICATED", None);
+    assert_eq!(counts(&app).await, before);
+
+    // Bob reacted while a friend; after the friendship ends he may still take it back,
+    // but the payload no longer shows him the post.
+    react(&app, BOB, &friends_only, "POST", "LIKE").await;
+    {
+        use entity::bellamy::friendships;
+        use sea_orm::EntityTrait;
+        friendships::Entity::delete_many()
+            .exec(app.db.get(Domain::Bellamy))
+            .await
+            .unwrap();
+    }
+    let input = json!({ "targetId": friends_only, "targetType": "POST" });
+    let res = call(&app, Some(BOB), UNREACT, json!({ "input": input })).await;
+    let out = &ok(&res)["bellamyUnreact"];
+    assert!(out["deletedId"].is_string());
+    assert_eq!(out["post"], Value::Null);
+}
+
+#[tokio::test]
+async fn concurrent_reactions_by_one_user_leave_one_row() {
+    let app = std::sync::Arc::new(TestApp::spawn_on_files().await);
+    let f = Fixture { app: &app };
+    for n in 1..=21 {
+        f.user(n).await;
+    }
+    f.post(1, 1, Privacy::Public, 1).await;
+    let post = s(1001);
+    const TYPES: [&str; 6] = ["LIKE", "LOVE", "HAHA", "WOW", "SAD", "ANGRY"];
+
+    // One user, twenty concurrent reactions of varying types.
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let (app, post) = (app.clone(), post.clone());
+        tasks.push(tokio::spawn(async move {
+            let input = json!({ "targetId": post, "targetType": "POST", "type": TYPES[i % 6] });
+            call(&app, Some(2), REACT, json!({ "input": input })).await
+        }));
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    for t in tasks {
+        let res = t.await.unwrap();
+        ids.insert(
+            ok(&res)["bellamyReact"]["reaction"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    assert_eq!(ids.len(), 1, "every call answered the same reaction");
+    assert_eq!(count(app.db.get(Domain::Bellamy), "reactions").await, 1);
+    assert_eq!(
+        notifications_of(&app, 1).await.len(),
+        1,
+        "one first reaction"
+    );
+
+    // Twenty users at once: twenty rows, counted exactly.
+    let mut tasks = Vec::new();
+    for user in 2..=21u128 {
+        let (app, post) = (app.clone(), post.clone());
+        tasks.push(tokio::spawn(async move {
+            let input = json!({ "targetId": post, "targetType": "POST", "type": "WOW" });
+            call(&app, Some(user), REACT, json!({ "input": input })).await
+        }));
+    }
+    for t in tasks {
+        ok(&t.await.unwrap());
+    }
+    assert_eq!(count(app.db.get(Domain::Bellamy), "reactions").await, 20);
+    let out = react(&app, 1, &post, "POST", "WOW").await;
+    assert_eq!(
+        nonzero(&out["post"]["reactionCounts"]),
+        [("WOW".into(), 21)]
+    );
+    let _ = (ReactionTargetType::Post, ReactionType::Like);
+}

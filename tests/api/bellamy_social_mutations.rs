@@ -1,0 +1,1 @@
+//! Bellamy Book's mutations through HTTP, part 2 (being written).
