@@ -542,6 +542,43 @@ async fn fifty_concurrent_idl_uploads_get_versions_one_to_fifty() {
 }
 
 #[tokio::test]
+async fn the_database_refuses_a_second_version_with_the_same_number() {
+    use entity::orquestra::idl_versions;
+    let app = TestApp::spawn().await;
+    users(&app, &["u1"]).await;
+    let id = project(&app, "u1", PROG_A, true).await;
+    let res = call(
+        &app,
+        Some("u1"),
+        None,
+        UPLOAD,
+        json!({ "input": { "projectId": id, "idl": {} } }),
+    )
+    .await;
+    assert_eq!(ok(&res)["orquestraUploadIdl"]["idlVersion"]["version"], 1);
+    // Outside the API (a script, a second writer): version 1 again is refused.
+    let row = |version: i32| idl_versions::Model {
+        id: format!("direct-{version}"),
+        project_id: id.clone(),
+        idl_json: "{}".into(),
+        cpi_md: None,
+        version,
+        created_at: Some(Utc::now()),
+    };
+    let db = app.db.get(Domain::Orquestra);
+    let err = row(1).into_active_model().insert(db).await.unwrap_err();
+    assert!(
+        matches!(
+            err.sql_err(),
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+        ),
+        "{err}"
+    );
+    row(2).into_active_model().insert(db).await.unwrap();
+    assert_eq!(counts(&app).await[2], 2);
+}
+
+#[tokio::test]
 async fn an_api_key_is_shown_once_verified_and_revoked() {
     let app = TestApp::spawn().await;
     users(&app, &["u1"]).await;
