@@ -67,10 +67,9 @@ pub async fn login(
         .one(db)
         .await?
         .ok_or_else(denied)?;
-    let (pw, hash) = (password.to_owned(), user.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || crate::pds::auth::verify_password(&pw, &hash))
-        .await
-        .map_err(ApiError::internal)?;
+    let ok =
+        crate::pds::auth::verify_password_bounded(password.to_owned(), user.password_hash.clone())
+            .await?;
     if !ok {
         return Err(denied());
     }
@@ -171,10 +170,7 @@ impl BellamyMutation {
                 let tokens = ctx
                     .data::<Tokens>()
                     .map_err(|e| ApiError::internal(e.message))?;
-                let password_hash =
-                    tokio::task::spawn_blocking(move || crate::pds::auth::hash_password(&password))
-                        .await
-                        .map_err(ApiError::internal)??;
+                let password_hash = crate::pds::auth::hash_password_bounded(password).await?;
                 let user = accounts::register(
                     &store,
                     NewUser {

@@ -6,6 +6,8 @@
 //! Passwords are verified against the account's versioned scrypt (PHC) hash, off the
 //! async runtime.
 
+use std::num::NonZeroUsize;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -44,6 +46,40 @@ pub struct Session {
 
 fn denied() -> ApiError {
     ApiError::Unauthenticated("invalid identifier or password".into())
+}
+
+/// How many password hashes (or verifications) run at once: one per core. Each scrypt
+/// hash at the recommended cost holds 128 MiB and a core for a fraction of a second, so a
+/// burst of logins or sign-ups queues here instead of exhausting memory.
+static HASHING: LazyLock<Arc<tokio::sync::Semaphore>> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, NonZeroUsize::get);
+    Arc::new(tokio::sync::Semaphore::new(cores))
+});
+
+/// Runs a password hash or verification on the blocking pool, at most [`HASHING`] at
+/// once (the permit is held until the work ends, even if the request goes away).
+async fn hashing<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
+    let permit = Arc::clone(&HASHING)
+        .acquire_owned()
+        .await
+        .map_err(ApiError::internal)?;
+    tokio::task::spawn_blocking(move || {
+        let out = work();
+        drop(permit);
+        out
+    })
+    .await
+    .map_err(ApiError::internal)
+}
+
+/// [`hash_password`] off the async runtime, bounded by [`HASHING`].
+pub async fn hash_password_bounded(password: String) -> ApiResult<String> {
+    hashing(move || hash_password(&password)).await?
+}
+
+/// [`verify_password`] off the async runtime, bounded by [`HASHING`].
+pub async fn verify_password_bounded(password: String, hash: String) -> ApiResult<bool> {
+    hashing(move || verify_password(&password, &hash)).await
 }
 
 /// Hashes `password` as a PHC scrypt string with the recommended cost.
@@ -137,10 +173,7 @@ pub async fn create_session(
         .one(db)
         .await?
         .ok_or_else(denied)?;
-    let (pw, hash) = (password.to_owned(), account.password_hash.clone());
-    let ok = tokio::task::spawn_blocking(move || verify_password(&pw, &hash))
-        .await
-        .map_err(ApiError::internal)?;
+    let ok = verify_password_bounded(password.to_owned(), account.password_hash.clone()).await?;
     if !ok {
         return Err(denied());
     }

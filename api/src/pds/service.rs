@@ -107,9 +107,7 @@ pub async fn create_account(store: &Store, new: NewAccount) -> ApiResult<Created
         ));
     }
     let password = new.password;
-    let password_hash = tokio::task::spawn_blocking(move || super::auth::hash_password(&password))
-        .await
-        .map_err(ApiError::internal)??;
+    let password_hash = super::auth::hash_password_bounded(password).await?;
     let (signing, rotation) = (KeyPair::generate()?, KeyPair::generate()?);
     let (operation, did) = keys::genesis_operation(new.handle.as_str(), &signing, &rotation);
     let now = Utc::now();

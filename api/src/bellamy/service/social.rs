@@ -348,6 +348,9 @@ pub async fn follow(store: &Store, actor: Uuid, followee: Uuid) -> ApiResult<fol
 /// The actor stops following `followee` (`NOT_FOUND` when not following). Returns the
 /// user no longer followed.
 pub async fn unfollow(store: &Store, actor: Uuid, followee: Uuid) -> ApiResult<users::Model> {
+    if followee == actor {
+        return Err(not_yourself("userId", "unfollow"));
+    }
     store
         .transaction(|txn| {
             Box::pin(async move {
