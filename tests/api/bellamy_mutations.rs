@@ -951,3 +951,76 @@ async fn concurrent_reactions_by_one_user_leave_one_row() {
     );
     let _ = (ReactionTargetType::Post, ReactionType::Like);
 }
+
+// ----------------------------------------------------------------------------- rollback
+
+/// Makes every insert into `notifications` fail, as a disk or constraint failure would,
+/// so that writes that notify fail half-way (after their own row is written).
+async fn break_notifications(app: &TestApp) {
+    use sea_orm::{ConnectionTrait, DbBackend};
+    let db = app.db.get(Domain::Bellamy);
+    let sql: &[&str] = match db.get_database_backend() {
+        DbBackend::Sqlite => &[
+            "CREATE TRIGGER no_notifications BEFORE INSERT ON notifications \
+             BEGIN SELECT RAISE(ABORT, 'notifications are broken'); END",
+        ],
+        _ => &[
+            "CREATE FUNCTION no_notifications() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'notifications are broken'; END $$",
+            "CREATE TRIGGER no_notifications BEFORE INSERT ON notifications \
+             FOR EACH ROW EXECUTE FUNCTION no_notifications()",
+        ],
+    };
+    for s in sql {
+        db.execute_unprepared(s).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_write_failing_half_way_leaves_every_table_as_it_was() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    let post = create_post(&app, ADA, "Before the failure", "PUBLIC").await;
+    let c = comment(&app, ADA, &post, None, "Own comment").await;
+    break_notifications(&app).await;
+    let before = counts(&app).await;
+
+    let failing = [
+        (
+            CREATE_COMMENT,
+            json!({ "input": { "postId": post, "content": "Lost" } }),
+        ),
+        (
+            REACT,
+            json!({ "input": { "targetId": post, "targetType": "POST", "type": "LIKE" } }),
+        ),
+        (
+            REACT,
+            json!({ "input": { "targetId": c, "targetType": "COMMENT", "type": "SAD" } }),
+        ),
+        (
+            "mutation($input: BellamySendFriendRequestInput!) {
+                bellamySendFriendRequest(input: $input) { friendRequest { id } } }",
+            json!({ "input": { "receiverId": s(CAT) } }),
+        ),
+    ];
+    for (query, vars) in failing {
+        let res = call(&app, Some(BOB), query, vars).await;
+        refused(&res, "INTERNAL", None);
+        let message = res["errors"][0]["message"].as_str().unwrap();
+        assert!(message.starts_with("internal error (id "), "{res}");
+        assert!(!message.contains("broken"), "no database text leaks: {res}");
+    }
+    assert_eq!(counts(&app).await, before, "nothing half-written");
+
+    // Writes that notify no one still work.
+    let res = call(
+        &app,
+        Some(ADA),
+        REACT,
+        json!({ "input": { "targetId": post, "targetType": "POST", "type": "LOVE" } }),
+    )
+    .await;
+    ok(&res);
+    assert_eq!(count(app.db.get(Domain::Bellamy), "reactions").await, 1);
+}
