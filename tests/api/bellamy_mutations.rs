@@ -165,7 +165,7 @@ async fn registration_creates_an_account_that_is_signed_in_and_can_log_in() {
         .client
         .post(app.url("/graphql"))
         .bearer_auth(token)
-        .json(&json!({ "query": "{ bellamyUser(email: \"zoe@example.com\") { id email } }" }))
+        .json(&json!({ "query": "{ bellamyUser(email: \"Zoe@Example.com\") { id email } }" }))
         .send()
         .await
         .unwrap()
@@ -173,6 +173,18 @@ async fn registration_creates_an_account_that_is_signed_in_and_can_log_in() {
         .await
         .unwrap();
     assert_eq!(ok(&me)["bellamyUser"]["id"], user["id"]);
+    let res = call(
+        &app,
+        None,
+        "{ bellamyUser(username: \"ZOE.Q\") { id fullName } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(
+        ok(&res)["bellamyUser"]["id"],
+        user["id"],
+        "usernames match in any case"
+    );
 
     // The password is stored as a scrypt hash and logs in.
     let hash: String = {

@@ -11,7 +11,7 @@ use super::service::posts::{
     COMMENT_MAX, MEDIA_MAX, MEDIA_URL_MAX, NewComment, NewMedia, NewPost, POST_MAX, PostChanges,
 };
 use super::service::stories::{self, NewStory};
-use super::service::users::{BIO_MAX, FULL_NAME_MAX, ProfileChanges, Username, picture_url};
+use super::service::users::{BIO_MAX, FULL_NAME_MAX, ProfileChanges, URL_MAX, Username};
 use super::types::{
     BellamyComment, BellamyConversation, BellamyConversationParticipant, BellamyFollow,
     BellamyFriendRequest, BellamyFriendship, BellamyMediaType, BellamyMessage, BellamyMessageType,
@@ -33,6 +33,7 @@ fn change<T, U>(
     })
 }
 
+/// An http(s) URL of at most `max` characters (the column's width).
 fn url_max(field: &str, raw: &str, max: usize) -> ApiResult<HttpUrl> {
     let url = HttpUrl::parse(field, raw)?;
     if url.as_str().chars().count() > max {
@@ -213,11 +214,11 @@ impl BellamyRegisterInput {
                 .transpose()?,
             profile_picture_url: self
                 .profile_picture_url
-                .map(|u| picture_url("input.profilePictureUrl", &u))
+                .map(|u| url_max("input.profilePictureUrl", &u, URL_MAX))
                 .transpose()?,
             cover_photo_url: self
                 .cover_photo_url
-                .map(|u| picture_url("input.coverPhotoUrl", &u))
+                .map(|u| url_max("input.coverPhotoUrl", &u, URL_MAX))
                 .transpose()?,
         };
         crate::pds::service::check_password("input.password", &self.password)?;
@@ -255,10 +256,10 @@ impl BellamyUpdateProfileInput {
                 .transpose()?,
             bio: change(self.bio, |b| Text::parse("input.bio", &b, BIO_MAX))?,
             profile_picture_url: change(self.profile_picture_url, |u| {
-                picture_url("input.profilePictureUrl", &u)
+                url_max("input.profilePictureUrl", &u, URL_MAX)
             })?,
             cover_photo_url: change(self.cover_photo_url, |u| {
-                picture_url("input.coverPhotoUrl", &u)
+                url_max("input.coverPhotoUrl", &u, URL_MAX)
             })?,
         })
     }

@@ -197,7 +197,8 @@ impl BellamyLookups {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The user's id.")] id: Option<Uuid>,
-        #[graphql(desc = "The public handle.")] username: Option<String>,
+        #[graphql(desc = "The public handle (any case: usernames are stored lowercased).")]
+        username: Option<String>,
         #[graphql(desc = "The viewer's own login email (no one else's).")] email: Option<String>,
     ) -> Result<Option<BellamyUser>> {
         exactly_one(&[
@@ -207,13 +208,13 @@ impl BellamyLookups {
         ])?;
         let cond = match (id, username, email) {
             (Some(id), _, _) => users::Column::Id.eq(id),
-            (_, Some(u), _) => users::Column::Username.eq(u),
+            (_, Some(u), _) => users::Column::Username.eq(u.trim().to_lowercase()),
             (_, _, Some(e)) => {
                 let Some(me) = Access::of(ctx).viewer else {
                     return Ok(Hidden::EmailLookup.refuse(ctx));
                 };
                 let mine = users::Entity::find()
-                    .filter(users::Column::Email.eq(e))
+                    .filter(users::Column::Email.eq(e.trim().to_lowercase()))
                     .filter(users::Column::Id.eq(me));
                 return match one(ctx, mine).await? {
                     Some(user) => Ok(Some(user)),

@@ -58,18 +58,6 @@ impl Username {
     }
 }
 
-/// A URL of a profile or cover picture: http(s), at most [`URL_MAX`] characters.
-pub fn picture_url(field: &str, raw: &str) -> ApiResult<HttpUrl> {
-    let url = HttpUrl::parse(field, raw)?;
-    if url.as_str().chars().count() > URL_MAX {
-        return Err(ApiError::bad_input(
-            field,
-            format!("{field} must be at most {URL_MAX} characters"),
-        ));
-    }
-    Ok(url)
-}
-
 /// A validated registration.
 #[derive(Clone, Debug)]
 pub struct NewUser {
