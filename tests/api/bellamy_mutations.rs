@@ -808,13 +808,38 @@ async fn a_user_has_one_reaction_per_target_and_reacting_again_replaces_it() {
         "changing a reaction notifies no one again"
     );
 
+    // A full name of the longest kind still fits the notification's title.
+    let long = "Ö".repeat(255);
+    let input = json!({ "fullName": long });
+    ok(&call(&app, Some(CAT), UPDATE_PROFILE, json!({ "input": input })).await);
+    react(&app, CAT, &post, "POST", "WOW").await;
+    let res = call(
+        &app,
+        Some(ADA),
+        "{ bellamyUser(id: \"00000000-0000-0000-0000-000000000001\") {
+            notifications(first: 1) { nodes { type title } } } }",
+        json!({}),
+    )
+    .await;
+    let newest = &ok(&res)["bellamyUser"]["notifications"]["nodes"][0];
+    assert_eq!(newest["type"], "post_reaction");
+    let title = newest["title"].as_str().unwrap();
+    assert_eq!(title.chars().count(), 255);
+    assert!(title.starts_with(&long[..20]) && title.ends_with('…'));
+    let input = json!({ "targetId": post, "targetType": "POST" });
+    ok(&call(&app, Some(CAT), UNREACT, json!({ "input": input })).await);
+
     // Reacting to one's own post tells no one.
     let own = react(&app, ADA, &post, "POST", "HAHA").await;
     assert_eq!(
         nonzero(&own["post"]["reactionCounts"]),
         [("LOVE".into(), 1), ("HAHA".into(), 1)]
     );
-    assert_eq!(notifications_of(&app, ADA).await.len(), 1);
+    assert_eq!(
+        notifications_of(&app, ADA).await.len(),
+        2,
+        "only Cat's first reaction added one"
+    );
 
     // Unreact removes the row; a second unreact finds nothing.
     let input = json!({ "targetId": post, "targetType": "POST" });

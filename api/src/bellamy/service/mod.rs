@@ -159,7 +159,20 @@ pub mod kind {
     pub const STORY_VIEW: &str = "story_view";
 }
 
-/// A notification for `recipient`, written in the caller's transaction.
+/// Longest notification title (the column holds 255).
+pub const TITLE_MAX: usize = 255;
+
+/// `text` cut to at most `max` characters, with an ellipsis when cut.
+fn clamp(text: String, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max - 1).collect();
+    format!("{cut}…")
+}
+
+/// A notification for `recipient`, written in the caller's transaction. The title, which
+/// quotes a name of up to 255 characters, is cut to fit its column.
 pub(crate) async fn notify<C: ConnectionTrait>(
     txn: &C,
     recipient: Uuid,
@@ -172,7 +185,7 @@ pub(crate) async fn notify<C: ConnectionTrait>(
         id: Uuid::new_v4(),
         user_id: recipient,
         r#type: kind.to_owned(),
-        title,
+        title: clamp(title, TITLE_MAX),
         message,
         data,
         read: false,
@@ -205,6 +218,14 @@ mod tests {
         assert_eq!(excerpt("  hello\n  world "), "hello world");
         let long = "a".repeat(50);
         assert_eq!(excerpt(&long), format!("{}…", "a".repeat(40)));
+    }
+
+    #[test]
+    fn titles_are_cut_to_their_column() {
+        assert_eq!(clamp("short".into(), 10), "short");
+        let long = clamp("é".repeat(300), TITLE_MAX);
+        assert_eq!(long.chars().count(), TITLE_MAX);
+        assert!(long.ends_with('…'));
     }
 
     #[test]
