@@ -1061,3 +1061,47 @@ async fn a_write_failing_half_way_leaves_every_table_as_it_was() {
     ok(&res);
     assert_eq!(count(app.db.get(Domain::Bellamy), "reactions").await, 1);
 }
+
+#[tokio::test]
+async fn reactions_racing_a_comment_deletion_leave_no_orphans() {
+    let app = std::sync::Arc::new(TestApp::spawn_on_files().await);
+    let f = Fixture { app: &app };
+    for n in 1..=11 {
+        f.user(n).await;
+    }
+    f.post(1, 1, Privacy::Public, 1).await;
+    for round in 0..3u128 {
+        f.comment(round + 1, 1, 1, 0, 2).await;
+        let target = s(2001 + round);
+        let mut tasks = Vec::new();
+        for user in 2..=11u128 {
+            let (a, t) = (app.clone(), target.clone());
+            tasks.push(tokio::spawn(async move {
+                let input = json!({ "targetId": t, "targetType": "COMMENT", "type": "LIKE" });
+                call(&a, Some(user), REACT, json!({ "input": input })).await
+            }));
+            if user == 6 {
+                let (a, t) = (app.clone(), target.clone());
+                tasks.push(tokio::spawn(async move {
+                    call(&a, Some(1), DELETE_COMMENT, json!({ "id": t })).await
+                }));
+            }
+        }
+        for t in tasks {
+            let res = t.await.unwrap();
+            if res.get("errors").is_some() {
+                assert_eq!(
+                    code(&res),
+                    "NOT_FOUND",
+                    "only a comment already gone: {res}"
+                );
+            }
+        }
+        assert_eq!(
+            count(app.db.get(Domain::Bellamy), "reactions").await,
+            0,
+            "no reaction outlives its comment"
+        );
+        assert_eq!(count(app.db.get(Domain::Bellamy), "comments").await, 0);
+    }
+}

@@ -16,7 +16,10 @@
 //! Concurrency: read-then-write rules lock the row they depend on first (`SELECT ... FOR
 //! UPDATE` on PostgreSQL; SQLite's writer lock already serialises writes): a reaction locks
 //! its target, a friend request or a new one-to-one conversation both users (in id order,
-//! so two opposite requests cannot deadlock), a message its conversation.
+//! so two opposite requests cannot deadlock), a message its conversation. Posts are always
+//! locked before their comments (a comment's deletion holds its post exclusively; a new
+//! comment or a reaction to a comment holds it shared), so a reaction or a reply cannot
+//! land on a comment being deleted, and no two writes wait on each other in a cycle.
 
 pub mod chat;
 pub mod notifications;

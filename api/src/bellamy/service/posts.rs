@@ -374,6 +374,11 @@ pub async fn delete_comment(
                         ApiError::Forbidden(_) => super::Hidden::Comment.error(),
                         e => e,
                     })?;
+                // Deleted while the post lock was awaited: gone.
+                comments::Entity::find_by_id(id)
+                    .one(txn)
+                    .await?
+                    .ok_or_else(|| ApiError::NotFound("comment".into()))?;
                 if comment.author_id != actor && post.author_id != actor {
                     return Err(ApiError::Forbidden(
                         "only the comment's author or the post's author may delete it".into(),

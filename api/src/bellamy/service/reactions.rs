@@ -55,17 +55,26 @@ async fn lock_target<C: ConnectionTrait>(
             comment: None,
         }),
         ReactionTargetType::Comment => {
-            let comment = comments::Entity::find_by_id(target.id)
-                .lock_exclusive()
+            let not_found = || ApiError::NotFound("comment".into());
+            // Post first, then comment: the order every Bellamy write takes them in (a
+            // comment's deletion locks its post, then deletes), so the two cannot deadlock.
+            let post_id = comments::Entity::find_by_id(target.id)
                 .one(txn)
                 .await?
-                .ok_or_else(|| ApiError::NotFound("comment".into()))?;
-            let post = visible_post(txn, actor, comment.post_id, Lock::Shared)
+                .ok_or_else(not_found)?
+                .post_id;
+            let post = visible_post(txn, actor, post_id, Lock::Shared)
                 .await
                 .map_err(|e| match e {
                     ApiError::Forbidden(_) => Hidden::Comment.error(),
                     e => e,
                 })?;
+            // Deleted while the post lock was awaited: gone.
+            let comment = comments::Entity::find_by_id(target.id)
+                .lock_exclusive()
+                .one(txn)
+                .await?
+                .ok_or_else(not_found)?;
             Ok(Reacted {
                 post,
                 comment: Some(comment),
