@@ -1105,3 +1105,109 @@ async fn reactions_racing_a_comment_deletion_leave_no_orphans() {
         assert_eq!(count(app.db.get(Domain::Bellamy), "comments").await, 0);
     }
 }
+
+#[tokio::test]
+async fn friend_requests_racing_comments_between_the_same_users_all_succeed() {
+    // A friend request locks both users; a comment (and its notification) references
+    // both through foreign keys. Neither may wait on the other in a cycle.
+    let app = std::sync::Arc::new(TestApp::spawn_on_files().await);
+    let f = Fixture { app: &app };
+    for n in 1..=12 {
+        f.user(n).await;
+    }
+    for round in 0..6u128 {
+        let (a, b) = (2 * round + 1, 2 * round + 2);
+        f.post(round + 1, a, Privacy::Public, 1).await;
+        let post = s(1001 + round);
+        let mut tasks = Vec::new();
+        for i in 0..4 {
+            let (app, post) = (app.clone(), post.clone());
+            tasks.push(tokio::spawn(async move {
+                let input = json!({ "postId": post, "content": format!("Comment {i}") });
+                call(&app, Some(b), CREATE_COMMENT, json!({ "input": input })).await
+            }));
+        }
+        let app2 = app.clone();
+        tasks.insert(
+            2,
+            tokio::spawn(async move {
+                call(
+                    &app2,
+                    Some(a),
+                    "mutation($input: BellamySendFriendRequestInput!) {
+                        bellamySendFriendRequest(input: $input) { friendRequest { id } } }",
+                    json!({ "input": { "receiverId": s(b) } }),
+                )
+                .await
+            }),
+        );
+        for t in tasks {
+            ok(&t.await.unwrap());
+        }
+    }
+    let db = app.db.get(Domain::Bellamy);
+    assert_eq!(count(db, "comments").await, 24);
+    assert_eq!(count(db, "friend_requests").await, 6);
+    assert_eq!(count(db, "notifications").await, 30);
+}
+
+#[tokio::test]
+async fn a_friend_request_does_not_wait_for_writes_that_only_reference_its_users() {
+    use entity::bellamy::comments;
+    use sea_orm::{ActiveModelTrait, DbBackend, IntoActiveModel, TransactionTrait};
+    let app = std::sync::Arc::new(TestApp::spawn_on_files().await);
+    let f = cast(&app).await;
+    f.post(1, ADA, Privacy::Public, 1).await;
+    let db = app.db.get(Domain::Bellamy);
+    // Another writer holds a comment by Cat, uncommitted (a foreign-key reference to Bob).
+    let other = db.begin().await.unwrap();
+    comments::Model {
+        id: id(2999),
+        post_id: id(1001),
+        author_id: id(CAT),
+        content: "in flight".into(),
+        parent_comment_id: None,
+        created_at: chrono::Utc::now(),
+    }
+    .into_active_model()
+    .insert(&other)
+    .await
+    .unwrap();
+    let request = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            call(
+                &app,
+                Some(ADA),
+                "mutation($input: BellamySendFriendRequestInput!) {
+                    bellamySendFriendRequest(input: $input) { friendRequest { status } } }",
+                json!({ "input": { "receiverId": s(CAT) } }),
+            )
+            .await
+        })
+    };
+    if db.get_database_backend() == DbBackend::Postgres {
+        // The request locks Ada and Cat FOR NO KEY UPDATE: it does not wait.
+        let res = tokio::time::timeout(std::time::Duration::from_secs(5), request)
+            .await
+            .expect("the friend request waited for an unrelated writer")
+            .unwrap();
+        assert_eq!(
+            ok(&res)["bellamySendFriendRequest"]["friendRequest"]["status"],
+            "PENDING"
+        );
+        other.commit().await.unwrap();
+    } else {
+        // SQLite has one writer: the request queues behind the other, then succeeds.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(!request.is_finished(), "SQLite admits one writer at a time");
+        other.commit().await.unwrap();
+        let res = request.await.unwrap();
+        assert_eq!(
+            ok(&res)["bellamySendFriendRequest"]["friendRequest"]["status"],
+            "PENDING"
+        );
+    }
+    assert_eq!(count(db, "comments").await, 1);
+    assert_eq!(count(db, "friend_requests").await, 1);
+}

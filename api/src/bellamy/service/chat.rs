@@ -122,13 +122,19 @@ async fn one_to_one<C: ConnectionTrait>(txn: &C, a: Uuid, b: Uuid) -> ApiResult<
 }
 
 /// Adds a message from `sender`, moves the conversation's `updatedAt`, and marks the
-/// conversation read for the sender.
+/// conversation read for the sender. Locks the conversation first (as every message
+/// does), so messages to one conversation are written one at a time.
 async fn add_message<C: ConnectionTrait>(
     txn: &C,
     conversation: Uuid,
     sender: Uuid,
     body: NewMessage,
 ) -> ApiResult<(messages::Model, conversations::Model)> {
+    conversations::Entity::find_by_id(conversation)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("conversation".into()))?;
     let t = now();
     let message = messages::Model {
         id: Uuid::new_v4(),

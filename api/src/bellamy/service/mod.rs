@@ -33,6 +33,7 @@ use chrono::{DateTime, Utc};
 use entity::bellamy::enums::Privacy;
 use entity::bellamy::{friendships, posts as post_rows, users as user_rows};
 use sea_orm::entity::prelude::Uuid;
+use sea_orm::sea_query::LockType;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QuerySelect};
 
 use super::access::Hidden;
@@ -68,6 +69,12 @@ pub(crate) async fn user<C: ConnectionTrait>(txn: &C, id: Uuid) -> ApiResult<use
 /// Locks the users `a` and `b` for the rest of the transaction, in id order (so that two
 /// transactions locking the same pair cannot deadlock). `NOT_FOUND` names a missing one.
 /// Returns the rows in argument order.
+///
+/// The lock is `FOR NO KEY UPDATE`: it serialises writes that lock the same users, but
+/// does not conflict with the `KEY SHARE` locks foreign-key checks take, so rows that
+/// merely reference these users (a comment, a notification) are written meanwhile, and a
+/// transaction that wrote such a row and now waits for another user row can never be
+/// waited on in return.
 pub(crate) async fn lock_pair<C: ConnectionTrait>(
     txn: &C,
     a: Uuid,
@@ -77,7 +84,7 @@ pub(crate) async fn lock_pair<C: ConnectionTrait>(
     let mut rows = Vec::with_capacity(2);
     for id in [first, second] {
         let row = user_rows::Entity::find_by_id(id)
-            .lock_exclusive()
+            .lock(LockType::NoKeyUpdate)
             .one(txn)
             .await?;
         rows.push(row);
