@@ -13,6 +13,7 @@ pub mod error;
 pub mod filter;
 pub mod guard;
 pub mod http;
+pub mod inputs;
 pub mod loader;
 pub mod order;
 pub mod orquestra;

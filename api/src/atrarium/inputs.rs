@@ -280,11 +280,7 @@ pub struct AtrariumUpdateCommunityInput {
 impl AtrariumUpdateCommunityInput {
     /// Checks and converts the input: the community's id and the changes.
     pub fn parse(self) -> ApiResult<(i64, CommunityChanges)> {
-        let parent_id = match self.parent_id {
-            MaybeUndefined::Undefined => None,
-            MaybeUndefined::Null => Some(None),
-            MaybeUndefined::Value(p) => Some(Some(p)),
-        };
+        let parent_id = crate::inputs::change(self.parent_id, Ok)?;
         let changes = CommunityChanges {
             name: self
                 .name

@@ -1,7 +1,7 @@
 //! Bellamy Book's mutation inputs and payloads, and the parsing of inputs into the
 //! service's validated types (`BAD_USER_INPUT` naming `input.<field>` before any SQL).
 
-use async_graphql::{InputObject, MaybeUndefined, SimpleObject};
+use async_graphql::{InputObject, MaybeUndefined};
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::Uuid;
 
@@ -19,19 +19,8 @@ use super::types::{
     BellamyReactionType, BellamyStory, BellamyStoryType, BellamyStoryView, BellamyUser,
 };
 use crate::error::{ApiError, ApiResult};
+use crate::inputs::{change, payload};
 use crate::validate::{Email, HttpUrl, Name, Text};
-
-/// `Some(Some(v))` set, `Some(None)` clear (null), `None` unchanged (absent).
-fn change<T, U>(
-    v: MaybeUndefined<T>,
-    parse: impl FnOnce(T) -> ApiResult<U>,
-) -> ApiResult<Option<Option<U>>> {
-    Ok(match v {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(parse(v)?)),
-    })
-}
 
 /// An http(s) URL of at most `max` characters (the column's width).
 fn url_max(field: &str, raw: &str, max: usize) -> ApiResult<HttpUrl> {
@@ -345,16 +334,6 @@ pub fn message(
 }
 
 // ----------------------------------------------------------------------------- payloads
-
-macro_rules! payload {
-    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident: $ty:ty),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(SimpleObject)]
-        pub struct $name {
-            $($(#[$fdoc])* pub $field: $ty,)*
-        }
-    };
-}
 
 payload!(
     /// The new account and a session for it.

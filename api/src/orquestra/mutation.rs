@@ -3,9 +3,7 @@
 //! [`super::service`]; only the signed-in user (an Orquestra access token) writes, and
 //! only to their own projects.
 
-use async_graphql::{
-    Context, ErrorExtensions, ID, InputObject, Json, MaybeUndefined, Object, SimpleObject,
-};
+use async_graphql::{Context, ErrorExtensions, ID, InputObject, Json, MaybeUndefined, Object};
 use chrono::{DateTime, Utc};
 use entity::Domain;
 
@@ -20,6 +18,7 @@ use super::types::{
 use crate::batch::Node;
 use crate::context::databases;
 use crate::error::{ApiError, ApiResult};
+use crate::inputs::{change, payload};
 use crate::validate::{HttpUrl, Name, SolanaAddress, Text};
 use crate::write::Store;
 
@@ -38,18 +37,6 @@ fn actor(ctx: &Context<'_>) -> ApiResult<(String, Store)> {
 
 fn project(m: entity::orquestra::projects::Model) -> OrquestraProject {
     OrquestraProject(Node::single(m))
-}
-
-/// `Some(Some(v))` set, `Some(None)` clear (null), `None` unchanged (absent).
-fn change<T, U>(
-    v: MaybeUndefined<T>,
-    parse: impl FnOnce(T) -> ApiResult<U>,
-) -> ApiResult<Option<Option<U>>> {
-    Ok(match v {
-        MaybeUndefined::Undefined => None,
-        MaybeUndefined::Null => Some(None),
-        MaybeUndefined::Value(v) => Some(Some(parse(v)?)),
-    })
 }
 
 // ----------------------------------------------------------------------------- inputs
@@ -151,16 +138,6 @@ pub struct OrquestraUpdateKnownAddressInput {
 }
 
 // ----------------------------------------------------------------------------- payloads
-
-macro_rules! payload {
-    ($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident: $ty:ty),* $(,)? }) => {
-        $(#[$doc])*
-        #[derive(SimpleObject)]
-        pub struct $name {
-            $($(#[$fdoc])* pub $field: $ty,)*
-        }
-    };
-}
 
 payload!(
     /// The project created.

@@ -30,13 +30,14 @@ pub mod stories;
 pub mod users;
 
 use chrono::{DateTime, Utc};
-use entity::bellamy::enums::Privacy;
 use entity::bellamy::{friendships, posts as post_rows, users as user_rows};
 use sea_orm::entity::prelude::Uuid;
 use sea_orm::sea_query::LockType;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect,
+};
 
-use super::access::Hidden;
+use super::access::{self, Access, Hidden};
 use crate::error::{ApiError, ApiResult};
 
 /// The clock of a write, at the microsecond precision both backends store (so a payload
@@ -105,18 +106,13 @@ pub(crate) async fn are_friends<C: ConnectionTrait>(txn: &C, a: Uuid, b: Uuid) -
         .is_some())
 }
 
-/// Whether `actor` may see `post` (the read rule of [`super::access::posts`]).
-pub(crate) async fn can_see_post<C: ConnectionTrait>(
-    txn: &C,
-    actor: Uuid,
-    post: &post_rows::Model,
-) -> ApiResult<bool> {
-    Ok(match post.privacy {
-        Privacy::Public => true,
-        _ if post.author_id == actor => true,
-        Privacy::Friends => are_friends(txn, actor, post.author_id).await?,
-        Privacy::Private => false,
-    })
+/// The read access of `actor` at this write's clock: writes apply the same rules as
+/// reads ([`super::access`]), as SQL conditions, so there is one copy of each rule.
+pub(crate) fn access_of(actor: Uuid) -> Access {
+    Access {
+        viewer: Some(actor),
+        now: now(),
+    }
 }
 
 /// How a row is locked for the rest of the transaction.
@@ -136,19 +132,18 @@ pub(crate) async fn visible_post<C: ConnectionTrait>(
     id: Uuid,
     lock: Lock,
 ) -> ApiResult<post_rows::Model> {
-    let q = post_rows::Entity::find_by_id(id);
+    let q = post_rows::Entity::find_by_id(id).filter(access::posts(&access_of(actor)));
     let q = match lock {
         Lock::Shared => q.lock_shared(),
         Lock::Exclusive => q.lock_exclusive(),
     };
-    let post = q
-        .one(txn)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("post".into()))?;
-    if !can_see_post(txn, actor, &post).await? {
-        return Err(Hidden::post(&post).error());
+    if let Some(post) = q.one(txn).await? {
+        return Ok(post);
     }
-    Ok(post)
+    match post_rows::Entity::find_by_id(id).one(txn).await? {
+        None => Err(ApiError::NotFound("post".into())),
+        Some(hidden) => Err(Hidden::post(&hidden).error()),
+    }
 }
 
 /// Notification types this API writes (`notifications.type`).

@@ -10,7 +10,9 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{Hidden, Lock, acting_user, can_see_post, excerpt, kind, notify, now, visible_post};
+use super::{
+    Hidden, Lock, access, access_of, acting_user, excerpt, kind, notify, now, visible_post,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::write::Store;
 
@@ -194,15 +196,15 @@ pub async fn unreact(
                     }
                 };
                 let post = match post_id {
-                    Some(id) => posts::Entity::find_by_id(id).one(txn).await?,
+                    Some(id) => {
+                        posts::Entity::find_by_id(id)
+                            .filter(access::posts(&access_of(actor)))
+                            .one(txn)
+                            .await?
+                    }
                     None => None,
                 };
-                let reacted = match post {
-                    Some(post) if can_see_post(txn, actor, &post).await? => {
-                        Some(Reacted { post, comment })
-                    }
-                    _ => None,
-                };
+                let reacted = post.map(|post| Reacted { post, comment });
                 Ok((existing.id, reacted))
             })
         })

@@ -4,10 +4,12 @@ use chrono::{DateTime, Duration, Utc};
 use entity::bellamy::enums::StoryType;
 use entity::bellamy::{stories, story_viewers};
 use sea_orm::entity::prelude::Uuid;
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, QuerySelect, TryInsertResult};
+use sea_orm::{
+    ActiveModelTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, TryInsertResult,
+};
 use serde_json::json;
 
-use super::{Hidden, acting_user, are_friends, kind, notify, now};
+use super::{Hidden, access, access_of, acting_user, kind, notify, now};
 use crate::error::{ApiError, ApiResult};
 use crate::validate::HttpUrl;
 use crate::write::Store;
@@ -107,21 +109,26 @@ pub async fn view_story(
         .transaction(|txn| {
             Box::pin(async move {
                 let me = acting_user(txn, actor).await?;
-                let story = stories::Entity::find_by_id(id)
+                // The read rule: the author's own stories, friends' live ones.
+                let a = access_of(actor);
+                let visible = stories::Entity::find_by_id(id)
+                    .filter(access::stories(&a))
                     .lock_shared()
                     .one(txn)
-                    .await?
-                    .ok_or_else(|| ApiError::NotFound("story".into()))?;
+                    .await?;
+                let story = match visible {
+                    Some(story) => story,
+                    None => {
+                        return Err(match stories::Entity::find_by_id(id).one(txn).await? {
+                            None => ApiError::NotFound("story".into()),
+                            Some(hidden) => Hidden::story(&a, &hidden).error(),
+                        });
+                    }
+                };
                 if story.user_id == actor {
                     return Ok((story, None));
                 }
-                let t = now();
-                if story.expires_at <= t {
-                    return Err(Hidden::ExpiredStory.error());
-                }
-                if !are_friends(txn, actor, story.user_id).await? {
-                    return Err(Hidden::Story.error());
-                }
+                let t = a.now;
                 let inserted = story_viewers::Entity::insert(
                     story_viewers::Model {
                         story_id: id,
