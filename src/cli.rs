@@ -91,6 +91,16 @@ pub struct DbArgs {
         global = true
     )]
     pub db_max_connections: u32,
+
+    /// Most GraphQL subscriptions running at once on this server, over all connections
+    /// and domains; one more is refused with `TOO_MANY_SUBSCRIPTIONS`.
+    #[arg(
+        long,
+        env = "MOSAIC_MAX_SUBSCRIPTIONS",
+        default_value_t = api::events::DEFAULT_MAX_SUBSCRIPTIONS,
+        global = true
+    )]
+    pub max_subscriptions: usize,
 }
 
 impl DbArgs {
@@ -121,6 +131,7 @@ impl DbArgs {
             overrides,
             max_connections: self.db_max_connections.max(1),
             statement_timeout: None,
+            max_subscriptions: self.max_subscriptions.max(1),
         }
     }
 }

@@ -35,6 +35,8 @@ pub struct DbConfig {
     pub max_connections: u32,
     /// PostgreSQL `statement_timeout`: the server cancels longer statements.
     pub statement_timeout: Option<Duration>,
+    /// Most subscriptions running at once on this server, over all domains.
+    pub max_subscriptions: usize,
 }
 
 impl DbConfig {
@@ -46,6 +48,7 @@ impl DbConfig {
             overrides: BTreeMap::new(),
             max_connections: 10,
             statement_timeout: None,
+            max_subscriptions: crate::events::DEFAULT_MAX_SUBSCRIPTIONS,
         }
     }
 
@@ -201,6 +204,8 @@ pub struct Databases {
     metrics: Arc<SqlMetrics>,
     /// One writer at a time per SQLite domain (see [`crate::write`]).
     write_locks: Arc<[Arc<tokio::sync::Mutex<()>>; 5]>,
+    /// Each domain's live feed of its change log (see [`crate::events`]).
+    feeds: crate::events::Feeds,
 }
 
 impl Databases {
@@ -217,11 +222,18 @@ impl Databases {
         let pools: [DatabaseConnection; 5] = pools
             .try_into()
             .map_err(|_| DbError::UnsupportedUrl("internal: pool count".to_owned()))?;
+        let feeds = crate::events::Feeds::new(&pools, config.max_subscriptions);
         Ok(Self {
             pools: Arc::new(pools),
             metrics,
             write_locks: Arc::new(std::array::from_fn(|_| Arc::default())),
+            feeds,
         })
+    }
+
+    /// The domains' live feeds.
+    pub fn feeds(&self) -> &crate::events::Feeds {
+        &self.feeds
     }
 
     /// SQL statement counters.
@@ -240,7 +252,7 @@ impl Databases {
         let db = self.get(domain).clone();
         let lock = (db.get_database_backend() == DbBackend::Sqlite)
             .then(|| Arc::clone(&self.write_locks[domain.index()]));
-        crate::write::Store::new(db, lock)
+        crate::write::Store::new(db, lock).waking(self.feeds.waker(domain))
     }
 
     /// Atrarium's pool.

@@ -32,6 +32,13 @@ pub enum ApiError {
     /// The caller may not do this.
     #[error("{0}")]
     Forbidden(String),
+    /// A subscription's cursor is older than the log keeps: replaying from it would skip
+    /// events, so the client must start again from a fresh read.
+    #[error("{0}")]
+    OutdatedCursor(String),
+    /// A cap on concurrently running operations (subscriptions) is reached.
+    #[error("{0}")]
+    TooManySubscriptions(String),
     /// Anything else: logged in full, answered as `INTERNAL` with an id to quote.
     #[error("internal error (id {id})")]
     Internal {
@@ -49,6 +56,8 @@ impl ApiError {
             ApiError::Conflict(_) => "CONFLICT",
             ApiError::Unauthenticated(_) => "UNAUTHENTICATED",
             ApiError::Forbidden(_) => "FORBIDDEN",
+            ApiError::OutdatedCursor(_) => "OUTDATED_CURSOR",
+            ApiError::TooManySubscriptions(_) => "TOO_MANY_SUBSCRIPTIONS",
             ApiError::Internal { .. } => "INTERNAL",
         }
     }

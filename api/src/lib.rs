@@ -10,6 +10,7 @@ pub mod context;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events;
 pub mod filter;
 pub mod guard;
 pub mod http;

@@ -1,7 +1,7 @@
 //! The GraphQL schema. [`build`] does no I/O, so the SDL can be printed and tested
 //! without a running server or a database.
 
-use async_graphql::{EmptySubscription, MergedObject, Object, Schema};
+use async_graphql::{MergedObject, MergedSubscription, Object, Schema};
 
 use crate::db::Databases;
 
@@ -25,6 +25,15 @@ pub struct Mutation(
     crate::bellamy::BellamyMutation,
     crate::pds::PdsMutation,
     crate::universe::UniverseMutation,
+);
+
+/// The root subscription: every domain's event streams, prefixed with the domain's name.
+/// Each is backed by its domain's durable log: a stream can resume after the `cursor`
+/// of the last event it received, missing nothing.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(
+    crate::orquestra::OrquestraSubscription,
+    crate::bellamy::BellamySubscription,
 );
 
 /// Fields about the server itself.
@@ -65,7 +74,7 @@ pub struct MosaicViewer {
 }
 
 /// Mosaic's executable schema.
-pub type MosaicSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type MosaicSchema = Schema<Query, Mutation, Subscription>;
 
 /// Query cost limits, enforced before any resolver runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,11 +103,15 @@ impl Default for Limits {
 /// Builds the schema with `limits`, with or without introspection (and "did you mean"
 /// suggestions); `databases` is attached as data when given.
 pub fn build(databases: Option<Databases>, limits: Limits, introspection: bool) -> MosaicSchema {
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_depth(limits.depth)
-        .limit_complexity(limits.complexity)
-        .limit_recursive_depth(limits.recursive_depth)
-        .limit_directives(limits.directives);
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(limits.depth)
+    .limit_complexity(limits.complexity)
+    .limit_recursive_depth(limits.recursive_depth)
+    .limit_directives(limits.directives);
     if !introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }

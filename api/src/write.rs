@@ -39,18 +39,30 @@ pub type TxFuture<'c, T> = Pin<Box<dyn Future<Output = ApiResult<T>> + Send + 'c
 pub struct Store {
     db: DatabaseConnection,
     lock: Option<Arc<Mutex<()>>>,
+    /// Woken after every commit: the domain's change log may have grown.
+    wake: Option<Arc<tokio::sync::Notify>>,
 }
 
 impl Store {
     /// A store over `db`; `lock` is the domain's writer lock (SQLite only).
     pub fn new(db: DatabaseConnection, lock: Option<Arc<Mutex<()>>>) -> Self {
-        Self { db, lock }
+        Self {
+            db,
+            lock,
+            wake: None,
+        }
+    }
+
+    /// The same store, waking `wake` after every commit (the domain's log tailer).
+    pub fn waking(mut self, wake: Arc<tokio::sync::Notify>) -> Self {
+        self.wake = Some(wake);
+        self
     }
 
     /// A store over `db` with a writer lock of its own when `db` is SQLite (unit tests).
     pub fn standalone(db: DatabaseConnection) -> Self {
         let lock = (db.get_database_backend() == DbBackend::Sqlite).then(Arc::default);
-        Self { db, lock }
+        Self::new(db, lock)
     }
 
     /// The pool.
@@ -90,6 +102,9 @@ impl Store {
         match body(&txn).await {
             Ok(value) => {
                 txn.commit().await?;
+                if let Some(wake) = &self.wake {
+                    wake.notify_one();
+                }
                 Ok(value)
             }
             Err(err) => {

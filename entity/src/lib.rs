@@ -5,6 +5,7 @@
 
 pub mod atrarium;
 pub mod bellamy;
+pub mod change_log;
 mod domain;
 pub mod orquestra;
 pub mod pds;

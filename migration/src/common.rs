@@ -125,3 +125,36 @@ pub async fn drop_index(
 pub async fn drop_table(manager: &SchemaManager<'_>, table: &'static str) -> Result<(), DbErr> {
     manager.drop_table(Table::drop().table(table).take()).await
 }
+
+/// `change_log`: a domain's append-only, gap-free change log, the source of its
+/// subscriptions (see `api::events`). `seq` is assigned by the writer under the log's
+/// lock, so it is gap-free and in commit order; `(topic, seq)` serves replays of one
+/// topic from a cursor.
+pub async fn create_change_log(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    manager
+        .create_table(
+            Table::create()
+                .table("change_log")
+                .col(ColumnDef::new("seq").big_integer().not_null().primary_key())
+                .col(ColumnDef::new("topic").string_len(255).not_null())
+                .col(ColumnDef::new("kind").string_len(64).not_null())
+                .col(ColumnDef::new("subject").string_len(255).not_null())
+                .col(ColumnDef::new("actor").string_len(255).null())
+                .col(ColumnDef::new("data").json_binary().not_null())
+                .col(ts_now(manager, "created_at"))
+                .take(),
+        )
+        .await?;
+    index(
+        manager,
+        "idx_change_log_topic_seq",
+        "change_log",
+        ["topic", "seq"],
+    )
+    .await
+}
+
+/// Drops what [`create_change_log`] created.
+pub async fn drop_change_log(manager: &SchemaManager<'_>) -> Result<(), DbErr> {
+    drop_table(manager, "change_log").await
+}

@@ -12,7 +12,8 @@ use sea_orm::{
 };
 
 use crate::helpers::{
-    TableSpec, TestDb, assert_catalog, assert_migrations_reversible, count, expect_rejected,
+    CHANGE_LOG, TableSpec, TestDb, assert_catalog, assert_migrations_reversible, count,
+    expect_rejected,
 };
 
 #[tokio::test]
@@ -81,6 +82,7 @@ async fn catalog_matches_the_seed() {
                 "idx_post_index_author",
             ],
         },
+        CHANGE_LOG,
     ];
     assert_catalog(db.get(Domain::Atrarium), &spec).await;
 }

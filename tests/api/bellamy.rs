@@ -27,7 +27,8 @@ use sea_orm::{
 };
 
 use crate::helpers::{
-    TableSpec, TestDb, assert_catalog, assert_migrations_reversible, count, expect_rejected,
+    CHANGE_LOG, TableSpec, TestDb, assert_catalog, assert_migrations_reversible, count,
+    expect_rejected,
 };
 
 /// The UUID written `#n` in the SQL of these tests.
@@ -276,6 +277,7 @@ async fn catalog_matches_the_seed() {
                 "idx_messages_sender_created",
             ],
         },
+        CHANGE_LOG,
     ];
     assert_catalog(db.get(Domain::Bellamy), &spec).await;
 }

@@ -98,7 +98,19 @@ impl Drop for ScratchDir {
 impl TestDb {
     /// Fresh, empty storage (no migrations applied).
     pub async fn empty() -> Self {
-        let (config, scratch) = match postgres_url() {
+        Self::empty_with(|_| {}).await
+    }
+
+    /// Fresh, migrated storage opened with the test configuration changed by `adjust`.
+    pub async fn migrated_with(adjust: impl FnOnce(&mut DbConfig)) -> Self {
+        let db = Self::empty_with(adjust).await;
+        db.dbs.migrate_up().await.expect("migrate up");
+        db
+    }
+
+    /// Fresh, empty storage opened with the test configuration changed by `adjust`.
+    pub async fn empty_with(adjust: impl FnOnce(&mut DbConfig)) -> Self {
+        let (mut config, scratch) = match postgres_url() {
             Some(server) => {
                 let (scratch, url) = PgScratch::create(&server).await;
                 let mut config = DbConfig::url(url);
@@ -108,6 +120,7 @@ impl TestDb {
             }
             None => (DbConfig::url("sqlite::memory:"), None),
         };
+        adjust(&mut config);
         let dbs = Databases::connect(&config)
             .await
             .expect("connect test databases");
@@ -351,6 +364,21 @@ pub struct TableSpec {
     /// Named indexes the seed lists for this table.
     pub indexes: &'static [&'static str],
 }
+
+/// `change_log`, Mosaic's own change log in Atrarium, Orquestra and Bellamy.
+pub const CHANGE_LOG: TableSpec = TableSpec {
+    name: "change_log",
+    columns: &[
+        ("seq", false),
+        ("topic", false),
+        ("kind", false),
+        ("subject", false),
+        ("actor", true),
+        ("data", false),
+        ("created_at", false),
+    ],
+    indexes: &["idx_change_log_topic_seq"],
+};
 
 /// Asserts that a domain's catalog holds exactly `spec`'s tables, each with exactly its
 /// columns and nullability, and at least its named indexes.

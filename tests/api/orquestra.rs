@@ -8,7 +8,8 @@ use entity::orquestra::{
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, ModelTrait};
 
 use crate::helpers::{
-    TableSpec, TestDb, assert_catalog, assert_migrations_reversible, count, expect_rejected,
+    CHANGE_LOG, TableSpec, TestDb, assert_catalog, assert_migrations_reversible, count,
+    expect_rejected,
 };
 
 #[tokio::test]
@@ -104,6 +105,7 @@ async fn catalog_matches_the_seed() {
             ],
             indexes: &["idx_known_addresses_project_id"],
         },
+        CHANGE_LOG,
     ];
     assert_catalog(db.get(Domain::Orquestra), &spec).await;
 }

@@ -79,8 +79,14 @@ async fn catalog_matches_the_seed() {
                 ("source", true),
                 ("timestamp", false),
                 ("data", false),
+                ("seq", true),
             ],
-            indexes: &["event_type_idx", "event_log_timestamp_idx", "source_idx"],
+            indexes: &[
+                "event_type_idx",
+                "event_log_timestamp_idx",
+                "source_idx",
+                "idx_event_log_seq",
+            ],
         },
         TableSpec {
             name: "delta_record",
@@ -648,6 +654,7 @@ async fn every_table_round_trips_through_its_entity() {
         source: Some("reducer:create_entity".into()),
         timestamp: t,
         data: json!({"entity_id": "e1", "changes": [1, 2, 3], "nested": {"ok": true}}),
+        seq: None,
     };
     event
         .clone()

@@ -156,6 +156,7 @@ impl Fixture<'_> {
             source: Some("reducer".into()),
             timestamp: t0() + Duration::hours(hour),
             data: json!({"n": hour}),
+            seq: None,
         }
         .into_active_model()
         .insert(self.db())

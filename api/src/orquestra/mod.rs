@@ -7,7 +7,9 @@ pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod service;
+pub mod subscription;
 pub mod types;
 
 pub use mutation::OrquestraMutation;
 pub use query::OrquestraQuery;
+pub use subscription::OrquestraSubscription;

@@ -295,6 +295,26 @@ pub async fn delete_project(store: &Store, user: &str, id: &str) -> ApiResult<St
 
 // ----------------------------------------------------------------------------- IDL
 
+/// What subscriptions follow in Orquestra's `change_log`: topics and kinds.
+pub mod changes {
+    use entity::orquestra::idl_versions;
+
+    use crate::events::Change;
+
+    /// An IDL version was uploaded (topic: its project).
+    pub const IDL_VERSION_CREATED: &str = "idl_version.created";
+
+    /// The topic of a project's changes.
+    pub fn project(id: &str) -> String {
+        format!("project:{id}")
+    }
+
+    /// `v` was uploaded.
+    pub fn idl_version(v: &idl_versions::Model) -> Change {
+        Change::new(project(&v.project_id), IDL_VERSION_CREATED, v.id.clone())
+    }
+}
+
 /// Adds the next IDL version of a project of `user`: previous highest + 1 (1 for the
 /// first), gap-free under concurrent uploads (the project row is locked first).
 pub async fn upload_idl(
@@ -331,6 +351,13 @@ pub async fn upload_idl(
                 let mut p = project.into_active_model();
                 p.updated_at = Set(Some(now));
                 let project = p.update(txn).await?;
+                crate::events::log::record(
+                    txn,
+                    entity::Domain::Orquestra,
+                    Some(&user),
+                    vec![changes::idl_version(&version)],
+                )
+                .await?;
                 Ok((project, version))
             })
         })

@@ -705,6 +705,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
         ("client.connected", "gateway"),
         ("query.executed", "graphql"),
     ];
+    let first = crate::events::log::next_seq::<crate::events::EventLog, _>(&txn).await?;
     let events: Vec<event_log::ActiveModel> = (0..30)
         .map(|i: i64| {
             let (kind, source) = kinds[(i as usize) % kinds.len()];
@@ -721,6 +722,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
                 source: (i % 7 != 6).then(|| source.to_owned()),
                 timestamp: start + Duration::minutes(190 * i),
                 data,
+                seq: Some(first + i),
             }
             .into_active_model()
         })

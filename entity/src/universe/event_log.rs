@@ -16,6 +16,9 @@ pub struct Model {
     /// The event's payload (free-form JSON; the seed leaves `EventData` open).
     #[sea_orm(column_type = "JsonBinary")]
     pub data: Json,
+    /// The event's place in the gap-free order subscribers follow; `None` for rows
+    /// written outside the API.
+    pub seq: Option<i64>,
 }
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m001_initial_schema;
 mod m002_add_health_metrics;
 mod m003_add_post_index;
+mod m004_change_log;
 
 /// Atrarium's migrations.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m001_initial_schema::Migration),
             Box::new(m002_add_health_metrics::Migration),
             Box::new(m003_add_post_index::Migration),
+            Box::new(m004_change_log::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ mod m001_core_tables;
 mod m002_social_graph;
 mod m003_hashtags_and_media;
 mod m004_stories_notifications_messaging;
+mod m005_change_log;
 
 /// Bellamy Book's migrations.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m002_social_graph::Migration),
             Box::new(m003_hashtags_and_media::Migration),
             Box::new(m004_stories_notifications_messaging::Migration),
+            Box::new(m005_change_log::Migration),
         ]
     }
 }

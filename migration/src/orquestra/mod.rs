@@ -8,6 +8,7 @@ mod m001_initial_schema;
 mod m002_indexes;
 mod m003_custom_docs_and_known_addresses;
 mod m004_unique_idl_versions;
+mod m005_change_log;
 
 /// Orquestra's migrations.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m002_indexes::Migration),
             Box::new(m003_custom_docs_and_known_addresses::Migration),
             Box::new(m004_unique_idl_versions::Migration),
+            Box::new(m005_change_log::Migration),
         ]
     }
 }

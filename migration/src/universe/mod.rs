@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m001_initial_migration;
 mod m002_add_subscription_table;
 mod m003_entity_version;
+mod m004_event_log_seq;
 
 /// Inner Universe's migrations.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m001_initial_migration::Migration),
             Box::new(m002_add_subscription_table::Migration),
             Box::new(m003_entity_version::Migration),
+            Box::new(m004_event_log_seq::Migration),
         ]
     }
 }

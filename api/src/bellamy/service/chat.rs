@@ -163,6 +163,7 @@ async fn add_message<C: ConnectionTrait>(
     }
     .update(txn)
     .await?;
+    super::record(txn, sender, vec![super::changes::message(&message)]).await?;
     Ok((message, conv))
 }
 

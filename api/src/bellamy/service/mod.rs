@@ -185,8 +185,8 @@ pub(crate) async fn notify<C: ConnectionTrait>(
     title: String,
     message: String,
     data: serde_json::Value,
-) -> ApiResult<()> {
-    entity::bellamy::notifications::Model {
+) -> ApiResult<entity::bellamy::notifications::Model> {
+    Ok(entity::bellamy::notifications::Model {
         id: Uuid::new_v4(),
         user_id: recipient,
         r#type: kind.to_owned(),
@@ -198,6 +198,70 @@ pub(crate) async fn notify<C: ConnectionTrait>(
     }
     .into_active_model()
     .insert(txn)
+    .await?)
+}
+
+/// What subscriptions follow in Bellamy's `change_log`: topics and kinds.
+pub mod changes {
+    use entity::bellamy::{comments, messages, notifications};
+    use sea_orm::entity::prelude::Uuid;
+
+    use crate::events::Change;
+
+    /// A comment was written (topic: its post).
+    pub const COMMENT_CREATED: &str = "comment.created";
+    /// A message was sent (topic: its conversation).
+    pub const MESSAGE_CREATED: &str = "message.created";
+    /// A notification was created (topic: its recipient).
+    pub const NOTIFICATION_CREATED: &str = "notification.created";
+
+    /// The topic of a post's comments.
+    pub fn post(id: Uuid) -> String {
+        format!("post:{id}")
+    }
+
+    /// The topic of a conversation's messages.
+    pub fn conversation(id: Uuid) -> String {
+        format!("conversation:{id}")
+    }
+
+    /// The topic of a user's notifications.
+    pub fn user(id: Uuid) -> String {
+        format!("user:{id}")
+    }
+
+    /// `comment` was written.
+    pub fn comment(c: &comments::Model) -> Change {
+        Change::new(post(c.post_id), COMMENT_CREATED, c.id.to_string())
+    }
+
+    /// `m` was sent.
+    pub fn message(m: &messages::Model) -> Change {
+        Change::new(
+            conversation(m.conversation_id),
+            MESSAGE_CREATED,
+            m.id.to_string(),
+        )
+    }
+
+    /// `n` was created.
+    pub fn notification(n: &notifications::Model) -> Change {
+        Change::new(user(n.user_id), NOTIFICATION_CREATED, n.id.to_string())
+    }
+}
+
+/// Appends `changes` by `actor` to Bellamy's change log: the last step of a write.
+pub(crate) async fn record<C: ConnectionTrait>(
+    txn: &C,
+    actor: Uuid,
+    changes: Vec<crate::events::Change>,
+) -> ApiResult<()> {
+    crate::events::log::record(
+        txn,
+        entity::Domain::Bellamy,
+        Some(&actor.to_string()),
+        changes,
+    )
     .await?;
     Ok(())
 }

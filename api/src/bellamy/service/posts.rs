@@ -12,7 +12,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{Lock, acting_user, excerpt, kind, notify, now, visible_post};
+use super::{Lock, acting_user, changes, excerpt, kind, notify, now, record, visible_post};
 use crate::error::{ApiError, ApiResult};
 use crate::validate::{HttpUrl, Text};
 use crate::write::Store;
@@ -318,8 +318,9 @@ pub async fn create_comment(
                 .await?;
                 let name = &me.full_name;
                 let replied_to = parent.as_ref().map(|p| p.author_id);
+                let mut log = vec![changes::comment(&comment)];
                 if let Some(to) = replied_to.filter(|a| *a != actor) {
-                    notify(
+                    let n = notify(
                         txn,
                         to,
                         kind::COMMENT_REPLY,
@@ -332,9 +333,10 @@ pub async fn create_comment(
                         }),
                     )
                     .await?;
+                    log.push(changes::notification(&n));
                 }
                 if post.author_id != actor && Some(post.author_id) != replied_to {
-                    notify(
+                    let n = notify(
                         txn,
                         post.author_id,
                         kind::COMMENT,
@@ -346,7 +348,9 @@ pub async fn create_comment(
                         json!({ "postId": post.id, "commentId": comment.id }),
                     )
                     .await?;
+                    log.push(changes::notification(&n));
                 }
+                record(txn, actor, log).await?;
                 Ok((comment, post))
             })
         })

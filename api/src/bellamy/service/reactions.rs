@@ -11,7 +11,8 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{
-    Hidden, Lock, access, access_of, acting_user, excerpt, kind, notify, now, visible_post,
+    Hidden, Lock, access, access_of, acting_user, changes, excerpt, kind, notify, now, record,
+    visible_post,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::write::Store;
@@ -152,7 +153,7 @@ pub async fn react(
                     if let Some(c) = &reacted.comment {
                         data["commentId"] = json!(c.id);
                     }
-                    notify(
+                    let n = notify(
                         txn,
                         author,
                         kind,
@@ -161,6 +162,7 @@ pub async fn react(
                         data,
                     )
                     .await?;
+                    record(txn, actor, vec![changes::notification(&n)]).await?;
                 }
                 Ok((row, reacted))
             })

@@ -17,7 +17,9 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{Hidden, acting_user, are_friends, kind, lock_pair, notify, now, user};
+use super::{
+    Hidden, acting_user, are_friends, changes, kind, lock_pair, notify, now, record, user,
+};
 use crate::error::{ApiError, ApiResult};
 use crate::write::Store;
 
@@ -108,7 +110,7 @@ pub async fn send_friend_request(
                     }
                 };
                 let name = &me.full_name;
-                notify(
+                let n = notify(
                     txn,
                     receiver,
                     kind::FRIEND_REQUEST,
@@ -117,6 +119,7 @@ pub async fn send_friend_request(
                     json!({ "requestId": request.id, "senderId": actor }),
                 )
                 .await?;
+                record(txn, actor, vec![changes::notification(&n)]).await?;
                 Ok(request)
             })
         })
@@ -227,7 +230,7 @@ pub async fn accept_friend_request(
                     .await?
                     .ok_or_else(|| ApiError::internal("friendship row missing after insert"))?;
                 let name = &me.full_name;
-                notify(
+                let n = notify(
                     txn,
                     sender,
                     kind::FRIEND_REQUEST_ACCEPTED,
@@ -236,6 +239,7 @@ pub async fn accept_friend_request(
                     json!({ "requestId": request.id, "userId": actor }),
                 )
                 .await?;
+                record(txn, actor, vec![changes::notification(&n)]).await?;
                 Ok((request, friendship))
             })
         })

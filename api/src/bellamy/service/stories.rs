@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-use super::{Hidden, access, access_of, acting_user, kind, notify, now};
+use super::{Hidden, access, access_of, acting_user, changes, kind, notify, now, record};
 use crate::error::{ApiError, ApiResult};
 use crate::validate::HttpUrl;
 use crate::write::Store;
@@ -145,7 +145,7 @@ pub async fn view_story(
                 .await?;
                 if matches!(inserted, TryInsertResult::Inserted(n) if n > 0) {
                     let name = &me.full_name;
-                    notify(
+                    let n = notify(
                         txn,
                         story.user_id,
                         kind::STORY_VIEW,
@@ -154,6 +154,7 @@ pub async fn view_story(
                         json!({ "storyId": id, "userId": actor }),
                     )
                     .await?;
+                    record(txn, actor, vec![changes::notification(&n)]).await?;
                 }
                 let view = story_viewers::Entity::find_by_id((id, actor))
                     .one(txn)

@@ -21,6 +21,9 @@ use entity::universe::event_log;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, IntoActiveModel};
 use serde_json::Value;
 
+use crate::events::EventLog;
+use crate::events::log;
+
 /// An entity was created (`entity_id`, `entity_type`, `version`, `metadata`).
 pub const ENTITY_CREATED: &str = "entity.created";
 /// An entity was updated (`entity_id`, `version`, `previous_version`, `before`, `after`).
@@ -116,17 +119,30 @@ impl Events {
             source: Some(self.source.clone()),
             timestamp: self.at,
             data,
+            seq: None,
         });
     }
 
-    /// Inserts the events (one statement) and returns them in order.
-    pub async fn append<C: ConnectionTrait>(self, txn: &C) -> Result<Vec<event_log::Model>, DbErr> {
+    /// Inserts the events (one statement), numbered in the log's gap-free order, and
+    /// returns them in order. Takes the log's append lock: call it as the last step of a
+    /// write (see [`crate::events::log`]).
+    pub async fn append<C: ConnectionTrait>(
+        mut self,
+        txn: &C,
+    ) -> Result<Vec<event_log::Model>, DbErr> {
         if self.rows.is_empty() {
             return Ok(self.rows);
+        }
+        let first = log::next_seq::<EventLog, C>(txn).await?;
+        for (row, seq) in self.rows.iter_mut().zip(first..) {
+            row.seq = Some(seq);
         }
         event_log::Entity::insert_many(self.rows.iter().cloned().map(|m| m.into_active_model()))
             .exec_without_returning(txn)
             .await?;
+        if let Some(last) = self.rows.last().and_then(|r| r.seq) {
+            log::announce(txn, entity::Domain::Universe, last).await?;
+        }
         Ok(self.rows)
     }
 }

@@ -1,0 +1,220 @@
+//! The logs subscriptions follow, and how writers append to them.
+//!
+//! Every log has a `seq` column that is gap-free and in commit order. Writers get there by
+//! appending under the log's lock ([`next_seq`]): on PostgreSQL `LOCK TABLE … IN EXCLUSIVE
+//! MODE` (plain reads go on; a second appender waits until the first commits), on SQLite
+//! the domain's writer lock, which every write transaction already holds. The lock is
+//! taken as the *last* step of a write, once its other rows are written, so it is held
+//! only for the insert and the commit and cannot take part in a lock-order deadlock.
+//!
+//! Because seq order is commit order, a reader that has seen `seq = n` has seen every
+//! event before it: a cursor is a complete description of what a subscriber has had.
+
+use std::sync::Arc;
+
+use entity::change_log;
+use entity::pds::repo_seq;
+use entity::universe::event_log;
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Statement,
+};
+use serde_json::Value;
+
+/// PostgreSQL channel on which appends announce `<domain>:<seq>` (delivered on commit).
+pub const CHANNEL: &str = "mosaic_log";
+
+/// A sequenced, append-only table that subscriptions follow.
+pub trait Log: Send + Sync + 'static {
+    /// The table's entity.
+    type Entity: EntityTrait<Model = Self::Row>;
+    /// One event.
+    type Row: FromQueryResult + Clone + Send + Sync + 'static;
+    /// The table's name (in the domain's schema or file).
+    const TABLE: &'static str;
+    /// The sequence column.
+    fn seq_column() -> <Self::Entity as EntityTrait>::Column;
+    /// An event's sequence number (`None`: not part of the stream).
+    fn seq(row: &Self::Row) -> Option<i64>;
+}
+
+/// Atrarium's, Orquestra's and Bellamy's `change_log`.
+pub struct ChangeLog;
+
+impl Log for ChangeLog {
+    type Entity = change_log::Entity;
+    type Row = change_log::Model;
+    const TABLE: &'static str = "change_log";
+    fn seq_column() -> change_log::Column {
+        change_log::Column::Seq
+    }
+    fn seq(row: &change_log::Model) -> Option<i64> {
+        Some(row.seq)
+    }
+}
+
+/// The PDS sequencer, `repo_seq`.
+pub struct RepoSeq;
+
+impl Log for RepoSeq {
+    type Entity = repo_seq::Entity;
+    type Row = repo_seq::Model;
+    const TABLE: &'static str = "repo_seq";
+    fn seq_column() -> repo_seq::Column {
+        repo_seq::Column::Seq
+    }
+    fn seq(row: &repo_seq::Model) -> Option<i64> {
+        Some(row.seq)
+    }
+}
+
+/// Inner Universe's `event_log` (rows without `seq` were written outside the API).
+pub struct EventLog;
+
+impl Log for EventLog {
+    type Entity = event_log::Entity;
+    type Row = event_log::Model;
+    const TABLE: &'static str = "event_log";
+    fn seq_column() -> event_log::Column {
+        event_log::Column::Seq
+    }
+    fn seq(row: &event_log::Model) -> Option<i64> {
+        row.seq
+    }
+}
+
+/// Takes `L`'s append lock in `txn` and returns the first of the next sequence numbers
+/// (the last one stored plus one). Call it as the last step of a write, then insert the
+/// events numbered from it; `domain` names the NOTIFY that wakes other instances on
+/// commit (PostgreSQL).
+pub async fn next_seq<L: Log, C: ConnectionTrait>(txn: &C) -> Result<i64, DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_unprepared(&format!("LOCK TABLE {} IN EXCLUSIVE MODE", L::TABLE))
+            .await?;
+    }
+    Ok(head::<L, C>(txn).await? + 1)
+}
+
+/// After inserting events up to `last` in `txn`: on PostgreSQL, `NOTIFY` the other
+/// instances (delivered only if the transaction commits).
+pub async fn announce<C: ConnectionTrait>(
+    txn: &C,
+    domain: entity::Domain,
+    last: i64,
+) -> Result<(), DbErr> {
+    if txn.get_database_backend() == DbBackend::Postgres {
+        txn.execute_raw(Statement::from_sql_and_values(
+            DbBackend::Postgres,
+            "SELECT pg_notify($1, $2)",
+            [CHANNEL.into(), format!("{}:{last}", domain.name()).into()],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// The highest sequence number stored (0 when none).
+pub async fn head<L: Log, C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
+    let max: Option<Option<i64>> = L::Entity::find()
+        .select_only()
+        .expr(Func::max(Expr::col(L::seq_column())))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(max.flatten().unwrap_or(0))
+}
+
+/// The lowest sequence number stored (`None` when the log is empty).
+pub async fn oldest<L: Log, C: ConnectionTrait>(db: &C) -> Result<Option<i64>, DbErr> {
+    let min: Option<Option<i64>> = L::Entity::find()
+        .select_only()
+        .expr(Func::min(Expr::col(L::seq_column())))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(min.flatten())
+}
+
+/// Up to `limit` events after `after` that match `condition`, in order.
+pub async fn read_after<L: Log, C: ConnectionTrait>(
+    db: &C,
+    after: i64,
+    condition: Condition,
+    limit: u64,
+) -> Result<Vec<Arc<L::Row>>, DbErr> {
+    let rows = L::Entity::find()
+        .filter(L::seq_column().gt(after))
+        .filter(condition)
+        .order_by_asc(L::seq_column())
+        .limit(limit)
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(Arc::new).collect())
+}
+
+/// One change to record in a `change_log`.
+#[derive(Clone, Debug)]
+pub struct Change {
+    /// What it belongs to (`project:<id>`, `post:<id>`, ...).
+    pub topic: String,
+    /// What happened (`idl_version.created`, ...).
+    pub kind: &'static str,
+    /// The changed row's key.
+    pub subject: String,
+    /// Values a subscriber needs once the row may be gone.
+    pub data: Value,
+}
+
+impl Change {
+    /// A change of `subject` under `topic`, without extra data.
+    pub fn new(topic: impl Into<String>, kind: &'static str, subject: impl Into<String>) -> Self {
+        Self {
+            topic: topic.into(),
+            kind,
+            subject: subject.into(),
+            data: Value::Object(Default::default()),
+        }
+    }
+
+    /// The same change carrying `data`.
+    pub fn with(mut self, data: Value) -> Self {
+        self.data = data;
+        self
+    }
+}
+
+/// Appends `changes` (in order) to `domain`'s `change_log` in `txn`, by `actor`; the rows
+/// written. Call it as the last step of the write (see the module doc).
+pub async fn record<C: ConnectionTrait>(
+    txn: &C,
+    domain: entity::Domain,
+    actor: Option<&str>,
+    changes: Vec<Change>,
+) -> Result<Vec<change_log::Model>, DbErr> {
+    if changes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = next_seq::<ChangeLog, C>(txn).await?;
+    let now = chrono::Utc::now();
+    let rows: Vec<change_log::Model> = changes
+        .into_iter()
+        .zip(first..)
+        .map(|(c, seq)| change_log::Model {
+            seq,
+            topic: c.topic,
+            kind: c.kind.to_owned(),
+            subject: c.subject,
+            actor: actor.map(str::to_owned),
+            data: c.data,
+            created_at: now,
+        })
+        .collect();
+    change_log::Entity::insert_many(rows.iter().cloned().map(IntoActiveModel::into_active_model))
+        .exec_without_returning(txn)
+        .await?;
+    if let Some(last) = rows.last() {
+        announce(txn, domain, last.seq).await?;
+    }
+    Ok(rows)
+}

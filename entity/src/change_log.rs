@@ -1,0 +1,28 @@
+//! `change_log`: one domain's append-only change log (Atrarium, Orquestra and Bellamy
+//! each have one in their own schema or file; the PDS streams `repo_seq`, Inner Universe
+//! `event_log`). Subscriptions replay it from a cursor and follow it live.
+
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "change_log")]
+pub struct Model {
+    /// Gap-free, in commit order (assigned by the writer under the log's lock).
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub seq: i64,
+    /// What the change belongs to, e.g. `project:<id>`: subscribers follow topics.
+    pub topic: String,
+    /// What happened, `<object>.<past tense>`, e.g. `idl_version.created`.
+    pub kind: String,
+    /// The key of the changed row.
+    pub subject: String,
+    /// Who made the change, when known.
+    pub actor: Option<String>,
+    /// Values a subscriber needs once the row may be gone (e.g. a deleted membership).
+    #[sea_orm(column_type = "JsonBinary")]
+    pub data: Json,
+    pub created_at: DateTimeUtc,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,495 @@
+//! Subscriptions end to end: a real WebSocket client subscribes, mutations are made over
+//! HTTP, and exactly the matching events arrive, with their selected fields and nested
+//! relations; resuming after a cursor; access rules at subscription and delivery time;
+//! rolled-back writes; slow subscribers; caps.
+
+use std::time::Duration;
+
+use entity::Domain;
+use entity::bellamy::conversation_participants;
+use entity::bellamy::enums::Privacy;
+use sea_orm::{ConnectionTrait, DbBackend, EntityTrait};
+use serde_json::{Value, json};
+
+use crate::access_pds::token;
+use crate::bellamy_graphql::{Fixture, id, s};
+use crate::bellamy_mutations::{call, ok};
+use crate::helpers::{TestApp, TestDb};
+use crate::ws_client::{Protocol, WsClient};
+
+const PROG_A: &str = "So11111111111111111111111111111111111111112";
+const PROG_B: &str = "Stake11111111111111111111111111111111111111";
+
+/// A short wait in which an unwanted event would have arrived.
+const QUIET: Duration = Duration::from_millis(300);
+
+const IDL_ADDED: &str = "subscription($p: ID!, $after: String) {
+    orquestraIdlVersionAdded(projectId: $p, after: $after) {
+        cursor
+        idlVersion { version idl project { name programId } }
+    }
+}";
+
+/// Runs an Orquestra operation as `user` (anonymous for `None`).
+async fn orquestra(app: &TestApp, user: Option<&str>, query: &str, vars: Value) -> Value {
+    let mut req = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": query, "variables": vars }));
+    if let Some(u) = user {
+        req = req.bearer_auth(token(app, Domain::Orquestra, u));
+    }
+    req.send().await.unwrap().json().await.unwrap()
+}
+
+fn data(res: &Value) -> &Value {
+    assert!(res.get("errors").is_none(), "unexpected errors: {res}");
+    &res["data"]
+}
+
+/// The Orquestra user `u`, with a project per program (public unless `private`); their
+/// ids.
+async fn owner_with_projects(app: &TestApp, u: &str, programs: &[(&str, bool)]) -> Vec<String> {
+    use entity::orquestra::users;
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    users::Model {
+        id: u.to_owned(),
+        github_id: u.len() as i64,
+        username: format!("user-{u}"),
+        email: format!("{u}@example.com"),
+        avatar_url: None,
+        created_at: Some(chrono::Utc::now()),
+        updated_at: None,
+    }
+    .into_active_model()
+    .insert(app.db.get(Domain::Orquestra))
+    .await
+    .unwrap();
+    let mut ids = Vec::new();
+    for (program, public) in programs {
+        let res = orquestra(
+            app,
+            Some(u),
+            "mutation($input: OrquestraCreateProjectInput!) {
+                orquestraCreateProject(input: $input) { project { id } }
+            }",
+            json!({ "input": { "name": format!("P {program}"), "programId": program, "isPublic": public } }),
+        )
+        .await;
+        ids.push(
+            data(&res)["orquestraCreateProject"]["project"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    ids
+}
+
+/// Uploads an IDL named `name` to `project` as `u`; the response.
+async fn upload(app: &TestApp, u: &str, project: &str, name: &str) -> Value {
+    orquestra(
+        app,
+        Some(u),
+        "mutation($input: OrquestraUploadIdlInput!) {
+            orquestraUploadIdl(input: $input) { idlVersion { version } }
+        }",
+        json!({ "input": { "projectId": project, "idl": { "name": name, "instructions": [] } } }),
+    )
+    .await
+}
+
+/// The versions of `n` events of `id`, and the last cursor.
+async fn versions(ws: &mut WsClient, id: &str, n: usize) -> (Vec<i64>, String) {
+    let mut seen = Vec::new();
+    let mut cursor = String::new();
+    for _ in 0..n {
+        let d = ws.data(id).await;
+        let e = &d["orquestraIdlVersionAdded"];
+        seen.push(e["idlVersion"]["version"].as_i64().unwrap());
+        cursor = e["cursor"].as_str().unwrap().to_owned();
+    }
+    (seen, cursor)
+}
+
+#[tokio::test]
+async fn new_idl_versions_reach_the_subscriber_with_nested_fields_and_nothing_else() {
+    let app = TestApp::spawn().await;
+    let p = owner_with_projects(&app, "u1", &[(PROG_A, true), (PROG_B, true)]).await;
+    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    ws.subscribe("s", IDL_ADDED, json!({ "p": p[0] })).await;
+    // Give the subscription a moment to be running before the writes.
+    ws.nothing_within(Duration::from_millis(100)).await;
+    data(&upload(&app, "u1", &p[1], "other").await);
+    data(&upload(&app, "u1", &p[0], "mine").await);
+    let d = ws.data("s").await;
+    let e = &d["orquestraIdlVersionAdded"];
+    assert_eq!(e["idlVersion"]["version"], 1);
+    assert_eq!(e["idlVersion"]["idl"]["name"], "mine");
+    assert_eq!(
+        e["idlVersion"]["project"],
+        json!({ "name": format!("P {PROG_A}"), "programId": PROG_A })
+    );
+    assert!(e["cursor"].as_str().unwrap().parse::<i64>().unwrap() > 0);
+    ws.nothing_within(QUIET).await;
+    // Completing the operation stops it.
+    ws.stop("s").await;
+    data(&upload(&app, "u1", &p[0], "after stop").await);
+    ws.nothing_within(QUIET).await;
+}
+
+#[tokio::test]
+async fn a_subscriber_that_reconnects_with_its_cursor_misses_nothing() {
+    let app = TestApp::spawn().await;
+    let p = owner_with_projects(&app, "u1", &[(PROG_A, true)]).await;
+    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    ws.subscribe("s", IDL_ADDED, json!({ "p": p[0] })).await;
+    ws.nothing_within(Duration::from_millis(100)).await;
+    data(&upload(&app, "u1", &p[0], "v1").await);
+    let (seen, cursor) = versions(&mut ws, "s", 1).await;
+    assert_eq!(seen, [1]);
+    ws.close().await;
+
+    for n in 2..=4 {
+        data(&upload(&app, "u1", &p[0], &format!("v{n}")).await);
+    }
+    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    ws.subscribe("s", IDL_ADDED, json!({ "p": p[0], "after": cursor }))
+        .await;
+    let (seen, _) = versions(&mut ws, "s", 3).await;
+    assert_eq!(seen, [2, 3, 4], "exactly the three missed, in order");
+    ws.nothing_within(QUIET).await;
+    // Then live, without a gap or a duplicate at the seam.
+    data(&upload(&app, "u1", &p[0], "v5").await);
+    let (seen, _) = versions(&mut ws, "s", 1).await;
+    assert_eq!(seen, [5]);
+
+    // From the start of the log: everything, in order.
+    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    ws.subscribe("all", IDL_ADDED, json!({ "p": p[0], "after": "0" }))
+        .await;
+    let (seen, _) = versions(&mut ws, "all", 5).await;
+    assert_eq!(seen, [1, 2, 3, 4, 5]);
+}
+
+#[tokio::test]
+async fn bad_cursors_and_hidden_projects_are_refused_with_their_codes() {
+    let app = TestApp::spawn().await;
+    let p = owner_with_projects(&app, "u1", &[(PROG_A, false)]).await;
+    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    ws.subscribe("private", IDL_ADDED, json!({ "p": p[0] }))
+        .await;
+    assert_eq!(ws.error_code("private").await, "FORBIDDEN");
+    ws.subscribe("missing", IDL_ADDED, json!({ "p": "nope" }))
+        .await;
+    assert_eq!(ws.error_code("missing").await, "NOT_FOUND");
+
+    let owner =
+        json!({ "authorization": format!("Bearer {}", token(&app, Domain::Orquestra, "u1")) });
+    let mut ws = WsClient::connect(&app, Protocol::TransportWs, owner).await;
+    for (id, cursor) in [
+        ("future", "999999"),
+        ("garbage", "yesterday"),
+        ("negative", "-5"),
+    ] {
+        ws.subscribe(id, IDL_ADDED, json!({ "p": p[0], "after": cursor }))
+            .await;
+        assert_eq!(ws.error_code(id).await, "BAD_USER_INPUT", "{cursor}");
+    }
+    // The owner may follow the private project.
+    ws.subscribe("own", IDL_ADDED, json!({ "p": p[0] })).await;
+    ws.nothing_within(Duration::from_millis(100)).await;
+    data(&upload(&app, "u1", &p[0], "secret").await);
+    let (seen, _) = versions(&mut ws, "own", 1).await;
+    assert_eq!(seen, [1]);
+}
+
+/// Makes every insert into Orquestra's change log fail.
+async fn break_change_log(app: &TestApp) {
+    let db = app.db.get(Domain::Orquestra);
+    let sql: &[&str] = match db.get_database_backend() {
+        DbBackend::Sqlite => &["CREATE TRIGGER no_changes AFTER INSERT ON change_log \
+             BEGIN SELECT RAISE(ABORT, 'the log is broken'); END"],
+        _ => &[
+            "CREATE FUNCTION no_changes() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'the log is broken'; END $$",
+            "CREATE TRIGGER no_changes AFTER INSERT ON change_log \
+             FOR EACH ROW EXECUTE FUNCTION no_changes()",
+        ],
+    };
+    for s in sql {
+        db.execute_unprepared(s).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_rolled_back_write_delivers_nothing() {
+    let app = TestApp::spawn().await;
+    let p = owner_with_projects(&app, "u1", &[(PROG_A, true)]).await;
+    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    ws.subscribe("s", IDL_ADDED, json!({ "p": p[0] })).await;
+    ws.nothing_within(Duration::from_millis(100)).await;
+    break_change_log(&app).await;
+    let res = upload(&app, "u1", &p[0], "lost").await;
+    assert_eq!(res["errors"][0]["extensions"]["code"], "INTERNAL", "{res}");
+    ws.nothing_within(QUIET).await;
+    app.db
+        .get(Domain::Orquestra)
+        .execute_unprepared("DROP TRIGGER no_changes ON change_log")
+        .await
+        .or(app
+            .db
+            .get(Domain::Orquestra)
+            .execute_unprepared("DROP TRIGGER no_changes")
+            .await)
+        .unwrap();
+    data(&upload(&app, "u1", &p[0], "kept").await);
+    let (seen, _) = versions(&mut ws, "s", 1).await;
+    assert_eq!(seen, [1], "the rolled-back version left no trace");
+}
+
+#[tokio::test]
+async fn a_subscriber_that_stops_reading_does_not_delay_another() {
+    let app = TestApp::spawn().await;
+    let p = owner_with_projects(&app, "u1", &[(PROG_A, true)]).await;
+    let mut stalled = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    stalled
+        .subscribe("s", IDL_ADDED, json!({ "p": p[0] }))
+        .await;
+    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    ws.subscribe("s", IDL_ADDED, json!({ "p": p[0] })).await;
+    ws.nothing_within(Duration::from_millis(100)).await;
+    for n in 1..=40 {
+        data(&upload(&app, "u1", &p[0], &format!("v{n}")).await);
+    }
+    let (seen, _) = versions(&mut ws, "s", 40).await;
+    assert_eq!(seen, (1..=40).collect::<Vec<i64>>());
+    // The stalled one still has all of them, in order, when it reads at last.
+    let (seen, _) = versions(&mut stalled, "s", 40).await;
+    assert_eq!(seen, (1..=40).collect::<Vec<i64>>());
+}
+
+#[tokio::test]
+async fn a_burst_larger_than_the_fan_out_buffer_is_caught_up_from_the_log() {
+    let app = TestApp::spawn().await;
+    let p = owner_with_projects(&app, "u1", &[(PROG_A, true)]).await;
+    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    ws.subscribe(
+        "s",
+        "subscription($p: ID!) { orquestraIdlVersionAdded(projectId: $p) { idlVersion { version } } }",
+        json!({ "p": p[0] }),
+    )
+    .await;
+    ws.nothing_within(Duration::from_millis(100)).await;
+    // 1,500 versions and their events in one transaction: more than the in-memory ring
+    // holds, broadcast in one burst.
+    let db = app.db.get(Domain::Orquestra);
+    let n = 1500;
+    let values: Vec<String> = (1..=n)
+        .map(|v| format!("('iv{v}', '{}', '{{}}', {v})", p[0]))
+        .collect();
+    let changes: Vec<String> = (1..=n)
+        .map(|v| {
+            format!(
+                "({}, 'project:{}', 'idl_version.created', 'iv{v}', '{{}}')",
+                1000 + v,
+                p[0]
+            )
+        })
+        .collect();
+    for sql in [
+        format!(
+            "INSERT INTO idl_versions (id, project_id, idl_json, version) VALUES {}",
+            values.join(",")
+        ),
+        format!(
+            "INSERT INTO change_log (seq, topic, kind, subject, data) VALUES {}",
+            changes.join(",")
+        ),
+    ] {
+        db.execute_unprepared(&sql).await.unwrap();
+    }
+    app.db.dbs.feeds().orquestra.wake();
+    for v in 1..=n {
+        let d = ws.data("s").await;
+        assert_eq!(d["orquestraIdlVersionAdded"]["idlVersion"]["version"], v);
+    }
+}
+
+#[tokio::test]
+async fn the_server_wide_cap_on_subscriptions_holds() {
+    let db = TestDb::migrated_with(|c| c.max_subscriptions = 2).await;
+    let app = TestApp::spawn_on(
+        db,
+        api::http::HttpOptions::default(),
+        api::server::ServerTimeouts::default(),
+    )
+    .await;
+    let p = owner_with_projects(&app, "u1", &[(PROG_A, true)]).await;
+    let mut a = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    let mut b = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    a.subscribe("1", IDL_ADDED, json!({ "p": p[0] })).await;
+    a.subscribe("2", IDL_ADDED, json!({ "p": p[0] })).await;
+    a.nothing_within(Duration::from_millis(100)).await;
+    b.subscribe("3", IDL_ADDED, json!({ "p": p[0] })).await;
+    assert_eq!(b.error_code("3").await, "TOO_MANY_SUBSCRIPTIONS");
+    // Ending one frees its place.
+    a.stop("1").await;
+    a.nothing_within(Duration::from_millis(100)).await;
+    b.subscribe("4", IDL_ADDED, json!({ "p": p[0] })).await;
+    b.nothing_within(Duration::from_millis(100)).await;
+    data(&upload(&app, "u1", &p[0], "v1").await);
+    assert_eq!(versions(&mut b, "4", 1).await.0, [1]);
+    assert_eq!(versions(&mut a, "2", 1).await.0, [1]);
+}
+
+// ----------------------------------------------------------------------------- Bellamy
+
+const ADA: u128 = 1;
+const BOB: u128 = 2;
+const CAT: u128 = 3;
+
+fn bearer(app: &TestApp, n: u128) -> Value {
+    json!({ "authorization": format!("Bearer {}", crate::bellamy_graphql::token(app, n)) })
+}
+
+async fn comment(app: &TestApp, actor: u128, post: u128, content: &str) {
+    let res = call(
+        app,
+        Some(actor),
+        "mutation($input: BellamyCreateCommentInput!) { bellamyCreateComment(input: $input) { comment { id } } }",
+        json!({ "input": { "postId": s(1000 + post), "content": content } }),
+    )
+    .await;
+    ok(&res);
+}
+
+#[tokio::test]
+async fn comments_on_a_post_and_the_authors_notifications_are_delivered() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    for n in [ADA, BOB, CAT] {
+        f.user(n).await;
+    }
+    f.post(1, ADA, Privacy::Public, 1).await;
+    f.post(2, ADA, Privacy::Public, 2).await;
+    let mut anon = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    anon.subscribe(
+        "c",
+        "subscription($p: UUID!) { bellamyCommentAdded(postId: $p) {
+            cursor comment { content author { username } post { content } }
+        } }",
+        json!({ "p": s(1001) }),
+    )
+    .await;
+    let mut ada = WsClient::connect(&app, Protocol::TransportWs, bearer(&app, ADA)).await;
+    ada.subscribe(
+        "n",
+        "subscription { bellamyNotificationReceived { notification { type title read } } }",
+        json!({}),
+    )
+    .await;
+    anon.nothing_within(Duration::from_millis(100)).await;
+    comment(&app, BOB, 2, "elsewhere").await;
+    comment(&app, BOB, 1, "hello").await;
+    let d = anon.data("c").await;
+    assert_eq!(
+        d["bellamyCommentAdded"]["comment"],
+        json!({ "content": "hello", "author": { "username": "user002" }, "post": { "content": "Post 1" } })
+    );
+    anon.nothing_within(QUIET).await;
+    for _ in 0..2 {
+        let d = ada.data("n").await;
+        let n = &d["bellamyNotificationReceived"]["notification"];
+        assert_eq!(
+            (n["type"].as_str(), n["read"].as_bool()),
+            (Some("comment"), Some(false))
+        );
+    }
+    // Ada's own comment notifies nobody; Cat's does.
+    comment(&app, ADA, 1, "mine").await;
+    assert_eq!(
+        anon.data("c").await["bellamyCommentAdded"]["comment"]["content"],
+        "mine"
+    );
+    ada.nothing_within(QUIET).await;
+
+    // Anonymous subscribers may not follow notifications.
+    anon.subscribe(
+        "n",
+        "subscription { bellamyNotificationReceived { cursor } }",
+        json!({}),
+    )
+    .await;
+    assert_eq!(anon.error_code("n").await, "UNAUTHENTICATED");
+    // Nor comments of a post they may not see.
+    f.post(3, ADA, Privacy::Friends, 3).await;
+    anon.subscribe(
+        "hidden",
+        "subscription($p: UUID!) { bellamyCommentAdded(postId: $p) { cursor } }",
+        json!({ "p": s(1003) }),
+    )
+    .await;
+    assert_eq!(anon.error_code("hidden").await, "FORBIDDEN");
+}
+
+#[tokio::test]
+async fn conversation_messages_reach_participants_only_and_stop_when_one_leaves() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    for n in [ADA, BOB, CAT] {
+        f.user(n).await;
+    }
+    let res = call(
+        &app,
+        Some(ADA),
+        "mutation($input: BellamyStartConversationInput!) {
+            bellamyStartConversation(input: $input) { conversation { id } }
+        }",
+        json!({ "input": { "participantIds": [s(BOB)] } }),
+    )
+    .await;
+    let conv = ok(&res)["bellamyStartConversation"]["conversation"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    const SENT: &str = "subscription($c: UUID!) { bellamyMessageSent(conversationId: $c) {
+        cursor message { content sender { username } }
+    } }";
+    let mut cat = WsClient::connect(&app, Protocol::TransportWs, bearer(&app, CAT)).await;
+    cat.subscribe("m", SENT, json!({ "c": conv })).await;
+    assert_eq!(cat.error_code("m").await, "FORBIDDEN");
+    let mut bob = WsClient::connect(&app, Protocol::TransportWs, bearer(&app, BOB)).await;
+    bob.subscribe("m", SENT, json!({ "c": conv })).await;
+    bob.nothing_within(Duration::from_millis(100)).await;
+    let send = |content: &'static str| {
+        let app = &app;
+        let conv = conv.clone();
+        async move {
+            let res = call(
+                app,
+                Some(ADA),
+                "mutation($input: BellamySendMessageInput!) { bellamySendMessage(input: $input) { message { id } } }",
+                json!({ "input": { "conversationId": conv, "content": content } }),
+            )
+            .await;
+            ok(&res);
+        }
+    };
+    send("hi bob").await;
+    assert_eq!(
+        bob.data("m").await["bellamyMessageSent"]["message"],
+        json!({ "content": "hi bob", "sender": { "username": "user001" } })
+    );
+    // Bob leaves the conversation: the next message is not his to read.
+    conversation_participants::Entity::delete_by_id((
+        sea_orm::entity::prelude::Uuid::parse_str(&conv).unwrap(),
+        id(BOB),
+    ))
+    .exec(app.db.get(Domain::Bellamy))
+    .await
+    .unwrap();
+    send("secret").await;
+    assert_eq!(bob.error_code("m").await, "FORBIDDEN");
+    bob.nothing_within(QUIET).await;
+}
