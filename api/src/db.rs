@@ -223,6 +223,20 @@ impl Databases {
             .try_into()
             .map_err(|_| DbError::UnsupportedUrl("internal: pool count".to_owned()))?;
         let feeds = crate::events::Feeds::new(&pools, config.max_subscriptions);
+        // One NOTIFY listener per PostgreSQL database, for the domains stored there.
+        let mut listeners: BTreeMap<String, Vec<(Domain, std::sync::Weak<tokio::sync::Notify>)>> =
+            BTreeMap::new();
+        for domain in Domain::ALL {
+            if let Target::Postgres(url) = config.target(domain)? {
+                listeners
+                    .entry(url)
+                    .or_default()
+                    .push((domain, Arc::downgrade(&feeds.waker(domain))));
+            }
+        }
+        for (url, domains) in listeners {
+            tokio::spawn(crate::events::listen::run(url, domains));
+        }
         Ok(Self {
             pools: Arc::new(pools),
             metrics,

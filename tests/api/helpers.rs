@@ -162,6 +162,20 @@ impl TestDb {
         db
     }
 
+    /// A second set of pools on `other`'s storage, as a second server instance has
+    /// (`other` keeps owning, and dropping, the storage).
+    pub async fn sharing(other: &TestDb) -> Self {
+        let dbs = Databases::connect(&other.config)
+            .await
+            .expect("connect test databases");
+        Self {
+            dbs,
+            config: other.config.clone(),
+            _scratch: None,
+            _dir: None,
+        }
+    }
+
     /// The pool of `domain`.
     pub fn get(&self, domain: Domain) -> &DatabaseConnection {
         self.dbs.get(domain)

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use crate::access_pds::token;
 use crate::bellamy_graphql::{Fixture, id, s};
 use crate::bellamy_mutations::{call, ok};
-use crate::helpers::{TestApp, TestDb};
+use crate::helpers::{TestApp, TestDb, postgres_url};
 use crate::ws_client::{Protocol, WsClient};
 
 const PROG_A: &str = "So11111111111111111111111111111111111111112";
@@ -341,6 +341,74 @@ async fn the_server_wide_cap_on_subscriptions_holds() {
     data(&upload(&app, "u1", &p[0], "v1").await);
     assert_eq!(versions(&mut b, "4", 1).await.0, [1]);
     assert_eq!(versions(&mut a, "2", 1).await.0, [1]);
+}
+
+/// The backend pids of the NOTIFY listeners on the test database.
+async fn listeners(app: &TestApp) -> Vec<i32> {
+    let rows = app
+        .db
+        .get(Domain::Orquestra)
+        .query_all_raw(sea_orm::Statement::from_string(
+            DbBackend::Postgres,
+            format!(
+                "SELECT pid FROM pg_stat_activity WHERE application_name = '{}' \
+                 AND datname = current_database() ORDER BY pid",
+                api::events::listen::APPLICATION_NAME
+            ),
+        ))
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| r.try_get::<i32>("", "pid").unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_subscriber_on_another_instance_receives_changes_also_across_a_listener_drop() {
+    if postgres_url().is_none() {
+        return; // Instances share events through PostgreSQL; SQLite is one process.
+    }
+    let a = TestApp::spawn().await;
+    let b = TestApp::spawn_on(
+        TestDb::sharing(&a.db).await,
+        api::http::HttpOptions::default(),
+        api::server::ServerTimeouts::default(),
+    )
+    .await;
+    let p = owner_with_projects(&a, "u1", &[(PROG_A, true)]).await;
+    let mut ws = WsClient::connect(&b, Protocol::TransportWs, json!({})).await;
+    ws.subscribe("s", IDL_ADDED, json!({ "p": p[0] })).await;
+    ws.nothing_within(Duration::from_millis(200)).await;
+    data(&upload(&a, "u1", &p[0], "v1").await);
+    assert_eq!(
+        versions(&mut ws, "s", 1).await.0,
+        [1],
+        "made on A, seen on B"
+    );
+
+    // Kill both instances' listener connections, and write while they reconnect.
+    let before = listeners(&a).await;
+    assert_eq!(before.len(), 2, "one listener per instance");
+    a.db.get(Domain::Orquestra)
+        .execute_unprepared(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE application_name = 'mosaic-listener' AND datname = current_database()",
+        )
+        .await
+        .unwrap();
+    for n in 2..=4 {
+        data(&upload(&a, "u1", &p[0], &format!("v{n}")).await);
+    }
+    assert_eq!(versions(&mut ws, "s", 3).await.0, [2, 3, 4]);
+    let after = listeners(&a).await;
+    assert_eq!(after.len(), 2, "both listeners reconnected");
+    assert!(
+        after.iter().all(|pid| !before.contains(pid)),
+        "{before:?} {after:?}"
+    );
+    // And live again.
+    data(&upload(&a, "u1", &p[0], "v5").await);
+    assert_eq!(versions(&mut ws, "s", 1).await.0, [5]);
 }
 
 // ----------------------------------------------------------------------------- Bellamy

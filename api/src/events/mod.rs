@@ -12,6 +12,7 @@
 //!   from the log, then continues live, with no gap and no duplicate at the seam.
 
 pub mod feed;
+pub mod listen;
 pub mod log;
 
 use std::future::Future;
