@@ -34,6 +34,8 @@ pub struct Mutation(
 pub struct Subscription(
     crate::orquestra::OrquestraSubscription,
     crate::bellamy::BellamySubscription,
+    crate::pds::PdsSubscription,
+    crate::universe::UniverseSubscriptionRoot,
 );
 
 /// Fields about the server itself.

@@ -18,7 +18,7 @@ use crate::helpers::{TestApp, count};
 
 const ALICE: &str = "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa";
 const BOB: &str = "did:plc:bbbbbbbbbbbbbbbbbbbbbbbb";
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 /// An account inserted directly (cheap scrypt), with its repo and genesis operation.
 async fn account(app: &TestApp, did: &str, handle: &str, status: AccountStatus) {
@@ -77,7 +77,7 @@ fn token(app: &TestApp, did: &str) -> String {
         .token
 }
 
-async fn gql(app: &TestApp, query: &str, vars: Value, as_did: Option<&str>) -> Value {
+pub(crate) async fn gql(app: &TestApp, query: &str, vars: Value, as_did: Option<&str>) -> Value {
     let mut req = app
         .client
         .post(app.url("/graphql"))
@@ -109,11 +109,12 @@ fn b64(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 
-fn cid(bytes: &[u8]) -> String {
+pub(crate) fn cid(bytes: &[u8]) -> String {
     Cid::of(Codec::DagCbor, bytes).to_string()
 }
 
-const CREATE: &str = "mutation($i: PdsCreateAccountInput!) { pdsCreateAccount(input: $i) {
+pub(crate) const CREATE: &str =
+    "mutation($i: PdsCreateAccountInput!) { pdsCreateAccount(input: $i) {
     account { did handle signingKeyPub rotationKeyPub status }
     repo { did rootCid rev }
     plcOperation { did seq cid operation } } }";
@@ -240,7 +241,7 @@ async fn a_taken_handle_or_email_conflicts_and_writes_nothing() {
     assert_eq!(rows(&app).await, before);
 }
 
-const HANDLE: &str =
+pub(crate) const HANDLE: &str =
     "mutation($i: PdsUpdateHandleInput!) { pdsUpdateHandle(input: $i) { account { did handle } } }";
 
 #[tokio::test]
@@ -298,7 +299,7 @@ async fn an_account_changes_its_own_handle_only() {
     assert_eq!(code(&res), "FORBIDDEN");
 }
 
-const STATUS: &str = "mutation($i: PdsUpdateAccountStatusInput!) { pdsUpdateAccountStatus(input: $i) { account { did status } } }";
+pub(crate) const STATUS: &str = "mutation($i: PdsUpdateAccountStatusInput!) { pdsUpdateAccountStatus(input: $i) { account { did status } } }";
 
 async fn status_of(app: &TestApp, did: &str) -> AccountStatus {
     accounts::Entity::find_by_id(did)
@@ -477,9 +478,9 @@ async fn concurrent_plc_appends_get_gap_free_seqs() {
     assert_eq!(stored, (0..=n).collect::<Vec<i64>>());
 }
 
-const PUT: &str = "mutation($i: PdsPutRepoBlocksInput!) { pdsPutRepoBlocks(input: $i) { repo { did rootCid rev } blocks { cid size bytes } } }";
+pub(crate) const PUT: &str = "mutation($i: PdsPutRepoBlocksInput!) { pdsPutRepoBlocks(input: $i) { repo { did rootCid rev } blocks { cid size bytes } } }";
 
-fn blocks(items: &[&[u8]]) -> Value {
+pub(crate) fn blocks(items: &[&[u8]]) -> Value {
     items
         .iter()
         .map(|b| json!({ "cid": cid(b), "bytes": b64(b) }))

@@ -561,3 +561,197 @@ async fn conversation_messages_reach_participants_only_and_stop_when_one_leaves(
     assert_eq!(bob.error_code("m").await, "FORBIDDEN");
     bob.nothing_within(QUIET).await;
 }
+
+// ----------------------------------------------------------------------------- PDS
+
+const REPO_EVENTS: &str = "subscription($c: String) {
+    pdsRepoEvents(cursor: $c) { seq did eventType event }
+}";
+
+/// `(seq, eventType)` of the next `n` repo events of `id`, checking each event's DAG-CBOR
+/// carries its own `seq`; and the events' bytes.
+async fn repo_events(ws: &mut WsClient, id: &str, n: usize) -> (Vec<(i64, String)>, Vec<Vec<u8>>) {
+    use base64::Engine;
+    let mut seen = Vec::new();
+    let mut bytes = Vec::new();
+    for _ in 0..n {
+        let d = ws.data(id).await;
+        let e = &d["pdsRepoEvents"];
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(e["event"].as_str().unwrap())
+            .unwrap();
+        seen.push((
+            e["seq"].as_i64().unwrap(),
+            e["eventType"].as_str().unwrap().to_owned(),
+        ));
+        bytes.push(raw);
+    }
+    (seen, bytes)
+}
+
+fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
+
+#[tokio::test]
+async fn account_writes_append_firehose_events_that_replay_from_seq_zero() {
+    use crate::pds_mutations::{CREATE, HANDLE, PASSWORD, PUT, STATUS, blocks, cid, gql};
+    let app = TestApp::spawn().await;
+    let mut live = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    live.subscribe("f", REPO_EVENTS, json!({})).await;
+    live.nothing_within(Duration::from_millis(100)).await;
+
+    let res = gql(
+        &app,
+        CREATE,
+        json!({ "i": { "handle": "ada.test", "email": "ada@example.com", "password": PASSWORD } }),
+        None,
+    )
+    .await;
+    let did = data(&res)["pdsCreateAccount"]["account"]["did"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (seen, raw) = repo_events(&mut live, "f", 3).await;
+    assert_eq!(
+        seen,
+        [
+            (1, "IDENTITY".into()),
+            (2, "ACCOUNT".into()),
+            (3, "APPEND".into())
+        ]
+    );
+    assert!(contains(&raw[0], "ada.test") && contains(&raw[0], &did));
+    assert!(contains(&raw[1], "active"));
+    assert!(contains(&raw[2], "commit") && contains(&raw[2], "rev"));
+
+    let res = gql(
+        &app,
+        HANDLE,
+        json!({ "i": { "did": did, "handle": "ada2.test" } }),
+        Some(&did),
+    )
+    .await;
+    data(&res);
+    let res = gql(
+        &app,
+        PUT,
+        json!({ "i": { "did": did, "blocks": blocks(&[b"commit 1"]), "root": cid(b"commit 1") } }),
+        Some(&did),
+    )
+    .await;
+    data(&res);
+    let res = gql(
+        &app,
+        STATUS,
+        json!({ "i": { "did": did, "status": "DEACTIVATED" } }),
+        Some(&did),
+    )
+    .await;
+    data(&res);
+    let (seen, raw) = repo_events(&mut live, "f", 3).await;
+    assert_eq!(
+        seen,
+        [
+            (4, "IDENTITY".into()),
+            (5, "APPEND".into()),
+            (6, "ACCOUNT".into())
+        ]
+    );
+    assert!(contains(&raw[0], "ada2.test"));
+    assert!(contains(&raw[1], &cid(b"commit 1")));
+    assert!(contains(&raw[2], "deactivated"));
+    live.nothing_within(QUIET).await;
+
+    // The whole stream again from seq 0, and from the middle.
+    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    ws.subscribe("all", REPO_EVENTS, json!({ "c": "0" })).await;
+    let (seen, _) = repo_events(&mut ws, "all", 6).await;
+    assert_eq!(
+        seen.iter().map(|(s, _)| *s).collect::<Vec<_>>(),
+        [1, 2, 3, 4, 5, 6]
+    );
+    ws.subscribe("mid", REPO_EVENTS, json!({ "c": "4" })).await;
+    let (seen, _) = repo_events(&mut ws, "mid", 2).await;
+    assert_eq!(seen.iter().map(|(s, _)| *s).collect::<Vec<_>>(), [5, 6]);
+    ws.subscribe("future", REPO_EVENTS, json!({ "c": "7" }))
+        .await;
+    assert_eq!(ws.error_code("future").await, "BAD_USER_INPUT");
+}
+
+// ----------------------------------------------------------------------------- Universe
+
+#[tokio::test]
+async fn universe_entity_changes_and_filtered_event_logs_are_delivered() {
+    let app = TestApp::spawn().await;
+    let res = app
+        .graphql(
+            "mutation { universeConnect(clientInfo: \"test\") { identity token } }",
+            json!({}),
+        )
+        .await;
+    let me = data(&res)["universeConnect"]["identity"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let session = data(&res)["universeConnect"]["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let auth = json!({ "authorization": format!("Bearer {session}") });
+    let mut ws = WsClient::connect(&app, Protocol::TransportWs, auth).await;
+    ws.subscribe(
+        "created",
+        "subscription { universeEventLogged(eventType: \"entity.created\") { eventType source } }",
+        json!({}),
+    )
+    .await;
+    ws.nothing_within(Duration::from_millis(100)).await;
+    let gql = |query: &'static str, vars: Value| {
+        let app = &app;
+        let session = session.clone();
+        async move {
+            app.client
+                .post(app.url("/graphql"))
+                .bearer_auth(session)
+                .json(&json!({ "query": query, "variables": vars }))
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let res = gql(
+        "mutation { universeCreateEntity(input: { entityType: \"note\" }) { entity { id } } }",
+        json!({}),
+    )
+    .await;
+    let id = data(&res)["universeCreateEntity"]["entity"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let d = ws.data("created").await;
+    assert_eq!(
+        d["universeEventLogged"],
+        json!({ "eventType": "entity.created", "source": me })
+    );
+    ws.subscribe(
+        "changes",
+        "subscription($id: ID!) { universeEntityChanged(entityId: $id, after: \"0\") {
+            event { eventType } entity { id entityType }
+        } }",
+        json!({ "id": id }),
+    )
+    .await;
+    // Replayed from the start of the log: the creation, with the entity as it is now.
+    let d = ws.data("changes").await;
+    assert_eq!(
+        d["universeEntityChanged"],
+        json!({ "event": { "eventType": "entity.created" }, "entity": { "id": id, "entityType": "note" } })
+    );
+    ws.nothing_within(QUIET).await;
+}

@@ -35,7 +35,8 @@ const PAGE: u64 = 256;
 /// Which events of a log a subscription wants: the SQL condition for replays and the same
 /// rule in Rust for live events.
 pub struct Topic<R> {
-    /// Rows of the log the subscription wants (replay).
+    /// Rows of the log the subscription may want (replay): at least every row `matches`
+    /// accepts; may be broader.
     pub condition: Condition,
     /// The same rule for an event already read (live).
     pub matches: Arc<dyn Fn(&R) -> bool + Send + Sync>,
@@ -278,7 +279,11 @@ impl<L: Log> Tail<L> {
     async fn next(&mut self) -> Option<ApiResult<Arc<L::Row>>> {
         loop {
             if let Some(row) = self.pending.pop_front() {
-                return Some(Ok(row));
+                // The SQL condition may be broader than the rule (e.g. JSON fields).
+                if (self.topic.matches)(&row) {
+                    return Some(Ok(row));
+                }
+                continue;
             }
             if self.replaying {
                 if let Err(e) = self.replay_page().await {

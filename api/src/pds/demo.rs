@@ -12,8 +12,7 @@ use entity::pds::{
     repo_blocks, repo_seq, repos,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel,
-    TransactionTrait,
+    ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, TransactionTrait,
 };
 
 /// The shared identities: DID, handle, display name, status.
@@ -355,10 +354,10 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
 
     // The sequencer assigns numbers in time order.
     events.sort_by_key(|(at, _)| *at);
-    for (_, m) in events {
-        let mut am = m.into_active_model();
-        am.seq = NotSet;
-        am.insert(&txn).await?;
+    let first = crate::events::log::next_seq::<crate::events::RepoSeq, _>(&txn).await?;
+    for ((_, mut m), seq) in events.into_iter().zip(first..) {
+        m.seq = seq;
+        m.into_active_model().insert(&txn).await?;
     }
     txn.commit().await
 }

@@ -73,6 +73,8 @@ impl KeyPair {
 pub enum Cbor {
     /// `null`.
     Null,
+    /// `true` or `false`.
+    Bool(bool),
     /// An unsigned integer.
     Int(u64),
     /// A UTF-8 string.
@@ -101,6 +103,7 @@ impl Cbor {
     fn write(&self, out: &mut Vec<u8>) {
         match self {
             Self::Null => out.push(0xf6),
+            Self::Bool(b) => out.push(if *b { 0xf5 } else { 0xf4 }),
             Self::Int(n) => head(out, 0, *n),
             Self::Bytes(b) => {
                 head(out, 2, b.len() as u64);

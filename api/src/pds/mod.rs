@@ -9,10 +9,13 @@ pub mod keys;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod sequencer;
 pub mod service;
 pub mod sessions;
+pub mod subscription;
 pub mod types;
 pub mod views;
 
 pub use mutation::PdsMutation;
 pub use query::PdsQuery;
+pub use subscription::PdsSubscription;

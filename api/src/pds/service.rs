@@ -19,6 +19,7 @@ use sea_orm::{
 };
 
 use super::keys::{self, KeyPair};
+use super::sequencer;
 use crate::error::{ApiError, ApiResult};
 use crate::validate::{Cid, Codec, Email, Handle};
 use crate::write::Store;
@@ -159,8 +160,18 @@ pub async fn create_account(store: &Store, new: NewAccount) -> ApiResult<Created
                 }
                 let account = account.into_active_model().insert(txn).await?;
                 let repo = repo.into_active_model().insert(txn).await?;
-                block.into_active_model().insert(txn).await?;
+                let block = block.into_active_model().insert(txn).await?;
                 let operation = op.into_active_model().insert(txn).await?;
+                sequencer::sequence(
+                    txn,
+                    now,
+                    vec![
+                        sequencer::identity(&account),
+                        sequencer::account(&account),
+                        sequencer::commit(&repo.did, &repo.root_cid, &repo.rev, None, &[block.cid]),
+                    ],
+                )
+                .await?;
                 Ok(Created {
                     account,
                     repo,
@@ -221,7 +232,9 @@ pub async fn update_handle(
                 }
                 let mut am = account.into_active_model();
                 am.handle = Set(handle.into_inner());
-                Ok(am.update(txn).await?)
+                let account = am.update(txn).await?;
+                sequencer::sequence(txn, Utc::now(), vec![sequencer::identity(&account)]).await?;
+                Ok(account)
             })
         })
         .await
@@ -273,7 +286,9 @@ pub async fn update_status(
                 }
                 let mut am = account.into_active_model();
                 am.status = Set(status);
-                Ok(am.update(txn).await?)
+                let account = am.update(txn).await?;
+                sequencer::sequence(txn, Utc::now(), vec![sequencer::account(&account)]).await?;
+                Ok(account)
             })
         })
         .await
@@ -401,10 +416,14 @@ pub async fn put_blocks(
                     ));
                 }
                 let rev = keys::next_rev(&repo.rev, now);
+                let since = repo.rev.clone();
                 let mut am = repo.into_active_model();
                 am.root_cid = Set(root.to_string());
                 am.rev = Set(rev);
                 let repo = am.update(txn).await?;
+                let event =
+                    sequencer::commit(&repo.did, &repo.root_cid, &repo.rev, Some(&since), &cids);
+                sequencer::sequence(txn, now, vec![event]).await?;
                 let blocks = cids
                     .iter()
                     .filter_map(|c| stored.iter().find(|b| &b.cid == c).cloned())

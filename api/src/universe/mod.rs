@@ -7,7 +7,9 @@ pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod service;
+pub mod subscription;
 pub mod types;
 
 pub use mutation::UniverseMutation;
 pub use query::UniverseQuery;
+pub use subscription::UniverseSubscriptionRoot;

@@ -1,0 +1,115 @@
+//! The sequencer: every repository write and identity or account change appends its
+//! firehose event to `repo_seq`, in the write's own transaction, numbered in the log's
+//! gap-free commit order (see [`crate::events::log`]). The event is the DAG-CBOR map of
+//! the AT Protocol firehose message (`com.atproto.sync.subscribeRepos`):
+//!
+//! - `#commit` (`append`): `seq`, `repo`, `commit` (the new root CID, as a string),
+//!   `rev`, `since` (the previous rev, or null), `blocks` (the CIDs written, as strings),
+//!   `time`;
+//! - `#identity` (`identity`): `seq`, `did`, `handle`, `time`;
+//! - `#account` (`account`): `seq`, `did`, `active`, `status` (absent when active),
+//!   `time`.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use entity::pds::enums::{AccountStatus, RepoSeqEventType};
+use entity::pds::{accounts, repo_seq};
+use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel};
+
+use super::keys::Cbor;
+use crate::error::ApiResult;
+use crate::events::{RepoSeq, log};
+
+/// One event to sequence: its type and its fields (without `seq` and `time`).
+pub struct Event {
+    did: String,
+    kind: RepoSeqEventType,
+    fields: Vec<(String, Cbor)>,
+}
+
+/// `#commit`: `did`'s repository moved from `since` to `rev` at `commit`, writing `blocks`.
+pub fn commit(did: &str, commit: &str, rev: &str, since: Option<&str>, blocks: &[String]) -> Event {
+    Event {
+        did: did.to_owned(),
+        kind: RepoSeqEventType::Append,
+        fields: vec![
+            ("repo".into(), Cbor::text(did)),
+            ("commit".into(), Cbor::text(commit)),
+            ("rev".into(), Cbor::text(rev)),
+            ("since".into(), since.map_or(Cbor::Null, Cbor::text)),
+            (
+                "blocks".into(),
+                Cbor::Array(blocks.iter().map(Cbor::text).collect()),
+            ),
+        ],
+    }
+}
+
+/// `#identity`: `account`'s handle (or DID document) is now as stored.
+pub fn identity(account: &accounts::Model) -> Event {
+    Event {
+        did: account.did.clone(),
+        kind: RepoSeqEventType::Identity,
+        fields: vec![
+            ("did".into(), Cbor::text(&account.did)),
+            ("handle".into(), Cbor::text(&account.handle)),
+        ],
+    }
+}
+
+/// `#account`: `account`'s status is now as stored.
+pub fn account(account: &accounts::Model) -> Event {
+    let active = account.status == AccountStatus::Active;
+    let mut fields = vec![
+        ("did".into(), Cbor::text(&account.did)),
+        ("active".into(), Cbor::Bool(active)),
+    ];
+    if !active {
+        use sea_orm::ActiveEnum;
+        fields.push(("status".into(), Cbor::text(account.status.to_value())));
+    }
+    Event {
+        did: account.did.clone(),
+        kind: RepoSeqEventType::Account,
+        fields,
+    }
+}
+
+/// Appends `events` to `repo_seq` in `txn`, in order: the last step of a write.
+pub async fn sequence<C: ConnectionTrait>(
+    txn: &C,
+    at: DateTime<Utc>,
+    events: Vec<Event>,
+) -> ApiResult<Vec<repo_seq::Model>> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = log::next_seq::<RepoSeq, C>(txn).await?;
+    let time = at.to_rfc3339_opts(SecondsFormat::Micros, true);
+    let rows: Vec<repo_seq::Model> = events
+        .into_iter()
+        .zip(first..)
+        .map(|(e, seq)| {
+            let mut fields = e.fields;
+            fields.push((
+                "seq".into(),
+                Cbor::Int(u64::try_from(seq).unwrap_or_default()),
+            ));
+            fields.push(("time".into(), Cbor::text(time.clone())));
+            repo_seq::Model {
+                seq,
+                did: e.did,
+                event_type: e.kind,
+                event: Cbor::Map(fields).encode(),
+                invalidated: false,
+                sequenced_at: at,
+            }
+        })
+        .collect();
+    repo_seq::Entity::insert_many(rows.iter().cloned().map(IntoActiveModel::into_active_model))
+        .exec_without_returning(txn)
+        .await?;
+    if let Some(last) = rows.last() {
+        log::announce(txn, entity::Domain::Pds, last.seq).await?;
+    }
+    Ok(rows)
+}
