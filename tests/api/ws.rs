@@ -22,7 +22,15 @@ async fn open_offering(
     app: &TestApp,
     protocol: Option<&str>,
 ) -> Result<(Socket, Option<String>), ts::Error> {
-    let mut request = format!("ws://{}/graphql/ws", app.addr)
+    open_at(&app.addr.to_string(), protocol).await
+}
+
+/// [`open_offering`] on the server at `addr` (`host:port`).
+async fn open_at(
+    addr: &str,
+    protocol: Option<&str>,
+) -> Result<(Socket, Option<String>), ts::Error> {
+    let mut request = format!("ws://{addr}/graphql/ws")
         .into_client_request()
         .unwrap();
     if let Some(p) = protocol {
@@ -880,6 +888,44 @@ async fn shutdown_closes_sockets_1001_in_both_protocols() {
         "the server stops once its sockets are closed"
     );
     assert!(open_offering(&app, Some("graphql-ws")).await.is_err());
+}
+
+#[tokio::test]
+async fn the_binary_closes_sockets_1001_and_exits_on_sigterm_and_sigint() {
+    for signal in ["TERM", "INT"] {
+        let mut served = crate::cli::Served::start(&["--shutdown-grace", "20"]);
+        let (mut new, _) = open_at(&served.addr, Some("graphql-transport-ws"))
+            .await
+            .unwrap();
+        send(&mut new, json!({ "type": "connection_init" })).await;
+        assert_eq!(recv(&mut new).await, json!({ "type": "connection_ack" }));
+        assert_eq!(
+            data(&mut new, "{ apiVersion }", json!({})).await,
+            json!({ "apiVersion": env!("CARGO_PKG_VERSION") })
+        );
+        let (mut legacy, selected) = open_at(&served.addr, Some("graphql-ws")).await.unwrap();
+        assert_eq!(selected.as_deref(), Some("graphql-ws"));
+        send(&mut legacy, json!({ "type": "connection_init" })).await;
+        assert_eq!(recv(&mut legacy).await, json!({ "type": "connection_ack" }));
+        assert_eq!(recv(&mut legacy).await, json!({ "type": "ka" }));
+
+        let started = std::time::Instant::now();
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), served.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let shutting_down = close(1001, "server shutting down");
+        assert_eq!(recv(&mut new).await, shutting_down, "SIG{signal}");
+        assert_eq!(recv(&mut legacy).await, shutting_down, "SIG{signal}");
+        // Long before the 20 s grace period: nothing was left to wait for.
+        let status = served
+            .exited_within(Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("still running 10 s after SIG{signal}"));
+        assert!(status.success(), "SIG{signal}: {status}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert!(open_at(&served.addr, Some("graphql-ws")).await.is_err());
+    }
 }
 
 #[test]
