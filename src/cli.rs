@@ -205,6 +205,11 @@ pub struct ServeArgs {
     #[arg(long, env = "MOSAIC_IDLE_TIMEOUT", default_value_t = 60)]
     pub idle_timeout: u64,
 
+    /// Longest shutdown (SIGTERM, SIGINT) waits, in seconds, for requests in flight and for
+    /// WebSockets to complete their subscriptions and close; then the process exits.
+    #[arg(long, env = "MOSAIC_SHUTDOWN_GRACE", default_value_t = api::server::ServerTimeouts::default().shutdown_grace.as_secs())]
+    pub shutdown_grace: u64,
+
     /// Longest a WebSocket client (/graphql/ws) may take to send `connection_init`, in
     /// seconds; then the socket is closed with 4408.
     #[arg(long, env = "MOSAIC_WS_INIT_TIMEOUT", default_value_t = api::http::HttpOptions::default().ws_init_timeout.as_secs())]
@@ -231,7 +236,7 @@ impl ServeArgs {
         api::server::ServerTimeouts {
             header_read: std::time::Duration::from_secs(self.header_timeout.max(1)),
             idle: std::time::Duration::from_secs(self.idle_timeout.max(1)),
-            ..Default::default()
+            shutdown_grace: std::time::Duration::from_secs(self.shutdown_grace),
         }
     }
 
@@ -399,5 +404,15 @@ mod tests {
         let ws = options.ws();
         assert_eq!(ws.max_message, options.body_limit);
         assert_eq!(ws.request_timeout, options.request_timeout);
+    }
+
+    #[test]
+    fn the_shutdown_grace_comes_from_a_flag() {
+        assert_eq!(
+            serve_args(&[]).timeouts(),
+            api::server::ServerTimeouts::default()
+        );
+        let timeouts = serve_args(&["--shutdown-grace", "5"]).timeouts();
+        assert_eq!(timeouts.shutdown_grace, std::time::Duration::from_secs(5));
     }
 }

@@ -6,8 +6,9 @@
 //! other type only with a CSRF-safe header), the batch cap, and the document guard
 //! ([`crate::guard`]). A refused request runs nothing. Mutations only run over POST.
 //!
-//! `/graphql/ws` speaks `graphql-transport-ws` ([`crate::ws`]); its operations pass the
-//! same guard and run with the same loaders, viewer and error codes.
+//! `/graphql/ws` speaks `graphql-transport-ws` and the legacy `graphql-ws` ([`crate::ws`]);
+//! its operations pass the same guard and run with the same loaders, viewer and error
+//! codes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -446,9 +447,12 @@ async fn viewer_of(
         })
 }
 
-/// `/graphql/ws`: a `graphql-transport-ws` WebSocket ([`crate::ws`]).
+/// `/graphql/ws`: a `graphql-transport-ws` or `graphql-ws` WebSocket ([`crate::ws`]),
+/// closed when the server shuts down (the [`crate::server::Shutdown`] that
+/// [`crate::server::serve`] gives every request).
 async fn graphql_ws(
     State(state): State<AppState>,
+    shutdown: Option<axum::Extension<crate::server::Shutdown>>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> axum::response::Response {
     let handler = ws::MosaicHandler::new(state.databases.clone(), state.tokens.clone());
@@ -458,6 +462,7 @@ async fn graphql_ws(
         handler,
         state.options.ws(),
         &state.ws_slots,
+        shutdown.map(|axum::Extension(s)| s),
     )
 }
 

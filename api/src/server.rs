@@ -2,6 +2,13 @@
 //! read timeout (slowloris), an idle keep-alive timeout, and graceful shutdown.
 //!
 //! `axum::serve` exposes none of these settings, so connections are served here.
+//!
+//! Graceful shutdown: once the shutdown future resolves, the listener is closed (new
+//! clients are refused), every HTTP connection finishes its requests in flight and
+//! closes, and every upgraded connection is told through the [`Shutdown`] its request
+//! carried: hyper hands an upgraded socket off and no longer tracks it, so without this a
+//! WebSocket would simply be cut when the process exits. [`serve`] returns when every
+//! request and socket is done, or after [`ServerTimeouts::shutdown_grace`].
 
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,7 +30,7 @@ pub struct ServerTimeouts {
     pub header_read: Duration,
     /// Longest a kept-alive connection may sit without a request.
     pub idle: Duration,
-    /// Longest shutdown waits for requests in flight.
+    /// Longest shutdown waits for requests in flight and open WebSockets.
     pub shutdown_grace: Duration,
 }
 
@@ -34,6 +41,27 @@ impl Default for ServerTimeouts {
             idle: Duration::from_secs(60),
             shutdown_grace: Duration::from_secs(30),
         }
+    }
+}
+
+/// The server's shutdown, as a long-lived connection (a WebSocket) sees it. [`serve`] puts
+/// one in every request's extensions, and on shutdown waits (up to the grace period) until
+/// every one of them is dropped: a connection keeps it for as long as it needs to close.
+#[derive(Clone, Debug)]
+pub struct Shutdown(watch::Receiver<bool>);
+
+impl Shutdown {
+    /// A shutdown that `trigger.send(true)` (or dropping `trigger`) starts, and whether
+    /// every copy of it is gone (`trigger.closed()`): for serving outside [`serve`].
+    pub fn channel() -> (watch::Sender<bool>, Self) {
+        let (trigger, rx) = watch::channel(false);
+        (trigger, Self(rx))
+    }
+
+    /// Resolves once the server is shutting down (at once if it already is).
+    pub async fn requested(&mut self) {
+        // An error means the server is gone: shutting down all the same.
+        let _ = self.0.wait_for(|stop| *stop).await;
     }
 }
 
@@ -58,8 +86,8 @@ impl Activity {
     }
 }
 
-/// Serves `router` on `listener` until `shutdown` resolves, then lets requests in flight
-/// finish (up to the grace period).
+/// Serves `router` on `listener` until `shutdown` resolves, then closes the listener and
+/// lets requests in flight finish and WebSockets close (up to the grace period).
 pub async fn serve(
     listener: TcpListener,
     router: Router,
@@ -78,7 +106,7 @@ pub async fn serve(
         .keep_alive_interval(Some(timeouts.idle / 2))
         .keep_alive_timeout(timeouts.header_read);
     let builder = Arc::new(builder);
-    let (stop_tx, stop_rx) = watch::channel(false);
+    let (stop_tx, stop_rx) = Shutdown::channel();
     tokio::pin!(shutdown);
     loop {
         let stream = tokio::select! {
@@ -95,7 +123,8 @@ pub async fn serve(
         };
         let builder = Arc::clone(&builder);
         let router = router.clone();
-        let mut stop = stop_rx.clone();
+        let shutdown = stop_rx.clone();
+        let mut stop = stop_rx.0.clone();
         tokio::spawn(async move {
             let activity = Arc::new(Activity {
                 in_flight: AtomicUsize::new(0),
@@ -106,8 +135,10 @@ pub async fn serve(
                 let router = router.clone();
                 let activity = Arc::clone(&seen);
                 activity.in_flight.fetch_add(1, Ordering::SeqCst);
+                let mut req = req.map(axum::body::Body::new);
+                req.extensions_mut().insert(shutdown.clone());
                 async move {
-                    let res = router.oneshot(req.map(axum::body::Body::new)).await;
+                    let res = router.oneshot(req).await;
                     activity.in_flight.fetch_sub(1, Ordering::SeqCst);
                     activity.touch();
                     res
@@ -139,13 +170,14 @@ pub async fn serve(
             }
         });
     }
+    drop(listener);
     drop(stop_rx);
     let _ = stop_tx.send(true);
     if tokio::time::timeout(timeouts.shutdown_grace, stop_tx.closed())
         .await
         .is_err()
     {
-        tracing::warn!("requests still in flight after the shutdown grace period");
+        tracing::warn!("requests or WebSockets still open after the shutdown grace period");
     }
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use entity::Domain;
@@ -166,54 +166,98 @@ fn help_documents_every_option_with_its_env_var() {
     }
 }
 
+/// `mosaic serve --port 0` on a fresh SQLite data directory; killed, and its directory
+/// removed, when dropped.
+pub struct Served {
+    /// The process.
+    pub child: Child,
+    /// Where it listens (`host:port`).
+    pub addr: String,
+    /// Its data directory.
+    pub dir: PathBuf,
+}
+
+impl Served {
+    /// Starts the binary with `args` after `serve --port 0 --data-dir <fresh dir>` and
+    /// waits until it listens.
+    pub fn start(args: &[&str]) -> Self {
+        let dir = std::env::temp_dir().join(format!("mosaic-serve-{}", uuid::Uuid::new_v4()));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mosaic"))
+            .args(["serve", "--port", "0", "--data-dir"])
+            .arg(&dir)
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .env("RUST_LOG", "info")
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("listening on http://").nth(1) {
+                    let addr = rest
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    let _ = tx.send(addr);
+                }
+            }
+        });
+        // Killed (and cleaned up) on drop, also if it never announces itself.
+        let mut served = Self {
+            child,
+            addr: String::new(),
+            dir,
+        };
+        served.addr = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("server announces its address");
+        served
+    }
+
+    /// Waits up to `limit` for the process to exit; its status, if it did.
+    pub fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let until = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < until {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 #[tokio::test]
 async fn serve_on_a_fresh_data_dir_creates_the_files_and_answers_healthz() {
-    let dir = std::env::temp_dir().join(format!("mosaic-serve-{}", uuid::Uuid::new_v4()));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mosaic"))
-        .args(["serve", "--port", "0", "--data-dir"])
-        .arg(&dir)
-        .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                let addr = rest
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or_default()
-                    .to_owned();
-                let _ = tx.send(addr);
-            }
-        }
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(60))
-        .expect("server announces its address");
-    let res = reqwest::get(format!("http://{addr}/healthz"))
+    let served = Served::start(&[]);
+    let res = reqwest::get(format!("http://{}/healthz", served.addr))
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
     for domain in Domain::ALL {
         assert!(
-            dir.join(format!("{}.db", domain.name())).exists(),
+            served.dir.join(format!("{}.db", domain.name())).exists(),
             "{domain}.db"
         );
     }
     // Migrated on start.
-    let dbs = api::Databases::connect(&api::DbConfig::sqlite_dir(&dir))
+    let dbs = api::Databases::connect(&api::DbConfig::sqlite_dir(&served.dir))
         .await
         .unwrap();
     assert!(tables(dbs.orquestra()).await.contains("projects"));
     dbs.close().await;
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]

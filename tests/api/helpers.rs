@@ -237,12 +237,23 @@ impl TestApp {
         options: api::http::HttpOptions,
         timeouts: api::server::ServerTimeouts,
     ) -> Self {
+        Self::spawn_until(db, options, timeouts, std::future::pending()).await
+    }
+
+    /// Starts the server over `db`; it shuts down gracefully when `shutdown` resolves
+    /// ([`TestApp::stopped`] waits for the end).
+    pub async fn spawn_until(
+        db: TestDb,
+        options: api::http::HttpOptions,
+        timeouts: api::server::ServerTimeouts,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let tokens = api::auth::Tokens::new(&api::auth::Secret::generate().unwrap());
         let router = api::http::router_with(db.dbs.clone(), tokens.clone(), options);
         let server = tokio::spawn(async move {
-            let _ = api::server::serve(listener, router, timeouts, std::future::pending()).await;
+            let _ = api::server::serve(listener, router, timeouts, shutdown).await;
         });
         Self {
             addr,
@@ -251,6 +262,14 @@ impl TestApp {
             tokens,
             server,
         }
+    }
+
+    /// Whether the server stopped within `limit` (after its shutdown signal).
+    pub async fn stopped(&mut self, limit: std::time::Duration) -> bool {
+        matches!(
+            tokio::time::timeout(limit, &mut self.server).await,
+            Ok(Ok(()))
+        )
     }
 
     /// `http://addr{path}`.

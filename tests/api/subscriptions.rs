@@ -114,9 +114,18 @@ async fn versions(ws: &mut WsClient, id: &str, n: usize) -> (Vec<i64>, String) {
 
 #[tokio::test]
 async fn new_idl_versions_reach_the_subscriber_with_nested_fields_and_nothing_else() {
+    for protocol in Protocol::BOTH {
+        new_idl_versions_reach_the_subscriber_with_nested_fields_and_nothing_else_over(protocol)
+            .await;
+    }
+}
+
+async fn new_idl_versions_reach_the_subscriber_with_nested_fields_and_nothing_else_over(
+    protocol: Protocol,
+) {
     let app = TestApp::spawn().await;
     let p = owner_with_projects(&app, "u1", &[(PROG_A, true), (PROG_B, true)]).await;
-    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    let mut ws = WsClient::connect(&app, protocol, json!({})).await;
     ws.subscribe("s", IDL_ADDED, json!({ "p": p[0] })).await;
     // Give the subscription a moment to be running before the writes.
     ws.nothing_within(Duration::from_millis(100)).await;
@@ -140,9 +149,15 @@ async fn new_idl_versions_reach_the_subscriber_with_nested_fields_and_nothing_el
 
 #[tokio::test]
 async fn a_subscriber_that_reconnects_with_its_cursor_misses_nothing() {
+    for protocol in Protocol::BOTH {
+        a_subscriber_that_reconnects_with_its_cursor_misses_nothing_over(protocol).await;
+    }
+}
+
+async fn a_subscriber_that_reconnects_with_its_cursor_misses_nothing_over(protocol: Protocol) {
     let app = TestApp::spawn().await;
     let p = owner_with_projects(&app, "u1", &[(PROG_A, true)]).await;
-    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    let mut ws = WsClient::connect(&app, protocol, json!({})).await;
     ws.subscribe("s", IDL_ADDED, json!({ "p": p[0] })).await;
     ws.nothing_within(Duration::from_millis(100)).await;
     data(&upload(&app, "u1", &p[0], "v1").await);
@@ -153,7 +168,7 @@ async fn a_subscriber_that_reconnects_with_its_cursor_misses_nothing() {
     for n in 2..=4 {
         data(&upload(&app, "u1", &p[0], &format!("v{n}")).await);
     }
-    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    let mut ws = WsClient::connect(&app, protocol, json!({})).await;
     ws.subscribe("s", IDL_ADDED, json!({ "p": p[0], "after": cursor }))
         .await;
     let (seen, _) = versions(&mut ws, "s", 3).await;
@@ -165,7 +180,7 @@ async fn a_subscriber_that_reconnects_with_its_cursor_misses_nothing() {
     assert_eq!(seen, [5]);
 
     // From the start of the log: everything, in order.
-    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    let mut ws = WsClient::connect(&app, protocol, json!({})).await;
     ws.subscribe("all", IDL_ADDED, json!({ "p": p[0], "after": "0" }))
         .await;
     let (seen, _) = versions(&mut ws, "all", 5).await;
@@ -503,6 +518,14 @@ async fn comments_on_a_post_and_the_authors_notifications_are_delivered() {
 
 #[tokio::test]
 async fn conversation_messages_reach_participants_only_and_stop_when_one_leaves() {
+    for protocol in Protocol::BOTH {
+        conversation_messages_reach_participants_only_and_stop_when_one_leaves_over(protocol).await;
+    }
+}
+
+async fn conversation_messages_reach_participants_only_and_stop_when_one_leaves_over(
+    protocol: Protocol,
+) {
     let app = TestApp::spawn().await;
     let f = Fixture { app: &app };
     for n in [ADA, BOB, CAT] {
@@ -524,10 +547,10 @@ async fn conversation_messages_reach_participants_only_and_stop_when_one_leaves(
     const SENT: &str = "subscription($c: UUID!) { bellamyMessageSent(conversationId: $c) {
         cursor message { content sender { username } }
     } }";
-    let mut cat = WsClient::connect(&app, Protocol::TransportWs, bearer(&app, CAT)).await;
+    let mut cat = WsClient::connect(&app, protocol, bearer(&app, CAT)).await;
     cat.subscribe("m", SENT, json!({ "c": conv })).await;
     assert_eq!(cat.error_code("m").await, "FORBIDDEN");
-    let mut bob = WsClient::connect(&app, Protocol::TransportWs, bearer(&app, BOB)).await;
+    let mut bob = WsClient::connect(&app, protocol, bearer(&app, BOB)).await;
     bob.subscribe("m", SENT, json!({ "c": conv })).await;
     bob.nothing_within(Duration::from_millis(100)).await;
     let send = |content: &'static str| {
@@ -597,9 +620,15 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 
 #[tokio::test]
 async fn account_writes_append_firehose_events_that_replay_from_seq_zero() {
+    for protocol in Protocol::BOTH {
+        account_writes_append_firehose_events_that_replay_from_seq_zero_over(protocol).await;
+    }
+}
+
+async fn account_writes_append_firehose_events_that_replay_from_seq_zero_over(protocol: Protocol) {
     use crate::pds_mutations::{CREATE, HANDLE, PASSWORD, PUT, STATUS, blocks, cid, gql};
     let app = TestApp::spawn().await;
-    let mut live = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    let mut live = WsClient::connect(&app, protocol, json!({})).await;
     live.subscribe("f", REPO_EVENTS, json!({})).await;
     live.nothing_within(Duration::from_millis(100)).await;
 
@@ -666,7 +695,7 @@ async fn account_writes_append_firehose_events_that_replay_from_seq_zero() {
     live.nothing_within(QUIET).await;
 
     // The whole stream again from seq 0, and from the middle.
-    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    let mut ws = WsClient::connect(&app, protocol, json!({})).await;
     ws.subscribe("all", REPO_EVENTS, json!({ "c": "0" })).await;
     let (seen, _) = repo_events(&mut ws, "all", 6).await;
     assert_eq!(

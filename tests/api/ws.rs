@@ -1,5 +1,6 @@
-//! `/graphql/ws` (`graphql-transport-ws`): the protocol's close codes, authentication from
-//! the `connection_init` payload, real operations, and the HTTP path's guards.
+//! `/graphql/ws`: the protocol's close codes, authentication from the `connection_init`
+//! payload, real operations, and the HTTP path's guards (`graphql-transport-ws`); the same
+//! over the legacy `graphql-ws`, protocol selection, GraphiQL's socket URL, and shutdown.
 
 use std::time::Duration;
 
@@ -15,9 +16,21 @@ use crate::helpers::TestApp;
 type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-/// Opens `/graphql/ws` offering `protocol` (none when `None`).
-async fn open_with(app: &TestApp, protocol: Option<&str>) -> Result<Socket, ts::Error> {
-    let mut request = format!("ws://{}/graphql/ws", app.addr)
+/// Opens `/graphql/ws` offering `protocol` (none when `None`); the socket and the
+/// subprotocol the server selected.
+async fn open_offering(
+    app: &TestApp,
+    protocol: Option<&str>,
+) -> Result<(Socket, Option<String>), ts::Error> {
+    open_at(&app.addr.to_string(), protocol).await
+}
+
+/// [`open_offering`] on the server at `addr` (`host:port`).
+async fn open_at(
+    addr: &str,
+    protocol: Option<&str>,
+) -> Result<(Socket, Option<String>), ts::Error> {
+    let mut request = format!("ws://{addr}/graphql/ws")
         .into_client_request()
         .unwrap();
     if let Some(p) = protocol {
@@ -25,15 +38,20 @@ async fn open_with(app: &TestApp, protocol: Option<&str>) -> Result<Socket, ts::
             .headers_mut()
             .insert("sec-websocket-protocol", HeaderValue::from_str(p).unwrap());
     }
-    tokio_tungstenite::connect_async(request)
+    let (socket, response) = tokio_tungstenite::connect_async(request).await?;
+    let selected = response
+        .headers()
+        .get("sec-websocket-protocol")
+        .map(|v| v.to_str().unwrap().to_owned());
+    Ok((socket, selected))
+}
+
+/// Opens `/graphql/ws` offering `protocol`, which must select `graphql-transport-ws`.
+async fn open_with(app: &TestApp, protocol: Option<&str>) -> Result<Socket, ts::Error> {
+    open_offering(app, protocol)
         .await
-        .map(|(socket, response)| {
-            if protocol.is_some() {
-                assert_eq!(
-                    response.headers()["sec-websocket-protocol"],
-                    "graphql-transport-ws"
-                );
-            }
+        .map(|(socket, selected)| {
+            assert_eq!(selected.as_deref(), Some("graphql-transport-ws"));
             socket
         })
 }
@@ -520,47 +538,37 @@ async fn hostile_documents_are_refused_and_the_socket_stays_open() {
 #[tokio::test]
 async fn other_subprotocols_and_plain_requests_are_refused() {
     let app = TestApp::spawn().await;
-    for protocol in [None, Some("graphql-ws"), Some("chat, superchat")] {
-        match open_with(&app, protocol).await {
+    for protocol in [None, Some("graphql-wss"), Some("chat, superchat")] {
+        match open_offering(&app, protocol).await {
             Err(ts::Error::Http(response)) => {
                 assert_eq!(response.status(), 400, "{protocol:?}");
                 let body: Value =
                     serde_json::from_slice(response.body().as_deref().unwrap()).unwrap();
                 assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
-                assert!(
-                    body["errors"][0]["message"]
-                        .as_str()
-                        .unwrap()
-                        .starts_with("Subprotocol not acceptable"),
-                    "{body}"
+                assert_eq!(
+                    body["errors"][0]["message"],
+                    "Subprotocol not acceptable: this endpoint speaks `graphql-transport-ws` \
+                     (preferred) and the legacy `graphql-ws`; offer one in \
+                     `Sec-WebSocket-Protocol`",
                 );
             }
             other => panic!("{protocol:?} was not refused: {:?}", other.map(|_| ())),
         }
     }
-    // Offering ours among others selects ours.
-    let mut socket = open_with(&app, Some("graphql-ws, graphql-transport-ws"))
-        .await
-        .unwrap();
-    send(&mut socket, json!({ "type": "ping" })).await;
-    assert_eq!(recv(&mut socket).await, json!({ "type": "pong" }));
+    // Offering ours among others selects ours; offering both prefers graphql-transport-ws.
+    for offered in [
+        "chat, graphql-transport-ws",
+        "graphql-ws, graphql-transport-ws",
+    ] {
+        let mut socket = open_with(&app, Some(offered)).await.unwrap();
+        send(&mut socket, json!({ "type": "ping" })).await;
+        assert_eq!(recv(&mut socket).await, json!({ "type": "pong" }));
+    }
     // A plain GET is not an upgrade.
     let res = app.client.get(app.url("/graphql/ws")).send().await.unwrap();
     assert!(res.status().is_client_error(), "{}", res.status());
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["errors"][0]["extensions"]["code"], "BAD_REQUEST");
-    // GraphiQL points its subscriptions here.
-    let html = app
-        .client
-        .get(app.url("/graphql"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(html.contains("/graphql/ws"), "GraphiQL's subscription URL");
 }
 
 #[tokio::test]
@@ -646,6 +654,278 @@ async fn keepalive_pings_keep_readers_and_drop_silent_clients() {
         recv(&mut silent).await,
         close(1001, "the client stopped answering pings")
     );
+}
+
+/// A `graphql-ws` (subscriptions-transport-ws) socket past `connection_init` with
+/// `payload`: the ack and the first keep-alive are read.
+async fn ready_legacy(app: &TestApp, payload: Value) -> Socket {
+    let (mut socket, selected) = open_offering(app, Some("graphql-ws")).await.unwrap();
+    assert_eq!(selected.as_deref(), Some("graphql-ws"));
+    send(
+        &mut socket,
+        json!({ "type": "connection_init", "payload": payload }),
+    )
+    .await;
+    assert_eq!(recv(&mut socket).await, json!({ "type": "connection_ack" }));
+    assert_eq!(recv(&mut socket).await, json!({ "type": "ka" }));
+    socket
+}
+
+/// Runs one operation over the legacy protocol: its messages up to `complete`
+/// (excluded) or a final `error`.
+async fn run_legacy(socket: &mut Socket, id: &str, query: &str, variables: Value) -> Vec<Value> {
+    send(
+        socket,
+        json!({ "id": id, "type": "start",
+                "payload": { "query": query, "variables": variables } }),
+    )
+    .await;
+    let mut out = Vec::new();
+    loop {
+        let m = recv(socket).await;
+        assert_eq!(m["id"], id, "{m}");
+        match m["type"].as_str() {
+            Some("data") => out.push(m),
+            Some("complete") => return out,
+            Some("error") => {
+                out.push(m);
+                return out;
+            }
+            _ => panic!("unexpected {m}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_legacy_protocol_runs_operations_for_the_init_payload_viewer() {
+    let app = TestApp::spawn().await;
+    let token = app
+        .tokens
+        .issue(
+            Domain::Pds,
+            "did:plc:alice",
+            TokenKind::Access,
+            Duration::from_secs(60),
+        )
+        .unwrap()
+        .token;
+    let mut socket =
+        ready_legacy(&app, json!({ "authorization": format!("Bearer {token}") })).await;
+    assert_eq!(
+        run_legacy(&mut socket, "1", "{ viewer { domain subject } }", json!({})).await,
+        [json!({ "id": "1", "type": "data",
+                 "payload": { "data": { "viewer": { "domain": "pds", "subject": "did:plc:alice" } } } })]
+    );
+    // A mutation and a query against the database.
+    let out = run_legacy(
+        &mut socket,
+        "2",
+        "mutation($c: String) { universeConnect(clientInfo: $c) { identity } }",
+        json!({ "c": "legacy/0.9" }),
+    )
+    .await;
+    assert_eq!(out.len(), 1, "{out:?}");
+    assert_eq!(out[0]["payload"].get("errors"), None, "{out:?}");
+    let identity = out[0]["payload"]["data"]["universeConnect"]["identity"].clone();
+    let out = run_legacy(
+        &mut socket,
+        "3",
+        "query($i: ID!) { universeClientConnection(identity: $i) { status clientInfo } }",
+        json!({ "i": identity }),
+    )
+    .await;
+    assert_eq!(
+        out[0]["payload"],
+        json!({ "data": { "universeClientConnection":
+                          { "status": "CONNECTED", "clientInfo": "legacy/0.9" } } })
+    );
+    assert_eq!(
+        crate::helpers::count(app.db.get(Domain::Universe), "client_connection").await,
+        1
+    );
+    // A refused document is an `error`, with the HTTP path's code; the socket stays.
+    let out = run_legacy(&mut socket, "4", "{ nope }", json!({})).await;
+    assert_eq!(
+        (&out[0]["type"], &out[0]["id"]),
+        (&json!("error"), &json!("4"))
+    );
+    assert_eq!(
+        out[0]["payload"][0]["extensions"]["code"],
+        "GRAPHQL_VALIDATION_FAILED"
+    );
+    // Field errors come as data, as over HTTP.
+    let out = run_legacy(
+        &mut socket,
+        "5",
+        "mutation($c: String) { universeConnect(clientInfo: $c) { identity } }",
+        json!({ "c": "x".repeat(600) }),
+    )
+    .await;
+    assert_eq!(out[0]["type"], "data", "{out:?}");
+    assert_eq!(
+        out[0]["payload"]["errors"][0]["extensions"]["code"],
+        "BAD_USER_INPUT"
+    );
+
+    // Refused credentials: `connection_error`, then the same close as the newer protocol.
+    let (mut refused, _) = open_offering(&app, Some("graphql-ws")).await.unwrap();
+    send(
+        &mut refused,
+        json!({ "type": "connection_init", "payload": { "token": "not-a-jwt" } }),
+    )
+    .await;
+    assert_eq!(
+        recv(&mut refused).await,
+        json!({ "type": "connection_error",
+                "payload": { "message": "Forbidden: the token is not valid",
+                             "extensions": { "code": "UNAUTHENTICATED" } } })
+    );
+    assert_eq!(
+        recv(&mut refused).await,
+        close(4403, "Forbidden: the token is not valid")
+    );
+}
+
+#[tokio::test]
+async fn graphiql_derives_its_websocket_url_from_the_page() {
+    let app = TestApp::spawn().await;
+    let page = |host: Option<&'static str>| {
+        let mut request = app
+            .client
+            .get(app.url("/graphql"))
+            .header("accept", "text/html");
+        if let Some(host) = host {
+            request = request
+                .header("host", host)
+                .header("x-forwarded-proto", "https")
+                .header("x-forwarded-host", host);
+        }
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+    let html = page(None).await;
+    // The subscription URL is the relative path, resolved in the browser against the
+    // page's own origin, with the page's scheme mapped to ws:// or wss://.
+    for needle in [
+        "subscriptionUrl: createUrl('/graphql/ws', true)",
+        "const url = new URL(endpoint, window.location.origin);",
+        "url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';",
+    ] {
+        assert!(html.contains(needle), "`{needle}` in:\n{html}");
+    }
+    assert!(
+        !html.contains("ws://") && !html.contains("wss://"),
+        "{html}"
+    );
+    assert!(!html.contains(&app.addr.to_string()), "no server-side host");
+    // Behind a TLS-terminating proxy the page is the same: nothing is derived on the server.
+    assert_eq!(page(Some("api.example.com")).await, html);
+
+    // Where Node.js is installed, run the page's own `createUrl` under both schemes.
+    let Some(start) = html.find("createUrl = ") else {
+        panic!("no createUrl in:\n{html}");
+    };
+    let function = &html[start..];
+    let function = &function[..function.find("\n      }\n").unwrap() + 8];
+    for (origin, expected) in [
+        ("http://127.0.0.1:8000", "ws://127.0.0.1:8000/graphql/ws"),
+        (
+            "https://api.example.com",
+            "wss://api.example.com/graphql/ws",
+        ),
+    ] {
+        let script = format!(
+            "const window = {{ location: {{ origin: '{origin}' }} }};\n{function};\n\
+             process.stdout.write(createUrl('/graphql/ws', true));"
+        );
+        match std::process::Command::new("node")
+            .args(["-e", &script])
+            .output()
+        {
+            Ok(out) => {
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+            }
+            Err(e) => eprintln!("node not available ({e}): createUrl not executed"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn shutdown_closes_sockets_1001_in_both_protocols() {
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let mut app = TestApp::spawn_until(
+        crate::helpers::TestDb::migrated().await,
+        api::http::HttpOptions::default(),
+        api::server::ServerTimeouts::default(),
+        async {
+            let _ = stopped.await;
+        },
+    )
+    .await;
+    let mut new = ready(&app, json!({})).await;
+    assert_eq!(
+        data(&mut new, "{ apiVersion }", json!({})).await,
+        json!({ "apiVersion": env!("CARGO_PKG_VERSION") })
+    );
+    let mut legacy = ready_legacy(&app, json!({})).await;
+    let mut waiting = open(&app).await;
+
+    stop.send(()).unwrap();
+    let shutting_down = close(1001, "server shutting down");
+    assert_eq!(recv(&mut new).await, shutting_down);
+    assert_eq!(
+        recv(&mut legacy).await,
+        shutting_down,
+        "no connection_error"
+    );
+    assert_eq!(recv(&mut waiting).await, shutting_down);
+    assert!(
+        app.stopped(Duration::from_secs(5)).await,
+        "the server stops once its sockets are closed"
+    );
+    assert!(open_offering(&app, Some("graphql-ws")).await.is_err());
+}
+
+#[tokio::test]
+async fn the_binary_closes_sockets_1001_and_exits_on_sigterm_and_sigint() {
+    for signal in ["TERM", "INT"] {
+        let mut served = crate::cli::Served::start(&["--shutdown-grace", "20"]);
+        let (mut new, _) = open_at(&served.addr, Some("graphql-transport-ws"))
+            .await
+            .unwrap();
+        send(&mut new, json!({ "type": "connection_init" })).await;
+        assert_eq!(recv(&mut new).await, json!({ "type": "connection_ack" }));
+        assert_eq!(
+            data(&mut new, "{ apiVersion }", json!({})).await,
+            json!({ "apiVersion": env!("CARGO_PKG_VERSION") })
+        );
+        let (mut legacy, selected) = open_at(&served.addr, Some("graphql-ws")).await.unwrap();
+        assert_eq!(selected.as_deref(), Some("graphql-ws"));
+        send(&mut legacy, json!({ "type": "connection_init" })).await;
+        assert_eq!(recv(&mut legacy).await, json!({ "type": "connection_ack" }));
+        assert_eq!(recv(&mut legacy).await, json!({ "type": "ka" }));
+
+        let started = std::time::Instant::now();
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), served.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let shutting_down = close(1001, "server shutting down");
+        assert_eq!(recv(&mut new).await, shutting_down, "SIG{signal}");
+        assert_eq!(recv(&mut legacy).await, shutting_down, "SIG{signal}");
+        // Long before the 20 s grace period: nothing was left to wait for.
+        let status = served
+            .exited_within(Duration::from_secs(10))
+            .unwrap_or_else(|| panic!("still running 10 s after SIG{signal}"));
+        assert!(status.success(), "SIG{signal}: {status}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert!(open_at(&served.addr, Some("graphql-ws")).await.is_err());
+    }
 }
 
 #[test]

@@ -20,11 +20,13 @@ pub enum Protocol {
     /// `graphql-transport-ws`: `subscribe` / `next` / `complete`.
     TransportWs,
     /// `graphql-ws` (legacy): `start` / `data` / `stop`.
-    #[allow(dead_code)] // until the server speaks it (issue 10, next increment)
     Legacy,
 }
 
 impl Protocol {
+    /// Both, for tests that run over each.
+    pub const BOTH: [Protocol; 2] = [Protocol::TransportWs, Protocol::Legacy];
+
     fn name(self) -> &'static str {
         match self {
             Protocol::TransportWs => "graphql-transport-ws",

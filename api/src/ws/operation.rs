@@ -1,0 +1,143 @@
+//! One operation of a connection: the document guard it passes before it runs, and the
+//! task that runs it and sends its messages to the connection.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::futures_util::stream::BoxStream;
+use async_graphql::futures_util::{FutureExt, StreamExt};
+use async_graphql::http::WebSocketProtocols;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Request, Response, ServerError};
+use tokio::sync::mpsc;
+
+use super::protocol::{ServerMessage, Wire};
+use crate::error::ApiError;
+use crate::guard::{self, DocumentLimits};
+use crate::http::{refused, with_codes};
+
+/// A message of an operation for the socket.
+pub(super) struct Outgoing {
+    /// Which run of the operation sent it (ids can be reused once completed).
+    pub(super) key: u64,
+    pub(super) id: Arc<str>,
+    pub(super) text: String,
+    /// `complete` or `error`: the operation is over.
+    pub(super) last: bool,
+}
+
+/// The HTTP path's document guard: token count, parse, shape. The operation's type on
+/// success (`None` when async-graphql will report which one is meant), the errors to send
+/// otherwise.
+pub(super) fn check(
+    request: &mut Request,
+    limits: &DocumentLimits,
+) -> Result<Option<OperationType>, Vec<ServerError>> {
+    let validation =
+        |refusal: guard::Refusal| refused("GRAPHQL_VALIDATION_FAILED", refusal.to_string()).errors;
+    guard::check_tokens(&request.query, limits.max_tokens).map_err(validation)?;
+    let operation_name = request.operation_name.clone();
+    let doc = request
+        .parsed_query()
+        .map_err(|e| with_codes(Response::from_errors(vec![e])).errors)?;
+    guard::check_document(doc, limits).map_err(validation)?;
+    Ok(guard::operation_type(doc, operation_name.as_deref()))
+}
+
+/// How an operation ended.
+enum Ending {
+    /// Its stream ended.
+    Done,
+    /// Refused before it ran (validation): the errors.
+    Refused(Vec<ServerError>),
+    /// The connection is gone.
+    Gone,
+    /// It ran past the request timeout.
+    TimedOut(Duration),
+}
+
+/// Runs one operation, sending `next` per result and a final `complete` (or one `error`)
+/// through `tx`; blocks while the channel is full.
+pub(super) async fn operation(
+    mut stream: BoxStream<'static, Response>,
+    protocol: WebSocketProtocols,
+    key: u64,
+    id: Arc<str>,
+    tx: mpsc::Sender<Outgoing>,
+    deadline: Option<Duration>,
+) {
+    let send = |text: String, last: bool| {
+        tx.send(Outgoing {
+            key,
+            id: Arc::clone(&id),
+            text,
+            last,
+        })
+    };
+    let results = async {
+        let mut first = true;
+        while let Some(response) = stream.next().await {
+            let response = with_codes(response);
+            if first && is_refusal(&response) {
+                return Ending::Refused(response.errors);
+            }
+            first = false;
+            if send(protocol.encode(ServerMessage::Next(&id, &response)), false)
+                .await
+                .is_err()
+            {
+                return Ending::Gone;
+            }
+        }
+        Ending::Done
+    };
+    let bounded = async {
+        match deadline {
+            Some(limit) => tokio::time::timeout(limit, results)
+                .await
+                .unwrap_or(Ending::TimedOut(limit)),
+            None => results.await,
+        }
+    };
+    let ending = match AssertUnwindSafe(bounded).catch_unwind().await {
+        Ok(ending) => ending,
+        Err(_) => {
+            let masked = ApiError::internal(format!("operation {id} panicked"));
+            Ending::Refused(internal_errors(&masked))
+        }
+    };
+    let text = match ending {
+        Ending::Gone => return,
+        Ending::Done => protocol.encode(ServerMessage::Complete(&id)),
+        Ending::Refused(errors) => protocol.encode(ServerMessage::Error(&id, &errors)),
+        Ending::TimedOut(limit) => {
+            let errors = refused(
+                "TIMEOUT",
+                format!("the request did not finish within {} s", limit.as_secs()),
+            )
+            .errors;
+            protocol.encode(ServerMessage::Error(&id, &errors))
+        }
+    };
+    let _ = send(text, true).await;
+}
+
+/// Whether `response` is a request error (parse, validation, limits): no data, and no
+/// error raised by a field.
+fn is_refusal(response: &Response) -> bool {
+    response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty())
+}
+
+pub(super) fn internal_errors(masked: &ApiError) -> Vec<ServerError> {
+    let mut errors = refused(masked.code(), masked.to_string()).errors;
+    if let (ApiError::Internal { id }, Some(ext)) = (
+        masked,
+        errors.first_mut().and_then(|e| e.extensions.as_mut()),
+    ) {
+        ext.set("errorId", id.as_str());
+    }
+    errors
+}
