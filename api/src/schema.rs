@@ -32,6 +32,7 @@ pub struct Mutation(
 /// of the last event it received, missing nothing.
 #[derive(MergedSubscription, Default)]
 pub struct Subscription(
+    crate::atrarium::AtrariumSubscription,
     crate::orquestra::OrquestraSubscription,
     crate::bellamy::BellamySubscription,
     crate::pds::PdsSubscription,

@@ -14,16 +14,16 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 
 /// Owner of the communities the tests build.
-const ALICE: &str = "did:plc:ragtjsm2j2vknwkz3zp4oxrd";
+pub(crate) const ALICE: &str = "did:plc:ragtjsm2j2vknwkz3zp4oxrd";
 /// Moderator.
-const BOB: &str = "did:plc:44ybard66vv44zksje25o7dz";
+pub(crate) const BOB: &str = "did:plc:44ybard66vv44zksje25o7dz";
 /// Plain member.
-const CAROL: &str = "did:plc:z72i7hdynmk6r22z27h6tvur";
+pub(crate) const CAROL: &str = "did:plc:z72i7hdynmk6r22z27h6tvur";
 /// Signed in, but not a member.
 const DAVE: &str = "did:plc:abcdefghijklmnopqrstuvwx";
 
 /// 2026-01-01T00:00:00Z.
-const T0: i64 = 1_767_225_600;
+pub(crate) const T0: i64 = 1_767_225_600;
 
 const COMMUNITY: &str = "id name stage parentId memberCount postCount \
      feedMix { own parent global } healthMetrics { activityScore growthRate engagement }";
@@ -50,7 +50,7 @@ fn rfc3339(secs: i64) -> String {
 
 /// Who sends a request.
 #[derive(Clone, Copy)]
-enum Who<'a> {
+pub(crate) enum Who<'a> {
     /// No `Authorization` header.
     Anonymous,
     /// An Atrarium access token for this subject.
@@ -61,7 +61,7 @@ enum Who<'a> {
     Other(Domain, &'a str),
 }
 
-async fn gql(app: &TestApp, who: Who<'_>, query: &str, variables: Value) -> Value {
+pub(crate) async fn gql(app: &TestApp, who: Who<'_>, query: &str, variables: Value) -> Value {
     let token = |domain, sub| {
         app.tokens
             .issue(domain, sub, TokenKind::Access, Duration::from_secs(300))
@@ -85,7 +85,7 @@ async fn gql(app: &TestApp, who: Who<'_>, query: &str, variables: Value) -> Valu
 }
 
 /// `data.<field>` of a response that must have succeeded.
-fn ok(body: Value, field: &str) -> Value {
+pub(crate) fn ok(body: Value, field: &str) -> Value {
     assert!(body.get("errors").is_none(), "unexpected errors: {body}");
     body["data"][field].clone()
 }
@@ -201,7 +201,7 @@ async fn create(app: &TestApp, who: Who<'_>, input: Value) -> Value {
 }
 
 /// A community owned by `owner`; its id.
-async fn community(app: &TestApp, owner: &str, name: &str, parent: Option<i64>) -> i64 {
+pub(crate) async fn community(app: &TestApp, owner: &str, name: &str, parent: Option<i64>) -> i64 {
     let body = create(
         app,
         Who::Atrarium(owner),
@@ -213,7 +213,7 @@ async fn community(app: &TestApp, owner: &str, name: &str, parent: Option<i64>) 
         .unwrap()
 }
 
-async fn join(app: &TestApp, who: Who<'_>, community_id: i64) -> Value {
+pub(crate) async fn join(app: &TestApp, who: Who<'_>, community_id: i64) -> Value {
     gql(
         app,
         who,
@@ -250,7 +250,7 @@ async fn set_role(app: &TestApp, who: Who<'_>, community_id: i64, did: &str, rol
     .await
 }
 
-async fn remove(app: &TestApp, who: Who<'_>, community_id: i64, did: &str) -> Value {
+pub(crate) async fn remove(app: &TestApp, who: Who<'_>, community_id: i64, did: &str) -> Value {
     gql(
         app,
         who,
@@ -262,7 +262,7 @@ async fn remove(app: &TestApp, who: Who<'_>, community_id: i64, did: &str) -> Va
 }
 
 /// A community owned by ALICE, moderated by BOB, with CAROL as a member; its id.
-async fn staffed(app: &TestApp) -> i64 {
+pub(crate) async fn staffed(app: &TestApp) -> i64 {
     let id = community(app, ALICE, "Rustaceans", None).await;
     ok(
         join(app, Who::Atrarium(BOB), id).await,
@@ -297,7 +297,7 @@ async fn create_feed(app: &TestApp, who: Who<'_>, input: Value) -> Value {
 }
 
 /// A theme feed of `community_id` created by ALICE; its id.
-async fn feed(app: &TestApp, community_id: i64, rkey: &str) -> i64 {
+pub(crate) async fn feed(app: &TestApp, community_id: i64, rkey: &str) -> i64 {
     let body = create_feed(
         app,
         Who::Atrarium(ALICE),
@@ -314,11 +314,17 @@ async fn feed(app: &TestApp, community_id: i64, rkey: &str) -> i64 {
         .unwrap()
 }
 
-fn post_uri(author: &str, rkey: &str) -> String {
+pub(crate) fn post_uri(author: &str, rkey: &str) -> String {
     format!("at://{author}/app.bsky.feed.post/{rkey}")
 }
 
-async fn index(app: &TestApp, who: Who<'_>, feed_id: i64, uri: &str, created_at: i64) -> Value {
+pub(crate) async fn index(
+    app: &TestApp,
+    who: Who<'_>,
+    feed_id: i64,
+    uri: &str,
+    created_at: i64,
+) -> Value {
     gql(
         app,
         who,
@@ -334,7 +340,7 @@ async fn index(app: &TestApp, who: Who<'_>, feed_id: i64, uri: &str, created_at:
     .await
 }
 
-async fn unindex(app: &TestApp, who: Who<'_>, post_id: i64) -> Value {
+pub(crate) async fn unindex(app: &TestApp, who: Who<'_>, post_id: i64) -> Value {
     gql(
         app,
         who,

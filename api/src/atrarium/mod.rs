@@ -8,7 +8,9 @@ pub mod loaders;
 pub mod mutation;
 pub mod query;
 pub mod service;
+pub mod subscription;
 pub mod types;
 
 pub use mutation::AtrariumMutation;
 pub use query::AtrariumQuery;
+pub use subscription::AtrariumSubscription;

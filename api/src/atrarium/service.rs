@@ -2,6 +2,7 @@
 //! functions over the pool (here), and the writes, one transaction each, in submodules.
 
 mod access;
+pub mod changes;
 pub mod communities;
 pub mod feeds;
 pub mod members;

@@ -14,6 +14,7 @@ use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use super::access::{
     add_members, keep_an_owner, lock_community, membership, now, reload_community,
 };
+use super::changes::{self, record};
 use crate::error::{ApiError, ApiResult};
 use crate::validate::Did;
 use crate::write::Store;
@@ -55,29 +56,40 @@ pub async fn join(store: &Store, actor: &Did, community_id: i64) -> ApiResult<Me
                 .insert(txn)
                 .await?;
                 add_members(txn, community_id, 1).await?;
+                let community = reload_community(txn, community_id).await?;
+                record(
+                    txn,
+                    &membership.user_did,
+                    vec![changes::joined(&membership)],
+                )
+                .await?;
                 Ok(MembershipChange {
                     membership,
-                    community: reload_community(txn, community_id).await?,
+                    community,
                 })
             })
         })
         .await
 }
 
-/// Deletes `did`'s membership and counts it out. The caller has checked the rights.
+/// Deletes the membership `m` and counts it out; `actor` did it. The caller has checked
+/// the rights.
 async fn remove(
     txn: &sea_orm::DatabaseTransaction,
-    community_id: i64,
-    did: &str,
+    m: &memberships::Model,
+    actor: &str,
 ) -> ApiResult<communities::Model> {
-    let res = memberships::Entity::delete_by_id((community_id, did.to_owned()))
+    let res = memberships::Entity::delete_by_id((m.community_id, m.user_did.clone()))
         .exec(txn)
         .await?;
     if res.rows_affected != 1 {
-        return Err(not_a_member(community_id, did));
+        return Err(not_a_member(m.community_id, &m.user_did));
     }
-    add_members(txn, community_id, -1).await?;
-    reload_community(txn, community_id).await
+    add_members(txn, m.community_id, -1).await?;
+    let community = reload_community(txn, m.community_id).await?;
+    let by = (actor != m.user_did).then_some(actor);
+    record(txn, actor, vec![changes::left(m, by)]).await?;
+    Ok(community)
 }
 
 /// The actor leaves a community (`NOT_FOUND` if not a member; `CONFLICT` for its last
@@ -94,7 +106,7 @@ pub async fn leave(store: &Store, actor: &Did, community_id: i64) -> ApiResult<c
                 if mine.role == Role::Owner {
                     keep_an_owner(txn, community_id, actor.as_str(), "leave").await?;
                 }
-                remove(txn, community_id, actor.as_str()).await
+                remove(txn, &mine, actor.as_str()).await
             })
         })
         .await
@@ -160,9 +172,16 @@ pub async fn change_role(
                 if current.role == Role::Owner {
                     keep_an_owner(txn, community_id, target.as_str(), "be demoted").await?;
                 }
+                let from = current.role;
                 let mut am = current.into_active_model();
                 am.role = Set(role);
                 let membership = am.update(txn).await?;
+                record(
+                    txn,
+                    actor.as_str(),
+                    vec![changes::role_changed(&membership, from)],
+                )
+                .await?;
                 Ok(MembershipChange {
                     membership,
                     community,
@@ -196,7 +215,7 @@ pub async fn remove_member(
                 if current.role == Role::Owner {
                     keep_an_owner(txn, community_id, target.as_str(), "be removed").await?;
                 }
-                remove(txn, community_id, target.as_str()).await
+                remove(txn, &current, actor.as_str()).await
             })
         })
         .await

@@ -9,6 +9,7 @@ use sea_orm::{
 };
 
 use super::access::{add_posts, feed_not_found, lock_feed, reload_community, require_role};
+use super::changes;
 use crate::error::{ApiError, ApiResult};
 use crate::validate::{AtUri, Did};
 use crate::write::Store;
@@ -105,6 +106,8 @@ pub async fn index_post(
                 let feed = set_feed_counters(txn, feed.id, 1, Some(last)).await?;
                 add_posts(txn, community.id, 1).await?;
                 let community = reload_community(txn, community.id).await?;
+                let change = changes::post(changes::POST_INDEXED, &post);
+                changes::record(txn, actor.as_str(), vec![change]).await?;
                 Ok(PostChange {
                     post,
                     feed,
@@ -132,6 +135,10 @@ pub async fn unindex_post(store: &Store, actor: &Did, id: i64) -> ApiResult<Post
                     .ok_or_else(not_found)?;
                 let (community, feed) = lock_feed(txn, feed_id).await?;
                 require_role(txn, community.id, &actor, STEWARDS, "take posts out").await?;
+                let gone = post_index::Entity::find_by_id(id)
+                    .one(txn)
+                    .await?
+                    .ok_or_else(not_found)?;
                 let res = post_index::Entity::delete_by_id(id).exec(txn).await?;
                 if res.rows_affected != 1 {
                     return Err(not_found());
@@ -147,6 +154,8 @@ pub async fn unindex_post(store: &Store, actor: &Did, id: i64) -> ApiResult<Post
                 let feed = set_feed_counters(txn, feed.id, -1, last).await?;
                 add_posts(txn, community.id, -1).await?;
                 let community = reload_community(txn, community.id).await?;
+                let change = changes::post(changes::POST_UNINDEXED, &gone);
+                changes::record(txn, actor.as_str(), vec![change]).await?;
                 Ok(PostChange {
                     post: id,
                     feed,
