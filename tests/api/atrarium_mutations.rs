@@ -366,7 +366,7 @@ async fn update_community(app: &TestApp, who: Who<'_>, input: Value) -> Value {
     .await
 }
 
-async fn advance(app: &TestApp, who: Who<'_>, id: i64, stage: &str) -> Value {
+pub(crate) async fn advance(app: &TestApp, who: Who<'_>, id: i64, stage: &str) -> Value {
     gql(
         app,
         who,

@@ -807,14 +807,15 @@ async fn feed_posts_and_membership_changes_of_a_community_are_delivered() {
         json!({ "c": community }),
     )
     .await;
-    // Replayed: Bob and Carol joined, Bob became a moderator.
+    // Replayed: Alice created it, Bob and Carol joined, Bob became a moderator.
     let mut seen = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..4 {
         seen.push(ws.data("m").await["atrariumMembershipChanged"].clone());
     }
     assert_eq!(
         seen,
         [
+            json!({ "kind": "JOINED", "userDid": ALICE, "role": "OWNER", "membership": { "role": "OWNER" } }),
             json!({ "kind": "JOINED", "userDid": BOB, "role": "MEMBER", "membership": { "role": "MODERATOR" } }),
             json!({ "kind": "JOINED", "userDid": CAROL, "role": "MEMBER", "membership": { "role": "MEMBER" } }),
             json!({ "kind": "ROLE_CHANGED", "userDid": BOB, "role": "MODERATOR", "membership": { "role": "MODERATOR" } }),
@@ -863,4 +864,78 @@ async fn feed_posts_and_membership_changes_of_a_community_are_delivered() {
     )
     .await;
     assert_eq!(ws.error_code("missing").await, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn every_atrarium_write_records_its_change_in_order_and_refusals_record_nothing() {
+    use crate::atrarium_mutations::{
+        ALICE, BOB, Who, advance, community, feed, gql, join, ok as done,
+    };
+    use entity::change_log;
+    use sea_orm::QueryOrder;
+    let app = TestApp::spawn().await;
+    let c = community(&app, ALICE, "Logged", None).await;
+    let f = feed(&app, c, "logged").await;
+    done(
+        join(&app, Who::Atrarium(BOB), c).await,
+        "atrariumJoinCommunity",
+    );
+    // Refused: Bob may not advance the stage, nor join twice.
+    assert!(advance(&app, Who::Atrarium(BOB), c, "COMMUNITY").await["errors"].is_array());
+    assert!(join(&app, Who::Atrarium(BOB), c).await["errors"].is_array());
+    done(
+        advance(&app, Who::Atrarium(ALICE), c, "COMMUNITY").await,
+        "atrariumAdvanceCommunityStage",
+    );
+    done(
+        gql(
+            &app,
+            Who::Atrarium(ALICE),
+            "mutation($id: Int!) { atrariumDeleteThemeFeed(id: $id) { deletedId } }",
+            json!({ "id": f }),
+        )
+        .await,
+        "atrariumDeleteThemeFeed",
+    );
+    done(
+        gql(
+            &app,
+            Who::Atrarium(ALICE),
+            "mutation($id: Int!) { atrariumDeleteCommunity(id: $id) { deletedId } }",
+            json!({ "id": c }),
+        )
+        .await,
+        "atrariumDeleteCommunity",
+    );
+    let rows = change_log::Entity::find()
+        .order_by_asc(change_log::Column::Seq)
+        .all(app.db.get(Domain::Atrarium))
+        .await
+        .unwrap();
+    let got: Vec<(i64, String, String, String, Option<String>)> = rows
+        .into_iter()
+        .map(|r| (r.seq, r.kind, r.topic, r.subject, r.actor))
+        .collect();
+    let topic = format!("community:{c}");
+    let row = |seq: i64, kind: &str, subject: &str, actor: &str| {
+        (
+            seq,
+            kind.to_owned(),
+            topic.clone(),
+            subject.to_owned(),
+            Some(actor.to_owned()),
+        )
+    };
+    assert_eq!(
+        got,
+        [
+            row(1, "community.created", &c.to_string(), ALICE),
+            row(2, "membership.joined", ALICE, ALICE),
+            row(3, "feed.created", &f.to_string(), ALICE),
+            row(4, "membership.joined", BOB, BOB),
+            row(5, "community.stage_advanced", &c.to_string(), ALICE),
+            row(6, "feed.deleted", &f.to_string(), ALICE),
+            row(7, "community.deleted", &c.to_string(), ALICE),
+        ]
+    );
 }

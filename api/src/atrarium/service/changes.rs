@@ -5,7 +5,11 @@
 //!   data: `uri`, `authorDid`);
 //! - topic `community:<id>`: `membership.joined` (data: `role`), `membership.role_changed` (data:
 //!   `from`, `to`), `membership.left` (data: `role`, `by`: who removed the member, when
-//!   not the member), subject: the member's DID.
+//!   not the member), subject: the member's DID;
+//! - topic `community:<id>` too: `community.created`, `community.updated`,
+//!   `community.stage_advanced` (data: `from`, `to`), `community.deleted` (subject: the
+//!   community's id), `feed.created`, `feed.updated`, `feed.deleted` (subject: the feed's
+//!   id).
 
 use entity::atrarium::{Role, memberships, post_index};
 use sea_orm::{ActiveEnum, ConnectionTrait};
@@ -24,6 +28,31 @@ pub const MEMBERSHIP_JOINED: &str = "membership.joined";
 pub const MEMBERSHIP_ROLE_CHANGED: &str = "membership.role_changed";
 /// Someone left a community, or was removed.
 pub const MEMBERSHIP_LEFT: &str = "membership.left";
+
+/// A community was created (its creator's `membership.joined` follows).
+pub const COMMUNITY_CREATED: &str = "community.created";
+/// A community's settings changed.
+pub const COMMUNITY_UPDATED: &str = "community.updated";
+/// A community moved to its next stage.
+pub const COMMUNITY_STAGE_ADVANCED: &str = "community.stage_advanced";
+/// A community was deleted (with its feeds, posts and memberships).
+pub const COMMUNITY_DELETED: &str = "community.deleted";
+/// A theme feed was created.
+pub const FEED_CREATED: &str = "feed.created";
+/// A theme feed's settings changed.
+pub const FEED_UPDATED: &str = "feed.updated";
+/// A theme feed was deleted (with its posts).
+pub const FEED_DELETED: &str = "feed.deleted";
+
+/// `kind` happened to community `id`.
+pub fn community_change(kind: &'static str, id: i64) -> Change {
+    Change::new(community(id), kind, id.to_string())
+}
+
+/// `kind` happened to feed `feed_id` of community `community_id`.
+pub fn feed_change(kind: &'static str, community_id: i64, feed_id: i64) -> Change {
+    Change::new(community(community_id), kind, feed_id.to_string())
+}
 
 /// The topic of a feed's posts.
 pub fn feed(id: i64) -> String {

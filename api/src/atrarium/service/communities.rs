@@ -104,6 +104,14 @@ pub async fn create_community(
                 }
                 .insert(txn)
                 .await?;
+                let log = vec![
+                    super::changes::community_change(
+                        super::changes::COMMUNITY_CREATED,
+                        community.id,
+                    ),
+                    super::changes::joined(&membership),
+                ];
+                super::changes::record(txn, &membership.user_did, log).await?;
                 Ok(CreatedCommunity {
                     community,
                     membership,
@@ -153,7 +161,11 @@ pub async fn update_community(
                     am.health_metrics = Set(metrics);
                 }
                 am.updated_at = Set(now());
-                Ok(am.update(txn).await?)
+                let row = am.update(txn).await?;
+                let change =
+                    super::changes::community_change(super::changes::COMMUNITY_UPDATED, row.id);
+                super::changes::record(txn, actor.as_str(), vec![change]).await?;
+                Ok(row)
             })
         })
         .await
@@ -247,10 +259,18 @@ pub async fn advance_stage(
                         ),
                     ));
                 }
+                let from = current.stage;
                 let mut am = current.into_active_model();
                 am.stage = Set(to);
                 am.updated_at = Set(now());
-                Ok(am.update(txn).await?)
+                let row = am.update(txn).await?;
+                let change = super::changes::community_change(
+                    super::changes::COMMUNITY_STAGE_ADVANCED,
+                    row.id,
+                )
+                .with(serde_json::json!({ "from": stage_name(from), "to": stage_name(to) }));
+                super::changes::record(txn, actor.as_str(), vec![change]).await?;
+                Ok(row)
             })
         })
         .await
@@ -291,6 +311,9 @@ pub async fn delete_community(
                 if res.rows_affected != 1 {
                     return Err(community_not_found(id));
                 }
+                let change =
+                    super::changes::community_change(super::changes::COMMUNITY_DELETED, id);
+                super::changes::record(txn, actor.as_str(), vec![change]).await?;
                 match current.parent_id {
                     Some(parent) => Ok(Some(reload_community(txn, parent).await?)),
                     None => Ok(None),

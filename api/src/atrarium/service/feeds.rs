@@ -77,7 +77,7 @@ pub async fn create_feed(
                 let uri = new.feed_uri.to_string();
                 // A clear message first; the unique index still decides under races.
                 refuse_taken_uri(txn, &uri).await?;
-                Ok(theme_feeds::ActiveModel {
+                let feed = theme_feeds::ActiveModel {
                     community_id: Set(new.community_id),
                     name: Set(new.name.into_inner()),
                     feed_uri: Set(uri),
@@ -89,7 +89,14 @@ pub async fn create_feed(
                     ..Default::default()
                 }
                 .insert(txn)
-                .await?)
+                .await?;
+                let change = super::changes::feed_change(
+                    super::changes::FEED_CREATED,
+                    feed.community_id,
+                    feed.id,
+                );
+                super::changes::record(txn, actor.as_str(), vec![change]).await?;
+                Ok(feed)
             })
         })
         .await
@@ -118,7 +125,14 @@ pub async fn update_feed(
                 if let Some(metrics) = changes.health_metrics {
                     am.health_metrics = Set(metrics);
                 }
-                Ok(am.update(txn).await?)
+                let feed = am.update(txn).await?;
+                let change = super::changes::feed_change(
+                    super::changes::FEED_UPDATED,
+                    feed.community_id,
+                    feed.id,
+                );
+                super::changes::record(txn, actor.as_str(), vec![change]).await?;
+                Ok(feed)
             })
         })
         .await
@@ -144,6 +158,9 @@ pub async fn delete_feed(store: &Store, actor: &Did, id: i64) -> ApiResult<commu
                     return Err(feed_not_found(id));
                 }
                 add_posts(txn, community.id, -posts).await?;
+                let change =
+                    super::changes::feed_change(super::changes::FEED_DELETED, community.id, id);
+                super::changes::record(txn, actor.as_str(), vec![change]).await?;
                 reload_community(txn, community.id).await
             })
         })
