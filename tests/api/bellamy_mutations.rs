@@ -113,7 +113,7 @@ async fn cast(app: &TestApp) -> Fixture<'_> {
 
 // ----------------------------------------------------------------------------- accounts
 
-const REGISTER: &str = "mutation($input: BellamyRegisterInput!) {
+pub(crate) const REGISTER: &str = "mutation($input: BellamyRegisterInput!) {
     bellamyRegister(input: $input) {
         user { id email username fullName bio profilePictureUrl coverPhotoUrl }
         session { userId username token }
@@ -124,13 +124,13 @@ const LOGIN: &str = "mutation($email: String!, $password: String!) {
     bellamyLogin(email: $email, password: $password) { userId username }
 }";
 
-const UPDATE_PROFILE: &str = "mutation($input: BellamyUpdateProfileInput!) {
+pub(crate) const UPDATE_PROFILE: &str = "mutation($input: BellamyUpdateProfileInput!) {
     bellamyUpdateProfile(input: $input) {
         user { id username fullName bio profilePictureUrl coverPhotoUrl }
     }
 }";
 
-fn registration() -> Value {
+pub(crate) fn registration() -> Value {
     json!({
         "email": "  Zoe@Example.COM ",
         "username": "Zoe.Q",
@@ -310,7 +310,7 @@ async fn profile_changes_set_clear_and_keep_fields() {
 
 // ----------------------------------------------------------------------------- posts
 
-const CREATE_POST: &str = "mutation($input: BellamyCreatePostInput!) {
+pub(crate) const CREATE_POST: &str = "mutation($input: BellamyCreatePostInput!) {
     bellamyCreatePost(input: $input) {
         post {
             id authorId content privacy
@@ -320,13 +320,14 @@ const CREATE_POST: &str = "mutation($input: BellamyCreatePostInput!) {
     }
 }";
 
-const UPDATE_POST: &str = "mutation($input: BellamyUpdatePostInput!) {
+pub(crate) const UPDATE_POST: &str = "mutation($input: BellamyUpdatePostInput!) {
     bellamyUpdatePost(input: $input) {
         post { id content privacy hashtags { nodes { tag } } }
     }
 }";
 
-const DELETE_POST: &str = "mutation($id: UUID!) { bellamyDeletePost(id: $id) { deletedId } }";
+pub(crate) const DELETE_POST: &str =
+    "mutation($id: UUID!) { bellamyDeletePost(id: $id) { deletedId } }";
 
 const READ_POST: &str = "query($id: UUID!) { bellamyPost(id: $id) { id content privacy } }";
 
@@ -343,7 +344,12 @@ fn tags(post: &Value) -> Vec<String> {
 }
 
 /// Creates a post of `author` through the API and returns its id.
-async fn create_post(app: &TestApp, author: u128, content: &str, privacy: &str) -> String {
+pub(crate) async fn create_post(
+    app: &TestApp,
+    author: u128,
+    content: &str,
+    privacy: &str,
+) -> String {
     let input = json!({ "content": content, "privacy": privacy });
     let res = call(app, Some(author), CREATE_POST, json!({ "input": input })).await;
     ok(&res)["bellamyCreatePost"]["post"]["id"]
@@ -550,12 +556,12 @@ const CREATE_COMMENT: &str = "mutation($input: BellamyCreateCommentInput!) {
     }
 }";
 
-const DELETE_COMMENT: &str = "mutation($id: UUID!) {
+pub(crate) const DELETE_COMMENT: &str = "mutation($id: UUID!) {
     bellamyDeleteComment(id: $id) { deletedId deletedIds post { id } }
 }";
 
 /// Comments on `post` as `author` (replying to `parent`) and returns the comment's id.
-async fn comment(
+pub(crate) async fn comment(
     app: &TestApp,
     author: u128,
     post: &str,
@@ -730,7 +736,7 @@ async fn deleting_a_comment_takes_its_replies_and_only_its_or_the_posts_author_m
 
 // ----------------------------------------------------------------------------- reactions
 
-const REACT: &str = "mutation($input: BellamyReactInput!) {
+pub(crate) const REACT: &str = "mutation($input: BellamyReactInput!) {
     bellamyReact(input: $input) {
         reaction { id userId targetId targetType type }
         post { id reactionCounts { type count } }
@@ -738,12 +744,18 @@ const REACT: &str = "mutation($input: BellamyReactInput!) {
     }
 }";
 
-const UNREACT: &str = "mutation($input: BellamyUnreactInput!) {
+pub(crate) const UNREACT: &str = "mutation($input: BellamyUnreactInput!) {
     bellamyUnreact(input: $input) { deletedId post { id } comment { id } }
 }";
 
 /// Reacts as `user` and returns the payload.
-async fn react(app: &TestApp, user: u128, target: &str, kind: &str, reaction: &str) -> Value {
+pub(crate) async fn react(
+    app: &TestApp,
+    user: u128,
+    target: &str,
+    kind: &str,
+    reaction: &str,
+) -> Value {
     let input = json!({ "targetId": target, "targetType": kind, "type": reaction });
     let res = call(app, Some(user), REACT, json!({ "input": input })).await;
     ok(&res)["bellamyReact"].clone()

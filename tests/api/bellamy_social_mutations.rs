@@ -40,65 +40,65 @@ const HIDDEN_EXPIRED_STORY: &str = "this story has expired: only its author may 
 const HIDDEN_NOTIFICATION: &str = "only its recipient may see a notification";
 const HIDDEN_CONVERSATION: &str = "only the conversation's participants may see it";
 
-const SEND_REQUEST: &str = "mutation($input: BellamySendFriendRequestInput!) {
+pub(crate) const SEND_REQUEST: &str = "mutation($input: BellamySendFriendRequestInput!) {
     bellamySendFriendRequest(input: $input) {
         friendRequest { id senderId receiverId status createdAt updatedAt respondedAt }
     }
 }";
 
-const ACCEPT: &str = "mutation($id: UUID!) {
+pub(crate) const ACCEPT: &str = "mutation($id: UUID!) {
     bellamyAcceptFriendRequest(id: $id) {
         friendRequest { id senderId receiverId status updatedAt respondedAt }
         friendship { userId friendId createdAt }
     }
 }";
 
-const DECLINE: &str = "mutation($id: UUID!) {
+pub(crate) const DECLINE: &str = "mutation($id: UUID!) {
     bellamyDeclineFriendRequest(id: $id) {
         friendRequest { id status updatedAt respondedAt }
     }
 }";
 
-const CANCEL: &str = "mutation($id: UUID!) {
+pub(crate) const CANCEL: &str = "mutation($id: UUID!) {
     bellamyCancelFriendRequest(id: $id) {
         friendRequest { id status updatedAt respondedAt }
     }
 }";
 
-const UNFRIEND: &str = "mutation($userId: UUID!) {
+pub(crate) const UNFRIEND: &str = "mutation($userId: UUID!) {
     bellamyUnfriend(userId: $userId) { user { id username } }
 }";
 
-const FOLLOW: &str = "mutation($userId: UUID!) {
+pub(crate) const FOLLOW: &str = "mutation($userId: UUID!) {
     bellamyFollow(userId: $userId) { follow { followerId followeeId createdAt } }
 }";
 
-const UNFOLLOW: &str = "mutation($userId: UUID!) {
+pub(crate) const UNFOLLOW: &str = "mutation($userId: UUID!) {
     bellamyUnfollow(userId: $userId) { user { id username } }
 }";
 
-const POST_STORY: &str = "mutation($input: BellamyPostStoryInput!) {
+pub(crate) const POST_STORY: &str = "mutation($input: BellamyPostStoryInput!) {
     bellamyPostStory(input: $input) {
         story { id userId mediaUrl type createdAt expiresAt }
     }
 }";
 
-const DELETE_STORY: &str = "mutation($id: UUID!) {
+pub(crate) const DELETE_STORY: &str = "mutation($id: UUID!) {
     bellamyDeleteStory(id: $id) { deletedId }
 }";
 
-const VIEW_STORY: &str = "mutation($storyId: UUID!) {
+pub(crate) const VIEW_STORY: &str = "mutation($storyId: UUID!) {
     bellamyViewStory(storyId: $storyId) {
         story { id userId }
         view { storyId userId viewedAt }
     }
 }";
 
-const MARK_READ: &str = "mutation($id: UUID!) {
+pub(crate) const MARK_READ: &str = "mutation($id: UUID!) {
     bellamyMarkNotificationRead(id: $id) { notification { id userId read } }
 }";
 
-const MARK_ALL_READ: &str = "mutation {
+pub(crate) const MARK_ALL_READ: &str = "mutation {
     bellamyMarkAllNotificationsRead { count user { id unreadNotificationCount } }
 }";
 
@@ -119,7 +119,7 @@ const SEND_MESSAGE: &str = "mutation($input: BellamySendMessageInput!) {
     }
 }";
 
-const MARK_CONVERSATION_READ: &str = "mutation($conversationId: UUID!) {
+pub(crate) const MARK_CONVERSATION_READ: &str = "mutation($conversationId: UUID!) {
     bellamyMarkConversationRead(conversationId: $conversationId) {
         count
         participant { conversationId userId lastReadAt }
@@ -191,7 +191,7 @@ async fn friends_of(app: &TestApp, n: u128) -> Vec<String> {
 }
 
 /// Sends a friend request from `from` to `to`, which must succeed; returns its id.
-async fn send_request(app: &TestApp, from: u128, to: u128) -> Uuid {
+pub(crate) async fn send_request(app: &TestApp, from: u128, to: u128) -> Uuid {
     let res = call(
         app,
         Some(from),
@@ -211,7 +211,7 @@ fn forbidden(res: &Value, reason: &str) {
 }
 
 /// Posts a story of `author` expiring by default; returns its id.
-async fn post_story(app: &TestApp, author: u128) -> String {
+pub(crate) async fn post_story(app: &TestApp, author: u128) -> String {
     let res = call(
         app,
         Some(author),
@@ -227,7 +227,12 @@ async fn post_story(app: &TestApp, author: u128) -> String {
 
 /// Starts a conversation of `actor` with `others` (and a text message when given), which
 /// must succeed; returns the payload.
-async fn start(app: &TestApp, actor: u128, others: &[u128], text: Option<&str>) -> Value {
+pub(crate) async fn start(
+    app: &TestApp,
+    actor: u128,
+    others: &[u128],
+    text: Option<&str>,
+) -> Value {
     let ids: Vec<String> = others.iter().map(|n| s(*n)).collect();
     let mut input = json!({ "participantIds": ids });
     if let Some(t) = text {
@@ -239,7 +244,7 @@ async fn start(app: &TestApp, actor: u128, others: &[u128], text: Option<&str>) 
 
 /// Sends the text message `content` to `conversation` as `actor`, which must succeed;
 /// returns the payload.
-async fn send(app: &TestApp, actor: u128, conversation: &str, content: &str) -> Value {
+pub(crate) async fn send(app: &TestApp, actor: u128, conversation: &str, content: &str) -> Value {
     let res = call(
         app,
         Some(actor),

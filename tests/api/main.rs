@@ -14,6 +14,7 @@ mod bellamy;
 mod bellamy_graphql;
 mod bellamy_mutations;
 mod bellamy_social_mutations;
+mod change_log;
 mod cli;
 mod cross_domain;
 mod helpers;

@@ -11,13 +11,13 @@ use serde_json::{Value, json};
 use crate::access_pds::token;
 use crate::helpers::{TestApp, count};
 
-const PROG_A: &str = "So11111111111111111111111111111111111111112";
-const PROG_B: &str = "Stake11111111111111111111111111111111111111";
-const ADDR_A: &str = "Vote111111111111111111111111111111111111111";
+pub(crate) const PROG_A: &str = "So11111111111111111111111111111111111111112";
+pub(crate) const PROG_B: &str = "Stake11111111111111111111111111111111111111";
+pub(crate) const ADDR_A: &str = "Vote111111111111111111111111111111111111111";
 const ADDR_B: &str = "11111111111111111111111111111111";
 
 /// Inserts the users `ids`.
-async fn users(app: &TestApp, ids: &[&str]) {
+pub(crate) async fn users(app: &TestApp, ids: &[&str]) {
     let db = app.db.get(Domain::Orquestra);
     for (n, id) in ids.iter().enumerate() {
         users::Model {
@@ -38,7 +38,7 @@ async fn users(app: &TestApp, ids: &[&str]) {
 
 /// Runs `query` with `vars`, as `user` (anonymous when `None`), optionally with an
 /// `X-API-Key`.
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     user: Option<&str>,
     api_key: Option<&str>,
@@ -58,12 +58,12 @@ async fn call(
     req.send().await.unwrap().json().await.unwrap()
 }
 
-fn ok(res: &Value) -> &Value {
+pub(crate) fn ok(res: &Value) -> &Value {
     assert!(res["errors"].is_null(), "unexpected errors: {res}");
     &res["data"]
 }
 
-fn code(res: &Value) -> &str {
+pub(crate) fn code(res: &Value) -> &str {
     res["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or("")
@@ -91,19 +91,20 @@ async fn counts(app: &TestApp) -> Vec<i64> {
     v
 }
 
-const CREATE: &str = "mutation($input: OrquestraCreateProjectInput!) {
+pub(crate) const CREATE: &str = "mutation($input: OrquestraCreateProjectInput!) {
     orquestraCreateProject(input: $input) {
         project { id userId name description programId isPublic customDocs }
     }
 }";
 
-const UPDATE: &str = "mutation($input: OrquestraUpdateProjectInput!) {
+pub(crate) const UPDATE: &str = "mutation($input: OrquestraUpdateProjectInput!) {
     orquestraUpdateProject(input: $input) {
         project { id name description programId isPublic customDocs }
     }
 }";
 
-const DELETE: &str = "mutation($id: ID!) { orquestraDeleteProject(id: $id) { deletedId } }";
+pub(crate) const DELETE: &str =
+    "mutation($id: ID!) { orquestraDeleteProject(id: $id) { deletedId } }";
 
 const UPLOAD: &str = "mutation($input: OrquestraUploadIdlInput!) {
     orquestraUploadIdl(input: $input) {
@@ -112,45 +113,45 @@ const UPLOAD: &str = "mutation($input: OrquestraUploadIdlInput!) {
     }
 }";
 
-const CREATE_KEY: &str = "mutation($input: OrquestraCreateApiKeyInput!) {
+pub(crate) const CREATE_KEY: &str = "mutation($input: OrquestraCreateApiKeyInput!) {
     orquestraCreateApiKey(input: $input) {
         apiKey { id prefix projectId expiresAt lastUsed }
         key
     }
 }";
 
-const REVOKE_KEY: &str =
+pub(crate) const REVOKE_KEY: &str =
     "mutation($id: ID!) { orquestraRevokeApiKey(id: $id) { deletedId project { id } } }";
 
-const VERIFY_KEY: &str = "mutation($key: String!) {
+pub(crate) const VERIFY_KEY: &str = "mutation($key: String!) {
     orquestraVerifyApiKey(key: $key) { projectId project { name } }
 }";
 
-const SOCIALS: &str = "mutation($input: OrquestraUpsertProjectSocialsInput!) {
+pub(crate) const SOCIALS: &str = "mutation($input: OrquestraUpsertProjectSocialsInput!) {
     orquestraUpsertProjectSocials(input: $input) {
         socials { projectId twitter discord telegram github website }
     }
 }";
 
-const CREATE_ADDR: &str = "mutation($input: OrquestraCreateKnownAddressInput!) {
+pub(crate) const CREATE_ADDR: &str = "mutation($input: OrquestraCreateKnownAddressInput!) {
     orquestraCreateKnownAddress(input: $input) {
         knownAddress { id projectId label address description }
     }
 }";
 
-const UPDATE_ADDR: &str = "mutation($input: OrquestraUpdateKnownAddressInput!) {
+pub(crate) const UPDATE_ADDR: &str = "mutation($input: OrquestraUpdateKnownAddressInput!) {
     orquestraUpdateKnownAddress(input: $input) {
         knownAddress { id label address description }
     }
 }";
 
-const DELETE_ADDR: &str =
+pub(crate) const DELETE_ADDR: &str =
     "mutation($id: ID!) { orquestraDeleteKnownAddress(id: $id) { deletedId project { id } } }";
 
-const DELETE_USER: &str = "mutation { orquestraDeleteUser { deletedId } }";
+pub(crate) const DELETE_USER: &str = "mutation { orquestraDeleteUser { deletedId } }";
 
 /// Creates a project of `user` for `program` and returns its id.
-async fn project(app: &TestApp, user: &str, program: &str, public: bool) -> String {
+pub(crate) async fn project(app: &TestApp, user: &str, program: &str, public: bool) -> String {
     let res = call(
         app,
         Some(user),

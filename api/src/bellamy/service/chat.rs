@@ -15,7 +15,7 @@ use sea_orm::{
     QueryFilter, QuerySelect, Set,
 };
 
-use super::{Hidden, acting_user, lock_pair, now};
+use super::{Hidden, acting_user, changes, lock_pair, now, record};
 use crate::error::{ApiError, ApiResult};
 use crate::validate::{HttpUrl, Text};
 use crate::write::Store;
@@ -123,7 +123,8 @@ async fn one_to_one<C: ConnectionTrait>(txn: &C, a: Uuid, b: Uuid) -> ApiResult<
 
 /// Adds a message from `sender`, moves the conversation's `updatedAt`, and marks the
 /// conversation read for the sender. Locks the conversation first (as every message
-/// does), so messages to one conversation are written one at a time.
+/// does), so messages to one conversation are written one at a time. The caller records
+/// the message's change (`message.created`), which this returns.
 async fn add_message<C: ConnectionTrait>(
     txn: &C,
     conversation: Uuid,
@@ -163,7 +164,6 @@ async fn add_message<C: ConnectionTrait>(
     }
     .update(txn)
     .await?;
-    super::record(txn, sender, vec![super::changes::message(&message)]).await?;
     Ok((message, conv))
 }
 
@@ -218,6 +218,7 @@ pub async fn start_conversation(
                     None
                 };
                 let t = now();
+                let mut log = Vec::new();
                 let conversation = match existing {
                     Some(id) => conversations::Entity::find_by_id(id)
                         .one(txn)
@@ -247,16 +248,23 @@ pub async fn start_conversation(
                         )
                         .exec_without_returning(txn)
                         .await?;
+                        let everyone: Vec<Uuid> = std::iter::once(actor)
+                            .chain(others.iter().copied())
+                            .collect();
+                        log.push(changes::conversation_started(&c, &everyone));
                         c
                     }
                 };
-                match new.message {
-                    None => Ok((conversation, None)),
+                let (conversation, message) = match new.message {
+                    None => (conversation, None),
                     Some(body) => {
                         let (m, c) = add_message(txn, conversation.id, actor, body).await?;
-                        Ok((c, Some(m)))
+                        log.push(changes::message(&m));
+                        (c, Some(m))
                     }
-                }
+                };
+                record(txn, actor, log).await?;
+                Ok((conversation, message))
             })
         })
         .await
@@ -273,7 +281,9 @@ pub async fn send_message(
         .transaction(|txn| {
             Box::pin(async move {
                 membership(txn, actor, conversation).await?;
-                add_message(txn, conversation, actor, body).await
+                let (m, c) = add_message(txn, conversation, actor, body).await?;
+                record(txn, actor, vec![changes::message(&m)]).await?;
+                Ok((m, c))
             })
         })
         .await
@@ -300,7 +310,10 @@ pub async fn mark_conversation_read(
                     .await?;
                 let mut row = me.into_active_model();
                 row.last_read_at = Set(Some(now()));
-                Ok((row.update(txn).await?, done.rows_affected))
+                let me = row.update(txn).await?;
+                let read = changes::conversation_read(conversation, actor, done.rows_affected);
+                record(txn, actor, vec![read]).await?;
+                Ok((me, done.rows_affected))
             })
         })
         .await

@@ -5,7 +5,10 @@
 //! Every function takes the acting user's id (the Bellamy principal) and already parsed
 //! input, and runs in one transaction ([`crate::write::Store::transaction`]): a failed
 //! call leaves no row behind. Notifications a write causes (comments, replies, reactions,
-//! friend requests, story views) are written in the same transaction as the write.
+//! friend requests, story views) are written in the same transaction as the write. So are
+//! its change events ([`changes`]): one [`record`] call with all of them, as the
+//! transaction's last step, after every other row is written; a write that changes
+//! nothing records nothing.
 //!
 //! Authorization follows the read rules of [`super::access`]: what the actor may not see
 //! answers `FORBIDDEN` with the same reason a read gives (a friends-only post of a
@@ -21,6 +24,7 @@
 //! comment or a reaction to a comment holds it shared), so a reaction or a reply cannot
 //! land on a comment being deleted, and no two writes wait on each other in a cycle.
 
+pub mod changes;
 pub mod chat;
 pub mod notifications;
 pub mod posts;
@@ -199,55 +203,6 @@ pub(crate) async fn notify<C: ConnectionTrait>(
     .into_active_model()
     .insert(txn)
     .await?)
-}
-
-/// What subscriptions follow in Bellamy's `change_log`: topics and kinds.
-pub mod changes {
-    use entity::bellamy::{comments, messages, notifications};
-    use sea_orm::entity::prelude::Uuid;
-
-    use crate::events::Change;
-
-    /// A comment was written (topic: its post).
-    pub const COMMENT_CREATED: &str = "comment.created";
-    /// A message was sent (topic: its conversation).
-    pub const MESSAGE_CREATED: &str = "message.created";
-    /// A notification was created (topic: its recipient).
-    pub const NOTIFICATION_CREATED: &str = "notification.created";
-
-    /// The topic of a post's comments.
-    pub fn post(id: Uuid) -> String {
-        format!("post:{id}")
-    }
-
-    /// The topic of a conversation's messages.
-    pub fn conversation(id: Uuid) -> String {
-        format!("conversation:{id}")
-    }
-
-    /// The topic of a user's notifications.
-    pub fn user(id: Uuid) -> String {
-        format!("user:{id}")
-    }
-
-    /// `comment` was written.
-    pub fn comment(c: &comments::Model) -> Change {
-        Change::new(post(c.post_id), COMMENT_CREATED, c.id.to_string())
-    }
-
-    /// `m` was sent.
-    pub fn message(m: &messages::Model) -> Change {
-        Change::new(
-            conversation(m.conversation_id),
-            MESSAGE_CREATED,
-            m.id.to_string(),
-        )
-    }
-
-    /// `n` was created.
-    pub fn notification(n: &notifications::Model) -> Change {
-        Change::new(user(n.user_id), NOTIFICATION_CREATED, n.id.to_string())
-    }
 }
 
 /// Appends `changes` by `actor` to Bellamy's change log: the last step of a write.

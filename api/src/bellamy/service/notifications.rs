@@ -7,7 +7,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
 };
 
-use super::{Hidden, acting_user};
+use super::{Hidden, acting_user, changes, record};
 use crate::error::{ApiError, ApiResult};
 use crate::write::Store;
 
@@ -29,7 +29,9 @@ pub async fn mark_read(store: &Store, actor: Uuid, id: Uuid) -> ApiResult<notifi
                 }
                 let mut row = n.into_active_model();
                 row.read = Set(true);
-                Ok(row.update(txn).await?)
+                let n = row.update(txn).await?;
+                record(txn, actor, vec![changes::notification_read(&n)]).await?;
+                Ok(n)
             })
         })
         .await
@@ -47,6 +49,10 @@ pub async fn mark_all_read(store: &Store, actor: Uuid) -> ApiResult<(u64, users:
                     .filter(notifications::Column::Read.eq(false))
                     .exec(txn)
                     .await?;
+                if done.rows_affected > 0 {
+                    let all = changes::notifications_read_all(actor, done.rows_affected);
+                    record(txn, actor, vec![all]).await?;
+                }
                 Ok((done.rows_affected, me))
             })
         })

@@ -59,6 +59,19 @@ pub struct PostChanges {
     pub privacy: Option<Privacy>,
 }
 
+impl PostChanges {
+    /// The input fields given (as GraphQL names them), for the change log.
+    pub fn fields(&self) -> Vec<&'static str> {
+        [
+            ("content", self.content.is_some()),
+            ("privacy", self.privacy.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect()
+    }
+}
+
 /// A validated new comment.
 #[derive(Clone, Debug)]
 pub struct NewComment {
@@ -194,6 +207,7 @@ pub async fn create_post(store: &Store, actor: Uuid, new: NewPost) -> ApiResult<
                     .await?;
                 }
                 link_hashtags(txn, post.id, &post.content).await?;
+                record(txn, actor, vec![changes::post_created(&post)]).await?;
                 Ok(post)
             })
         })
@@ -211,6 +225,7 @@ pub async fn update_post(
         .transaction(|txn| {
             Box::pin(async move {
                 let post = own_post(txn, actor, id).await?;
+                let fields = changes.fields();
                 let mut row = post.into_active_model();
                 let content = changes.content.map(Text::into_inner);
                 if let Some(c) = &content {
@@ -224,6 +239,7 @@ pub async fn update_post(
                 if let Some(c) = content {
                     link_hashtags(txn, id, &c).await?;
                 }
+                record(txn, actor, vec![changes::post_updated(&post, &fields)]).await?;
                 Ok(post)
             })
         })
@@ -254,7 +270,7 @@ pub async fn delete_post(store: &Store, actor: Uuid, id: Uuid) -> ApiResult<Uuid
     store
         .transaction(|txn| {
             Box::pin(async move {
-                own_post(txn, actor, id).await?;
+                let post = own_post(txn, actor, id).await?;
                 let ids: Vec<Uuid> = comments::Entity::find()
                     .select_only()
                     .column(comments::Column::Id)
@@ -269,6 +285,7 @@ pub async fn delete_post(store: &Store, actor: Uuid, id: Uuid) -> ApiResult<Uuid
                     .exec(txn)
                     .await?;
                 posts::Entity::delete_by_id(id).exec(txn).await?;
+                record(txn, actor, vec![changes::post_deleted(&post)]).await?;
                 Ok(id)
             })
         })
@@ -402,6 +419,11 @@ pub async fn delete_comment(
                     all.extend(level.iter().copied());
                 }
                 delete_comments(txn, all.clone()).await?;
+                let log = all
+                    .iter()
+                    .map(|c| changes::comment_deleted(post.id, *c, id))
+                    .collect();
+                record(txn, actor, log).await?;
                 Ok((all, post))
             })
         })

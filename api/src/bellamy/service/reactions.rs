@@ -93,21 +93,10 @@ fn mine(actor: Uuid, target: Target) -> sea_orm::Select<reactions::Entity> {
         .filter(reactions::Column::TargetType.eq(target.kind))
 }
 
-fn reaction_name(r: ReactionType) -> &'static str {
-    match r {
-        ReactionType::Like => "like",
-        ReactionType::Love => "love",
-        ReactionType::Haha => "haha",
-        ReactionType::Wow => "wow",
-        ReactionType::Sad => "sad",
-        ReactionType::Angry => "angry",
-    }
-}
-
 /// Reacts to a post or comment the actor may see. The actor's earlier reaction to the
 /// target, if any, is replaced (its type changes; nothing else does). A first reaction
 /// notifies the target's author (`post_reaction` / `comment_reaction`), unless that is
-/// the actor.
+/// the actor. Reacting again with the same type changes (and logs) nothing.
 pub async fn react(
     store: &Store,
     actor: Uuid,
@@ -120,12 +109,16 @@ pub async fn react(
                 let me = acting_user(txn, actor).await?;
                 let reacted = lock_target(txn, actor, target).await?;
                 if let Some(existing) = mine(actor, target).one(txn).await? {
-                    if existing.r#type == reaction {
+                    let previous = existing.r#type;
+                    if previous == reaction {
                         return Ok((existing, reacted));
                     }
                     let mut row = existing.into_active_model();
                     row.r#type = Set(reaction);
-                    return Ok((row.update(txn).await?, reacted));
+                    let row = row.update(txn).await?;
+                    let changed = changes::reaction_changed(&row, reacted.post.id, previous);
+                    record(txn, actor, vec![changed]).await?;
+                    return Ok((row, reacted));
                 }
                 let row = reactions::Model {
                     id: Uuid::new_v4(),
@@ -138,6 +131,7 @@ pub async fn react(
                 .into_active_model()
                 .insert(txn)
                 .await?;
+                let mut log = vec![changes::reaction_added(&row, reacted.post.id)];
                 let author = reacted.author();
                 if author != actor {
                     let name = &me.full_name;
@@ -148,7 +142,7 @@ pub async fn react(
                     let mut data = json!({
                         "postId": reacted.post.id,
                         "userId": actor,
-                        "reaction": reaction_name(reaction),
+                        "reaction": changes::reaction_name(reaction),
                     });
                     if let Some(c) = &reacted.comment {
                         data["commentId"] = json!(c.id);
@@ -162,8 +156,9 @@ pub async fn react(
                         data,
                     )
                     .await?;
-                    record(txn, actor, vec![changes::notification(&n)]).await?;
+                    log.push(changes::notification(&n));
                 }
+                record(txn, actor, log).await?;
                 Ok((row, reacted))
             })
         })
@@ -207,6 +202,11 @@ pub async fn unreact(
                     None => None,
                 };
                 let reacted = post.map(|post| Reacted { post, comment });
+                // The target outlives the reaction (deleting a post or a comment deletes
+                // its reactions first, waiting for this one's lock), so its post is known;
+                // were it not, the target's id would stand in for it in the topic.
+                let removed = changes::reaction_removed(&existing, post_id.unwrap_or(target.id));
+                record(txn, actor, vec![removed]).await?;
                 Ok((existing.id, reacted))
             })
         })

@@ -119,7 +119,11 @@ pub async fn send_friend_request(
                     json!({ "requestId": request.id, "senderId": actor }),
                 )
                 .await?;
-                record(txn, actor, vec![changes::notification(&n)]).await?;
+                let log = vec![
+                    changes::friend_request_sent(&request),
+                    changes::notification(&n),
+                ];
+                record(txn, actor, log).await?;
                 Ok(request)
             })
         })
@@ -239,7 +243,11 @@ pub async fn accept_friend_request(
                     json!({ "requestId": request.id, "userId": actor }),
                 )
                 .await?;
-                record(txn, actor, vec![changes::notification(&n)]).await?;
+                let log = vec![
+                    changes::friend_request_accepted(&request),
+                    changes::notification(&n),
+                ];
+                record(txn, actor, log).await?;
                 Ok((request, friendship))
             })
         })
@@ -258,7 +266,9 @@ pub async fn decline_friend_request(
                 let request =
                     pending_request(txn, actor, id, Party::Receiver, ("decline", "declined"))
                         .await?;
-                answer(txn, request, FriendRequestStatus::Declined).await
+                let request = answer(txn, request, FriendRequestStatus::Declined).await?;
+                record(txn, actor, vec![changes::friend_request_declined(&request)]).await?;
+                Ok(request)
             })
         })
         .await
@@ -275,7 +285,14 @@ pub async fn cancel_friend_request(
             Box::pin(async move {
                 let request =
                     pending_request(txn, actor, id, Party::Sender, ("cancel", "cancelled")).await?;
-                answer(txn, request, FriendRequestStatus::Cancelled).await
+                let request = answer(txn, request, FriendRequestStatus::Cancelled).await?;
+                record(
+                    txn,
+                    actor,
+                    vec![changes::friend_request_cancelled(&request)],
+                )
+                .await?;
+                Ok(request)
             })
         })
         .await
@@ -310,6 +327,7 @@ pub async fn unfriend(store: &Store, actor: Uuid, friend: Uuid) -> ApiResult<use
                 if gone.rows_affected == 0 {
                     return Err(ApiError::NotFound("friendship".into()));
                 }
+                record(txn, actor, vec![changes::friendship_ended(actor, friend)]).await?;
                 Ok(them)
             })
         })
@@ -336,14 +354,16 @@ pub async fn follow(store: &Store, actor: Uuid, followee: Uuid) -> ApiResult<fol
                         them.username
                     )));
                 }
-                Ok(follows::Model {
+                let follow = follows::Model {
                     follower_id: actor,
                     followee_id: followee,
                     created_at: now(),
                 }
                 .into_active_model()
                 .insert(txn)
-                .await?)
+                .await?;
+                record(txn, actor, vec![changes::follow_created(&follow)]).await?;
+                Ok(follow)
             })
         })
         .await
@@ -365,6 +385,7 @@ pub async fn unfollow(store: &Store, actor: Uuid, followee: Uuid) -> ApiResult<u
                 if gone.rows_affected == 0 {
                     return Err(ApiError::NotFound("follow".into()));
                 }
+                record(txn, actor, vec![changes::follow_removed(actor, followee)]).await?;
                 Ok(them)
             })
         })

@@ -59,7 +59,7 @@ pub async fn post_story(store: &Store, actor: Uuid, new: NewStory) -> ApiResult<
         .transaction(|txn| {
             Box::pin(async move {
                 acting_user(txn, actor).await?;
-                Ok(stories::Model {
+                let story = stories::Model {
                     id: Uuid::new_v4(),
                     user_id: actor,
                     media_url: new.media_url.into_inner(),
@@ -69,7 +69,9 @@ pub async fn post_story(store: &Store, actor: Uuid, new: NewStory) -> ApiResult<
                 }
                 .into_active_model()
                 .insert(txn)
-                .await?)
+                .await?;
+                record(txn, actor, vec![changes::story_posted(&story)]).await?;
+                Ok(story)
             })
         })
         .await
@@ -91,6 +93,7 @@ pub async fn delete_story(store: &Store, actor: Uuid, id: Uuid) -> ApiResult<Uui
                     ));
                 }
                 stories::Entity::delete_by_id(id).exec(txn).await?;
+                record(txn, actor, vec![changes::story_deleted(&story)]).await?;
                 Ok(id)
             })
         })
@@ -143,6 +146,10 @@ pub async fn view_story(
                 ])
                 .exec_without_returning(txn)
                 .await?;
+                let view = story_viewers::Entity::find_by_id((id, actor))
+                    .one(txn)
+                    .await?
+                    .ok_or_else(|| ApiError::internal("story view missing after insert"))?;
                 if matches!(inserted, TryInsertResult::Inserted(n) if n > 0) {
                     let name = &me.full_name;
                     let n = notify(
@@ -154,12 +161,9 @@ pub async fn view_story(
                         json!({ "storyId": id, "userId": actor }),
                     )
                     .await?;
-                    record(txn, actor, vec![changes::notification(&n)]).await?;
+                    let log = vec![changes::story_viewed(&view), changes::notification(&n)];
+                    record(txn, actor, log).await?;
                 }
-                let view = story_viewers::Entity::find_by_id((id, actor))
-                    .one(txn)
-                    .await?
-                    .ok_or_else(|| ApiError::internal("story view missing after insert"))?;
                 Ok((story, Some(view)))
             })
         })

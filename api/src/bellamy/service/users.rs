@@ -6,7 +6,7 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
 };
 
-use super::{acting_user, now};
+use super::{acting_user, changes, now, record};
 use crate::error::{ApiError, ApiResult};
 use crate::validate::{Email, HttpUrl, Name, Text};
 use crate::write::Store;
@@ -92,6 +92,22 @@ pub struct ProfileChanges {
     pub cover_photo_url: Option<Option<HttpUrl>>,
 }
 
+impl ProfileChanges {
+    /// The input fields given (as GraphQL names them), for the change log.
+    pub fn fields(&self) -> Vec<&'static str> {
+        [
+            ("username", self.username.is_some()),
+            ("fullName", self.full_name.is_some()),
+            ("bio", self.bio.is_some()),
+            ("profilePictureUrl", self.profile_picture_url.is_some()),
+            ("coverPhotoUrl", self.cover_photo_url.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect()
+    }
+}
+
 async fn check_email_free<C: ConnectionTrait>(txn: &C, email: &Email) -> ApiResult<()> {
     let taken = users::Entity::find()
         .filter(users::Column::Email.eq(email.as_str()))
@@ -133,7 +149,7 @@ pub async fn register(store: &Store, new: NewUser) -> ApiResult<users::Model> {
                 check_email_free(txn, &new.email).await?;
                 check_username_free(txn, &new.username, None).await?;
                 let t = now();
-                Ok(users::Model {
+                let user = users::Model {
                     id: Uuid::new_v4(),
                     email: new.email.into_inner(),
                     username: new.username.0,
@@ -147,7 +163,9 @@ pub async fn register(store: &Store, new: NewUser) -> ApiResult<users::Model> {
                 }
                 .into_active_model()
                 .insert(txn)
-                .await?)
+                .await?;
+                record(txn, user.id, vec![changes::registered(&user)]).await?;
+                Ok(user)
             })
         })
         .await
@@ -163,6 +181,7 @@ pub async fn update_profile(
         .transaction(|txn| {
             Box::pin(async move {
                 let user = acting_user(txn, actor).await?;
+                let fields = changes.fields();
                 if let Some(u) = &changes.username {
                     check_username_free(txn, u, Some(actor)).await?;
                 }
@@ -183,7 +202,9 @@ pub async fn update_profile(
                     row.cover_photo_url = Set(v.map(HttpUrl::into_inner));
                 }
                 row.updated_at = Set(now());
-                Ok(row.update(txn).await?)
+                let user = row.update(txn).await?;
+                record(txn, actor, vec![changes::profile_updated(&user, &fields)]).await?;
+                Ok(user)
             })
         })
         .await

@@ -7,6 +7,9 @@
 //! that read-then-write rules (the next IDL version, one socials row, unique addresses)
 //! hold under concurrent requests.
 //!
+//! Every write records its change events ([`changes`]) as the last step of its
+//! transaction: one [`record`] call with all of them, after every other row is written.
+//!
 //! Authorization: only a project's owner writes to it. A project the actor may not see
 //! (private, someone else's) and a public project of someone else both answer
 //! `FORBIDDEN`; a project that does not exist answers `NOT_FOUND`.
@@ -17,13 +20,16 @@ use entity::orquestra::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect, Set,
+    QueryOrder, QuerySelect, Set,
 };
 
 use super::access;
 use crate::error::{ApiError, ApiResult};
+use crate::events::Change;
 use crate::validate::{HttpUrl, Name, SolanaAddress, Text};
 use crate::write::Store;
+
+pub mod changes;
 
 /// Longest project name.
 pub const NAME_MAX: usize = 100;
@@ -70,6 +76,22 @@ pub struct ProjectChanges {
     pub is_public: Option<bool>,
     /// New documentation (or cleared).
     pub custom_docs: Option<Option<Text>>,
+}
+
+impl ProjectChanges {
+    /// The input fields given (as GraphQL names them), for the change log.
+    pub fn fields(&self) -> Vec<&'static str> {
+        [
+            ("name", self.name.is_some()),
+            ("description", self.description.is_some()),
+            ("programId", self.program_id.is_some()),
+            ("isPublic", self.is_public.is_some()),
+            ("customDocs", self.custom_docs.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect()
+    }
 }
 
 /// A validated IDL upload.
@@ -147,6 +169,20 @@ pub struct AddressChanges {
     pub description: Option<Option<Text>>,
 }
 
+impl AddressChanges {
+    /// The input fields given (as GraphQL names them), for the change log.
+    pub fn fields(&self) -> Vec<&'static str> {
+        [
+            ("label", self.label.is_some()),
+            ("address", self.address.is_some()),
+            ("description", self.description.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, given)| given.then_some(name))
+        .collect()
+    }
+}
+
 // ----------------------------------------------------------------------------- helpers
 
 fn project_not_found() -> ApiError {
@@ -200,6 +236,12 @@ fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
+/// Appends `changes` by `user` to Orquestra's change log: the last step of a write.
+async fn record<C: ConnectionTrait>(txn: &C, user: &str, changes: Vec<Change>) -> ApiResult<()> {
+    crate::events::log::record(txn, entity::Domain::Orquestra, Some(user), changes).await?;
+    Ok(())
+}
+
 // ----------------------------------------------------------------------------- projects
 
 /// Creates a project of `user`; `CONFLICT` when `user` already has one for the program.
@@ -235,6 +277,7 @@ pub async fn create_project(
                 .into_active_model()
                 .insert(txn)
                 .await?;
+                record(txn, &row.user_id, vec![changes::project_created(&row)]).await?;
                 Ok(row)
             })
         })
@@ -253,6 +296,7 @@ pub async fn update_project(
         .transaction(|txn| {
             Box::pin(async move {
                 let project = owned_project(txn, &user, &id).await?;
+                let fields = changes.fields();
                 if let Some(p) = &changes.program_id {
                     check_program_free(txn, &user, p, Some(&id)).await?;
                 }
@@ -273,7 +317,14 @@ pub async fn update_project(
                     row.custom_docs = Set(v.map(Text::into_inner));
                 }
                 row.updated_at = Set(Some(Utc::now()));
-                Ok(row.update(txn).await?)
+                let project = row.update(txn).await?;
+                record(
+                    txn,
+                    &user,
+                    vec![changes::project_updated(&project, &fields)],
+                )
+                .await?;
+                Ok(project)
             })
         })
         .await
@@ -285,8 +336,9 @@ pub async fn delete_project(store: &Store, user: &str, id: &str) -> ApiResult<St
     store
         .transaction(|txn| {
             Box::pin(async move {
-                owned_project(txn, &user, &id).await?;
+                let project = owned_project(txn, &user, &id).await?;
                 projects::Entity::delete_by_id(id.clone()).exec(txn).await?;
+                record(txn, &user, vec![changes::project_deleted(&project)]).await?;
                 Ok(id)
             })
         })
@@ -294,26 +346,6 @@ pub async fn delete_project(store: &Store, user: &str, id: &str) -> ApiResult<St
 }
 
 // ----------------------------------------------------------------------------- IDL
-
-/// What subscriptions follow in Orquestra's `change_log`: topics and kinds.
-pub mod changes {
-    use entity::orquestra::idl_versions;
-
-    use crate::events::Change;
-
-    /// An IDL version was uploaded (topic: its project).
-    pub const IDL_VERSION_CREATED: &str = "idl_version.created";
-
-    /// The topic of a project's changes.
-    pub fn project(id: &str) -> String {
-        format!("project:{id}")
-    }
-
-    /// `v` was uploaded.
-    pub fn idl_version(v: &idl_versions::Model) -> Change {
-        Change::new(project(&v.project_id), IDL_VERSION_CREATED, v.id.clone())
-    }
-}
 
 /// Adds the next IDL version of a project of `user`: previous highest + 1 (1 for the
 /// first), gap-free under concurrent uploads (the project row is locked first).
@@ -351,13 +383,7 @@ pub async fn upload_idl(
                 let mut p = project.into_active_model();
                 p.updated_at = Set(Some(now));
                 let project = p.update(txn).await?;
-                crate::events::log::record(
-                    txn,
-                    entity::Domain::Orquestra,
-                    Some(&user),
-                    vec![changes::idl_version(&version)],
-                )
-                .await?;
+                record(txn, &user, vec![changes::idl_version(&version)]).await?;
                 Ok((project, version))
             })
         })
@@ -392,6 +418,7 @@ pub async fn create_api_key(
                 .into_active_model()
                 .insert(txn)
                 .await?;
+                record(txn, &user, vec![changes::api_key_created(&row)]).await?;
                 Ok((row, plaintext))
             })
         })
@@ -414,6 +441,7 @@ pub async fn revoke_api_key(
                     .ok_or_else(|| ApiError::NotFound("API key".into()))?;
                 let project = owned_project(txn, &user, &key.project_id).await?;
                 api_keys::Entity::delete_by_id(id.clone()).exec(txn).await?;
+                record(txn, &user, vec![changes::api_key_revoked(&key)]).await?;
                 Ok((id, project))
             })
         })
@@ -454,6 +482,7 @@ pub async fn upsert_socials(
                     .one(txn)
                     .await?;
                 let s = |v: Option<HttpUrl>| v.map(HttpUrl::into_inner);
+                let created = existing.is_none();
                 let row = match existing {
                     Some(row) => {
                         let mut row = row.into_active_model();
@@ -482,6 +511,7 @@ pub async fn upsert_socials(
                         .await?
                     }
                 };
+                record(txn, &user, vec![changes::socials_updated(&row, created)]).await?;
                 Ok(row)
             })
         })
@@ -538,6 +568,7 @@ pub async fn create_address(
                 .into_active_model()
                 .insert(txn)
                 .await?;
+                record(txn, &user, vec![changes::address_created(&row)]).await?;
                 Ok(row)
             })
         })
@@ -570,6 +601,7 @@ pub async fn update_address(
         .transaction(|txn| {
             Box::pin(async move {
                 let row = owned_address(txn, &user, &id).await?;
+                let fields = changes.fields();
                 if let Some(a) = &changes.address {
                     check_address_free(txn, &row.project_id, a, Some(&id)).await?;
                 }
@@ -584,7 +616,9 @@ pub async fn update_address(
                     row.description = Set(v.map(Text::into_inner));
                 }
                 row.updated_at = Set(Some(Utc::now()));
-                Ok(row.update(txn).await?)
+                let row = row.update(txn).await?;
+                record(txn, &user, vec![changes::address_updated(&row, &fields)]).await?;
+                Ok(row)
             })
         })
         .await
@@ -608,6 +642,7 @@ pub async fn delete_address(
                 known_addresses::Entity::delete_by_id(id.clone())
                     .exec(txn)
                     .await?;
+                record(txn, &user, vec![changes::address_deleted(&row)]).await?;
                 Ok((id, project))
             })
         })
@@ -616,19 +651,30 @@ pub async fn delete_address(
 
 // ----------------------------------------------------------------------------- users
 
-/// Deletes the account `user`; its projects and all that hangs off them cascade.
+/// Deletes the account `user`; its projects and all that hangs off them cascade (each
+/// project is logged as deleted, before the account).
 pub async fn delete_user(store: &Store, user: &str) -> ApiResult<String> {
     let user = user.to_owned();
     store
         .transaction(|txn| {
             Box::pin(async move {
-                let done = users::Entity::delete_many()
+                users::Entity::find_by_id(user.clone())
+                    .lock_exclusive()
+                    .one(txn)
+                    .await?
+                    .ok_or_else(|| ApiError::NotFound("user".into()))?;
+                let owned = projects::Entity::find()
+                    .filter(projects::Column::UserId.eq(user.clone()))
+                    .order_by_asc(projects::Column::Id)
+                    .all(txn)
+                    .await?;
+                users::Entity::delete_many()
                     .filter(users::Column::Id.eq(user.clone()))
                     .exec(txn)
                     .await?;
-                if done.rows_affected == 0 {
-                    return Err(ApiError::NotFound("user".into()));
-                }
+                let mut log: Vec<Change> = owned.iter().map(changes::project_deleted).collect();
+                log.push(changes::user_deleted(&user));
+                record(txn, &user, log).await?;
                 Ok(user)
             })
         })
