@@ -7,7 +7,7 @@ use async_graphql::futures_util::Stream;
 use async_graphql::{Context, Enum, ErrorExtensions, Result, SimpleObject, Subscription};
 use entity::atrarium::{Role, communities, memberships, post_index, theme_feeds};
 use entity::change_log;
-use sea_orm::{ActiveEnum, ColumnTrait, Condition, EntityTrait};
+use sea_orm::{ActiveEnum, EntityTrait};
 
 use super::service::changes;
 use super::types::{AtrariumMembership, AtrariumPost, AtrariumRole};
@@ -63,19 +63,9 @@ async fn follow(
     kinds: &'static [&'static str],
     after: Option<i64>,
 ) -> Result<impl Stream<Item = ApiResult<Arc<change_log::Model>>> + Send + 'static + use<>> {
-    let wanted = topic.clone();
     dbs.feeds()
         .atrarium
-        .follow(
-            Topic::new(
-                Condition::all()
-                    .add(change_log::Column::Topic.eq(topic))
-                    .add(change_log::Column::Kind.is_in(kinds.iter().copied())),
-                move |r: &change_log::Model| r.topic == wanted && kinds.contains(&r.kind.as_str()),
-            ),
-            after,
-            "after",
-        )
+        .follow(Topic::changes(topic, kinds), after, "after")
         .await
         .map_err(|e| e.extend())
 }

@@ -10,7 +10,7 @@ use entity::Domain;
 use entity::bellamy::{comments, conversation_participants, conversations, notifications, posts};
 use entity::change_log;
 use sea_orm::entity::prelude::Uuid;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter};
 
 use super::access::{self, Access, Hidden};
 use super::service::changes;
@@ -106,22 +106,12 @@ async fn check_participant(db: &DatabaseConnection, user: Uuid, id: Uuid) -> Api
 async fn follow(
     dbs: &Databases,
     topic: String,
-    kind: &'static str,
+    kinds: &'static [&'static str],
     after: Option<i64>,
 ) -> Result<impl Stream<Item = ApiResult<Arc<change_log::Model>>> + Send + 'static + use<>> {
-    let wanted = topic.clone();
     dbs.feeds()
         .bellamy
-        .follow(
-            Topic::new(
-                Condition::all()
-                    .add(change_log::Column::Topic.eq(topic))
-                    .add(change_log::Column::Kind.eq(kind)),
-                move |r: &change_log::Model| r.topic == wanted && r.kind == kind,
-            ),
-            after,
-            "after",
-        )
+        .follow(Topic::changes(topic, kinds), after, "after")
         .await
         .map_err(|e| e.extend())
 }
@@ -160,7 +150,7 @@ impl BellamySubscription {
         let events = follow(
             &dbs,
             changes::post(post_id),
-            changes::COMMENT_CREATED,
+            &[changes::COMMENT_CREATED],
             after,
         )
         .await?;
@@ -198,7 +188,7 @@ impl BellamySubscription {
         let events = follow(
             &dbs,
             changes::conversation(conversation_id),
-            changes::MESSAGE_CREATED,
+            &[changes::MESSAGE_CREATED],
             after,
         )
         .await?;
@@ -230,7 +220,7 @@ impl BellamySubscription {
         let events = follow(
             &dbs,
             changes::user(me),
-            changes::NOTIFICATION_CREATED,
+            &[changes::NOTIFICATION_CREATED],
             after,
         )
         .await?;

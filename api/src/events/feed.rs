@@ -52,6 +52,23 @@ impl<R> Topic<R> {
     }
 }
 
+impl Topic<entity::change_log::Model> {
+    /// The `change_log` events of `topic` whose kind is one of `kinds`.
+    pub fn changes(topic: String, kinds: &'static [&'static str]) -> Self {
+        use entity::change_log::Column;
+        use sea_orm::ColumnTrait;
+        let wanted = topic.clone();
+        Self::new(
+            Condition::all()
+                .add(Column::Topic.eq(topic))
+                .add(Column::Kind.is_in(kinds.iter().copied())),
+            move |r: &entity::change_log::Model| {
+                r.topic == wanted && kinds.contains(&r.kind.as_str())
+            },
+        )
+    }
+}
+
 /// A server-wide cap on running subscriptions, shared by every domain's feed.
 #[derive(Debug)]
 pub struct Slots {

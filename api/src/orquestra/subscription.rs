@@ -4,7 +4,7 @@ use async_graphql::futures_util::Stream;
 use async_graphql::{Context, ErrorExtensions, ID, Result, SimpleObject, Subscription};
 use entity::change_log;
 use entity::orquestra::{idl_versions, projects};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait};
+use sea_orm::{DatabaseConnection, EntityTrait};
 
 use super::access;
 use super::service::changes;
@@ -69,22 +69,11 @@ impl OrquestraSubscription {
         visible_project(dbs.orquestra(), &viewer, &project)
             .await
             .map_err(|e| e.extend())?;
-        let topic = changes::project(&project);
-        let kind = changes::IDL_VERSION_CREATED;
-        let wanted = topic.clone();
+        let topic = Topic::changes(changes::project(&project), &[changes::IDL_VERSION_CREATED]);
         let events = dbs
             .feeds()
             .orquestra
-            .follow(
-                Topic::new(
-                    Condition::all()
-                        .add(change_log::Column::Topic.eq(topic))
-                        .add(change_log::Column::Kind.eq(kind)),
-                    move |r: &change_log::Model| r.topic == wanted && r.kind == kind,
-                ),
-                after,
-                "after",
-            )
+            .follow(topic, after, "after")
             .await
             .map_err(|e| e.extend())?;
         Ok(deliver(
