@@ -228,9 +228,21 @@ pub struct ServeArgs {
     /// intervals, or not reading for one, is disconnected.
     #[arg(long, env = "MOSAIC_WS_KEEPALIVE", default_value_t = api::http::HttpOptions::default().ws_keepalive.as_secs())]
     pub ws_keepalive: u64,
+
+    /// Hours the subscription logs (change logs, the PDS sequencer) keep their events for
+    /// subscribers resuming from a cursor; older cursors get OUTDATED_CURSOR. 0 keeps
+    /// everything. Inner Universe's event log, the audit trail, is never pruned.
+    #[arg(long, env = "MOSAIC_LOG_RETENTION_HOURS", default_value_t = api::events::retention::DEFAULT_RETENTION.as_secs() / 3600)]
+    pub log_retention_hours: u64,
 }
 
 impl ServeArgs {
+    /// How long the subscription logs keep their events (`None`: forever).
+    pub fn log_retention(&self) -> Option<std::time::Duration> {
+        (self.log_retention_hours > 0)
+            .then(|| std::time::Duration::from_secs(self.log_retention_hours.saturating_mul(3600)))
+    }
+
     /// The connection timeouts these arguments describe.
     pub fn timeouts(&self) -> api::server::ServerTimeouts {
         api::server::ServerTimeouts {

@@ -65,8 +65,14 @@ async fn serve(db: &cli::DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let local = listener.local_addr()?;
     tracing::info!("Mosaic listening on http://{local} (GraphiQL at http://{local}/graphql)");
     let tokens = db.tokens()?;
+    let pruning = args
+        .log_retention()
+        .map(|retention| api::events::retention::spawn(databases.clone(), retention));
     let router = api::http::router_with(databases.clone(), tokens, options);
     api::server::serve(listener, router, args.timeouts(), shutdown_signal()).await?;
+    if let Some(pruning) = pruning {
+        pruning.abort();
+    }
     databases.close().await;
     tracing::info!("Mosaic stopped");
     Ok(())

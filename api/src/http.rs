@@ -3,19 +3,27 @@
 //!
 //! Before anything executes, a request must pass, in this order: the body limit (applied
 //! to the streamed body after decompression), the content-type rule (POST takes JSON; any
-//! other type only with a CSRF-safe header), the batch cap, and the document guard
-//! ([`crate::guard`]). A refused request runs nothing. Mutations only run over POST.
+//! other type only with a CSRF-safe header), the credentials, the batch cap; then each
+//! operation runs through the shared [`crate::pipeline`] (document guard, GET runs
+//! queries only, loaders, viewer, timeout, error codes). A refused request runs nothing.
 //!
 //! `/graphql/ws` speaks `graphql-transport-ws` and the legacy `graphql-ws` ([`crate::ws`]);
-//! its operations pass the same guard and run with the same loaders, viewer and error
-//! codes.
+//! its operations run through the same pipeline.
+//!
+//! Requests and responses are async-graphql's types ([`BatchRequest`], [`BatchResponse`],
+//! `parse_query_string` for GET). async-graphql-axum's extractor and responder are not
+//! used: its body parsing lets serde read a request object from a JSON *array*
+//! (`["{ apiVersion }"]` runs as a query, `[]` as an empty one) and reads every
+//! non-multipart type as JSON; its responder always answers
+//! `application/graphql-response+json`, whatever the client accepts, and `unwrap`s the
+//! serialisation. [`respond`] negotiates the media type and keeps the response's HTTP
+//! headers and `Cache-Control` as async-graphql-axum does.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::http::GraphiQLSource;
-use async_graphql::parser::types::OperationType;
-use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
+use async_graphql::{BatchRequest, BatchResponse, Request, Response};
 use axum::body::Body;
 use axum::extract::State;
 use axum::extract::ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
@@ -29,9 +37,9 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{Tokens, Viewer};
-use crate::context::with_loaders;
 use crate::db::Databases;
-use crate::guard::{self, DocumentLimits};
+use crate::guard::DocumentLimits;
+use crate::pipeline::{Pipeline, Refused, Transport, code_of, refuse};
 use crate::schema::{self, Limits, MosaicSchema};
 use crate::ws::{self, WsOptions};
 
@@ -100,7 +108,7 @@ impl HttpOptions {
 struct AppState {
     schema: MosaicSchema,
     databases: Databases,
-    tokens: Tokens,
+    pipeline: Pipeline,
     options: HttpOptions,
     /// One permit per open WebSocket connection.
     ws_slots: Arc<tokio::sync::Semaphore>,
@@ -128,8 +136,13 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
         .route("/metrics", get(metrics))
         .with_state(AppState {
             schema,
+            pipeline: Pipeline::new(
+                databases.clone(),
+                tokens,
+                options.document,
+                options.request_timeout,
+            ),
             databases,
-            tokens,
             ws_slots: ws::slots(options.ws_max_connections),
             options,
         })
@@ -172,15 +185,6 @@ fn cors_layer(origins: &[String]) -> Option<tower_http::cors::CorsLayer> {
             ])
             .max_age(Duration::from_secs(600)),
     )
-}
-
-/// An error response in the GraphQL shape, with a stable code.
-pub(crate) fn refuse(status: StatusCode, code: &str, message: &str) -> axum::response::Response {
-    (
-        status,
-        Json(json!({ "errors": [{ "message": message, "extensions": { "code": code } }] })),
-    )
-        .into_response()
 }
 
 /// Headers a browser cannot send cross-site without a CORS preflight.
@@ -247,12 +251,12 @@ async fn graphql_post(
     };
     let response = match batch {
         BatchRequest::Single(r) => {
-            BatchResponse::Single(run(&state, r, &viewer, Method::POST).await)
+            BatchResponse::Single(run(&state, r, &viewer, Transport::Post).await)
         }
         BatchRequest::Batch(rs) => {
             let mut out = Vec::with_capacity(rs.len());
             for r in rs {
-                out.push(run(&state, r, &viewer, Method::POST).await);
+                out.push(run(&state, r, &viewer, Transport::Post).await);
             }
             BatchResponse::Batch(out)
         }
@@ -287,6 +291,19 @@ fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, String> {
         }
         v => one(v).map(BatchRequest::Single),
     }
+}
+
+/// Runs one operation through the shared pipeline.
+async fn run(
+    state: &AppState,
+    request: Request,
+    viewer: &Viewer,
+    transport: Transport,
+) -> Response {
+    state
+        .pipeline
+        .run(&state.schema, request, viewer, transport)
+        .await
 }
 
 /// `GET /graphql`: GraphiQL for a browser without a query; otherwise a query (never a
@@ -325,7 +342,7 @@ async fn graphql_get(
         Ok(v) => v,
         Err(res) => return res,
     };
-    let response = run(&state, request, &viewer, Method::GET).await;
+    let response = run(&state, request, &viewer, Transport::Get).await;
     let status = if response
         .errors
         .iter()
@@ -344,13 +361,6 @@ async fn graphql_get(
     res
 }
 
-fn code_of(e: &ServerError) -> Option<&str> {
-    match e.extensions.as_ref()?.get("code")? {
-        async_graphql::Value::String(s) => Some(s.as_str()),
-        _ => None,
-    }
-}
-
 fn respond(headers: &HeaderMap, response: &BatchResponse) -> axum::response::Response {
     let content_type = if wants_graphql_response(headers) {
         "application/graphql-response+json"
@@ -358,7 +368,19 @@ fn respond(headers: &HeaderMap, response: &BatchResponse) -> axum::response::Res
         "application/json"
     };
     match serde_json::to_vec(response) {
-        Ok(body) => ([(header::CONTENT_TYPE, content_type)], body).into_response(),
+        Ok(body) => {
+            let mut res = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+            // What resolvers asked for (`Context::insert_http_header`, cache hints), as
+            // async-graphql-axum's responder does.
+            if response.is_ok()
+                && let Some(value) = response.cache_control().value()
+                && let Ok(value) = HeaderValue::from_str(&value)
+            {
+                res.headers_mut().insert(header::CACHE_CONTROL, value);
+            }
+            res.headers_mut().extend(response.http_headers());
+            res
+        }
         Err(e) => {
             let masked = crate::error::ApiError::internal(e);
             refuse(
@@ -368,41 +390,6 @@ fn respond(headers: &HeaderMap, response: &BatchResponse) -> axum::response::Res
             )
         }
     }
-}
-
-/// A response carrying one error with `code`.
-pub(crate) fn refused(code: &str, message: String) -> Response {
-    let mut err = ServerError::new(message, None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", code);
-    err.extensions = Some(ext);
-    Response::from_errors(vec![err])
-}
-
-/// A credential that was refused.
-pub(crate) enum Refused {
-    /// The `Authorization` bearer token.
-    Bearer(crate::error::ApiError),
-    /// The Orquestra API key.
-    ApiKey(crate::error::ApiError),
-}
-
-/// The viewer that an `Authorization` value (`Bearer <token>`) and an Orquestra API key
-/// authenticate; neither is anonymous. Shared by HTTP requests and WebSocket connections.
-pub(crate) async fn authenticate(
-    databases: &Databases,
-    tokens: &Tokens,
-    authorization: Option<&str>,
-    api_key: Option<&str>,
-) -> Result<Viewer, Refused> {
-    let mut viewer = Viewer::from_authorization(tokens, authorization).map_err(Refused::Bearer)?;
-    if let Some(key) = api_key {
-        let project = crate::orquestra::api_keys::authenticate(databases.orquestra(), key)
-            .await
-            .map_err(Refused::ApiKey)?;
-        viewer.api_key_project = Some(project);
-    }
-    Ok(viewer)
 }
 
 /// The request's viewer from its `Authorization` and `X-API-Key` headers; a bad token or
@@ -434,7 +421,9 @@ async fn viewer_of(
             )));
         }
     };
-    authenticate(&state.databases, &state.tokens, authorization, api_key)
+    state
+        .pipeline
+        .authenticate(authorization, api_key)
         .await
         .map_err(|refused| match refused {
             Refused::Bearer(e) => {
@@ -455,7 +444,7 @@ async fn graphql_ws(
     shutdown: Option<axum::Extension<crate::server::Shutdown>>,
     upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> axum::response::Response {
-    let handler = ws::MosaicHandler::new(state.databases.clone(), state.tokens.clone());
+    let handler = ws::MosaicHandler::new(state.pipeline.clone());
     ws::accept(
         upgrade,
         state.schema.clone(),
@@ -464,68 +453,6 @@ async fn graphql_ws(
         &state.ws_slots,
         shutdown.map(|axum::Extension(s)| s),
     )
-}
-
-/// Guards, then executes one operation with fresh per-request loaders and a deadline.
-async fn run(state: &AppState, mut request: Request, viewer: &Viewer, method: Method) -> Response {
-    let limits = &state.options.document;
-    if let Err(refusal) = guard::check_tokens(&request.query, limits.max_tokens) {
-        return refused("GRAPHQL_VALIDATION_FAILED", refusal.to_string());
-    }
-    let operation_name = request.operation_name.clone();
-    let doc = match request.parsed_query() {
-        Ok(doc) => doc,
-        Err(e) => {
-            let mut r = Response::from_errors(vec![e]);
-            r = with_codes(r);
-            return r;
-        }
-    };
-    if let Err(refusal) = guard::check_document(doc, limits) {
-        return refused("GRAPHQL_VALIDATION_FAILED", refusal.to_string());
-    }
-    if method == Method::GET
-        && guard::operation_type(doc, operation_name.as_deref()) != Some(OperationType::Query)
-    {
-        return refused(
-            "METHOD_NOT_ALLOWED",
-            "only queries run over GET; send mutations and subscriptions with POST".into(),
-        );
-    }
-    let request = with_loaders(request, &state.databases)
-        .data(viewer.clone())
-        .data(state.tokens.clone());
-    match tokio::time::timeout(state.options.request_timeout, state.schema.execute(request)).await {
-        Ok(response) => with_codes(response),
-        Err(_) => refused(
-            "TIMEOUT",
-            format!(
-                "the request did not finish within {} s",
-                state.options.request_timeout.as_secs()
-            ),
-        ),
-    }
-}
-
-/// Gives every error a stable `extensions.code`. Errors raised before execution (parse
-/// and validation, limits) carry none from async-graphql: they become
-/// `GRAPHQL_VALIDATION_FAILED`. A resolver error without a code is not one of ours: its
-/// message is masked as `INTERNAL`.
-pub(crate) fn with_codes(mut response: Response) -> Response {
-    for err in &mut response.errors {
-        if code_of(err).is_some() {
-            continue;
-        }
-        let ext = err.extensions.get_or_insert_with(Default::default);
-        if err.path.is_empty() {
-            ext.set("code", "GRAPHQL_VALIDATION_FAILED");
-        } else {
-            let masked = crate::error::ApiError::internal(&err.message);
-            ext.set("code", "INTERNAL");
-            err.message = masked.to_string();
-        }
-    }
-    response
 }
 
 fn graphiql() -> Html<String> {

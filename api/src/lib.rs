@@ -20,6 +20,7 @@ pub mod order;
 pub mod orquestra;
 pub mod pagination;
 pub mod pds;
+pub mod pipeline;
 pub mod scalars;
 pub mod schema;
 pub mod server;

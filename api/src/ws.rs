@@ -74,10 +74,10 @@ use tokio::time::Instant;
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::guard::DocumentLimits;
-use crate::http::{refuse, refused};
+use crate::pipeline::{Transport, admit, refuse, refused, with_codes};
 use crate::server::Shutdown;
 pub use handler::{Credentials, Handler, MosaicHandler};
-use operation::{Outgoing, check, operation};
+use operation::{Outgoing, operation};
 use protocol::{ClientMessage, ServerMessage, Wire};
 
 /// The WebSocket subprotocols spoken here, the preferred one first.
@@ -216,6 +216,9 @@ pub async fn serve<E: Executor, H: Handler>(
     let stop = conn.run().await;
     // Abort the operations now, not after the closing handshake.
     conn.ops = Operations::default();
+    if let State::Ready(_, session) = std::mem::replace(&mut conn.state, State::Waiting) {
+        conn.handler.closed(session).await;
+    }
     match stop {
         Stop::Close(close) => {
             tracing::debug!(code = close.code, reason = %close.reason, "closing a WebSocket");
@@ -295,17 +298,18 @@ impl From<Gone> for Stop {
     }
 }
 
-enum State {
+enum State<S> {
     /// Waiting for `connection_init`.
     Waiting,
-    /// Acknowledged, as this viewer.
-    Ready(Viewer),
+    /// Acknowledged, as this viewer, with what the application keeps for it.
+    Ready(Viewer, S),
 }
 
 struct Running {
     key: u64,
     task: tokio::task::AbortHandle,
-    /// A subscription (completed on shutdown), not a query or mutation (finished).
+    /// A subscription (completed on shutdown), not a query or mutation (finished); the
+    /// handler was told it started ([`Handler::subscribed`]).
     subscription: bool,
 }
 
@@ -321,13 +325,13 @@ impl Drop for Operations {
     }
 }
 
-struct Connection<E, H> {
+struct Connection<E, H: Handler> {
     socket: WebSocket,
     protocol: WebSocketProtocols,
     executor: E,
     handler: H,
     options: WsOptions,
-    state: State,
+    state: State<H::Session>,
     ops: Operations,
     next_key: u64,
     tx: mpsc::Sender<Outgoing>,
@@ -389,7 +393,7 @@ impl<E: Executor, H: Handler> Connection<E, H> {
                         return gone.into();
                     }
                     if self.protocol.keeps_alive()
-                        && matches!(self.state, State::Ready(_))
+                        && matches!(self.state, State::Ready(..))
                         && let Err(gone) = self.say(ServerMessage::KeepAlive).await
                     {
                         return gone.into();
@@ -406,7 +410,7 @@ impl<E: Executor, H: Handler> Connection<E, H> {
             return Ok(());
         }
         if out.last {
-            self.ops.0.remove(&*out.id);
+            self.end(&out.id).await;
         }
         self.send(Message::text(out.text)).await
     }
@@ -424,12 +428,23 @@ impl<E: Executor, H: Handler> Connection<E, H> {
             .collect();
         streams.sort();
         for id in streams {
-            if let Some(op) = self.ops.0.remove(&id) {
-                op.task.abort();
-            }
+            self.end(&id).await;
             self.say(ServerMessage::Complete(&id)).await?;
         }
         Ok(())
+    }
+
+    /// Ends operation `id` (if it runs), telling the handler when it was a subscription.
+    async fn end(&mut self, id: &str) {
+        let Some(op) = self.ops.0.remove(id) else {
+            return;
+        };
+        op.task.abort();
+        if op.subscription
+            && let State::Ready(_, session) = &self.state
+        {
+            self.handler.ended(session, op.key).await;
+        }
     }
 
     async fn on_text(&mut self, text: &str) -> Result<(), Stop> {
@@ -441,9 +456,7 @@ impl<E: Executor, H: Handler> Connection<E, H> {
             ClientMessage::Pong => Ok(()),
             ClientMessage::Start { id, payload } => self.subscribe(id, payload).await,
             ClientMessage::Stop { id } => {
-                if let Some(op) = self.ops.0.remove(&id) {
-                    op.task.abort();
-                }
+                self.end(&id).await;
                 Ok(())
             }
             ClientMessage::Terminate => Err(Close::new(1000, "terminated by the client").into()),
@@ -466,7 +479,17 @@ impl<E: Executor, H: Handler> Connection<E, H> {
         .await
         .map_err(|_| Close::new(4500, "Internal server error: authentication timed out"))?
         .map_err(refused)?;
-        self.state = State::Ready(viewer);
+        let session = tokio::time::timeout(
+            self.options.request_timeout,
+            self.handler.open(&viewer, &payload),
+        )
+        .await
+        .map_err(|_| Close::new(4500, "Internal server error: opening the session timed out"))?
+        .map_err(|e| match e {
+            ApiError::BadUserInput { .. } => Close::bad(e.to_string()),
+            e => refused(e),
+        })?;
+        self.state = State::Ready(viewer, session);
         self.say(ServerMessage::Ack).await?;
         if self.protocol.keeps_alive() {
             self.say(ServerMessage::KeepAlive).await?;
@@ -475,7 +498,7 @@ impl<E: Executor, H: Handler> Connection<E, H> {
     }
 
     async fn subscribe(&mut self, id: String, payload: Map<String, Value>) -> Result<(), Stop> {
-        let State::Ready(viewer) = &self.state else {
+        let State::Ready(viewer, _) = &self.state else {
             return Err(Close::new(4401, "Unauthorized").into());
         };
         let viewer = viewer.clone();
@@ -503,16 +526,29 @@ impl<E: Executor, H: Handler> Connection<E, H> {
         }
         let mut request: Request = serde_json::from_value(Value::Object(payload))
             .map_err(|e| Close::bad(format!("invalid operation payload: {e}")))?;
-        let kind = match check(&mut request, &self.options.document) {
+        let kind = match admit(&mut request, &self.options.document, Transport::WebSocket) {
             Ok(kind) => kind,
-            Err(errors) => return Ok(self.say(ServerMessage::Error(&id, &errors)).await?),
+            Err(refusal) => {
+                let errors = with_codes(refusal).errors;
+                return Ok(self.say(ServerMessage::Error(&id, &errors)).await?);
+            }
         };
         let subscription = kind == Some(OperationType::Subscription);
         let deadline = (!subscription).then_some(self.options.request_timeout);
-        let stream = self
+        let key = self.next_key;
+        let query = subscription.then(|| request.query.clone());
+        let mut stream = self
             .executor
             .execute_stream(self.handler.prepare(request, &viewer), None);
-        let key = self.next_key;
+        if let (Some(query), State::Ready(_, session)) = (query, &self.state) {
+            match self.handler.subscribed(session, key, &query, stream).await {
+                Ok(tracked) => stream = tracked,
+                Err(e) => {
+                    let errors = operation::internal_errors(&e);
+                    return Ok(self.say(ServerMessage::Error(&id, &errors)).await?);
+                }
+            }
+        }
         self.next_key = self.next_key.wrapping_add(1);
         let task = tokio::spawn(operation(
             stream,

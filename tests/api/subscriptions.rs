@@ -219,6 +219,71 @@ async fn bad_cursors_and_hidden_projects_are_refused_with_their_codes() {
     assert_eq!(seen, [1]);
 }
 
+#[tokio::test]
+async fn events_past_retention_are_pruned_and_their_cursors_are_outdated() {
+    let app = TestApp::spawn().await;
+    let p = owner_with_projects(&app, "u1", &[(PROG_A, true)]).await;
+    for name in ["one", "two", "three"] {
+        data(&upload(&app, "u1", &p[0], name).await);
+    }
+    let db = app.db.get(Domain::Orquestra);
+    let seqs = |db: &sea_orm::DatabaseConnection| {
+        let db = db.clone();
+        async move {
+            db.query_all_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                "SELECT seq FROM change_log ORDER BY seq",
+            ))
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.try_get::<i64>("", "seq").unwrap())
+            .collect::<Vec<i64>>()
+        }
+    };
+    let all = seqs(db).await;
+    let head = *all.last().unwrap();
+    // Everything is ten days old; a week's retention keeps only the newest event, which
+    // holds the head of the log.
+    db.execute_unprepared(&format!(
+        "UPDATE change_log SET created_at = '{}'",
+        (chrono::Utc::now() - chrono::Duration::days(10)).format("%Y-%m-%d %H:%M:%S")
+    ))
+    .await
+    .unwrap();
+    let week = Duration::from_secs(7 * 24 * 3600);
+    let pruned = api::events::retention::prune(&app.db.dbs, week)
+        .await
+        .unwrap();
+    assert_eq!(pruned[Domain::Orquestra.index()], all.len() as u64 - 1);
+    assert_eq!(pruned.iter().sum::<u64>(), all.len() as u64 - 1);
+    assert_eq!(seqs(db).await, [head]);
+    assert_eq!(
+        api::events::retention::prune(&app.db.dbs, week)
+            .await
+            .unwrap(),
+        [0; 5]
+    );
+
+    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    ws.subscribe("old", IDL_ADDED, json!({ "p": p[0], "after": "0" }))
+        .await;
+    assert_eq!(ws.error_code("old").await, "OUTDATED_CURSOR");
+    // From the event before the oldest kept one, nothing is missing: it replays.
+    ws.subscribe(
+        "kept",
+        IDL_ADDED,
+        json!({ "p": p[0], "after": (head - 1).to_string() }),
+    )
+    .await;
+    let (seen, _) = versions(&mut ws, "kept", 1).await;
+    assert_eq!(seen, [3]);
+    // Numbering goes on from the head.
+    data(&upload(&app, "u1", &p[0], "four").await);
+    let (seen, cursor) = versions(&mut ws, "kept", 1).await;
+    assert_eq!((seen, cursor), (vec![4], (head + 1).to_string()));
+}
+
 /// Makes every insert into Orquestra's change log fail.
 async fn break_change_log(app: &TestApp) {
     let db = app.db.get(Domain::Orquestra);
@@ -783,6 +848,249 @@ async fn universe_entity_changes_and_filtered_event_logs_are_delivered() {
         json!({ "event": { "eventType": "entity.created" }, "entity": { "id": id, "entityType": "note" } })
     );
     ws.nothing_within(QUIET).await;
+}
+
+/// A new Universe identity: its id and its bearer token.
+async fn universe_identity(app: &TestApp) -> (String, String) {
+    let res = app
+        .graphql(
+            "mutation { universeConnect(clientInfo: \"http\") { identity token } }",
+            json!({}),
+        )
+        .await;
+    let c = &data(&res)["universeConnect"];
+    (text(&c["identity"]), text(&c["token"]))
+}
+
+/// Runs a Universe operation as the identity holding `token`.
+async fn universe(app: &TestApp, token: &str, query: &str, vars: Value) -> Value {
+    app.client
+        .post(app.url("/graphql"))
+        .bearer_auth(token)
+        .json(&json!({ "query": query, "variables": vars }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// `identity`'s `client_connection` row and its `subscription` rows.
+async fn presence(app: &TestApp, identity: &str) -> (Value, Vec<Value>) {
+    let res = app
+        .graphql(
+            "query($me: ID!, $f: UniverseSubscriptionFilter) {
+                universeClientConnection(identity: $me) { connectionId status clientInfo }
+                universeSubscriptions(filter: $f, first: 100) {
+                    nodes { subscriptionId query status }
+                }
+            }",
+            json!({ "me": identity, "f": { "identity": { "eq": identity } } }),
+        )
+        .await;
+    let d = data(&res);
+    let rows = d["universeSubscriptions"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    (d["universeClientConnection"].clone(), rows)
+}
+
+/// Waits (up to 10 s) until `identity`'s rows satisfy `done`; the rows then.
+async fn presence_until(
+    app: &TestApp,
+    identity: &str,
+    done: impl Fn(&Value, &[Value]) -> bool,
+) -> (Value, Vec<Value>) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let (conn, rows) = presence(app, identity).await;
+        if done(&conn, &rows) {
+            return (conn, rows);
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "rows never reached the state: {conn} {rows:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn text(v: &Value) -> String {
+    v.as_str()
+        .unwrap_or_else(|| panic!("a string, not {v}"))
+        .to_owned()
+}
+
+/// The statuses of `rows`, sorted.
+fn statuses(rows: &[Value]) -> Vec<&str> {
+    let mut all: Vec<&str> = rows.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    all.sort();
+    all
+}
+
+/// The row of subscription `id`.
+fn row<'a>(rows: &'a [Value], id: &Value) -> &'a Value {
+    rows.iter()
+        .find(|r| r["subscriptionId"] == *id)
+        .unwrap_or_else(|| panic!("no row {id} in {rows:?}"))
+}
+
+const SUBSCRIPTIONS_CREATED: &str = "subscription($me: String) {
+    universeEventLogged(eventType: \"subscription.created\", source: $me, after: \"0\") { data }
+}";
+
+const ENTITY_CREATED: &str =
+    "subscription { universeEventLogged(eventType: \"entity.created\") { eventType } }";
+
+async fn create_entity(app: &TestApp, token: &str) {
+    let res = universe(
+        app,
+        token,
+        "mutation { universeCreateEntity(input: { entityType: \"note\" }) { entity { id } } }",
+        json!({}),
+    )
+    .await;
+    data(&res);
+}
+
+async fn set_subscription(app: &TestApp, token: &str, id: &str, status: &str) {
+    let res = universe(
+        app,
+        token,
+        "mutation($id: ID!, $s: UniverseSubscriptionStatus!) {
+            universeSetSubscriptionStatus(input: {subscriptionId: $id, status: $s}) { subscription { status } }
+        }",
+        json!({ "id": id, "s": status }),
+    )
+    .await;
+    assert_eq!(
+        data(&res)["universeSetSubscriptionStatus"]["subscription"]["status"],
+        status
+    );
+}
+
+#[tokio::test]
+async fn a_universe_clients_socket_and_subscriptions_are_its_connection_and_subscription_rows() {
+    for protocol in Protocol::BOTH {
+        a_universe_clients_socket_and_subscriptions_are_its_rows_over(protocol).await;
+    }
+}
+
+async fn a_universe_clients_socket_and_subscriptions_are_its_rows_over(protocol: Protocol) {
+    let app = TestApp::spawn().await;
+    let (me, token) = universe_identity(&app).await;
+    let (before, _) = presence(&app, &me).await;
+    let auth = json!({ "authorization": format!("Bearer {token}"), "clientInfo": "ws-test/1" });
+    let mut ws = WsClient::connect(&app, protocol, auth).await;
+
+    // Acknowledged: the connection is the socket's.
+    let (conn, rows) = presence(&app, &me).await;
+    assert_eq!(conn["status"], "CONNECTED");
+    assert_eq!(conn["clientInfo"], "ws-test/1");
+    assert_ne!(conn["connectionId"], before["connectionId"]);
+    assert!(rows.is_empty());
+
+    // Each subscription is a row, `active` while it runs; "created" replays its own
+    // creation, so once it arrives the row exists.
+    ws.subscribe("created", SUBSCRIPTIONS_CREATED, json!({ "me": me }))
+        .await;
+    let first = ws.data("created").await["universeEventLogged"]["data"].clone();
+    ws.subscribe("a", ENTITY_CREATED, json!({})).await;
+    let a = ws.data("created").await["universeEventLogged"]["data"].clone();
+    let a_id = text(&a["subscription_id"]);
+    assert_eq!(a["transport"], "websocket");
+    assert_eq!(a["connection_id"], conn["connectionId"]);
+    let (_, rows) = presence(&app, &me).await;
+    assert_eq!(statuses(&rows), ["ACTIVE", "ACTIVE"]);
+    assert_eq!(
+        row(&rows, &first["subscription_id"])["query"],
+        SUBSCRIPTIONS_CREATED
+    );
+    assert_eq!(row(&rows, &a["subscription_id"])["query"], ENTITY_CREATED);
+
+    create_entity(&app, &token).await;
+    assert_eq!(
+        ws.data("a").await["universeEventLogged"]["eventType"],
+        "entity.created"
+    );
+
+    // Paused through its row: nothing is delivered, and nothing is lost on resuming.
+    set_subscription(&app, &token, &a_id, "PAUSED").await;
+    create_entity(&app, &token).await;
+    ws.nothing_within(QUIET).await;
+    set_subscription(&app, &token, &a_id, "ACTIVE").await;
+    assert_eq!(
+        ws.data("a").await["universeEventLogged"]["eventType"],
+        "entity.created"
+    );
+
+    // Completed by the client: the row is cancelled.
+    ws.stop("a").await;
+    let (_, rows) = presence_until(&app, &me, |_, rows| {
+        statuses(rows) == ["ACTIVE", "CANCELLED"]
+    })
+    .await;
+    assert_eq!(row(&rows, &a["subscription_id"])["status"], "CANCELLED");
+
+    // Cancelled through its row: the client's operation completes.
+    ws.subscribe("b", ENTITY_CREATED, json!({})).await;
+    let b = ws.data("created").await["universeEventLogged"]["data"].clone();
+    set_subscription(&app, &token, &text(&b["subscription_id"]), "CANCELLED").await;
+    assert_eq!(ws.event("b").await, crate::ws_client::Event::Complete);
+
+    // The socket closes: the connection is disconnected, every subscription cancelled.
+    ws.subscribe("c", ENTITY_CREATED, json!({})).await;
+    ws.data("created").await;
+    ws.close().await;
+    let (conn, rows) = presence_until(&app, &me, |conn, _| conn["status"] == "DISCONNECTED").await;
+    assert_eq!(statuses(&rows), ["CANCELLED"; 4]);
+    assert_eq!(conn["clientInfo"], "ws-test/1");
+}
+
+#[tokio::test]
+async fn a_newer_socket_takes_the_connection_over_and_a_dropped_one_is_noticed() {
+    let app = TestApp::spawn().await;
+    let (me, token) = universe_identity(&app).await;
+    let auth = json!({ "authorization": format!("Bearer {token}") });
+    let mut old = WsClient::connect(&app, Protocol::TransportWs, auth.clone()).await;
+    let (first, _) = presence(&app, &me).await;
+    old.subscribe("created", SUBSCRIPTIONS_CREATED, json!({ "me": me }))
+        .await;
+    old.data("created").await;
+    let new = WsClient::connect(&app, Protocol::Legacy, auth).await;
+    let (second, _) = presence(&app, &me).await;
+    assert_eq!(second["status"], "CONNECTED");
+    assert_ne!(second["connectionId"], first["connectionId"]);
+
+    // The old socket vanishes without a close frame: its subscription is cancelled, and
+    // the connection, now the new socket's, stays connected.
+    drop(old);
+    let (conn, _) = presence_until(&app, &me, |_, rows| statuses(rows) == ["CANCELLED"]).await;
+    assert_eq!(conn["status"], "CONNECTED");
+    assert_eq!(conn["connectionId"], second["connectionId"]);
+
+    new.close().await;
+    presence_until(&app, &me, |conn, _| conn["status"] == "DISCONNECTED").await;
+
+    // A socket of an identity whose connection row is gone is refused.
+    let (ghost, ghost_token) = universe_identity(&app).await;
+    app.db
+        .dbs
+        .universe()
+        .execute_unprepared(&format!(
+            "DELETE FROM client_connection WHERE identity = '{ghost}'"
+        ))
+        .await
+        .unwrap();
+    let refused = WsClient::refused(
+        &app,
+        Protocol::TransportWs,
+        json!({ "authorization": format!("Bearer {ghost_token}") }),
+    )
+    .await;
+    assert_eq!(refused["close"], 4403, "{refused}");
 }
 
 // ----------------------------------------------------------------------------- Atrarium

@@ -350,6 +350,15 @@ async fn the_viewer_comes_from_the_init_payload() {
     assert_eq!(recv(&mut bare).await, json!({ "type": "connection_ack" }));
     assert_eq!(viewer(&mut bare).await["subject"], Value::Null);
 
+    // A Universe identity's socket is its connection: the identity must have one.
+    let res = app
+        .graphql("mutation { universeConnect { identity token } }", json!({}))
+        .await;
+    let universe = &res["data"]["universeConnect"];
+    let (me, my_token) = (
+        universe["identity"].as_str().unwrap(),
+        universe["token"].as_str().unwrap(),
+    );
     for (payload, domain, subject) in [
         (
             json!({ "authorization": format!("Bearer {}", token(Domain::Pds, "did:plc:alice")) }),
@@ -361,11 +370,7 @@ async fn the_viewer_comes_from_the_init_payload() {
             "bellamy",
             "u7",
         ),
-        (
-            json!({ "token": token(Domain::Universe, "abc") }),
-            "universe",
-            "abc",
-        ),
+        (json!({ "token": my_token }), "universe", me),
     ] {
         let mut socket = ready(&app, payload.clone()).await;
         assert_eq!(

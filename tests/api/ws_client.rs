@@ -79,6 +79,29 @@ impl WsClient {
         client
     }
 
+    /// Opens a socket whose `connection_init` the server refuses: the close it answers
+    /// with (`{"close": code, "reason": ...}`), after any legacy `connection_error`.
+    pub async fn refused(app: &TestApp, protocol: Protocol, payload: Value) -> Value {
+        let url = format!("ws://{}/graphql/ws", app.addr);
+        let mut request = url.into_client_request().unwrap();
+        request.headers_mut().insert(
+            "sec-websocket-protocol",
+            HeaderValue::from_static(protocol.name()),
+        );
+        let (socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+        let mut client = Self { socket, protocol };
+        client
+            .send(json!({ "type": "connection_init", "payload": payload }))
+            .await;
+        loop {
+            let m = client.recv().await;
+            if m.get("close").is_some() {
+                return m;
+            }
+            assert_eq!(m["type"], "connection_error", "{m}");
+        }
+    }
+
     async fn send(&mut self, message: Value) {
         self.socket
             .send(ts::Message::text(message.to_string()))

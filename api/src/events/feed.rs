@@ -186,6 +186,27 @@ impl<L: Log> Feed<L> {
         field: &str,
     ) -> ApiResult<impl Stream<Item = ApiResult<Arc<L::Row>>> + Send + 'static + use<L>> {
         let slot = self.inner.slots.take()?;
+        self.open(topic, after, field, Some(slot)).await
+    }
+
+    /// [`Feed::follow`] for the server's own bookkeeping (e.g. a WebSocket watching the
+    /// status of the subscription rows it keeps): not counted against the subscription
+    /// cap, since it serves a subscription already counted.
+    pub async fn watch(
+        &self,
+        topic: Topic<L::Row>,
+        after: Option<i64>,
+    ) -> ApiResult<impl Stream<Item = ApiResult<Arc<L::Row>>> + Send + 'static + use<L>> {
+        self.open(topic, after, "after", None).await
+    }
+
+    async fn open(
+        &self,
+        topic: Topic<L::Row>,
+        after: Option<i64>,
+        field: &str,
+        slot: Option<Slot>,
+    ) -> ApiResult<impl Stream<Item = ApiResult<Arc<L::Row>>> + Send + 'static + use<L>> {
         self.start_tailer().await?;
         // Join the fan-out before reading the log, so nothing falls between the two.
         let rx = self.inner.ring.subscribe();
@@ -289,7 +310,7 @@ struct Tail<L: Log> {
     pending: VecDeque<Arc<L::Row>>,
     /// Reading from the log (start with a cursor, or after falling behind).
     replaying: bool,
-    _slot: Slot,
+    _slot: Option<Slot>,
 }
 
 impl<L: Log> Tail<L> {

@@ -37,6 +37,8 @@ pub trait Log: Send + Sync + 'static {
     fn seq_column() -> <Self::Entity as EntityTrait>::Column;
     /// An event's sequence number (`None`: not part of the stream).
     fn seq(row: &Self::Row) -> Option<i64>;
+    /// When an event was appended, for retention ([`prune`]); `None`: kept forever.
+    fn time_column() -> Option<<Self::Entity as EntityTrait>::Column>;
 }
 
 /// Atrarium's, Orquestra's and Bellamy's `change_log`.
@@ -51,6 +53,9 @@ impl Log for ChangeLog {
     }
     fn seq(row: &change_log::Model) -> Option<i64> {
         Some(row.seq)
+    }
+    fn time_column() -> Option<change_log::Column> {
+        Some(change_log::Column::CreatedAt)
     }
 }
 
@@ -67,9 +72,13 @@ impl Log for RepoSeq {
     fn seq(row: &repo_seq::Model) -> Option<i64> {
         Some(row.seq)
     }
+    fn time_column() -> Option<repo_seq::Column> {
+        Some(repo_seq::Column::SequencedAt)
+    }
 }
 
-/// Inner Universe's `event_log` (rows without `seq` were written outside the API).
+/// Inner Universe's `event_log` (rows without `seq` were written outside the API). It is
+/// the seed's audit trail, so retention never prunes it.
 pub struct EventLog;
 
 impl Log for EventLog {
@@ -82,6 +91,34 @@ impl Log for EventLog {
     fn seq(row: &event_log::Model) -> Option<i64> {
         row.seq
     }
+    fn time_column() -> Option<event_log::Column> {
+        None
+    }
+}
+
+/// Deletes the events of `L` appended before `before`, except the newest one (it holds
+/// the log's head, from which the next sequence number follows); the number deleted.
+/// A subscriber whose cursor falls before what is left gets `OUTDATED_CURSOR`.
+pub async fn prune<L: Log>(
+    store: &crate::write::Store,
+    before: chrono::DateTime<chrono::Utc>,
+) -> crate::error::ApiResult<u64> {
+    let Some(time) = L::time_column() else {
+        return Ok(0);
+    };
+    store
+        .transaction(move |txn| {
+            Box::pin(async move {
+                let head = head::<L, _>(txn).await?;
+                let deleted = L::Entity::delete_many()
+                    .filter(time.lt(before))
+                    .filter(L::seq_column().lt(head))
+                    .exec(txn)
+                    .await?;
+                Ok(deleted.rows_affected)
+            })
+        })
+        .await
 }
 
 /// Takes `L`'s append lock in `txn` and returns the first of the next sequence numbers

@@ -14,6 +14,7 @@
 pub mod feed;
 pub mod listen;
 pub mod log;
+pub mod retention;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;
+pub mod presence;
 pub mod query;
 pub mod service;
 pub mod subscription;

@@ -4,17 +4,24 @@
 use std::collections::HashMap;
 use std::future::Future;
 
-use async_graphql::Request;
+use async_graphql::futures_util::stream::BoxStream;
+use async_graphql::{Request, Response};
+use entity::Domain;
 use serde_json::{Map, Value};
 
-use crate::auth::{Tokens, Viewer};
-use crate::db::Databases;
+use crate::auth::Viewer;
 use crate::error::ApiError;
-use crate::http::Refused;
+use crate::pipeline::{Pipeline, Refused};
+use crate::universe::presence::Presence;
 
-/// What a connection asks of the application: who the client is, and what each of its
-/// operations carries.
+/// What a connection asks of the application: who the client is, what each of its
+/// operations carries, and what the application keeps while the connection lives (a
+/// [`Handler::Session`], e.g. Inner Universe's `client_connection` and `subscription`
+/// rows).
 pub trait Handler: Clone + Send + Sync + 'static {
+    /// What the application keeps for one acknowledged connection.
+    type Session: Send + Sync + 'static;
+
     /// The viewer that the `connection_init` credentials authenticate. An error closes
     /// the socket with `4403` (`4500` for an `INTERNAL` one).
     fn authenticate(
@@ -22,8 +29,33 @@ pub trait Handler: Clone + Send + Sync + 'static {
         credentials: Credentials,
     ) -> impl Future<Output = Result<Viewer, ApiError>> + Send;
 
+    /// The connection of `viewer` is about to be acknowledged (`payload` is its
+    /// `connection_init` payload). An error closes the socket like a refused credential
+    /// (`4400` for a `BAD_USER_INPUT` one).
+    fn open(
+        &self,
+        viewer: &Viewer,
+        payload: &Map<String, Value>,
+    ) -> impl Future<Output = Result<Self::Session, ApiError>> + Send;
+
     /// `request`, ready to execute for `viewer` (per-operation data attached).
     fn prepare(&self, request: Request, viewer: &Viewer) -> Request;
+
+    /// Subscription number `key` of the connection (`query` is its document) starts: the
+    /// stream to run in place of `stream`. An error refuses the operation (`error`).
+    fn subscribed(
+        &self,
+        session: &Self::Session,
+        key: u64,
+        query: &str,
+        stream: BoxStream<'static, Response>,
+    ) -> impl Future<Output = Result<BoxStream<'static, Response>, ApiError>> + Send;
+
+    /// Subscription number `key` ended: completed by the client, finished, or failed.
+    fn ended(&self, session: &Self::Session, key: u64) -> impl Future<Output = ()> + Send;
+
+    /// The connection closed, whoever closed it (its operations have ended).
+    fn closed(&self, session: Self::Session) -> impl Future<Output = ()> + Send;
 }
 
 /// The credentials of a `connection_init` payload.
@@ -79,37 +111,82 @@ impl Credentials {
     }
 }
 
-/// Mosaic's [`Handler`]: the HTTP path's authentication and per-request data.
+/// Mosaic's [`Handler`]: the shared request pipeline's authentication and per-request
+/// data; a connection authenticated as an Inner Universe identity also keeps that
+/// identity's `client_connection` and `subscription` rows true ([`Presence`]).
 #[derive(Clone)]
 pub struct MosaicHandler {
-    databases: Databases,
-    tokens: Tokens,
+    pipeline: Pipeline,
 }
 
 impl MosaicHandler {
-    /// A handler over `databases`, verifying tokens with `tokens`.
-    pub fn new(databases: Databases, tokens: Tokens) -> Self {
-        Self { databases, tokens }
+    /// A handler running operations through `pipeline`.
+    pub fn new(pipeline: Pipeline) -> Self {
+        Self { pipeline }
     }
 }
 
 impl Handler for MosaicHandler {
+    type Session = Option<Presence>;
+
     async fn authenticate(&self, credentials: Credentials) -> Result<Viewer, ApiError> {
-        crate::http::authenticate(
-            &self.databases,
-            &self.tokens,
-            credentials.authorization.as_deref(),
-            credentials.api_key.as_deref(),
-        )
-        .await
-        .map_err(|refused| match refused {
-            Refused::Bearer(e) | Refused::ApiKey(e) => e,
-        })
+        self.pipeline
+            .authenticate(
+                credentials.authorization.as_deref(),
+                credentials.api_key.as_deref(),
+            )
+            .await
+            .map_err(Refused::into_error)
+    }
+
+    async fn open(
+        &self,
+        viewer: &Viewer,
+        payload: &Map<String, Value>,
+    ) -> Result<Self::Session, ApiError> {
+        let Some(identity) = viewer.subject(Domain::Universe) else {
+            return Ok(None);
+        };
+        let client_info = payload
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("clientInfo"))
+            .map(|(_, v)| {
+                v.as_str().ok_or_else(|| {
+                    ApiError::bad_input("clientInfo", "`clientInfo` must be a string")
+                })
+            })
+            .transpose()?;
+        Presence::open(self.pipeline.databases(), identity, client_info)
+            .await
+            .map(Some)
     }
 
     fn prepare(&self, request: Request, viewer: &Viewer) -> Request {
-        crate::context::with_loaders(request, &self.databases)
-            .data(viewer.clone())
-            .data(self.tokens.clone())
+        self.pipeline.prepare(request, viewer)
+    }
+
+    async fn subscribed(
+        &self,
+        session: &Self::Session,
+        key: u64,
+        query: &str,
+        stream: BoxStream<'static, Response>,
+    ) -> Result<BoxStream<'static, Response>, ApiError> {
+        match session {
+            Some(presence) => presence.subscribed(key, query, stream).await,
+            None => Ok(stream),
+        }
+    }
+
+    async fn ended(&self, session: &Self::Session, key: u64) {
+        if let Some(presence) = session {
+            presence.ended(key).await;
+        }
+    }
+
+    async fn closed(&self, session: Self::Session) {
+        if let Some(presence) = session {
+            presence.closed().await;
+        }
     }
 }

@@ -1,5 +1,5 @@
-//! One operation of a connection: the document guard it passes before it runs, and the
-//! task that runs it and sends its messages to the connection.
+//! One operation of a connection: the task that runs it and sends its messages to the
+//! connection.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -8,14 +8,12 @@ use std::time::Duration;
 use async_graphql::futures_util::stream::BoxStream;
 use async_graphql::futures_util::{FutureExt, StreamExt};
 use async_graphql::http::WebSocketProtocols;
-use async_graphql::parser::types::OperationType;
-use async_graphql::{Request, Response, ServerError};
+use async_graphql::{Response, ServerError};
 use tokio::sync::mpsc;
 
 use super::protocol::{ServerMessage, Wire};
 use crate::error::ApiError;
-use crate::guard::{self, DocumentLimits};
-use crate::http::{refused, with_codes};
+use crate::pipeline::{refused, timed_out, with_codes};
 
 /// A message of an operation for the socket.
 pub(super) struct Outgoing {
@@ -25,24 +23,6 @@ pub(super) struct Outgoing {
     pub(super) text: String,
     /// `complete` or `error`: the operation is over.
     pub(super) last: bool,
-}
-
-/// The HTTP path's document guard: token count, parse, shape. The operation's type on
-/// success (`None` when async-graphql will report which one is meant), the errors to send
-/// otherwise.
-pub(super) fn check(
-    request: &mut Request,
-    limits: &DocumentLimits,
-) -> Result<Option<OperationType>, Vec<ServerError>> {
-    let validation =
-        |refusal: guard::Refusal| refused("GRAPHQL_VALIDATION_FAILED", refusal.to_string()).errors;
-    guard::check_tokens(&request.query, limits.max_tokens).map_err(validation)?;
-    let operation_name = request.operation_name.clone();
-    let doc = request
-        .parsed_query()
-        .map_err(|e| with_codes(Response::from_errors(vec![e])).errors)?;
-    guard::check_document(doc, limits).map_err(validation)?;
-    Ok(guard::operation_type(doc, operation_name.as_deref()))
 }
 
 /// How an operation ended.
@@ -112,12 +92,7 @@ pub(super) async fn operation(
         Ending::Done => protocol.encode(ServerMessage::Complete(&id)),
         Ending::Refused(errors) => protocol.encode(ServerMessage::Error(&id, &errors)),
         Ending::TimedOut(limit) => {
-            let errors = refused(
-                "TIMEOUT",
-                format!("the request did not finish within {} s", limit.as_secs()),
-            )
-            .errors;
-            protocol.encode(ServerMessage::Error(&id, &errors))
+            protocol.encode(ServerMessage::Error(&id, &timed_out(limit).errors))
         }
     };
     let _ = send(text, true).await;

@@ -5,8 +5,9 @@ mod legacy;
 mod shutdown;
 
 use super::*;
+use async_graphql::futures_util::stream::BoxStream;
 use async_graphql::futures_util::{SinkExt, Stream, StreamExt};
-use async_graphql::{EmptyMutation, Object, Schema, Subscription};
+use async_graphql::{EmptyMutation, Object, Response, Schema, Subscription};
 use axum::routing::any;
 use axum::{Extension, Router};
 use serde_json::json;
@@ -50,6 +51,26 @@ impl TestSubscription {
 struct TestHandler;
 
 impl Handler for TestHandler {
+    type Session = ();
+
+    async fn open(&self, _: &Viewer, _: &Map<String, Value>) -> Result<(), ApiError> {
+        Ok(())
+    }
+
+    async fn subscribed(
+        &self,
+        _: &(),
+        _: u64,
+        _: &str,
+        stream: BoxStream<'static, Response>,
+    ) -> Result<BoxStream<'static, Response>, ApiError> {
+        Ok(stream)
+    }
+
+    async fn ended(&self, _: &(), _: u64) {}
+
+    async fn closed(&self, _: ()) {}
+
     async fn authenticate(&self, credentials: Credentials) -> Result<Viewer, ApiError> {
         match credentials.authorization.as_deref() {
             Some("Bearer bad") => Err(ApiError::Unauthenticated("bad token".into())),

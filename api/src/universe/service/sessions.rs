@@ -234,39 +234,12 @@ pub async fn set_connection_status(
                 }
                 log.push(events::CLIENT_STATUS_CHANGED, data);
 
-                let mut cancelled = Vec::new();
-                if to == ConnectionStatus::Disconnected {
-                    let live = subscription::Entity::find()
-                        .filter(subscription::Column::Identity.eq(actor.clone()))
-                        .filter(subscription::Column::Status.ne(SubscriptionStatus::Cancelled))
-                        .order_by_asc(subscription::Column::SubscriptionId)
-                        .lock_exclusive()
-                        .all(txn)
-                        .await?;
-                    for sub in live {
-                        let before = sub.status;
-                        let mut after = sub;
-                        after.status = SubscriptionStatus::Cancelled;
-                        after.updated_at = now;
-                        after
-                            .clone()
-                            .into_active_model()
-                            .reset_all()
-                            .update(txn)
-                            .await?;
-                        log.push(
-                            events::SUBSCRIPTION_STATUS_CHANGED,
-                            json!({
-                                "subscription_id": after.subscription_id,
-                                "identity": actor,
-                                "from": subscription_name(before),
-                                "to": "cancelled",
-                                "with_connection": next.connection_id,
-                            }),
-                        );
-                        cancelled.push(after);
-                    }
-                }
+                let cancelled = if to == ConnectionStatus::Disconnected {
+                    let with = json!({ "with_connection": next.connection_id });
+                    cancel_live(txn, &actor, None, now, &mut log, with).await?
+                } else {
+                    Vec::new()
+                };
                 let events = log.append(txn).await?;
                 Ok(Written {
                     value: ConnectionChanged {
@@ -275,6 +248,248 @@ pub async fn set_connection_status(
                     },
                     events,
                 })
+            })
+        })
+        .await
+}
+
+/// Cancels `actor`'s live (active or paused) subscriptions — only those of `only` when
+/// given — each with a `subscription.status_changed` event carrying `extra`'s fields.
+async fn cancel_live<C: ConnectionTrait>(
+    txn: &C,
+    actor: &str,
+    only: Option<&[String]>,
+    now: chrono::DateTime<chrono::Utc>,
+    log: &mut Events,
+    extra: serde_json::Value,
+) -> Result<Vec<subscription::Model>, sea_orm::DbErr> {
+    if only.is_some_and(<[String]>::is_empty) {
+        return Ok(Vec::new());
+    }
+    let mut live = subscription::Entity::find()
+        .filter(subscription::Column::Identity.eq(actor))
+        .filter(subscription::Column::Status.ne(SubscriptionStatus::Cancelled));
+    if let Some(ids) = only {
+        live = live.filter(subscription::Column::SubscriptionId.is_in(ids.iter().cloned()));
+    }
+    let live = live
+        .order_by_asc(subscription::Column::SubscriptionId)
+        .lock_exclusive()
+        .all(txn)
+        .await?;
+    let mut cancelled = Vec::with_capacity(live.len());
+    for sub in live {
+        let before = sub.status;
+        let mut after = sub;
+        after.status = SubscriptionStatus::Cancelled;
+        after.updated_at = now;
+        after
+            .clone()
+            .into_active_model()
+            .reset_all()
+            .update(txn)
+            .await?;
+        let mut data = json!({
+            "subscription_id": after.subscription_id,
+            "identity": actor,
+            "from": subscription_name(before),
+            "to": "cancelled",
+        });
+        if let (Some(data), Some(extra)) = (data.as_object_mut(), extra.as_object()) {
+            data.extend(extra.clone());
+        }
+        log.push(events::SUBSCRIPTION_STATUS_CHANGED, data);
+        cancelled.push(after);
+    }
+    Ok(cancelled)
+}
+
+/// How a WebSocket's own rows are marked in their events.
+pub const WEBSOCKET: &str = "websocket";
+
+/// A WebSocket authenticated as `identity` opened: the identity's connection becomes
+/// `connected` under a new `connection_id` (the socket's), whatever its status was, with
+/// `client_info` when given, and `client.connected` is logged. `FORBIDDEN` when the
+/// identity has no connection (`universeConnect` creates one).
+pub async fn attach_socket(
+    store: &Store,
+    identity: &str,
+    client_info: Option<Text>,
+) -> ApiResult<Written<client_connection::Model>> {
+    let identity = identity.to_owned();
+    store
+        .transaction(move |txn| {
+            Box::pin(async move {
+                let now = events::now();
+                let current = client_connection::Entity::find_by_id(identity.clone())
+                    .lock_exclusive()
+                    .one(txn)
+                    .await?
+                    .ok_or_else(|| {
+                        ApiError::Forbidden(
+                            "this identity has no client connection (universeConnect creates one)"
+                                .into(),
+                        )
+                    })?;
+                let mut next = current.clone();
+                next.status = ConnectionStatus::Connected;
+                next.connection_id = uuid::Uuid::new_v4().to_string();
+                next.connected_at = now;
+                next.last_active_at = now;
+                if let Some(info) = client_info {
+                    next.client_info = Some(info.into_inner());
+                }
+                next.clone()
+                    .into_active_model()
+                    .reset_all()
+                    .update(txn)
+                    .await?;
+                let mut log = Events::new(&identity, now);
+                log.push(
+                    events::CLIENT_CONNECTED,
+                    json!({
+                        "identity": identity,
+                        "connection_id": next.connection_id,
+                        "client_info": next.client_info,
+                        "transport": WEBSOCKET,
+                        "from": connection_name(current.status),
+                        "previous_connection_id": current.connection_id,
+                    }),
+                );
+                let events = log.append(txn).await?;
+                Ok(Written {
+                    value: next,
+                    events,
+                })
+            })
+        })
+        .await
+}
+
+/// Records a subscription that `identity` started on its WebSocket (live session
+/// required): `active`, holding the first [`MAX_QUERY`] characters of its document.
+pub async fn open_socket_subscription(
+    store: &Store,
+    identity: &str,
+    connection_id: &str,
+    query: &str,
+) -> ApiResult<Written<subscription::Model>> {
+    let query: String = query.trim().chars().take(MAX_QUERY).collect();
+    let (identity, connection_id) = (identity.to_owned(), connection_id.to_owned());
+    store
+        .transaction(move |txn| {
+            Box::pin(async move {
+                require_live(txn, &identity).await?;
+                let now = events::now();
+                let sub = subscription::Model {
+                    subscription_id: Key::generate().into_inner(),
+                    identity: identity.clone(),
+                    query,
+                    created_at: now,
+                    updated_at: now,
+                    status: SubscriptionStatus::Active,
+                };
+                sub.clone().into_active_model().insert(txn).await?;
+                client_connection::Entity::update_many()
+                    .col_expr(
+                        client_connection::Column::LastActiveAt,
+                        sea_orm::sea_query::Expr::value(now),
+                    )
+                    .filter(client_connection::Column::Identity.eq(identity.clone()))
+                    .exec(txn)
+                    .await?;
+                let mut log = Events::new(&identity, now);
+                log.push(
+                    events::SUBSCRIPTION_CREATED,
+                    json!({
+                        "subscription_id": sub.subscription_id,
+                        "identity": identity,
+                        "query": sub.query,
+                        "transport": WEBSOCKET,
+                        "connection_id": connection_id,
+                    }),
+                );
+                let events = log.append(txn).await?;
+                Ok(Written { value: sub, events })
+            })
+        })
+        .await
+}
+
+/// Cancels those of `ids` (subscriptions of `identity`) that are still live, because
+/// their operation ended on the WebSocket: completed by the client, finished, or failed.
+pub async fn end_socket_subscriptions(
+    store: &Store,
+    identity: &str,
+    ids: Vec<String>,
+) -> ApiResult<Written<Vec<subscription::Model>>> {
+    let identity = identity.to_owned();
+    store
+        .transaction(move |txn| {
+            Box::pin(async move {
+                let now = events::now();
+                let mut log = Events::new(&identity, now);
+                let extra = json!({ "reason": "operation ended", "transport": WEBSOCKET });
+                let value = cancel_live(txn, &identity, Some(&ids), now, &mut log, extra).await?;
+                let events = log.append(txn).await?;
+                Ok(Written { value, events })
+            })
+        })
+        .await
+}
+
+/// `identity`'s WebSocket with `connection_id` closed: its subscriptions `ids` are
+/// cancelled; if the connection is still this socket's (no newer socket took it over)
+/// and not already `disconnected`, it becomes `disconnected`, which cancels every live
+/// subscription of the identity as any disconnect does.
+pub async fn detach_socket(
+    store: &Store,
+    identity: &str,
+    connection_id: &str,
+    ids: Vec<String>,
+) -> ApiResult<Written<Option<client_connection::Model>>> {
+    let (identity, connection_id) = (identity.to_owned(), connection_id.to_owned());
+    store
+        .transaction(move |txn| {
+            Box::pin(async move {
+                let now = events::now();
+                let mut log = Events::new(&identity, now);
+                let current = client_connection::Entity::find_by_id(identity.clone())
+                    .lock_exclusive()
+                    .one(txn)
+                    .await?;
+                let reason = json!({ "reason": "socket closed", "transport": WEBSOCKET });
+                cancel_live(txn, &identity, Some(&ids), now, &mut log, reason.clone()).await?;
+                let mut value = None;
+                if let Some(current) = current
+                    && current.connection_id == connection_id
+                    && current.status != ConnectionStatus::Disconnected
+                {
+                    let mut next = current.clone();
+                    next.status = ConnectionStatus::Disconnected;
+                    next.last_active_at = now;
+                    next.clone()
+                        .into_active_model()
+                        .reset_all()
+                        .update(txn)
+                        .await?;
+                    log.push(
+                        events::CLIENT_STATUS_CHANGED,
+                        json!({
+                            "identity": identity,
+                            "connection_id": next.connection_id,
+                            "from": connection_name(current.status),
+                            "to": "disconnected",
+                            "reason": "socket closed",
+                            "transport": WEBSOCKET,
+                        }),
+                    );
+                    let with = json!({ "with_connection": next.connection_id });
+                    cancel_live(txn, &identity, None, now, &mut log, with).await?;
+                    value = Some(next);
+                }
+                let events = log.append(txn).await?;
+                Ok(Written { value, events })
             })
         })
         .await

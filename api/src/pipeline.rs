@@ -1,0 +1,233 @@
+//! The one request pipeline every GraphQL operation runs through, whatever carries it
+//! (`POST /graphql`, `GET /graphql`, a WebSocket message):
+//!
+//! 1. **who**: [`Pipeline::authenticate`] turns an `Authorization` value and an Orquestra
+//!    API key into the [`Viewer`] (HTTP headers, or a WebSocket's `connection_init`);
+//! 2. **admit**: [`admit`] runs the document guard ([`crate::guard`]: token count, parse,
+//!    shape) and the transport's rule (GET runs queries only) — a refused operation runs
+//!    nothing;
+//! 3. **prepare**: [`Pipeline::prepare`] attaches fresh per-request loaders, the viewer and
+//!    the token signer;
+//! 4. **run**: [`Pipeline::run`] executes within the request timeout (a subscription's
+//!    stream is run by the WebSocket layer, bounded by its connection instead);
+//! 5. **codes**: [`with_codes`] gives every error a stable `extensions.code`, masking what
+//!    is not ours as `INTERNAL`.
+//!
+//! The transports ([`crate::http`], [`crate::ws`]) only speak their wire format around it.
+
+use std::time::Duration;
+
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Executor, Request, Response, ServerError};
+
+use crate::auth::{Tokens, Viewer};
+use crate::context::with_loaders;
+use crate::db::Databases;
+use crate::error::ApiError;
+use crate::guard::{self, DocumentLimits};
+
+/// What carries an operation; each has its rule about which operation types it runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// `POST /graphql`: queries and mutations (subscriptions need a WebSocket).
+    Post,
+    /// `GET /graphql`: queries only (a GET must be safe to repeat and to cache).
+    Get,
+    /// `/graphql/ws`: every operation type.
+    WebSocket,
+}
+
+/// A credential that was refused.
+#[derive(Debug)]
+pub enum Refused {
+    /// The `Authorization` bearer token.
+    Bearer(ApiError),
+    /// The Orquestra API key.
+    ApiKey(ApiError),
+}
+
+impl Refused {
+    /// The error, whichever credential it was.
+    pub fn into_error(self) -> ApiError {
+        match self {
+            Refused::Bearer(e) | Refused::ApiKey(e) => e,
+        }
+    }
+}
+
+/// Everything an operation needs besides its executor: storage, the token signer, the
+/// document limits and the request timeout. Cheap to clone.
+#[derive(Clone)]
+pub struct Pipeline {
+    databases: Databases,
+    tokens: Tokens,
+    document: DocumentLimits,
+    request_timeout: Duration,
+}
+
+impl Pipeline {
+    /// A pipeline over `databases`, signing and verifying tokens with `tokens`.
+    pub fn new(
+        databases: Databases,
+        tokens: Tokens,
+        document: DocumentLimits,
+        request_timeout: Duration,
+    ) -> Self {
+        Self {
+            databases,
+            tokens,
+            document,
+            request_timeout,
+        }
+    }
+
+    /// The storage operations run against.
+    pub fn databases(&self) -> &Databases {
+        &self.databases
+    }
+
+    /// The document limits every operation passes.
+    pub fn document(&self) -> &DocumentLimits {
+        &self.document
+    }
+
+    /// Longest a query or mutation may run.
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+
+    /// The viewer that an `Authorization` value (`Bearer <token>`) and an Orquestra API
+    /// key authenticate; neither is anonymous.
+    pub async fn authenticate(
+        &self,
+        authorization: Option<&str>,
+        api_key: Option<&str>,
+    ) -> Result<Viewer, Refused> {
+        let mut viewer =
+            Viewer::from_authorization(&self.tokens, authorization).map_err(Refused::Bearer)?;
+        if let Some(key) = api_key {
+            let project = crate::orquestra::api_keys::authenticate(self.databases.orquestra(), key)
+                .await
+                .map_err(Refused::ApiKey)?;
+            viewer.api_key_project = Some(project);
+        }
+        Ok(viewer)
+    }
+
+    /// `request`, ready to execute for `viewer`: fresh per-request loaders, the viewer
+    /// and the token signer attached.
+    pub fn prepare(&self, request: Request, viewer: &Viewer) -> Request {
+        with_loaders(request, &self.databases)
+            .data(viewer.clone())
+            .data(self.tokens.clone())
+    }
+
+    /// Admits, prepares and executes one query or mutation for `viewer` within the
+    /// request timeout; every error of the response carries its code.
+    pub async fn run<E: Executor>(
+        &self,
+        executor: &E,
+        mut request: Request,
+        viewer: &Viewer,
+        transport: Transport,
+    ) -> Response {
+        if let Err(refusal) = admit(&mut request, &self.document, transport) {
+            return refusal;
+        }
+        let request = self.prepare(request, viewer);
+        match tokio::time::timeout(self.request_timeout, executor.execute(request)).await {
+            Ok(response) => with_codes(response),
+            Err(_) => timed_out(self.request_timeout),
+        }
+    }
+}
+
+/// The document guard and the transport's rule: the operation's type when admitted
+/// (`None` when async-graphql will report which operation is meant), the response to
+/// send otherwise.
+#[allow(clippy::result_large_err)]
+pub fn admit(
+    request: &mut Request,
+    limits: &DocumentLimits,
+    transport: Transport,
+) -> Result<Option<OperationType>, Response> {
+    let validation =
+        |refusal: guard::Refusal| refused("GRAPHQL_VALIDATION_FAILED", refusal.to_string());
+    guard::check_tokens(&request.query, limits.max_tokens).map_err(validation)?;
+    let operation_name = request.operation_name.clone();
+    let doc = request
+        .parsed_query()
+        .map_err(|e| with_codes(Response::from_errors(vec![e])))?;
+    guard::check_document(doc, limits).map_err(validation)?;
+    let kind = guard::operation_type(doc, operation_name.as_deref());
+    if transport == Transport::Get && kind != Some(OperationType::Query) {
+        return Err(refused(
+            "METHOD_NOT_ALLOWED",
+            "only queries run over GET; send mutations and subscriptions with POST".into(),
+        ));
+    }
+    Ok(kind)
+}
+
+/// An HTTP error response in the GraphQL shape, with a stable code: a request refused
+/// before any operation ran (its body, its credentials, a WebSocket upgrade).
+pub fn refuse(
+    status: axum::http::StatusCode,
+    code: &str,
+    message: &str,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        status,
+        axum::Json(serde_json::json!({
+            "errors": [{ "message": message, "extensions": { "code": code } }]
+        })),
+    )
+        .into_response()
+}
+
+/// A response carrying one error with `code`.
+pub fn refused(code: &str, message: String) -> Response {
+    let mut err = ServerError::new(message, None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", code);
+    err.extensions = Some(ext);
+    Response::from_errors(vec![err])
+}
+
+/// The refusal of an operation that ran past `limit`.
+pub fn timed_out(limit: Duration) -> Response {
+    refused(
+        "TIMEOUT",
+        format!("the request did not finish within {} s", limit.as_secs()),
+    )
+}
+
+/// The `extensions.code` of an error, if it has one.
+pub fn code_of(e: &ServerError) -> Option<&str> {
+    match e.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(s) => Some(s.as_str()),
+        _ => None,
+    }
+}
+
+/// Gives every error a stable `extensions.code`. Errors raised before execution (parse
+/// and validation, limits) carry none from async-graphql: they become
+/// `GRAPHQL_VALIDATION_FAILED`. A resolver error without a code is not one of ours: its
+/// message is masked as `INTERNAL`.
+pub fn with_codes(mut response: Response) -> Response {
+    for err in &mut response.errors {
+        if code_of(err).is_some() {
+            continue;
+        }
+        let ext = err.extensions.get_or_insert_with(Default::default);
+        if err.path.is_empty() {
+            ext.set("code", "GRAPHQL_VALIDATION_FAILED");
+        } else {
+            let masked = ApiError::internal(&err.message);
+            ext.set("code", "INTERNAL");
+            err.message = masked.to_string();
+        }
+    }
+    response
+}
