@@ -427,4 +427,20 @@ mod tests {
         let timeouts = serve_args(&["--shutdown-grace", "5"]).timeouts();
         assert_eq!(timeouts.shutdown_grace, std::time::Duration::from_secs(5));
     }
+
+    #[test]
+    fn log_retention_is_a_week_by_default_in_hours_and_zero_keeps_everything() {
+        assert_eq!(
+            serve_args(&[]).log_retention(),
+            Some(api::events::retention::DEFAULT_RETENTION)
+        );
+        assert_eq!(
+            serve_args(&["--log-retention-hours", "72"]).log_retention(),
+            Some(std::time::Duration::from_secs(72 * 3600))
+        );
+        assert_eq!(
+            serve_args(&["--log-retention-hours", "0"]).log_retention(),
+            None
+        );
+    }
 }

@@ -101,6 +101,33 @@ pub struct BatchCache {
 }
 
 impl BatchCache {
+    /// Forgets every result (a subscription's next event is a request of its own).
+    pub fn clear(&self) {
+        match self.cells.lock() {
+            Ok(mut c) => c.clear(),
+            Err(poisoned) => poisoned.into_inner().clear(),
+        }
+    }
+
+    /// Results held.
+    pub fn len(&self) -> usize {
+        match self.cells.lock() {
+            Ok(c) => c.len(),
+            Err(poisoned) => poisoned.into_inner().len(),
+        }
+    }
+
+    /// Makes a result cell for `set` (tests of code that must empty the cache).
+    #[cfg(test)]
+    pub(crate) fn touch(&self, set: u64) {
+        let _ = self.cell::<(), ()>(set, "");
+    }
+
+    /// Whether no result is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     fn cell<K: 'static, T: Send + Sync + 'static>(&self, set: u64, tag: &str) -> Arc<OnceCell<T>> {
         let mut cells = match self.cells.lock() {
             Ok(c) => c,

@@ -95,7 +95,7 @@ impl AtrariumSubscription {
             after,
         )
         .await?;
-        Ok(deliver(events, move |row: Arc<change_log::Model>| {
+        Ok(deliver(ctx, events, move |row: Arc<change_log::Model>| {
             let dbs = dbs.clone();
             async move {
                 let Ok(id) = row.subject.parse::<i64>() else {
@@ -134,7 +134,7 @@ impl AtrariumSubscription {
             changes::MEMBERSHIP_LEFT,
         ];
         let events = follow(&dbs, changes::community(community_id), KINDS, after).await?;
-        Ok(deliver(events, move |row: Arc<change_log::Model>| {
+        Ok(deliver(ctx, events, move |row: Arc<change_log::Model>| {
             let dbs = dbs.clone();
             async move {
                 let kind = match row.kind.as_str() {

@@ -154,7 +154,7 @@ impl BellamySubscription {
             after,
         )
         .await?;
-        Ok(deliver(events, move |row: Arc<change_log::Model>| {
+        Ok(deliver(ctx, events, move |row: Arc<change_log::Model>| {
             let dbs = dbs.clone();
             async move {
                 let db = dbs.bellamy();
@@ -192,7 +192,7 @@ impl BellamySubscription {
             after,
         )
         .await?;
-        Ok(deliver(events, move |row: Arc<change_log::Model>| {
+        Ok(deliver(ctx, events, move |row: Arc<change_log::Model>| {
             let dbs = dbs.clone();
             async move {
                 let db = dbs.bellamy();
@@ -224,7 +224,7 @@ impl BellamySubscription {
             after,
         )
         .await?;
-        Ok(deliver(events, move |row: Arc<change_log::Model>| {
+        Ok(deliver(ctx, events, move |row: Arc<change_log::Model>| {
             let dbs = dbs.clone();
             async move {
                 let n = subject::<notifications::Entity>(dbs.bellamy(), &row).await?;

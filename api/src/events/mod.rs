@@ -106,34 +106,114 @@ pub fn parse_cursor(field: &str, cursor: Option<&str>) -> crate::error::ApiResul
 /// (`Ok(None)` skips an event, e.g. one whose row is gone). The stream ends after the
 /// first error, which the client receives with its code (a subscriber that lost access
 /// gets `FORBIDDEN` once and nothing more).
-pub fn deliver<R, T, F, Fut>(
-    events: impl Stream<Item = ApiResult<Arc<R>>> + Send + 'static,
+///
+/// Each event is resolved as a request of its own: the request's batch cache
+/// ([`crate::batch::BatchCache`]) is emptied before the next event is read, so a
+/// long-lived subscription neither grows it nor reads an earlier event's rows from it.
+/// (async-graphql resolves an event's fields before it asks the stream for the next.)
+pub fn deliver<R, T, S, F, Fut>(
+    ctx: &async_graphql::Context<'_>,
+    events: S,
     deliver: F,
-) -> impl Stream<Item = async_graphql::Result<T>> + Send + 'static
+) -> impl Stream<Item = async_graphql::Result<T>> + Send + 'static + use<R, T, S, F, Fut>
 where
+    S: Stream<Item = ApiResult<Arc<R>>> + Send + 'static,
     R: Send + Sync + 'static,
     T: Send + 'static,
     F: Fn(Arc<R>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = ApiResult<Option<T>>> + Send + 'static,
 {
     let events = Box::pin(events);
+    let cache = ctx.data::<Arc<crate::batch::BatchCache>>().ok().cloned();
     async_graphql::futures_util::stream::unfold(
         (events, false, deliver),
-        |(mut events, ended, deliver)| async move {
-            if ended {
-                return None;
-            }
-            loop {
-                let out = match events.next().await? {
-                    Ok(row) => deliver(row).await,
-                    Err(e) => Err(e),
-                };
-                match out {
-                    Ok(None) => continue,
-                    Ok(Some(payload)) => return Some((Ok(payload), (events, false, deliver))),
-                    Err(e) => return Some((Err(e.extend()), (events, true, deliver))),
+        move |(mut events, ended, deliver)| {
+            let cache = cache.clone();
+            async move {
+                if ended {
+                    return None;
+                }
+                if let Some(cache) = &cache {
+                    cache.clear();
+                }
+                loop {
+                    let out = match events.next().await? {
+                        Ok(row) => deliver(row).await,
+                        Err(e) => Err(e),
+                    };
+                    match out {
+                        Ok(None) => continue,
+                        Ok(Some(payload)) => return Some((Ok(payload), (events, false, deliver))),
+                        Err(e) => return Some((Err(e.extend()), (events, true, deliver))),
+                    }
                 }
             }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::BatchCache;
+    use async_graphql::{Context, EmptyMutation, Object, Request, Schema, Subscription};
+
+    struct Query;
+
+    #[Object]
+    impl Query {
+        async fn ok(&self) -> bool {
+            true
+        }
+    }
+
+    struct Event(u64);
+
+    #[Object]
+    impl Event {
+        /// The results the request's batch cache holds while this event resolves.
+        async fn cached(&self, ctx: &Context<'_>) -> usize {
+            let cache = ctx.data_unchecked::<Arc<BatchCache>>();
+            cache.touch(self.0);
+            cache.len()
+        }
+    }
+
+    struct Sub;
+
+    #[Subscription]
+    impl Sub {
+        async fn events(
+            &self,
+            ctx: &Context<'_>,
+        ) -> impl Stream<Item = async_graphql::Result<Event>> + use<> {
+            let rows = async_graphql::futures_util::stream::iter(
+                (1..=3u64).map(|n| Ok::<_, crate::error::ApiError>(Arc::new(n))),
+            );
+            deliver(ctx, rows, |n: Arc<u64>| async move { Ok(Some(Event(*n))) })
+        }
+    }
+
+    #[tokio::test]
+    async fn each_event_resolves_with_an_empty_batch_cache() {
+        let schema = Schema::new(Query, EmptyMutation, Sub);
+        let request = Request::new("subscription { events { cached } }")
+            .data(Arc::new(BatchCache::default()));
+        let cached: Vec<serde_json::Value> = schema
+            .execute_stream(request)
+            .map(|r| {
+                let data = r.data.into_json().unwrap_or_default();
+                data["events"]["cached"].clone()
+            })
+            .collect()
+            .await;
+        assert_eq!(
+            cached,
+            [
+                serde_json::json!(1),
+                serde_json::json!(1),
+                serde_json::json!(1)
+            ]
+        );
+    }
 }

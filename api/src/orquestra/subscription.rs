@@ -77,6 +77,7 @@ impl OrquestraSubscription {
             .await
             .map_err(|e| e.extend())?;
         Ok(deliver(
+            ctx,
             events,
             move |row: std::sync::Arc<change_log::Model>| {
                 let (dbs, viewer, project) = (dbs.clone(), viewer.clone(), project.clone());

@@ -44,8 +44,12 @@ impl PdsSubscription {
             )
             .await
             .map_err(|e| e.extend())?;
-        Ok(deliver(events, |row: Arc<repo_seq::Model>| async move {
-            Ok(Some(PdsRepoSeqEvent(Node::single(row.as_ref().clone()))))
-        }))
+        Ok(deliver(
+            ctx,
+            events,
+            |row: Arc<repo_seq::Model>| async move {
+                Ok(Some(PdsRepoSeqEvent(Node::single(row.as_ref().clone()))))
+            },
+        ))
     }
 }

@@ -98,9 +98,13 @@ impl UniverseSubscriptionRoot {
                 && source.as_ref().is_none_or(|s| r.source.as_ref() == Some(s))
         });
         let events = follow(&dbs, topic, after).await?;
-        Ok(deliver(events, |row: Arc<event_log::Model>| async move {
-            Ok(Some(UniverseEvent(Node::single(row.as_ref().clone()))))
-        }))
+        Ok(deliver(
+            ctx,
+            events,
+            |row: Arc<event_log::Model>| async move {
+                Ok(Some(UniverseEvent(Node::single(row.as_ref().clone()))))
+            },
+        ))
     }
 
     /// State versions as they are committed, in log order. With `after`, the versions
@@ -117,7 +121,7 @@ impl UniverseSubscriptionRoot {
             |r: &event_log::Model| r.event_type == events::VERSION_COMMITTED,
         );
         let stream = follow(&dbs, topic, after).await?;
-        Ok(deliver(stream, move |row: Arc<event_log::Model>| {
+        Ok(deliver(ctx, stream, move |row: Arc<event_log::Model>| {
             let dbs = dbs.clone();
             async move {
                 let Some(id) = data_str(&row, "version_id") else {
@@ -160,7 +164,7 @@ impl UniverseSubscriptionRoot {
             },
         );
         let stream = follow(&dbs, topic, after).await?;
-        Ok(deliver(stream, move |row: Arc<event_log::Model>| {
+        Ok(deliver(ctx, stream, move |row: Arc<event_log::Model>| {
             let (dbs, id) = (dbs.clone(), id.clone());
             async move {
                 let entity = node::Entity::find_by_id(id).one(dbs.universe()).await?;
