@@ -228,7 +228,7 @@ impl Tokens {
 }
 
 /// Who is making the request: at most one principal per domain family.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Viewer {
     /// The verified access token's domain and subject, if any.
     pub principal: Option<(Domain, String)>,

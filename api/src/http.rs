@@ -112,6 +112,8 @@ struct AppState {
     options: HttpOptions,
     /// One permit per open WebSocket connection.
     ws_slots: Arc<tokio::sync::Semaphore>,
+    /// Subscriptions shared by identical subscribers on every connection.
+    fanout: ws::Fanout,
 }
 
 /// Builds the application router over `databases`, signing tokens with `tokens`, with
@@ -144,6 +146,7 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
             ),
             databases,
             ws_slots: ws::slots(options.ws_max_connections),
+            fanout: ws::Fanout::default(),
             options,
         })
         // Outermost first for requests: decompress, then limit the decompressed stream.
@@ -451,6 +454,7 @@ async fn graphql_ws(
         handler,
         state.options.ws(),
         &state.ws_slots,
+        &state.fanout,
         shutdown.map(|axum::Extension(s)| s),
     )
 }

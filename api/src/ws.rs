@@ -53,6 +53,7 @@
 //! the client's first protocol, not our preferred one, reads only the first header line,
 //! and refuses with a bare `400`).
 
+mod fanout;
 mod handler;
 mod operation;
 mod protocol;
@@ -76,6 +77,7 @@ use crate::error::ApiError;
 use crate::guard::DocumentLimits;
 use crate::pipeline::{Transport, admit, refuse, refused, with_codes};
 use crate::server::Shutdown;
+pub use fanout::Fanout;
 pub use handler::{Credentials, Handler, MosaicHandler};
 use operation::{Outgoing, operation};
 use protocol::{ClientMessage, ServerMessage, Wire};
@@ -138,6 +140,39 @@ pub fn slots(max_connections: usize) -> Arc<Semaphore> {
     ))
 }
 
+/// Whether the subscription's root field takes a cursor (`after`, `cursor`): it replays
+/// its own history, so it is not shared. A root selection that is not a plain field
+/// counts as one that does.
+fn takes_cursor(request: &mut Request) -> bool {
+    use async_graphql::parser::types::{DocumentOperations, Selection};
+    let name = request.operation_name.clone();
+    let Ok(doc) = request.parsed_query() else {
+        return true;
+    };
+    let operation = match (&doc.operations, name.as_deref()) {
+        (DocumentOperations::Single(op), _) => op,
+        (DocumentOperations::Multiple(ops), Some(name)) => match ops.get(name) {
+            Some(op) => op,
+            None => return true,
+        },
+        (DocumentOperations::Multiple(_), None) => return true,
+    };
+    operation
+        .node
+        .selection_set
+        .node
+        .items
+        .iter()
+        .any(|item| match &item.node {
+            Selection::Field(field) => field
+                .node
+                .arguments
+                .iter()
+                .any(|(arg, _)| matches!(arg.node.as_str(), "after" | "cursor")),
+            _ => true,
+        })
+}
+
 /// Answers an upgrade request: refuses a client that offers neither protocol (`400`) or
 /// that would exceed the connection cap (`503`); otherwise upgrades, speaking the
 /// preferred protocol the client offers, with messages bounded by `options.max_message`,
@@ -148,6 +183,7 @@ pub fn accept<E: Executor, H: Handler>(
     handler: H,
     options: WsOptions,
     slots: &Arc<Semaphore>,
+    fanout: &Fanout,
     shutdown: Option<Shutdown>,
 ) -> axum::response::Response {
     let upgrade = match upgrade {
@@ -191,9 +227,15 @@ pub fn accept<E: Executor, H: Handler>(
         // per socket. Messages larger than this still arrive whole (the buffer grows).
         .read_buffer_size(READ_BUFFER)
         .write_buffer_size(WRITE_BUFFER)
-        .on_upgrade(move |socket| async move {
-            serve(socket, protocol, executor, handler, options, shutdown).await;
-            drop(permit);
+        .on_upgrade({
+            let fanout = fanout.clone();
+            move |socket| async move {
+                serve(
+                    socket, protocol, executor, handler, options, fanout, shutdown,
+                )
+                .await;
+                drop(permit);
+            }
         })
 }
 
@@ -205,6 +247,7 @@ pub async fn serve<E: Executor, H: Handler>(
     executor: E,
     handler: H,
     options: WsOptions,
+    fanout: Fanout,
     shutdown: Option<Shutdown>,
 ) {
     let (tx, rx) = mpsc::channel(OUTGOING);
@@ -218,6 +261,7 @@ pub async fn serve<E: Executor, H: Handler>(
             ..options
         },
         state: State::Waiting,
+        fanout,
         ops: Operations::default(),
         next_key: 0,
         tx,
@@ -344,6 +388,8 @@ struct Connection<E, H: Handler> {
     handler: H,
     options: WsOptions,
     state: State<H::Session>,
+    /// Subscriptions shared with identical ones on every connection.
+    fanout: Fanout,
     ops: Operations,
     next_key: u64,
     tx: mpsc::Sender<Outgoing>,
@@ -536,6 +582,7 @@ impl<E: Executor, H: Handler> Connection<E, H> {
             .errors;
             return Ok(self.say(ServerMessage::Error(&id, &errors)).await?);
         }
+        let resume_payload = payload.clone();
         let mut request: Request = serde_json::from_value(Value::Object(payload))
             .map_err(|e| Close::bad(format!("invalid operation payload: {e}")))?;
         let kind = match admit(&mut request, &self.options.document, Transport::WebSocket) {
@@ -548,11 +595,86 @@ impl<E: Executor, H: Handler> Connection<E, H> {
         let subscription = kind == Some(OperationType::Subscription);
         let deadline = (!subscription).then_some(self.options.request_timeout);
         let key = self.next_key;
+        let State::Ready(_, session) = &self.state else {
+            return Err(Close::new(4401, "Unauthorized").into());
+        };
+        let ticket = if subscription && !takes_cursor(&mut request) {
+            self.handler.share(session)
+        } else {
+            None
+        };
+        if let Some(ticket) = ticket {
+            let ticket = match ticket {
+                Ok(ticket) => ticket,
+                Err(e) => {
+                    let errors = operation::internal_errors(&e);
+                    return Ok(self.say(ServerMessage::Error(&id, &errors)).await?);
+                }
+            };
+            let shared_key = fanout::Key::new(
+                request.query.clone(),
+                serde_json::to_string(&request.variables).unwrap_or_default(),
+                request.operation_name.clone(),
+                viewer.clone(),
+            );
+            let (executor, handler) = (self.executor.clone(), self.handler.clone());
+            let member = self.fanout.join(shared_key, |probe| {
+                executor.execute_stream(handler.prepare(request, &viewer).data(probe), None)
+            });
+            let (executor, handler, viewer) =
+                (self.executor.clone(), self.handler.clone(), viewer.clone());
+            let document = self.options.document;
+            let resume = move |cursor: i64| {
+                let request = serde_json::from_value::<Request>(Value::Object(resume_payload))
+                    .map_err(|e| e.to_string())
+                    .and_then(|mut r| {
+                        admit(&mut r, &document, Transport::WebSocket)
+                            .map(|_| r)
+                            .map_err(|_| "refused".to_owned())
+                    });
+                match request {
+                    Ok(r) => executor.execute_stream(
+                        handler
+                            .prepare(r, &viewer)
+                            .data(crate::events::ResumeAfter(cursor)),
+                        None,
+                    ),
+                    Err(e) => {
+                        let masked = ApiError::internal(format!("resuming a subscription: {e}"));
+                        let response = async_graphql::Response::from_errors(vec![
+                            async_graphql::ServerError::new(masked.to_string(), None),
+                        ]);
+                        Box::pin(async_graphql::futures_util::stream::once(async move {
+                            response
+                        }))
+                    }
+                }
+            };
+            self.next_key = self.next_key.wrapping_add(1);
+            let task = tokio::spawn(operation::shared(
+                member,
+                resume,
+                ticket,
+                self.protocol,
+                key,
+                Arc::from(id.as_str()),
+                self.tx.clone(),
+            ));
+            self.ops.0.insert(
+                id,
+                Running {
+                    key,
+                    task: task.abort_handle(),
+                    subscription,
+                },
+            );
+            return Ok(());
+        }
         let query = subscription.then(|| request.query.clone());
         let mut stream = self
             .executor
             .execute_stream(self.handler.prepare(request, &viewer), None);
-        if let (Some(query), State::Ready(_, session)) = (query, &self.state) {
+        if let Some(query) = query {
             match self.handler.subscribed(session, key, &query, stream).await {
                 Ok(tracked) => stream = tracked,
                 Err(e) => {

@@ -284,6 +284,90 @@ async fn events_past_retention_are_pruned_and_their_cursors_are_outdated() {
     assert_eq!((seen, cursor), (vec![4], (head + 1).to_string()));
 }
 
+#[tokio::test]
+async fn identical_subscribers_on_both_protocols_share_a_stream_and_leave_it_alone() {
+    let app = TestApp::spawn().await;
+    let p = owner_with_projects(&app, "u1", &[(PROG_A, true)]).await;
+    let live = "subscription($p: ID!) {
+        orquestraIdlVersionAdded(projectId: $p) { cursor idlVersion { version } }
+    }";
+    let mut a = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    let mut b = WsClient::connect(&app, Protocol::Legacy, json!({})).await;
+    a.subscribe("1", live, json!({ "p": p[0] })).await;
+    b.subscribe("x", live, json!({ "p": p[0] })).await;
+    a.nothing_within(Duration::from_millis(100)).await;
+    b.nothing_within(Duration::from_millis(100)).await;
+    data(&upload(&app, "u1", &p[0], "one").await);
+    let first_a = ws_version(&mut a, "1").await;
+    let first_b = ws_version(&mut b, "x").await;
+    assert_eq!(first_a, first_b);
+    assert_eq!(first_a.0, 1);
+    // One leaves; the other goes on, and a newcomer gets only what follows.
+    a.stop("1").await;
+    let mut c = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    c.subscribe("c", live, json!({ "p": p[0] })).await;
+    c.nothing_within(Duration::from_millis(100)).await;
+    data(&upload(&app, "u1", &p[0], "two").await);
+    assert_eq!(ws_version(&mut b, "x").await.0, 2);
+    assert_eq!(ws_version(&mut c, "c").await.0, 2);
+    a.nothing_within(QUIET).await;
+}
+
+/// The version and cursor of the next `orquestraIdlVersionAdded` result of `id`.
+async fn ws_version(ws: &mut WsClient, id: &str) -> (i64, String) {
+    let d = ws.data(id).await;
+    let e = &d["orquestraIdlVersionAdded"];
+    (
+        e["idlVersion"]["version"].as_i64().unwrap(),
+        e["cursor"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_subscription_resumed_after_a_cursor_replays_what_followed_it() {
+    use futures::StreamExt;
+    // What a subscriber detached from a shared stream runs: its own stream, resuming
+    // after the cursor of the last result it was given.
+    let app = TestApp::spawn().await;
+    let p = owner_with_projects(&app, "u1", &[(PROG_A, true)]).await;
+    let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
+    ws.subscribe("all", IDL_ADDED, json!({ "p": p[0], "after": "0" }))
+        .await;
+    for name in ["one", "two", "three"] {
+        data(&upload(&app, "u1", &p[0], name).await);
+    }
+    let (seen, _) = versions(&mut ws, "all", 1).await;
+    assert_eq!(seen, [1]);
+    let (_, after_first) = {
+        let d = ws.data("all").await;
+        let e = &d["orquestraIdlVersionAdded"];
+        (
+            e["idlVersion"]["version"].as_i64().unwrap(),
+            e["cursor"].as_str().unwrap().to_owned(),
+        )
+    };
+    let schema = api::schema::build(Some(app.db.dbs.clone()), Default::default(), true);
+    let pipeline = api::pipeline::Pipeline::new(
+        app.db.dbs.clone(),
+        app.tokens.clone(),
+        Default::default(),
+        Duration::from_secs(30),
+    );
+    let request = async_graphql::Request::new(
+        "subscription($p: ID!) { orquestraIdlVersionAdded(projectId: $p) { idlVersion { version } } }",
+    )
+    .variables(async_graphql::Variables::from_json(json!({ "p": p[0] })));
+    let request = pipeline
+        .prepare(request, &api::auth::Viewer::anonymous())
+        .data(api::events::ResumeAfter(after_first.parse().unwrap()));
+    let mut stream = schema.execute_stream(request);
+    let next = stream.next().await.unwrap().into_result().unwrap();
+    assert_eq!(
+        next.data.into_json().unwrap()["orquestraIdlVersionAdded"]["idlVersion"]["version"],
+        3
+    );
+}
+
 /// Makes every insert into Orquestra's change log fail.
 async fn break_change_log(app: &TestApp) {
     let db = app.db.get(Domain::Orquestra);

@@ -15,7 +15,7 @@ use crate::batch::Node;
 use crate::context::databases;
 use crate::db::Databases;
 use crate::error::{ApiError, ApiResult};
-use crate::events::{Topic, deliver, parse_cursor};
+use crate::events::{Topic, cursor_of, deliver};
 
 /// Atrarium's subscription fields.
 #[derive(Default)]
@@ -82,7 +82,7 @@ impl AtrariumSubscription {
         after: Option<String>,
     ) -> Result<impl Stream<Item = Result<AtrariumFeedPostEvent>> + use<>> {
         let dbs = databases(ctx)?.clone();
-        let after = parse_cursor("after", after.as_deref()).map_err(|e| e.extend())?;
+        let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
         theme_feeds::Entity::find_by_id(feed_id)
             .one(dbs.atrarium())
             .await
@@ -122,7 +122,7 @@ impl AtrariumSubscription {
         after: Option<String>,
     ) -> Result<impl Stream<Item = Result<AtrariumMembershipEvent>> + use<>> {
         let dbs = databases(ctx)?.clone();
-        let after = parse_cursor("after", after.as_deref()).map_err(|e| e.extend())?;
+        let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
         communities::Entity::find_by_id(community_id)
             .one(dbs.atrarium())
             .await

@@ -20,7 +20,7 @@ use crate::batch::Node;
 use crate::context::databases;
 use crate::db::Databases;
 use crate::error::{ApiError, ApiResult};
-use crate::events::{Topic, deliver, parse_cursor};
+use crate::events::{Topic, cursor_of, deliver};
 
 /// Bellamy Book's subscription fields.
 #[derive(Default)]
@@ -143,7 +143,7 @@ impl BellamySubscription {
     ) -> Result<impl Stream<Item = Result<BellamyCommentEvent>> + use<>> {
         let dbs = databases(ctx)?.clone();
         let viewer = Access::of(ctx).viewer;
-        let after = parse_cursor("after", after.as_deref()).map_err(|e| e.extend())?;
+        let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
         check_post(dbs.bellamy(), viewer, post_id)
             .await
             .map_err(|e| e.extend())?;
@@ -181,7 +181,7 @@ impl BellamySubscription {
     ) -> Result<impl Stream<Item = Result<BellamyMessageEvent>> + use<>> {
         let dbs = databases(ctx)?.clone();
         let me = signed_in(ctx.data::<Viewer>()?).map_err(|e| e.extend())?;
-        let after = parse_cursor("after", after.as_deref()).map_err(|e| e.extend())?;
+        let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
         check_participant(dbs.bellamy(), me, conversation_id)
             .await
             .map_err(|e| e.extend())?;
@@ -216,7 +216,7 @@ impl BellamySubscription {
     ) -> Result<impl Stream<Item = Result<BellamyNotificationEvent>> + use<>> {
         let dbs = databases(ctx)?.clone();
         let me = signed_in(ctx.data::<Viewer>()?).map_err(|e| e.extend())?;
-        let after = parse_cursor("after", after.as_deref()).map_err(|e| e.extend())?;
+        let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
         let events = follow(
             &dbs,
             changes::user(me),

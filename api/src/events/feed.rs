@@ -90,7 +90,8 @@ impl Slots {
         self.running.load(Ordering::Relaxed)
     }
 
-    fn take(self: &Arc<Self>) -> ApiResult<Slot> {
+    /// A place for one more subscription, or `TOO_MANY_SUBSCRIPTIONS`.
+    pub fn take(self: &Arc<Self>) -> ApiResult<Slot> {
         let taken = self
             .running
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
@@ -107,7 +108,8 @@ impl Slots {
 }
 
 /// One running subscription's place; freed when the subscription ends.
-struct Slot(Arc<Slots>);
+#[derive(Debug)]
+pub struct Slot(Arc<Slots>);
 
 impl Drop for Slot {
     fn drop(&mut self) {

@@ -82,9 +82,82 @@ impl Feeds {
         }
     }
 
+    /// A place for one more running subscription (one served by a shared stream counts
+    /// too), or `TOO_MANY_SUBSCRIPTIONS`.
+    pub fn reserve(&self) -> ApiResult<feed::Slot> {
+        self.slots.take()
+    }
+
     /// Subscriptions running now, over all domains.
     pub fn running(&self) -> usize {
         self.slots.running()
+    }
+}
+
+/// An event of a log, with its place in it.
+pub trait Sequenced {
+    /// The event's sequence number (`None`: not part of the stream).
+    fn seq(&self) -> Option<i64>;
+}
+
+impl Sequenced for entity::change_log::Model {
+    fn seq(&self) -> Option<i64> {
+        Some(self.seq)
+    }
+}
+
+impl Sequenced for entity::pds::repo_seq::Model {
+    fn seq(&self) -> Option<i64> {
+        Some(self.seq)
+    }
+}
+
+impl Sequenced for entity::universe::event_log::Model {
+    fn seq(&self) -> Option<i64> {
+        self.seq
+    }
+}
+
+/// Request data: where a subscription stands in its log. [`deliver`] stores the sequence
+/// number of each event before it yields the event's payload, so whoever runs the stream
+/// (the WebSocket's shared fan-out) knows the cursor of every result.
+#[derive(Clone, Debug, Default)]
+pub struct SeqProbe(pub Arc<std::sync::atomic::AtomicI64>);
+
+impl SeqProbe {
+    /// No event delivered yet.
+    pub const NONE: i64 = i64::MIN;
+
+    /// A probe that has seen nothing.
+    pub fn new() -> Self {
+        Self(Arc::new(std::sync::atomic::AtomicI64::new(Self::NONE)))
+    }
+
+    /// The sequence number of the last event delivered, if any.
+    pub fn get(&self) -> Option<i64> {
+        let seq = self.0.load(std::sync::atomic::Ordering::Acquire);
+        (seq != Self::NONE).then_some(seq)
+    }
+
+    fn set(&self, seq: i64) {
+        self.0.store(seq, std::sync::atomic::Ordering::Release);
+    }
+}
+
+/// Request data: resume the subscription after this sequence number, whatever its cursor
+/// argument says (a subscriber that fell behind the shared fan-out continues on its own).
+#[derive(Clone, Copy, Debug)]
+pub struct ResumeAfter(pub i64);
+
+/// A subscription's cursor argument `field`, or the [`ResumeAfter`] of the request.
+pub fn cursor_of(
+    ctx: &async_graphql::Context<'_>,
+    field: &str,
+    cursor: Option<&str>,
+) -> crate::error::ApiResult<Option<i64>> {
+    match ctx.data_opt::<ResumeAfter>() {
+        Some(ResumeAfter(seq)) => Ok(Some(*seq)),
+        None => parse_cursor(field, cursor),
     }
 }
 
@@ -118,17 +191,18 @@ pub fn deliver<R, T, S, F, Fut>(
 ) -> impl Stream<Item = async_graphql::Result<T>> + Send + 'static + use<R, T, S, F, Fut>
 where
     S: Stream<Item = ApiResult<Arc<R>>> + Send + 'static,
-    R: Send + Sync + 'static,
+    R: Sequenced + Send + Sync + 'static,
     T: Send + 'static,
     F: Fn(Arc<R>) -> Fut + Send + Sync + 'static,
     Fut: Future<Output = ApiResult<Option<T>>> + Send + 'static,
 {
     let events = Box::pin(events);
     let cache = ctx.data::<Arc<crate::batch::BatchCache>>().ok().cloned();
+    let probe = ctx.data_opt::<SeqProbe>().cloned();
     async_graphql::futures_util::stream::unfold(
         (events, false, deliver),
         move |(mut events, ended, deliver)| {
-            let cache = cache.clone();
+            let (cache, probe) = (cache.clone(), probe.clone());
             async move {
                 if ended {
                     return None;
@@ -138,7 +212,12 @@ where
                 }
                 loop {
                     let out = match events.next().await? {
-                        Ok(row) => deliver(row).await,
+                        Ok(row) => {
+                            if let (Some(probe), Some(seq)) = (&probe, row.seq()) {
+                                probe.set(seq);
+                            }
+                            deliver(row).await
+                        }
                         Err(e) => Err(e),
                     };
                     match out {
@@ -169,6 +248,14 @@ mod tests {
 
     struct Event(u64);
 
+    struct Row(u64);
+
+    impl Sequenced for Row {
+        fn seq(&self) -> Option<i64> {
+            i64::try_from(self.0).ok()
+        }
+    }
+
     #[Object]
     impl Event {
         /// The results the request's batch cache holds while this event resolves.
@@ -188,9 +275,9 @@ mod tests {
             ctx: &Context<'_>,
         ) -> impl Stream<Item = async_graphql::Result<Event>> + use<> {
             let rows = async_graphql::futures_util::stream::iter(
-                (1..=3u64).map(|n| Ok::<_, crate::error::ApiError>(Arc::new(n))),
+                (1..=3u64).map(|n| Ok::<_, crate::error::ApiError>(Arc::new(Row(n)))),
             );
-            deliver(ctx, rows, |n: Arc<u64>| async move { Ok(Some(Event(*n))) })
+            deliver(ctx, rows, |n: Arc<Row>| async move { Ok(Some(Event(n.0))) })
         }
     }
 

@@ -13,7 +13,7 @@ use crate::auth::Viewer;
 use crate::batch::Node;
 use crate::context::databases;
 use crate::error::{ApiError, ApiResult};
-use crate::events::{Topic, deliver, parse_cursor};
+use crate::events::{Topic, cursor_of, deliver};
 
 /// Orquestra's subscription fields.
 #[derive(Default)]
@@ -64,7 +64,7 @@ impl OrquestraSubscription {
     ) -> Result<impl Stream<Item = Result<OrquestraIdlVersionEvent>> + use<>> {
         let dbs = databases(ctx)?.clone();
         let viewer = access::viewer(ctx).clone();
-        let after = parse_cursor("after", after.as_deref()).map_err(|e| e.extend())?;
+        let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
         let project = project_id.to_string();
         visible_project(dbs.orquestra(), &viewer, &project)
             .await

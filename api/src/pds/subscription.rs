@@ -11,7 +11,7 @@ use sea_orm::Condition;
 use super::types::PdsRepoSeqEvent;
 use crate::batch::Node;
 use crate::context::databases;
-use crate::events::{Topic, deliver, parse_cursor};
+use crate::events::{Topic, cursor_of, deliver};
 
 /// The PDS's subscription fields.
 #[derive(Default)]
@@ -33,7 +33,7 @@ impl PdsSubscription {
         cursor: Option<String>,
     ) -> Result<impl Stream<Item = Result<PdsRepoSeqEvent>> + use<>> {
         let dbs = databases(ctx)?.clone();
-        let cursor = parse_cursor("cursor", cursor.as_deref()).map_err(|e| e.extend())?;
+        let cursor = cursor_of(ctx, "cursor", cursor.as_deref()).map_err(|e| e.extend())?;
         let events = dbs
             .feeds()
             .pds

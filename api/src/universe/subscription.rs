@@ -14,7 +14,7 @@ use super::types::{UniverseEntity, UniverseEvent, UniverseStateVersion};
 use crate::batch::Node;
 use crate::context::databases;
 use crate::db::Databases;
-use crate::events::{Topic, deliver, parse_cursor};
+use crate::events::{Topic, cursor_of, deliver};
 
 /// Inner Universe's subscription fields (`UniverseSubscription` is the seed's table).
 #[derive(Default)]
@@ -48,13 +48,14 @@ fn data_str<'a>(row: &'a event_log::Model, key: &str) -> Option<&'a str> {
 
 /// The events of `topic` after `after` (`field` names the cursor argument).
 async fn follow(
+    ctx: &Context<'_>,
     dbs: &Databases,
     topic: Topic<event_log::Model>,
     after: Option<String>,
 ) -> Result<
     impl Stream<Item = crate::error::ApiResult<Arc<event_log::Model>>> + Send + 'static + use<>,
 > {
-    let after = parse_cursor("after", after.as_deref()).map_err(|e| e.extend())?;
+    let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
     dbs.feeds()
         .universe
         .follow(topic, after, "after")
@@ -97,7 +98,7 @@ impl UniverseSubscriptionRoot {
             event_type.as_ref().is_none_or(|t| &r.event_type == t)
                 && source.as_ref().is_none_or(|s| r.source.as_ref() == Some(s))
         });
-        let events = follow(&dbs, topic, after).await?;
+        let events = follow(ctx, &dbs, topic, after).await?;
         Ok(deliver(
             ctx,
             events,
@@ -120,7 +121,7 @@ impl UniverseSubscriptionRoot {
             Condition::all().add(event_log::Column::EventType.eq(events::VERSION_COMMITTED)),
             |r: &event_log::Model| r.event_type == events::VERSION_COMMITTED,
         );
-        let stream = follow(&dbs, topic, after).await?;
+        let stream = follow(ctx, &dbs, topic, after).await?;
         Ok(deliver(ctx, stream, move |row: Arc<event_log::Model>| {
             let dbs = dbs.clone();
             async move {
@@ -163,7 +164,7 @@ impl UniverseSubscriptionRoot {
                     && data_str(r, "entity_id") == Some(wanted.as_str())
             },
         );
-        let stream = follow(&dbs, topic, after).await?;
+        let stream = follow(ctx, &dbs, topic, after).await?;
         Ok(deliver(ctx, stream, move |row: Arc<event_log::Model>| {
             let (dbs, id) = (dbs.clone(), id.clone());
             async move {

@@ -51,6 +51,16 @@ pub trait Handler: Clone + Send + Sync + 'static {
         stream: BoxStream<'static, Response>,
     ) -> impl Future<Output = Result<BoxStream<'static, Response>, ApiError>> + Send;
 
+    /// Whether this connection's subscriptions may share one stream with identical ones
+    /// (same document, variables and viewer, no cursor; see [`super::Fanout`]): `None` if
+    /// not (e.g. the handler tracks each one itself); otherwise what the subscriber holds
+    /// while it runs (its place under the server-wide cap), or why it may not run.
+    #[allow(clippy::type_complexity)]
+    fn share(
+        &self,
+        session: &Self::Session,
+    ) -> Option<Result<Box<dyn std::any::Any + Send + Sync>, ApiError>>;
+
     /// Subscription number `key` ended: completed by the client, finished, or failed.
     fn ended(&self, session: &Self::Session, key: u64) -> impl Future<Output = ()> + Send;
 
@@ -176,6 +186,18 @@ impl Handler for MosaicHandler {
             Some(presence) => presence.subscribed(key, query, stream).await,
             None => Ok(stream),
         }
+    }
+
+    fn share(
+        &self,
+        session: &Self::Session,
+    ) -> Option<Result<Box<dyn std::any::Any + Send + Sync>, ApiError>> {
+        if session.is_some() {
+            // A Universe identity's subscriptions are rows of their own.
+            return None;
+        }
+        let slot = self.pipeline.databases().feeds().reserve();
+        Some(slot.map(|s| Box::new(s) as Box<dyn std::any::Any + Send + Sync>))
     }
 
     async fn ended(&self, session: &Self::Session, key: u64) {

@@ -11,6 +11,7 @@ use async_graphql::http::WebSocketProtocols;
 use async_graphql::{Response, ServerError};
 use tokio::sync::mpsc;
 
+use super::fanout::{Member, Received, Shared};
 use super::protocol::{ServerMessage, Wire};
 use crate::error::ApiError;
 use crate::pipeline::{refused, timed_out, with_codes};
@@ -98,9 +99,66 @@ pub(super) async fn operation(
     let _ = send(text, true).await;
 }
 
+/// Runs one subscription served by a shared stream ([`super::fanout`]): forwards its
+/// results, already serialised, and when it falls behind continues as an operation of its
+/// own resuming after its last cursor (`resume`). `ticket` is held while it runs.
+pub(super) async fn shared(
+    mut member: Member,
+    resume: impl FnOnce(i64) -> BoxStream<'static, Response> + Send + 'static,
+    ticket: Box<dyn std::any::Any + Send + Sync>,
+    protocol: WebSocketProtocols,
+    key: u64,
+    id: Arc<str>,
+    tx: mpsc::Sender<Outgoing>,
+) {
+    let _ticket = ticket;
+    let send = |text: String, last: bool| {
+        tx.send(Outgoing {
+            key,
+            id: Arc::clone(&id),
+            text,
+            last,
+        })
+    };
+    loop {
+        let (text, last) = match member.recv().await {
+            Received::Item(Shared::Next(payload)) => (
+                protocol.encode(ServerMessage::NextJson(&id, &payload)),
+                false,
+            ),
+            Received::Item(Shared::Refused(errors)) => (
+                protocol.encode(ServerMessage::ErrorJson(&id, &errors)),
+                true,
+            ),
+            Received::Item(Shared::End) => (protocol.encode(ServerMessage::Complete(&id)), true),
+            Received::Detached(Some(cursor)) => {
+                drop(member);
+                let stream = resume(cursor);
+                return operation(stream, protocol, key, Arc::clone(&id), tx.clone(), None).await;
+            }
+            Received::Detached(None) => {
+                let errors = refused(
+                    "OUTDATED_CURSOR",
+                    "this subscriber fell too far behind to resume; subscribe again".into(),
+                )
+                .errors;
+                (protocol.encode(ServerMessage::Error(&id, &errors)), true)
+            }
+            Received::Gone => {
+                let masked = ApiError::internal(format!("the shared stream of {id} stopped"));
+                let errors = internal_errors(&masked);
+                (protocol.encode(ServerMessage::Error(&id, &errors)), true)
+            }
+        };
+        if send(text, last).await.is_err() || last {
+            return;
+        }
+    }
+}
+
 /// Whether `response` is a request error (parse, validation, limits): no data, and no
 /// error raised by a field.
-fn is_refusal(response: &Response) -> bool {
+pub(super) fn is_refusal(response: &Response) -> bool {
     response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty())

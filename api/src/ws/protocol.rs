@@ -53,6 +53,10 @@ pub(super) enum ServerMessage<'a> {
     Pong(Option<&'a Map<String, Value>>),
     /// `next` / `data`: one result of an operation.
     Next(&'a str, &'a Response),
+    /// `next` / `data`: one result, already serialised (a shared subscription's).
+    NextJson(&'a str, &'a str),
+    /// `error`: the errors already serialised as a JSON array.
+    ErrorJson(&'a str, &'a str),
     /// `error`: the operation was refused (or failed as a whole); it is over.
     Error(&'a str, &'a [ServerError]),
     /// `complete`: the operation is over.
@@ -139,6 +143,10 @@ impl Wire for WebSocketProtocols {
                 Some(id),
                 Some(response),
             ),
+            ServerMessage::NextJson(id, payload) => {
+                raw_frame(if legacy { "data" } else { "next" }, id, payload)
+            }
+            ServerMessage::ErrorJson(id, errors) => raw_frame("error", id, errors),
             ServerMessage::Error(id, errors) => frame("error", Some(id), Some(errors)),
             ServerMessage::Complete(id) => frame::<()>("complete", Some(id), None),
             ServerMessage::ConnectionError(close) => {
@@ -191,6 +199,21 @@ struct Frame<'a, P: Serialize + ?Sized> {
 
 /// A message as JSON text; a payload that cannot be encoded is replaced by an `INTERNAL`
 /// error (in the shape of the message type's payload).
+/// A message whose payload is JSON text already (the same fields, in the same order, as
+/// [`frame`] writes).
+fn raw_frame(ty: &'static str, id: &str, payload: &str) -> String {
+    let id = serde_json::to_string(id).unwrap_or_else(|_| "\"\"".to_owned());
+    let mut out = String::with_capacity(payload.len() + id.len() + ty.len() + 32);
+    out.push_str("{\"type\":\"");
+    out.push_str(ty);
+    out.push_str("\",\"id\":");
+    out.push_str(&id);
+    out.push_str(",\"payload\":");
+    out.push_str(payload);
+    out.push('}');
+    out
+}
+
 fn frame<P: Serialize + ?Sized>(ty: &'static str, id: Option<&str>, payload: Option<&P>) -> String {
     serde_json::to_string(&Frame { ty, id, payload }).unwrap_or_else(|e| {
         let errors = internal_errors(&ApiError::internal(e));

@@ -67,6 +67,10 @@ impl Handler for TestHandler {
         Ok(stream)
     }
 
+    fn share(&self, _: &()) -> Option<Result<Box<dyn std::any::Any + Send + Sync>, ApiError>> {
+        Some(Ok(Box::new(())))
+    }
+
     async fn ended(&self, _: &(), _: u64) {}
 
     async fn closed(&self, _: ()) {}
@@ -101,14 +105,16 @@ impl TestServer {
     async fn start(options: WsOptions, timeouts: ServerTimeouts) -> Self {
         let schema = Schema::build(TestQuery, EmptyMutation, TestSubscription).finish();
         let slots = slots(10);
+        let fanout = Fanout::default();
         let app = Router::new().route(
             "/ws",
             any(
                 move |shutdown: Option<Extension<Shutdown>>,
                       upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>| {
                     let (schema, slots) = (schema.clone(), Arc::clone(&slots));
+                    let fanout = fanout.clone();
                     let shutdown = shutdown.map(|Extension(s)| s);
-                    async move { accept(upgrade, schema, TestHandler, options, &slots, shutdown) }
+                    async move { accept(upgrade, schema, TestHandler, options, &slots, &fanout, shutdown) }
                 },
             ),
         );
