@@ -94,7 +94,14 @@ async fn subscriber(addr: &str) -> Socket {
         "sec-websocket-protocol",
         "graphql-transport-ws".parse().unwrap(),
     );
-    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    // tungstenite zero-fills its read buffer (128 KiB by default) before every read:
+    // with 10,000 sockets that made the load generator, not the server, the bottleneck.
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default()
+        .read_buffer_size(4096)
+        .write_buffer_size(0);
+    let (mut ws, _) = tokio_tungstenite::connect_async_with_config(request, Some(config), false)
+        .await
+        .unwrap();
     let send = |v: Value| Message::text(v.to_string());
     ws.send(send(json!({ "type": "connection_init" })))
         .await
