@@ -16,6 +16,11 @@
 //! apart). Latency is the client's receive time minus the event's `timestamp` (written by
 //! the server just before its commit, on the same machine's clock). An event is lost when
 //! a subscriber has not received it within `--drain-secs` after the last write.
+//!
+//! Identical subscribers share one stream on the server (same document, variables and
+//! viewer). `--distinct` gives each subscriber its own operation name, so that the server
+//! resolves and serialises every delivery separately (the case of subscribers who all
+//! differ, e.g. signed in as different users).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -36,6 +41,7 @@ struct Args {
     interval: Duration,
     drain: Duration,
     server_pid: Option<u32>,
+    distinct: bool,
 }
 
 fn args() -> Args {
@@ -46,8 +52,11 @@ fn args() -> Args {
         interval: Duration::from_millis(100),
         drain: Duration::from_secs(10),
         server_pid: None,
+        distinct: false,
     };
-    let mut it = std::env::args().skip(1);
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    a.distinct = argv.iter().any(|arg| arg == "--distinct");
+    let mut it = argv.into_iter().filter(|arg| arg != "--distinct");
     while let Some(flag) = it.next() {
         let value = it.next().unwrap_or_default();
         match flag.as_str() {
@@ -86,7 +95,7 @@ type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// A subscribed socket (acknowledged, and its subscription answered by a first `ping`).
-async fn subscriber(addr: &str) -> Socket {
+async fn subscriber(addr: &str, n: Option<usize>) -> Socket {
     let mut request = format!("ws://{addr}/graphql/ws")
         .into_client_request()
         .unwrap();
@@ -114,7 +123,10 @@ async fn subscriber(addr: &str) -> Socket {
         }
     }
     ws.send(send(json!({ "id": "1", "type": "subscribe", "payload": {
-        "query": "subscription { universeEventLogged(eventType: \"entity.created\") { timestamp data } }"
+        "query": format!(
+            "subscription {} {{ universeEventLogged(eventType: \"entity.created\") {{ timestamp data }} }}",
+            n.map(|n| format!("S{n}")).unwrap_or_default()
+        )
     } })))
     .await
     .unwrap();
@@ -132,7 +144,12 @@ async fn main() {
     let started = Instant::now();
     let mut sockets = Vec::with_capacity(a.subscribers);
     for chunk in (0..a.subscribers).collect::<Vec<_>>().chunks(200) {
-        let batch = futures::future::join_all(chunk.iter().map(|_| subscriber(&a.url))).await;
+        let batch = futures::future::join_all(
+            chunk
+                .iter()
+                .map(|n| subscriber(&a.url, a.distinct.then_some(*n))),
+        )
+        .await;
         sockets.extend(batch);
     }
     println!(
