@@ -19,6 +19,7 @@ mod cli;
 mod cross_domain;
 mod helpers;
 mod http;
+mod js_clients;
 mod login;
 mod orquestra;
 mod orquestra_graphql;
