@@ -229,6 +229,11 @@ pub struct ServeArgs {
     #[arg(long, env = "MOSAIC_WS_KEEPALIVE", default_value_t = api::http::HttpOptions::default().ws_keepalive.as_secs())]
     pub ws_keepalive: u64,
 
+    /// The `node_modules` directory holding GraphiQL's code (`npm ci` in api/graphiql);
+    /// without it the playground loads GraphiQL from a public CDN.
+    #[arg(long, env = "MOSAIC_GRAPHIQL_DIR", default_value_os_t = api::graphiql::Assets::default_dir())]
+    pub graphiql_dir: std::path::PathBuf,
+
     /// Hours the subscription logs (change logs, the PDS sequencer) keep their events for
     /// subscribers resuming from a cursor; older cursors get OUTDATED_CURSOR. 0 keeps
     /// everything. Inner Universe's event log, the audit trail, is never pruned.
@@ -266,6 +271,7 @@ impl ServeArgs {
             ws_max_operations: self.ws_max_operations.max(1),
             ws_max_connections: self.ws_max_connections.max(1),
             ws_keepalive: std::time::Duration::from_secs(self.ws_keepalive.max(1)),
+            graphiql_dir: self.graphiql_dir.clone(),
         }
     }
 }

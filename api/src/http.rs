@@ -22,13 +22,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::http::GraphiQLSource;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response};
 use axum::body::Body;
 use axum::extract::State;
 use axum::extract::ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::{any, get};
 use axum::{Json, Router};
 use serde_json::json;
@@ -69,6 +68,8 @@ pub struct HttpOptions {
     /// How often the server pings a WebSocket client; one silent for two intervals (or
     /// not reading for one) is disconnected.
     pub ws_keepalive: Duration,
+    /// The `node_modules` holding GraphiQL's code ([`crate::graphiql`]).
+    pub graphiql_dir: std::path::PathBuf,
 }
 
 impl Default for HttpOptions {
@@ -85,6 +86,7 @@ impl Default for HttpOptions {
             ws_max_operations: 100,
             ws_max_connections: 1000,
             ws_keepalive: Duration::from_secs(30),
+            graphiql_dir: crate::graphiql::Assets::default_dir(),
         }
     }
 }
@@ -114,6 +116,8 @@ struct AppState {
     ws_slots: Arc<tokio::sync::Semaphore>,
     /// Subscriptions shared by identical subscribers on every connection.
     fanout: ws::Fanout,
+    /// GraphiQL's code, when installed.
+    graphiql: Option<Arc<crate::graphiql::Assets>>,
 }
 
 /// Builds the application router over `databases`, signing tokens with `tokens`, with
@@ -134,6 +138,7 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
     let router = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", any(graphql_ws))
+        .route("/graphiql/assets/{name}", get(graphiql_asset))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .with_state(AppState {
@@ -147,6 +152,7 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
             databases,
             ws_slots: ws::slots(options.ws_max_connections),
             fanout: ws::Fanout::default(),
+            graphiql: crate::graphiql::Assets::load(&options.graphiql_dir),
             options,
         })
         // Outermost first for requests: decompress, then limit the decompressed stream.
@@ -323,7 +329,7 @@ async fn graphql_get(
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"));
         if browser || query.is_empty() {
-            return graphiql().into_response();
+            return crate::graphiql::page(state.graphiql.as_deref());
         }
         return refuse(
             StatusCode::BAD_REQUEST,
@@ -459,14 +465,12 @@ async fn graphql_ws(
     )
 }
 
-fn graphiql() -> Html<String> {
-    Html(
-        GraphiQLSource::build()
-            .endpoint("/graphql")
-            .subscription_endpoint("/graphql/ws")
-            .title("Mosaic GraphiQL")
-            .finish(),
-    )
+/// `GET /graphiql/assets/{name}`: GraphiQL's code ([`crate::graphiql`]).
+async fn graphiql_asset(
+    State(state): State<AppState>,
+    axum::extract::Path(name): axum::extract::Path<String>,
+) -> axum::response::Response {
+    crate::graphiql::asset(state.graphiql.as_deref(), &name)
 }
 
 /// Prometheus text exposition of the SQL statement counters.

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod filter;
+pub mod graphiql;
 pub mod guard;
 pub mod http;
 pub mod inputs;

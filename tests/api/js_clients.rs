@@ -4,7 +4,7 @@
 //!
 //! The packages are pinned by `tests/js/package-lock.json` and installed with `npm ci`
 //! the first time (again whenever the lockfile changes). Node.js 20+ and npm must be on
-//! the PATH.
+//! the PATH. `graphiql.rs` drives GraphiQL in Chromium the same way.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,18 +14,18 @@ use serde_json::Value;
 
 use crate::helpers::TestApp;
 
-fn js_dir() -> PathBuf {
+pub fn js_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js")
 }
 
-/// Runs `npm ci` in `tests/js` unless its `node_modules` is newer than the lockfile.
-fn install() {
-    static INSTALLED: Mutex<bool> = Mutex::new(false);
+/// Runs `npm ci` in `dir` unless its `node_modules` is newer than its lockfile (once per
+/// directory per test run).
+pub fn npm_ci(dir: &Path) {
+    static INSTALLED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
     let mut installed = INSTALLED.lock().unwrap_or_else(|e| e.into_inner());
-    if *installed {
+    if installed.iter().any(|d| d == dir) {
         return;
     }
-    let dir = js_dir();
     let modified = |p: PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
     let fresh = match (
         modified(dir.join("node_modules/.package-lock.json")),
@@ -37,12 +37,12 @@ fn install() {
     if !fresh {
         let status = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-            .current_dir(&dir)
+            .current_dir(dir)
             .status()
             .expect("npm (Node.js 20+) on the PATH: the JS client tests need it");
-        assert!(status.success(), "npm ci in tests/js failed");
+        assert!(status.success(), "npm ci in {} failed", dir.display());
     }
-    *installed = true;
+    installed.push(dir.to_owned());
 }
 
 /// What `subscribe.mjs` printed for `library` against `app`.
@@ -69,7 +69,9 @@ async fn run(app: &TestApp, library: &str) -> Value {
 
 #[tokio::test]
 async fn graphql_ws_and_subscriptions_transport_ws_receive_an_event_caused_by_a_mutation() {
-    tokio::task::spawn_blocking(install).await.unwrap();
+    tokio::task::spawn_blocking(|| npm_ci(&js_dir()))
+        .await
+        .unwrap();
     let app = TestApp::spawn().await;
     for library in ["graphql-ws", "subscriptions-transport-ws"] {
         let out = run(&app, library).await;

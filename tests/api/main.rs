@@ -17,6 +17,7 @@ mod bellamy_social_mutations;
 mod change_log;
 mod cli;
 mod cross_domain;
+mod graphiql;
 mod helpers;
 mod http;
 mod js_clients;

@@ -20,12 +20,28 @@ async fn graphql_answers_over_post() {
 }
 
 #[tokio::test]
-async fn graphiql_is_served_on_get() {
-    let app = TestApp::spawn().await;
+async fn graphiql_falls_back_to_the_cdn_without_local_assets() {
+    // With GraphiQL's packages installed the page is served from this server
+    // (tests/api/graphiql.rs); without them it still works, from a public CDN.
+    let app = TestApp::spawn_with(api::http::HttpOptions {
+        graphiql_dir: "/nonexistent/node_modules".into(),
+        ..Default::default()
+    })
+    .await;
     let res = app.client.get(app.url("/graphql")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
-    assert!(html.contains("graphiql"), "GraphiQL page");
+    assert!(
+        html.contains("https://unpkg.com/graphiql@"),
+        "GraphiQL from the CDN"
+    );
+    let asset = app
+        .client
+        .get(app.url("/graphiql/assets/graphiql.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(asset.status(), 404);
     assert!(
         html.contains("/graphql/ws"),
         "subscriptions wired to the WebSocket endpoint"
