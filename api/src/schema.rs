@@ -111,8 +111,11 @@ pub fn build(databases: Option<Databases>, limits: Limits, introspection: bool) 
         Mutation::default(),
         Subscription::default(),
     )
-    .limit_depth(limits.depth)
-    .limit_complexity(limits.complexity)
+    // Depth and complexity are checked by `CostLimits`, which says how far over a query is.
+    .extension(CostLimits {
+        complexity: limits.complexity,
+        depth: limits.depth,
+    })
     .limit_recursive_depth(limits.recursive_depth)
     .limit_directives(limits.directives);
     if !introspection {
@@ -121,6 +124,74 @@ pub fn build(databases: Option<Databases>, limits: Limits, introspection: bool) 
     match databases {
         Some(dbs) => builder.data(dbs).finish(),
         None => builder.finish(),
+    }
+}
+
+/// The complexity and depth limits, checked after validation on the figures async-graphql
+/// computes for every document. A refusal says how much the query measures and what the
+/// limit is (`extensions.cost`, `extensions.limit`, `extensions.measure`), so that a user
+/// can shorten it; async-graphql's own limits only say "Query is too complex.".
+struct CostLimits {
+    complexity: usize,
+    depth: usize,
+}
+
+impl async_graphql::extensions::ExtensionFactory for CostLimits {
+    fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
+        std::sync::Arc::new(CostCheck {
+            complexity: self.complexity,
+            depth: self.depth,
+        })
+    }
+}
+
+struct CostCheck {
+    complexity: usize,
+    depth: usize,
+}
+
+#[async_graphql::async_trait::async_trait]
+impl async_graphql::extensions::Extension for CostCheck {
+    async fn validation(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        next: async_graphql::extensions::NextValidation<'_>,
+    ) -> Result<async_graphql::ValidationResult, Vec<async_graphql::ServerError>> {
+        let result = next.run(ctx).await?;
+        let refuse = |measure: &str, cost: usize, limit: usize, message: String| {
+            let mut err = async_graphql::ServerError::new(message, None);
+            let mut ext = async_graphql::ErrorExtensionValues::default();
+            ext.set("code", "GRAPHQL_VALIDATION_FAILED");
+            ext.set("measure", measure);
+            ext.set("cost", cost as u64);
+            ext.set("limit", limit as u64);
+            err.extensions = Some(ext);
+            vec![err]
+        };
+        if result.complexity > self.complexity {
+            return Err(refuse(
+                "complexity",
+                result.complexity,
+                self.complexity,
+                format!(
+                    "the query costs {}, over the limit of {}: ask for fewer rows (`first`) \
+                     or fewer fields",
+                    result.complexity, self.complexity
+                ),
+            ));
+        }
+        if result.depth > self.depth {
+            return Err(refuse(
+                "depth",
+                result.depth,
+                self.depth,
+                format!(
+                    "the query is nested {} levels deep, over the limit of {}",
+                    result.depth, self.depth
+                ),
+            ));
+        }
+        Ok(result)
     }
 }
 

@@ -110,7 +110,19 @@ async fn query_limits_are_enforced_before_execution() {
         res["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
         "{res}"
     );
-    assert_eq!(res["errors"][0]["message"], "Query is too complex.");
+    let err = &res["errors"][0];
+    let limit = api::schema::Limits::default().complexity as u64;
+    assert_eq!(err["extensions"]["measure"], "complexity");
+    assert_eq!(err["extensions"]["limit"], limit);
+    let cost = err["extensions"]["cost"].as_u64().unwrap();
+    assert!(cost > limit, "{res}");
+    assert_eq!(
+        err["message"],
+        format!(
+            "the query costs {cost}, over the limit of {limit}: ask for fewer rows (`first`) \
+             or fewer fields"
+        )
+    );
     // Too deep.
     let deep = format!(
         "{{ orquestraUsers(first: 1) {{ nodes {{ {} id {} }} }} }}",
@@ -122,7 +134,16 @@ async fn query_limits_are_enforced_before_execution() {
         res["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED",
         "{res}"
     );
-    assert_eq!(res["errors"][0]["message"], "Query is nested too deep.");
+    let err = &res["errors"][0];
+    let limit = api::schema::Limits::default().depth as u64;
+    assert_eq!(err["extensions"]["measure"], "depth");
+    assert_eq!(err["extensions"]["limit"], limit);
+    let depth = err["extensions"]["cost"].as_u64().unwrap();
+    assert!(depth > limit, "{res}");
+    assert_eq!(
+        err["message"],
+        format!("the query is nested {depth} levels deep, over the limit of {limit}")
+    );
     assert_eq!(app.db.dbs.metrics().total(), before, "nothing ran");
 }
 
