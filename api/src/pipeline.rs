@@ -134,9 +134,10 @@ impl Pipeline {
         if let Err(refusal) = admit(&mut request, &self.document, transport) {
             return refusal;
         }
+        let query = request.query.clone();
         let request = self.prepare(request, viewer);
         match tokio::time::timeout(self.request_timeout, executor.execute(request)).await {
-            Ok(response) => with_codes(response),
+            Ok(response) => with_codes_in(response, &query),
             Err(_) => timed_out(self.request_timeout),
         }
     }
@@ -209,6 +210,65 @@ pub fn code_of(e: &ServerError) -> Option<&str> {
         async_graphql::Value::String(s) => Some(s.as_str()),
         _ => None,
     }
+}
+
+/// The start of async-graphql's message for a value that does not parse as its input type
+/// (a malformed UUID, DateTime, Base64, ..., in an argument, an input field or a variable).
+const COERCION: [&str; 2] = ["Failed to parse \"", "Expected input type \""];
+
+/// [`with_codes`] for a response to `query`: a value that does not parse as its input
+/// type is the client's error, `BAD_USER_INPUT`, naming the argument it was given for
+/// (`extensions.field`; async-graphql reports it at the argument's value) — never
+/// `INTERNAL`.
+pub fn with_codes_in(mut response: Response, query: &str) -> Response {
+    let coercion =
+        |e: &ServerError| code_of(e).is_none() && COERCION.iter().any(|p| e.message.starts_with(p));
+    if response.errors.iter().any(coercion) {
+        let doc = async_graphql::parser::parse_query(query).ok();
+        for err in response.errors.iter_mut().filter(|e| coercion(e)) {
+            let argument = doc
+                .as_ref()
+                .zip(err.locations.first())
+                .and_then(|(doc, pos)| argument_at(doc, *pos));
+            let mut ext = err.extensions.take().unwrap_or_default();
+            ext.set("code", "BAD_USER_INPUT");
+            if let Some(argument) = argument {
+                err.message = format!("argument `{argument}`: {}", err.message);
+                ext.set("field", argument);
+            }
+            err.extensions = Some(ext);
+        }
+    }
+    with_codes(response)
+}
+
+/// The name of the argument whose value starts at `pos` in `doc`.
+fn argument_at(
+    doc: &async_graphql::parser::types::ExecutableDocument,
+    pos: async_graphql::Pos,
+) -> Option<String> {
+    use async_graphql::parser::types::{Selection, SelectionSet};
+    fn walk(set: &SelectionSet, pos: async_graphql::Pos) -> Option<String> {
+        set.items.iter().find_map(|item| match &item.node {
+            Selection::Field(field) => field
+                .node
+                .arguments
+                .iter()
+                .find(|(_, value)| value.pos == pos)
+                .map(|(name, _)| name.node.to_string())
+                .or_else(|| walk(&field.node.selection_set.node, pos)),
+            Selection::InlineFragment(fragment) => walk(&fragment.node.selection_set.node, pos),
+            Selection::FragmentSpread(_) => None,
+        })
+    }
+    doc.operations
+        .iter()
+        .find_map(|(_, op)| walk(&op.node.selection_set.node, pos))
+        .or_else(|| {
+            doc.fragments
+                .values()
+                .find_map(|f| walk(&f.node.selection_set.node, pos))
+        })
 }
 
 /// Gives every error a stable `extensions.code`. Errors raised before execution (parse

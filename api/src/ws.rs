@@ -670,6 +670,7 @@ impl<E: Executor, H: Handler> Connection<E, H> {
             );
             return Ok(());
         }
+        let query_text: Arc<str> = Arc::from(request.query.as_str());
         let query = subscription.then(|| request.query.clone());
         let mut stream = self
             .executor
@@ -691,6 +692,7 @@ impl<E: Executor, H: Handler> Connection<E, H> {
             Arc::from(id.as_str()),
             self.tx.clone(),
             deadline,
+            query_text,
         ));
         self.ops.0.insert(
             id,

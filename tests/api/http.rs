@@ -376,3 +376,46 @@ async fn cors_is_same_origin_unless_origins_are_configured() {
         "https://app.example"
     );
 }
+
+#[tokio::test]
+async fn malformed_custom_scalars_are_bad_input_naming_the_argument() {
+    let app = TestApp::spawn().await;
+    for (query, variables, argument, scalar) in [
+        ("{ bellamyPost(id: \"nope\") { id } }", json!({}), "id", "UUID"),
+        (
+            "query($id: UUID!) { bellamyPost(id: $id) { id } }",
+            json!({ "id": "nope" }),
+            "id",
+            "UUID",
+        ),
+        (
+            "{ universeEvents(filter: {timestamp: {gt: \"yesterday\"}}) { nodes { eventId } } }",
+            json!({}),
+            "filter",
+            "DateTime",
+        ),
+        (
+            "{ bellamyPosts(filter: {createdAt: {gt: \"yesterday\"}}) { nodes { id } } }",
+            json!({}),
+            "filter",
+            "DateTime",
+        ),
+        (
+            "mutation { bellamyMarkNotificationRead(id: \"not-a-uuid\") { notification { id } } }",
+            json!({}),
+            "id",
+            "UUID",
+        ),
+    ] {
+        let res = app.graphql(query, variables).await;
+        let err = &res["errors"][0];
+        assert_eq!(code(&res), "BAD_USER_INPUT", "{query}: {res}");
+        assert_eq!(err["extensions"]["field"], argument, "{query}: {res}");
+        let message = err["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("argument `{argument}`: Failed to parse \"{scalar}\"")),
+            "{query}: {message}"
+        );
+    }
+    still_serving(&app).await;
+}

@@ -26,7 +26,7 @@ use tokio::sync::mpsc::{self, error::TrySendError};
 
 use crate::auth::Viewer;
 use crate::events::SeqProbe;
-use crate::pipeline::with_codes;
+use crate::pipeline::with_codes_in;
 
 /// Results queued for one subscriber of a hub before it is detached.
 const QUEUE: usize = 256;
@@ -111,7 +111,8 @@ impl Fanout {
         });
         lock(&self.hubs).insert(key, Arc::downgrade(&hub));
         let stream = start(probe.clone());
-        let task = tokio::spawn(run(Arc::downgrade(&hub), stream, probe));
+        let query: Arc<str> = Arc::from(hub.key.query.as_str());
+        let task = tokio::spawn(run(Arc::downgrade(&hub), stream, probe, query));
         let _ = hub.task.set(task.abort_handle());
         Member { hub, rx, detached }
     }
@@ -209,10 +210,15 @@ impl Drop for Hub {
 }
 
 /// Runs a hub's stream, serialising each result once.
-async fn run(hub: Weak<Hub>, mut stream: BoxStream<'static, Response>, probe: SeqProbe) {
+async fn run(
+    hub: Weak<Hub>,
+    mut stream: BoxStream<'static, Response>,
+    probe: SeqProbe,
+    query: Arc<str>,
+) {
     let mut first = true;
     while let Some(response) = stream.next().await {
-        let response = with_codes(response);
+        let response = with_codes_in(response, &query);
         let refusal = first && super::operation::is_refusal(&response);
         first = false;
         let item = if refusal {
@@ -274,6 +280,11 @@ impl Member {
                 None => Received::Gone,
             },
         }
+    }
+
+    /// The document of the subscription.
+    pub fn query(&self) -> Arc<str> {
+        Arc::from(self.hub.key.query.as_str())
     }
 
     /// Subscribers of this member's hub, itself included.

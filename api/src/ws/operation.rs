@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 use super::fanout::{Member, Received, Shared};
 use super::protocol::{ServerMessage, Wire};
 use crate::error::ApiError;
-use crate::pipeline::{refused, timed_out, with_codes};
+use crate::pipeline::{refused, timed_out, with_codes_in};
 
 /// A message of an operation for the socket.
 pub(super) struct Outgoing {
@@ -47,6 +47,7 @@ pub(super) async fn operation(
     id: Arc<str>,
     tx: mpsc::Sender<Outgoing>,
     deadline: Option<Duration>,
+    query: Arc<str>,
 ) {
     let send = |text: String, last: bool| {
         tx.send(Outgoing {
@@ -59,7 +60,7 @@ pub(super) async fn operation(
     let results = async {
         let mut first = true;
         while let Some(response) = stream.next().await {
-            let response = with_codes(response);
+            let response = with_codes_in(response, &query);
             if first && is_refusal(&response) {
                 return Ending::Refused(response.errors);
             }
@@ -132,9 +133,19 @@ pub(super) async fn shared(
             ),
             Received::Item(Shared::End) => (protocol.encode(ServerMessage::Complete(&id)), true),
             Received::Detached(Some(cursor)) => {
+                let query = member.query();
                 drop(member);
                 let stream = resume(cursor);
-                return operation(stream, protocol, key, Arc::clone(&id), tx.clone(), None).await;
+                return operation(
+                    stream,
+                    protocol,
+                    key,
+                    Arc::clone(&id),
+                    tx.clone(),
+                    None,
+                    query,
+                )
+                .await;
             }
             Received::Detached(None) => {
                 let errors = refused(
