@@ -381,7 +381,12 @@ async fn cors_is_same_origin_unless_origins_are_configured() {
 async fn malformed_custom_scalars_are_bad_input_naming_the_argument() {
     let app = TestApp::spawn().await;
     for (query, variables, argument, scalar) in [
-        ("{ bellamyPost(id: \"nope\") { id } }", json!({}), "id", "UUID"),
+        (
+            "{ bellamyPost(id: \"nope\") { id } }",
+            json!({}),
+            "id",
+            "UUID",
+        ),
         (
             "query($id: UUID!) { bellamyPost(id: $id) { id } }",
             json!({ "id": "nope" }),
@@ -413,7 +418,9 @@ async fn malformed_custom_scalars_are_bad_input_naming_the_argument() {
         assert_eq!(err["extensions"]["field"], argument, "{query}: {res}");
         let message = err["message"].as_str().unwrap();
         assert!(
-            message.starts_with(&format!("argument `{argument}`: Failed to parse \"{scalar}\"")),
+            message.starts_with(&format!(
+                "argument `{argument}`: Failed to parse \"{scalar}\""
+            )),
             "{query}: {message}"
         );
     }
