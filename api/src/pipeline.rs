@@ -134,7 +134,9 @@ impl Pipeline {
         if let Err(refusal) = admit(&mut request, &self.document, transport) {
             return refusal;
         }
-        let query = request.query.clone();
+        // `admit` parsed the document, so async-graphql does not read its text again: it is
+        // moved out for the error codes, not copied.
+        let query = std::mem::take(&mut request.query);
         let request = self.prepare(request, viewer);
         match tokio::time::timeout(self.request_timeout, executor.execute(request)).await {
             Ok(response) => with_codes_in(response, &query),

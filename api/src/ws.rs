@@ -62,6 +62,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use async_graphql::futures_util::stream::BoxStream;
 use async_graphql::http::{ALL_WEBSOCKET_PROTOCOLS, WebSocketProtocols};
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Executor, Request};
@@ -79,7 +80,7 @@ use crate::pipeline::{Transport, admit, refuse, refused, with_codes};
 use crate::server::Shutdown;
 pub use fanout::Fanout;
 pub use handler::{Credentials, Handler, MosaicHandler};
-use operation::{Outgoing, operation};
+use operation::{Outgoing, Reply, operation};
 use protocol::{ClientMessage, ServerMessage, Wire};
 
 /// The WebSocket subprotocols spoken here, the preferred one first.
@@ -138,6 +139,14 @@ pub fn slots(max_connections: usize) -> Arc<Semaphore> {
     Arc::new(Semaphore::new(
         max_connections.clamp(1, Semaphore::MAX_PERMITS),
     ))
+}
+
+/// A stream of one response carrying `error`.
+fn refusal(error: ApiError) -> BoxStream<'static, async_graphql::Response> {
+    let errors = operation::internal_errors(&error);
+    Box::pin(async_graphql::futures_util::stream::once(async move {
+        async_graphql::Response::from_errors(errors)
+    }))
 }
 
 /// Whether the subscription's root field takes a cursor (`after`, `cursor`): it replays
@@ -603,7 +612,15 @@ impl<E: Executor, H: Handler> Connection<E, H> {
         } else {
             None
         };
-        if let Some(ticket) = ticket {
+        let reply = Reply {
+            key,
+            id: Arc::from(id.as_str()),
+            tx: self.tx.clone(),
+        };
+        // `admit` parsed the document, so async-graphql does not read its text again: it is
+        // moved out (for the error codes and the shared key), not copied.
+        let query = std::mem::take(&mut request.query);
+        let task = if let Some(ticket) = ticket {
             let ticket = match ticket {
                 Ok(ticket) => ticket,
                 Err(e) => {
@@ -612,7 +629,7 @@ impl<E: Executor, H: Handler> Connection<E, H> {
                 }
             };
             let shared_key = fanout::Key::new(
-                request.query.clone(),
+                query,
                 serde_json::to_string(&request.variables).unwrap_or_default(),
                 request.operation_name.clone(),
                 viewer.clone(),
@@ -621,79 +638,31 @@ impl<E: Executor, H: Handler> Connection<E, H> {
             let member = self.fanout.join(shared_key, |probe| {
                 executor.execute_stream(handler.prepare(request, &viewer).data(probe), None)
             });
-            let (executor, handler, viewer) =
-                (self.executor.clone(), self.handler.clone(), viewer.clone());
-            let document = self.options.document;
-            let resume = move |cursor: i64| {
-                let request = serde_json::from_value::<Request>(Value::Object(resume_payload))
-                    .map_err(|e| e.to_string())
-                    .and_then(|mut r| {
-                        admit(&mut r, &document, Transport::WebSocket)
-                            .map(|_| r)
-                            .map_err(|_| "refused".to_owned())
-                    });
-                match request {
-                    Ok(r) => executor.execute_stream(
-                        handler
-                            .prepare(r, &viewer)
-                            .data(crate::events::ResumeAfter(cursor)),
-                        None,
-                    ),
-                    Err(e) => {
-                        let masked = ApiError::internal(format!("resuming a subscription: {e}"));
-                        let response = async_graphql::Response::from_errors(vec![
-                            async_graphql::ServerError::new(masked.to_string(), None),
-                        ]);
-                        Box::pin(async_graphql::futures_util::stream::once(async move {
-                            response
-                        }))
-                    }
-                }
-            };
-            self.next_key = self.next_key.wrapping_add(1);
-            let task = tokio::spawn(operation::shared(
+            let resume = self.resumer(resume_payload, viewer);
+            tokio::spawn(operation::shared(
                 member,
                 resume,
                 ticket,
                 self.protocol,
-                key,
-                Arc::from(id.as_str()),
-                self.tx.clone(),
-            ));
-            self.ops.0.insert(
-                id,
-                Running {
-                    key,
-                    task: task.abort_handle(),
-                    subscription,
-                },
-            );
-            return Ok(());
-        }
-        let query_text: Arc<str> = Arc::from(request.query.as_str());
-        let query = subscription.then(|| request.query.clone());
-        let mut stream = self
-            .executor
-            .execute_stream(self.handler.prepare(request, &viewer), None);
-        if let Some(query) = query {
-            match self.handler.subscribed(session, key, &query, stream).await {
-                Ok(tracked) => stream = tracked,
-                Err(e) => {
-                    let errors = operation::internal_errors(&e);
-                    return Ok(self.say(ServerMessage::Error(&id, &errors)).await?);
+                reply,
+            ))
+        } else {
+            let query: Arc<str> = Arc::from(query);
+            let mut stream = self
+                .executor
+                .execute_stream(self.handler.prepare(request, &viewer), None);
+            if subscription {
+                match self.handler.subscribed(session, key, &query, stream).await {
+                    Ok(tracked) => stream = tracked,
+                    Err(e) => {
+                        let errors = operation::internal_errors(&e);
+                        return Ok(self.say(ServerMessage::Error(&id, &errors)).await?);
+                    }
                 }
             }
-        }
+            tokio::spawn(operation(stream, self.protocol, reply, deadline, query))
+        };
         self.next_key = self.next_key.wrapping_add(1);
-        let task = tokio::spawn(operation(
-            stream,
-            self.protocol,
-            key,
-            Arc::from(id.as_str()),
-            self.tx.clone(),
-            deadline,
-            query_text,
-        ));
         self.ops.0.insert(
             id,
             Running {
@@ -703,6 +672,33 @@ impl<E: Executor, H: Handler> Connection<E, H> {
             },
         );
         Ok(())
+    }
+
+    /// How a shared subscriber that fell behind continues on its own: the operation
+    /// `payload` admitted again, resuming after the cursor it was given last.
+    fn resumer(
+        &self,
+        payload: Map<String, Value>,
+        viewer: Viewer,
+    ) -> impl FnOnce(i64) -> BoxStream<'static, async_graphql::Response> + Send + 'static + use<E, H>
+    {
+        let (executor, handler) = (self.executor.clone(), self.handler.clone());
+        let document = self.options.document;
+        move |cursor: i64| {
+            let mut request = match serde_json::from_value::<Request>(Value::Object(payload)) {
+                Ok(request) => request,
+                Err(e) => return refusal(ApiError::internal(format!("resuming: {e}"))),
+            };
+            if let Err(refused) = admit(&mut request, &document, Transport::WebSocket) {
+                return Box::pin(async_graphql::futures_util::stream::once(
+                    async move { refused },
+                ));
+            }
+            let request = handler
+                .prepare(request, &viewer)
+                .data(crate::events::ResumeAfter(cursor));
+            executor.execute_stream(request, None)
+        }
     }
 
     /// Sends `message` in the words of the socket's protocol.

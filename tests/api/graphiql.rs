@@ -5,12 +5,9 @@
 //! event a mutation causes. The screenshot is kept at `target/graphiql-<backend>.png`.
 
 use std::path::Path;
-use std::process::Command;
-
-use serde_json::Value;
 
 use crate::helpers::TestApp;
-use crate::js_clients::{js_dir, npm_ci};
+use crate::js_clients::{js_dir, node, npm_ci};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
@@ -57,24 +54,11 @@ async fn graphiql_runs_a_query_and_a_subscription_in_chromium_offline() {
     let shot = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("target")
         .join(format!("graphiql-{backend}.png"));
-    let addr = app.addr.to_string();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new("node")
-            .arg("graphiql.mjs")
-            .arg(&addr)
-            .arg(&shot)
-            .current_dir(js_dir())
-            .output()
-            .expect("node (Node.js 20+) on the PATH")
-    })
-    .await
-    .unwrap();
-    assert!(
-        output.status.success(),
-        "the browser run failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let out: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let out = node(
+        "graphiql.mjs",
+        vec![app.addr.to_string(), shot.display().to_string()],
+    )
+    .await;
     assert_eq!(
         out["query"]["data"]["apiVersion"],
         env!("CARGO_PKG_VERSION")

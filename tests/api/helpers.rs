@@ -279,15 +279,25 @@ impl TestApp {
 
     /// POSTs a GraphQL request and returns the JSON response.
     pub async fn graphql(&self, query: &str, variables: serde_json::Value) -> serde_json::Value {
-        self.client
+        self.graphql_as(None, query, variables).await
+    }
+
+    /// POSTs a GraphQL request with `token` as its bearer (anonymous for `None`) and
+    /// returns the JSON response.
+    pub async fn graphql_as(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: serde_json::Value,
+    ) -> serde_json::Value {
+        let mut request = self
+            .client
             .post(self.url("/graphql"))
-            .json(&serde_json::json!({ "query": query, "variables": variables }))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+            .json(&serde_json::json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap().json().await.unwrap()
     }
 }
 

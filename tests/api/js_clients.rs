@@ -45,14 +45,14 @@ pub fn npm_ci(dir: &Path) {
     installed.push(dir.to_owned());
 }
 
-/// What `subscribe.mjs` printed for `library` against `app`.
-async fn run(app: &TestApp, library: &str) -> Value {
-    let addr = app.addr.to_string();
-    let library = library.to_owned();
+/// Runs `node <script> <args>` in `tests/js` and returns the JSON it printed; fails the
+/// test with node's stderr if it fails.
+pub async fn node(script: &str, args: Vec<String>) -> Value {
+    let script = script.to_owned();
     let output = tokio::task::spawn_blocking(move || {
         Command::new("node")
-            .arg("subscribe.mjs")
-            .args([&addr, &library])
+            .arg(&script)
+            .args(&args)
             .current_dir(js_dir())
             .output()
             .expect("node (Node.js 20+) on the PATH")
@@ -74,7 +74,11 @@ async fn graphql_ws_and_subscriptions_transport_ws_receive_an_event_caused_by_a_
         .unwrap();
     let app = TestApp::spawn().await;
     for library in ["graphql-ws", "subscriptions-transport-ws"] {
-        let out = run(&app, library).await;
+        let out = node(
+            "subscribe.mjs",
+            vec![app.addr.to_string(), library.to_owned()],
+        )
+        .await;
         let me = out["identity"].as_str().unwrap();
         assert_eq!(
             out["result"]["data"]["universeEventLogged"],

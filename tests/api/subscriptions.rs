@@ -32,14 +32,8 @@ const IDL_ADDED: &str = "subscription($p: ID!, $after: String) {
 
 /// Runs an Orquestra operation as `user` (anonymous for `None`).
 async fn orquestra(app: &TestApp, user: Option<&str>, query: &str, vars: Value) -> Value {
-    let mut req = app
-        .client
-        .post(app.url("/graphql"))
-        .json(&json!({ "query": query, "variables": vars }));
-    if let Some(u) = user {
-        req = req.bearer_auth(token(app, Domain::Orquestra, u));
-    }
-    req.send().await.unwrap().json().await.unwrap()
+    let token = user.map(|u| token(app, Domain::Orquestra, u));
+    app.graphql_as(token.as_deref(), query, vars).await
 }
 
 fn data(res: &Value) -> &Value {
@@ -948,16 +942,7 @@ async fn universe_identity(app: &TestApp) -> (String, String) {
 
 /// Runs a Universe operation as the identity holding `token`.
 async fn universe(app: &TestApp, token: &str, query: &str, vars: Value) -> Value {
-    app.client
-        .post(app.url("/graphql"))
-        .bearer_auth(token)
-        .json(&json!({ "query": query, "variables": vars }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    app.graphql_as(Some(token), query, vars).await
 }
 
 /// `identity`'s `client_connection` row and its `subscription` rows.

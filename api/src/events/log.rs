@@ -190,6 +190,15 @@ pub async fn read_after<L: Log, C: ConnectionTrait>(
     Ok(rows.into_iter().map(Arc::new).collect())
 }
 
+/// The names of the fields given, in order: what an update's change event lists
+/// (`(name, given)` pairs, named as GraphQL names the input fields).
+pub fn given(fields: &[(&'static str, bool)]) -> Vec<&'static str> {
+    fields
+        .iter()
+        .filter_map(|(name, given)| given.then_some(*name))
+        .collect()
+}
+
 /// One change to record in a `change_log`.
 #[derive(Clone, Debug)]
 pub struct Change {

@@ -38,25 +38,39 @@ enum Ending {
     TimedOut(Duration),
 }
 
+/// Where an operation's messages go: the connection's queue, marked with the operation.
+pub(super) struct Reply {
+    /// Which run of the operation (ids can be reused once completed).
+    pub(super) key: u64,
+    pub(super) id: Arc<str>,
+    pub(super) tx: mpsc::Sender<Outgoing>,
+}
+
+impl Reply {
+    /// Queues `text`; `last` ends the operation. Waits while the queue is full.
+    async fn send(&self, text: String, last: bool) -> Result<(), mpsc::error::SendError<Outgoing>> {
+        self.tx
+            .send(Outgoing {
+                key: self.key,
+                id: Arc::clone(&self.id),
+                text,
+                last,
+            })
+            .await
+    }
+}
+
 /// Runs one operation, sending `next` per result and a final `complete` (or one `error`)
 /// through `tx`; blocks while the channel is full.
 pub(super) async fn operation(
     mut stream: BoxStream<'static, Response>,
     protocol: WebSocketProtocols,
-    key: u64,
-    id: Arc<str>,
-    tx: mpsc::Sender<Outgoing>,
+    reply: Reply,
     deadline: Option<Duration>,
     query: Arc<str>,
 ) {
-    let send = |text: String, last: bool| {
-        tx.send(Outgoing {
-            key,
-            id: Arc::clone(&id),
-            text,
-            last,
-        })
-    };
+    let send = |text: String, last: bool| reply.send(text, last);
+    let id = &reply.id;
     let results = async {
         let mut first = true;
         while let Some(response) = stream.next().await {
@@ -65,7 +79,7 @@ pub(super) async fn operation(
                 return Ending::Refused(response.errors);
             }
             first = false;
-            if send(protocol.encode(ServerMessage::Next(&id, &response)), false)
+            if send(protocol.encode(ServerMessage::Next(id, &response)), false)
                 .await
                 .is_err()
             {
@@ -91,10 +105,10 @@ pub(super) async fn operation(
     };
     let text = match ending {
         Ending::Gone => return,
-        Ending::Done => protocol.encode(ServerMessage::Complete(&id)),
-        Ending::Refused(errors) => protocol.encode(ServerMessage::Error(&id, &errors)),
+        Ending::Done => protocol.encode(ServerMessage::Complete(id)),
+        Ending::Refused(errors) => protocol.encode(ServerMessage::Error(id, &errors)),
         Ending::TimedOut(limit) => {
-            protocol.encode(ServerMessage::Error(&id, &timed_out(limit).errors))
+            protocol.encode(ServerMessage::Error(id, &timed_out(limit).errors))
         }
     };
     let _ = send(text, true).await;
@@ -108,44 +122,27 @@ pub(super) async fn shared(
     resume: impl FnOnce(i64) -> BoxStream<'static, Response> + Send + 'static,
     ticket: Box<dyn std::any::Any + Send + Sync>,
     protocol: WebSocketProtocols,
-    key: u64,
-    id: Arc<str>,
-    tx: mpsc::Sender<Outgoing>,
+    reply: Reply,
 ) {
     let _ticket = ticket;
-    let send = |text: String, last: bool| {
-        tx.send(Outgoing {
-            key,
-            id: Arc::clone(&id),
-            text,
-            last,
-        })
-    };
+    let send = |text: String, last: bool| reply.send(text, last);
+    let id = &reply.id;
     loop {
         let (text, last) = match member.recv().await {
             Received::Item(Shared::Next(payload)) => (
-                protocol.encode(ServerMessage::NextJson(&id, &payload)),
+                protocol.encode(ServerMessage::NextJson(id, &payload)),
                 false,
             ),
             Received::Item(Shared::Refused(errors)) => (
-                protocol.encode(ServerMessage::ErrorJson(&id, &errors)),
+                protocol.encode(ServerMessage::ErrorJson(id, &errors)),
                 true,
             ),
-            Received::Item(Shared::End) => (protocol.encode(ServerMessage::Complete(&id)), true),
+            Received::Item(Shared::End) => (protocol.encode(ServerMessage::Complete(id)), true),
             Received::Detached(Some(cursor)) => {
                 let query = member.query();
                 drop(member);
                 let stream = resume(cursor);
-                return operation(
-                    stream,
-                    protocol,
-                    key,
-                    Arc::clone(&id),
-                    tx.clone(),
-                    None,
-                    query,
-                )
-                .await;
+                return operation(stream, protocol, reply, None, query).await;
             }
             Received::Detached(None) => {
                 let errors = refused(
@@ -153,12 +150,12 @@ pub(super) async fn shared(
                     "this subscriber fell too far behind to resume; subscribe again".into(),
                 )
                 .errors;
-                (protocol.encode(ServerMessage::Error(&id, &errors)), true)
+                (protocol.encode(ServerMessage::Error(id, &errors)), true)
             }
             Received::Gone => {
                 let masked = ApiError::internal(format!("the shared stream of {id} stopped"));
                 let errors = internal_errors(&masked);
-                (protocol.encode(ServerMessage::Error(&id, &errors)), true)
+                (protocol.encode(ServerMessage::Error(id, &errors)), true)
             }
         };
         if send(text, last).await.is_err() || last {

@@ -62,13 +62,10 @@ pub struct PostChanges {
 impl PostChanges {
     /// The input fields given (as GraphQL names them), for the change log.
     pub fn fields(&self) -> Vec<&'static str> {
-        [
+        crate::events::log::given(&[
             ("content", self.content.is_some()),
             ("privacy", self.privacy.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, given)| given.then_some(name))
-        .collect()
+        ])
     }
 }
 

@@ -95,16 +95,13 @@ pub struct ProfileChanges {
 impl ProfileChanges {
     /// The input fields given (as GraphQL names them), for the change log.
     pub fn fields(&self) -> Vec<&'static str> {
-        [
+        crate::events::log::given(&[
             ("username", self.username.is_some()),
             ("fullName", self.full_name.is_some()),
             ("bio", self.bio.is_some()),
             ("profilePictureUrl", self.profile_picture_url.is_some()),
             ("coverPhotoUrl", self.cover_photo_url.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, given)| given.then_some(name))
-        .collect()
+        ])
     }
 }
 

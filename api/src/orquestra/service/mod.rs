@@ -81,16 +81,13 @@ pub struct ProjectChanges {
 impl ProjectChanges {
     /// The input fields given (as GraphQL names them), for the change log.
     pub fn fields(&self) -> Vec<&'static str> {
-        [
+        crate::events::log::given(&[
             ("name", self.name.is_some()),
             ("description", self.description.is_some()),
             ("programId", self.program_id.is_some()),
             ("isPublic", self.is_public.is_some()),
             ("customDocs", self.custom_docs.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, given)| given.then_some(name))
-        .collect()
+        ])
     }
 }
 
@@ -172,14 +169,11 @@ pub struct AddressChanges {
 impl AddressChanges {
     /// The input fields given (as GraphQL names them), for the change log.
     pub fn fields(&self) -> Vec<&'static str> {
-        [
+        crate::events::log::given(&[
             ("label", self.label.is_some()),
             ("address", self.address.is_some()),
             ("description", self.description.is_some()),
-        ]
-        .into_iter()
-        .filter_map(|(name, given)| given.then_some(name))
-        .collect()
+        ])
     }
 }
 
