@@ -133,10 +133,9 @@ pub(super) async fn shared(
                 protocol.encode(ServerMessage::NextJson(id, &payload)),
                 false,
             ),
-            Received::Item(Shared::Refused(errors)) => (
-                protocol.encode(ServerMessage::ErrorJson(id, &errors)),
-                true,
-            ),
+            Received::Item(Shared::Refused(errors)) => {
+                (protocol.encode(ServerMessage::ErrorJson(id, &errors)), true)
+            }
             Received::Item(Shared::End) => (protocol.encode(ServerMessage::Complete(id)), true),
             Received::Detached(Some(cursor)) => {
                 let query = member.query();
