@@ -558,7 +558,13 @@ async fn a_subscriber_on_another_instance_receives_changes_also_across_a_listene
         data(&upload(&a, "u1", &p[0], &format!("v{n}")).await);
     }
     assert_eq!(versions(&mut ws, "s", 3).await.0, [2, 3, 4]);
-    let after = listeners(&a).await;
+    // The listeners reconnect on their own (with a backoff): wait for both, up to 10 s.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let mut after = listeners(&a).await;
+    while after.len() < 2 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        after = listeners(&a).await;
+    }
     assert_eq!(after.len(), 2, "both listeners reconnected");
     assert!(
         after.iter().all(|pid| !before.contains(pid)),
