@@ -248,6 +248,11 @@ impl TestApp {
         timeouts: api::server::ServerTimeouts,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> Self {
+        // Internal errors reach clients masked; their detail goes to the test's output.
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter("error")
+            .with_test_writer()
+            .try_init();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let tokens = api::auth::Tokens::new(&api::auth::Secret::generate().unwrap());
