@@ -4,7 +4,9 @@
 //!   `orquestra`, ...), chosen with the pool's `search_path`.
 //! * SQLite (`sqlite://DIR`): one database file per domain in `DIR` (`DIR/orquestra.db`,
 //!   ...), in WAL mode with foreign keys on, a busy timeout and `synchronous = NORMAL`.
-//! * `sqlite::memory:`: one private in-memory database per domain (tests).
+//! * `sqlite::memory:`: one private in-memory database per domain (tests), kept alive by
+//!   an idle anchor connection so that a pool connection closed mid-query (a cancelled
+//!   request) reconnects to the same data instead of to a new, empty database.
 //!
 //! One URL serves all five domains; a per-domain override may put a domain elsewhere
 //! (for SQLite, the override names the database file itself).
@@ -206,6 +208,8 @@ pub struct Databases {
     write_locks: Arc<[Arc<tokio::sync::Mutex<()>>; 5]>,
     /// Each domain's live feed of its change log (see [`crate::events`]).
     feeds: crate::events::Feeds,
+    /// In-memory SQLite only: one idle connection per database that keeps it alive.
+    _anchors: Arc<[DatabaseConnection]>,
 }
 
 impl Databases {
@@ -213,8 +217,10 @@ impl Databases {
     pub async fn connect(config: &DbConfig) -> Result<Self, DbError> {
         let metrics = Arc::new(SqlMetrics::default());
         let mut pools = Vec::with_capacity(Domain::ALL.len());
+        let mut anchors = Vec::new();
         for domain in Domain::ALL {
-            let mut pool = connect_domain(config, domain).await?;
+            let (mut pool, anchor) = connect_domain(config, domain).await?;
+            anchors.extend(anchor);
             let counter = Arc::clone(&metrics);
             pool.set_metric_callback(move |info| counter.record(domain, info.failed));
             pools.push(pool);
@@ -242,6 +248,7 @@ impl Databases {
             metrics,
             write_locks: Arc::new(std::array::from_fn(|_| Arc::default())),
             feeds,
+            _anchors: anchors.into(),
         })
     }
 
@@ -325,7 +332,12 @@ impl Databases {
     }
 }
 
-async fn connect_domain(config: &DbConfig, domain: Domain) -> Result<DatabaseConnection, DbError> {
+/// Opens `domain`'s pool, plus (in-memory SQLite only) the anchor connection that keeps
+/// its database alive.
+async fn connect_domain(
+    config: &DbConfig,
+    domain: Domain,
+) -> Result<(DatabaseConnection, Option<DatabaseConnection>), DbError> {
     let wrap = |source| DbError::Connect { domain, source };
     match config.target(domain)? {
         Target::Postgres(url) => {
@@ -346,7 +358,7 @@ async fn connect_domain(config: &DbConfig, domain: Domain) -> Result<DatabaseCon
             ))
             .await
             .map_err(wrap)?;
-            Ok(db)
+            Ok((db, None))
         }
         Target::SqliteFile(path) => {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -367,20 +379,34 @@ async fn connect_domain(config: &DbConfig, domain: Domain) -> Result<DatabaseCon
                         .foreign_keys(true)
                         .busy_timeout(SQLITE_BUSY_TIMEOUT)
                 });
-            Database::connect(opts).await.map_err(wrap)
+            Ok((Database::connect(opts).await.map_err(wrap)?, None))
         }
         Target::SqliteMemory => {
-            // A private in-memory database lives as long as its one connection: keep
-            // exactly one, forever.
-            let mut opts = ConnectOptions::new("sqlite::memory:");
-            opts.max_connections(1)
-                .min_connections(1)
-                .idle_timeout(None)
-                .max_lifetime(None)
-                .acquire_timeout(Duration::from_secs(30))
-                .sqlx_logging(false)
-                .map_sqlx_sqlite_opts(|o| o.foreign_keys(true));
-            Database::connect(opts).await.map_err(wrap)
+            // A named, shared-cache in-memory database lives while any connection to it is
+            // open. The pool has exactly one working connection (one writer, no lock
+            // contention); the anchor, a second pool of one idle connection opened first,
+            // keeps the data when sqlx closes the working connection (it does when a query
+            // future is dropped mid-statement) and the pool opens a new one.
+            static NEXT: AtomicU64 = AtomicU64::new(0);
+            let url = format!(
+                "sqlite:file:mosaic-memory-{}-{}?mode=memory&cache=shared",
+                std::process::id(),
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            );
+            let memory = |max: u32| {
+                let mut opts = ConnectOptions::new(url.clone());
+                opts.max_connections(max)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .sqlx_logging(false)
+                    .map_sqlx_sqlite_opts(|o| o.foreign_keys(true));
+                opts
+            };
+            let anchor = Database::connect(memory(1)).await.map_err(wrap)?;
+            let pool = Database::connect(memory(1)).await.map_err(wrap)?;
+            Ok((pool, Some(anchor)))
         }
     }
 }
