@@ -464,6 +464,35 @@ mod tests {
         ));
     }
 
+    /// sqlx closes a connection whose query future is dropped mid-statement; the pool then
+    /// opens a new one. An in-memory database must still hold its data afterwards.
+    #[tokio::test]
+    async fn in_memory_data_outlives_a_closed_connection() -> Result<(), Box<dyn std::error::Error>>
+    {
+        let config = DbConfig::url("sqlite::memory:");
+        let (pool, anchor) = connect_domain(&config, Domain::Atrarium).await?;
+        assert!(anchor.is_some());
+        pool.execute_unprepared("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (7)")
+            .await?;
+        pool.get_sqlite_connection_pool()
+            .acquire()
+            .await?
+            .close()
+            .await?;
+        let row = pool
+            .query_one_raw(sea_orm::Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT x FROM t",
+            ))
+            .await?
+            .ok_or("no row")?;
+        assert_eq!(row.try_get::<i64>("", "x")?, 7);
+        // Two pools are two databases.
+        let (other, _anchor) = connect_domain(&config, Domain::Atrarium).await?;
+        assert!(other.execute_unprepared("SELECT x FROM t").await.is_err());
+        Ok(())
+    }
+
     #[test]
     fn redacts_passwords() {
         assert_eq!(
