@@ -229,6 +229,12 @@ pub struct ServeArgs {
     #[arg(long, env = "MOSAIC_WS_KEEPALIVE", default_value_t = api::http::HttpOptions::default().ws_keepalive.as_secs())]
     pub ws_keepalive: u64,
 
+    /// Seconds between checks that an open WebSocket's credentials still stand (a
+    /// session not ended, a user or API key not deleted); they are also checked before
+    /// every operation, and at once when this server revokes one.
+    #[arg(long, env = "MOSAIC_WS_CREDENTIAL_CHECK", default_value_t = api::http::HttpOptions::default().ws_credential_check.as_secs())]
+    pub ws_credential_check: u64,
+
     /// The `node_modules` directory holding GraphiQL's code (`npm ci` in api/graphiql);
     /// without it the playground loads GraphiQL from a public CDN.
     #[arg(long, env = "MOSAIC_GRAPHIQL_DIR", default_value_os_t = api::graphiql::Assets::default_dir())]
@@ -271,6 +277,7 @@ impl ServeArgs {
             ws_max_operations: self.ws_max_operations.max(1),
             ws_max_connections: self.ws_max_connections.max(1),
             ws_keepalive: std::time::Duration::from_secs(self.ws_keepalive.max(1)),
+            ws_credential_check: std::time::Duration::from_secs(self.ws_credential_check.max(1)),
             graphiql_dir: self.graphiql_dir.clone(),
         }
     }

@@ -48,6 +48,11 @@ pub struct Claims {
     pub jti: String,
     /// Access or refresh.
     pub kind: TokenKind,
+    /// The session the token belongs to (PDS access tokens: their session's refresh
+    /// token id), checked on every request so that ending a session ends its access
+    /// tokens at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
 }
 
 /// The server's signing secret. `Debug` never shows it.
@@ -176,6 +181,19 @@ impl Tokens {
         kind: TokenKind,
         ttl: Duration,
     ) -> Result<Issued, ApiError> {
+        self.issue_in(domain, subject, kind, ttl, None)
+    }
+
+    /// [`Tokens::issue`], bound to session `sid` (the token stops working when the
+    /// session ends).
+    pub fn issue_in(
+        &self,
+        domain: Domain,
+        subject: &str,
+        kind: TokenKind,
+        ttl: Duration,
+        sid: Option<&str>,
+    ) -> Result<Issued, ApiError> {
         let now = chrono::Utc::now().timestamp();
         let claims = Claims {
             iss: ISSUER.into(),
@@ -185,6 +203,7 @@ impl Tokens {
             exp: now.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX)),
             jti: new_jti(),
             kind,
+            sid: sid.map(str::to_owned),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .map_err(ApiError::internal)?;
@@ -234,6 +253,9 @@ pub struct Viewer {
     pub principal: Option<(Domain, String)>,
     /// The Orquestra project a valid `X-API-Key` authenticates, if any.
     pub api_key_project: Option<String>,
+    /// Why the principal's PDS account may not act outside the PDS (its status, e.g.
+    /// `deactivated`), if it may not: Atrarium trusts only active accounts.
+    pub inactive: Option<String>,
 }
 
 impl Viewer {
@@ -244,28 +266,53 @@ impl Viewer {
 
     /// The subject authenticated for `domain`. Atrarium users are DIDs, so a PDS
     /// session is Atrarium's principal too.
+    /// A PDS account that is not active is its principal on the PDS only.
     pub fn subject(&self, domain: Domain) -> Option<&str> {
         match &self.principal {
+            Some((d, _)) if *d == Domain::Atrarium && self.inactive.is_some() => None,
             Some((d, sub)) if *d == domain => Some(sub),
-            Some((Domain::Pds, did)) if domain == Domain::Atrarium => Some(did),
+            Some((Domain::Pds, did)) if domain == Domain::Atrarium && self.inactive.is_none() => {
+                Some(did)
+            }
             _ => None,
         }
     }
 
-    /// [`Viewer::subject`], or `UNAUTHENTICATED`.
+    /// [`Viewer::subject`], or `UNAUTHENTICATED` (`FORBIDDEN` for an account that is not
+    /// active, saying so).
     pub fn require(&self, domain: Domain) -> Result<&str, ApiError> {
+        if let (Some((from, did)), Some(status)) = (&self.principal, &self.inactive)
+            && domain == Domain::Atrarium
+            && matches!(from, Domain::Pds | Domain::Atrarium)
+        {
+            return Err(ApiError::Forbidden(format!(
+                "the account {did} is {status}: only active accounts act in {domain}"
+            )));
+        }
         self.subject(domain)
             .ok_or_else(|| ApiError::Unauthenticated(format!("sign in to {domain} to do this")))
     }
 
     /// The viewer of a request carrying `authorization` (`Bearer <token>`); no header is
-    /// anonymous, a bad one is an error.
+    /// anonymous, a bad one is an error. Only the token is checked here: whether its
+    /// session, user or connection still exists is [`crate::identity::current`]'s job.
     pub fn from_authorization(
         tokens: &Tokens,
         authorization: Option<&str>,
     ) -> Result<Self, ApiError> {
+        Ok(match Self::claims(tokens, authorization)? {
+            Some(claims) => Self::of(&claims)?,
+            None => Self::anonymous(),
+        })
+    }
+
+    /// The verified access token's claims of `authorization`, if there is one.
+    pub fn claims(
+        tokens: &Tokens,
+        authorization: Option<&str>,
+    ) -> Result<Option<Claims>, ApiError> {
         let Some(value) = authorization else {
-            return Ok(Self::anonymous());
+            return Ok(None);
         };
         let token = value
             .strip_prefix("Bearer ")
@@ -281,13 +328,18 @@ impl Viewer {
                 "a refresh token only opens a new session".into(),
             ));
         }
+        Ok(Some(claims))
+    }
+
+    /// The viewer an access token's claims name.
+    pub fn of(claims: &Claims) -> Result<Self, ApiError> {
         let domain: Domain = claims
             .aud
             .parse()
             .map_err(|_| ApiError::Unauthenticated("the token is not valid".into()))?;
         Ok(Self {
-            principal: Some((domain, claims.sub)),
-            api_key_project: None,
+            principal: Some((domain, claims.sub.clone())),
+            ..Self::default()
         })
     }
 }

@@ -47,6 +47,14 @@ pub fn databases<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Databases> 
     ctx.data::<Databases>()
 }
 
+/// Tells this process's open WebSockets that a credential was revoked, so they check
+/// theirs now (see [`crate::identity`]).
+pub fn revoked(ctx: &Context<'_>) {
+    if let Some(databases) = ctx.data_opt::<Databases>() {
+        databases.revocations().revoked();
+    }
+}
+
 /// The request's loader of type `L`.
 pub fn loader<L: Send + Sync + 'static>(
     ctx: &Context<'_>,

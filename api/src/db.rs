@@ -210,6 +210,8 @@ pub struct Databases {
     feeds: crate::events::Feeds,
     /// In-memory SQLite only: one idle connection per database that keeps it alive.
     _anchors: Arc<[DatabaseConnection]>,
+    /// Wakes open WebSockets when a credential is revoked (see [`crate::identity`]).
+    revocations: crate::identity::Revocations,
 }
 
 impl Databases {
@@ -249,12 +251,18 @@ impl Databases {
             write_locks: Arc::new(std::array::from_fn(|_| Arc::default())),
             feeds,
             _anchors: anchors.into(),
+            revocations: crate::identity::Revocations::default(),
         })
     }
 
     /// The domains' live feeds.
     pub fn feeds(&self) -> &crate::events::Feeds {
         &self.feeds
+    }
+
+    /// Credential revocations in this process.
+    pub fn revocations(&self) -> &crate::identity::Revocations {
+        &self.revocations
     }
 
     /// SQL statement counters.

@@ -68,6 +68,8 @@ pub struct HttpOptions {
     /// How often the server pings a WebSocket client; one silent for two intervals (or
     /// not reading for one) is disconnected.
     pub ws_keepalive: Duration,
+    /// How often an open WebSocket checks that its credentials still stand.
+    pub ws_credential_check: Duration,
     /// The `node_modules` holding GraphiQL's code ([`crate::graphiql`]).
     pub graphiql_dir: std::path::PathBuf,
 }
@@ -86,6 +88,7 @@ impl Default for HttpOptions {
             ws_max_operations: 100,
             ws_max_connections: 1000,
             ws_keepalive: Duration::from_secs(30),
+            ws_credential_check: Duration::from_secs(5),
             graphiql_dir: crate::graphiql::Assets::default_dir(),
         }
     }
@@ -102,6 +105,7 @@ impl HttpOptions {
             keepalive: self.ws_keepalive,
             document: self.document,
             request_timeout: self.request_timeout,
+            credential_check: self.ws_credential_check,
         }
     }
 }

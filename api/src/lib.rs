@@ -15,6 +15,7 @@ pub mod filter;
 pub mod graphiql;
 pub mod guard;
 pub mod http;
+pub mod identity;
 pub mod inputs;
 pub mod loader;
 pub mod order;

@@ -97,14 +97,20 @@ impl Pipeline {
     }
 
     /// The viewer that an `Authorization` value (`Bearer <token>`) and an Orquestra API
-    /// key authenticate; neither is anonymous.
+    /// key authenticate, checked to be current ([`crate::identity`]); neither is
+    /// anonymous.
     pub async fn authenticate(
         &self,
         authorization: Option<&str>,
         api_key: Option<&str>,
     ) -> Result<Viewer, Refused> {
         let mut viewer =
-            Viewer::from_authorization(&self.tokens, authorization).map_err(Refused::Bearer)?;
+            match Viewer::claims(&self.tokens, authorization).map_err(Refused::Bearer)? {
+                Some(claims) => crate::identity::current(&self.databases, &claims)
+                    .await
+                    .map_err(Refused::Bearer)?,
+                None => Viewer::anonymous(),
+            };
         if let Some(key) = api_key {
             let project = crate::orquestra::api_keys::authenticate(self.databases.orquestra(), key)
                 .await

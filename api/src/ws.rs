@@ -119,6 +119,9 @@ pub struct WsOptions {
     pub document: DocumentLimits,
     /// Longest a query or mutation may run (subscriptions run until completed).
     pub request_timeout: Duration,
+    /// How often a connection with credentials checks that they still stand (besides
+    /// before every operation and whenever this process revokes one).
+    pub credential_check: Duration,
 }
 
 impl Default for WsOptions {
@@ -130,6 +133,7 @@ impl Default for WsOptions {
             keepalive: Duration::from_secs(30),
             document: DocumentLimits::default(),
             request_timeout: Duration::from_secs(30),
+            credential_check: Duration::from_secs(5),
         }
     }
 }
@@ -277,6 +281,7 @@ pub async fn serve<E: Executor, H: Handler>(
         rx,
         shutdown,
         draining: false,
+        credentials: None,
     };
     let stop = conn.run().await;
     // Abort the operations now, not after the closing handshake.
@@ -370,6 +375,18 @@ enum State<S> {
     Ready(Viewer, S),
 }
 
+/// Credentials that no longer stand, or that stand for someone else now (an account
+/// deactivated since): the error every running operation gets before the socket closes
+/// `4403`.
+fn no_longer(viewer: &Viewer) -> ApiError {
+    match &viewer.inactive {
+        Some(status) => ApiError::Forbidden(format!(
+            "the account is {status} now: reconnect to continue as what it may still do"
+        )),
+        None => ApiError::Forbidden("the connection's credentials changed: reconnect".into()),
+    }
+}
+
 struct Running {
     key: u64,
     task: tokio::task::AbortHandle,
@@ -408,6 +425,9 @@ struct Connection<E, H: Handler> {
     /// The server is shutting down: subscriptions were completed, new operations are
     /// refused, and the socket closes once the last query or mutation has answered.
     draining: bool,
+    /// The `connection_init` credentials, when there were any: checked again before
+    /// every operation, every [`WsOptions::credential_check`] and on every revocation.
+    credentials: Option<Credentials>,
 }
 
 impl<E: Executor, H: Handler> Connection<E, H> {
@@ -418,6 +438,10 @@ impl<E: Executor, H: Handler> Connection<E, H> {
         let mut keepalive = tokio::time::interval_at(Instant::now() + period, period);
         keepalive.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_seen = Instant::now();
+        let check = self.options.credential_check;
+        let mut recheck = tokio::time::interval_at(Instant::now() + check, check);
+        recheck.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut revocations = self.handler.revocations();
         loop {
             if self.draining && self.ops.0.is_empty() {
                 return Close::shutting_down().into();
@@ -447,6 +471,16 @@ impl<E: Executor, H: Handler> Connection<E, H> {
                 () = shutdown_of(&mut self.shutdown), if !self.draining => {
                     if let Err(gone) = self.drain().await {
                         return gone.into();
+                    }
+                }
+                _ = recheck.tick(), if self.credentials.is_some() => {
+                    if let Err(stop) = self.recheck().await {
+                        return stop;
+                    }
+                }
+                () = revoked(&mut revocations), if self.credentials.is_some() => {
+                    if let Err(stop) = self.recheck().await {
+                        return stop;
                     }
                 }
                 () = &mut init, if matches!(self.state, State::Waiting) => {
@@ -501,6 +535,39 @@ impl<E: Executor, H: Handler> Connection<E, H> {
         Ok(())
     }
 
+    /// Checks that the connection's credentials still stand for the same viewer. When
+    /// they do not, every running operation gets an `error` saying why and the socket
+    /// closes `4403`. A check that cannot be made (the database is unavailable) changes
+    /// nothing: the next one decides.
+    async fn recheck(&mut self) -> Result<(), Stop> {
+        let (Some(credentials), State::Ready(viewer, _)) = (&self.credentials, &self.state) else {
+            return Ok(());
+        };
+        let outcome = tokio::time::timeout(
+            self.options.request_timeout,
+            self.handler.authenticate(credentials.clone()),
+        )
+        .await;
+        let refusal = match outcome {
+            Ok(Ok(now)) if &now == viewer => return Ok(()),
+            Ok(Ok(now)) => no_longer(&now),
+            Ok(Err(e)) if matches!(e.code(), "UNAUTHENTICATED" | "FORBIDDEN") => e,
+            Ok(Err(e)) => {
+                tracing::debug!("credential check failed, keeping the connection: {e}");
+                return Ok(());
+            }
+            Err(_) => return Ok(()),
+        };
+        let errors = operation::internal_errors(&refusal);
+        let mut ids: Vec<String> = self.ops.0.keys().cloned().collect();
+        ids.sort();
+        for id in ids {
+            self.end(&id).await;
+            self.say(ServerMessage::Error(&id, &errors)).await?;
+        }
+        Err(Close::new(4403, format!("Forbidden: {refusal}")).into())
+    }
+
     /// Ends operation `id` (if it runs), telling the handler when it was a subscription.
     async fn end(&mut self, id: &str) {
         let Some(op) = self.ops.0.remove(id) else {
@@ -541,7 +608,7 @@ impl<E: Executor, H: Handler> Connection<E, H> {
         let credentials = Credentials::from_payload(&payload).map_err(refused)?;
         let viewer = tokio::time::timeout(
             self.options.request_timeout,
-            self.handler.authenticate(credentials),
+            self.handler.authenticate(credentials.clone()),
         )
         .await
         .map_err(|_| Close::new(4500, "Internal server error: authentication timed out"))?
@@ -557,6 +624,7 @@ impl<E: Executor, H: Handler> Connection<E, H> {
             e => refused(e),
         })?;
         self.state = State::Ready(viewer, session);
+        self.credentials = (credentials != Credentials::default()).then_some(credentials);
         self.say(ServerMessage::Ack).await?;
         if self.protocol.keeps_alive() {
             self.say(ServerMessage::KeepAlive).await?;
@@ -565,6 +633,11 @@ impl<E: Executor, H: Handler> Connection<E, H> {
     }
 
     async fn subscribe(&mut self, id: String, payload: Map<String, Value>) -> Result<(), Stop> {
+        if !matches!(self.state, State::Ready(..)) {
+            return Err(Close::new(4401, "Unauthorized").into());
+        }
+        // Every operation runs as who the credentials stand for now.
+        self.recheck().await?;
         let State::Ready(viewer, _) = &self.state else {
             return Err(Close::new(4401, "Unauthorized").into());
         };
@@ -744,6 +817,20 @@ impl<E: Executor, H: Handler> Connection<E, H> {
             }
         })
         .await;
+    }
+}
+
+/// Resolves on the next revocation; never without revocations to watch.
+async fn revoked(revocations: &mut Option<tokio::sync::watch::Receiver<u64>>) {
+    match revocations {
+        Some(rx) => {
+            if rx.changed().await.is_err() {
+                // The sender is gone: nothing will be revoked any more.
+                *revocations = None;
+                std::future::pending::<()>().await;
+            }
+        }
+        None => std::future::pending().await,
     }
 }
 

@@ -19,7 +19,7 @@ use crate::helpers::TestApp;
 pub async fn as_user(app: &TestApp, user_id: &str, query: &str) -> Value {
     request(
         app,
-        Some(&token(app, Domain::Orquestra, user_id)),
+        Some(&token(app, Domain::Orquestra, user_id).await),
         None,
         query,
     )
@@ -426,7 +426,7 @@ async fn an_api_key_reads_its_own_private_project() {
     // A signed-in user with the key sees both their own and the key's project.
     let res = request(
         &app,
-        Some(&token(&app, Domain::Orquestra, "u2")),
+        Some(&token(&app, Domain::Orquestra, "u2").await),
         Some(&key),
         "{ orquestraProjects(filter: {isPublic: {eq: false}}) { nodes { id } } }",
     )
@@ -559,13 +559,21 @@ async fn emails_show_only_to_their_user_and_cannot_be_filtered() {
         res["errors"][0]["message"],
         "an email address is visible only to its user"
     );
-    // Anonymous, with an API key, with another domain's session of the same subject, or
-    // as a user that is neither.
+    // A token naming no Orquestra user (another domain's token of the same subject, a
+    // user that does not exist) names nobody: refused before anything runs.
+    for res in [
+        request(&app, Some(&token(&app, Domain::Pds, "u1").await), None, q).await,
+        as_user(&app, "nobody", q).await,
+    ] {
+        assert_eq!(
+            errors(&res),
+            vec![(String::new(), "UNAUTHENTICATED".to_owned())]
+        );
+    }
+    // Anonymous, or with an API key.
     for res in [
         request(&app, None, None, q).await,
         request(&app, None, Some(&key), q).await,
-        request(&app, Some(&token(&app, Domain::Pds, "u1")), None, q).await,
-        as_user(&app, "nobody", q).await,
     ] {
         assert_eq!(
             errors(&res),
@@ -686,7 +694,7 @@ async fn owner_views_stay_batched_whatever_the_number_of_users() {
         }
     }
     assert_eq!(costs[0], costs[1], "statements for 5 vs 30 users");
-    // Users; project and version counts; projects (+count); versions (+count); keys
-    // (+count).
-    assert_eq!(costs[0], 9);
+    // The viewer's check (the user still exists); users; project and version counts;
+    // projects (+count); versions (+count); keys (+count).
+    assert_eq!(costs[0], 1 + 9);
 }

@@ -3,9 +3,6 @@
 //! last-owner rules, exact counters under concurrent writes, and rollback of a mutation
 //! that fails half-way.
 
-use std::time::Duration;
-
-use api::auth::TokenKind;
 use entity::Domain;
 use entity::atrarium::{communities, memberships, post_index, theme_feeds};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryOrder};
@@ -62,17 +59,11 @@ pub(crate) enum Who<'a> {
 }
 
 pub(crate) async fn gql(app: &TestApp, who: Who<'_>, query: &str, variables: Value) -> Value {
-    let token = |domain, sub| {
-        app.tokens
-            .issue(domain, sub, TokenKind::Access, Duration::from_secs(300))
-            .unwrap()
-            .token
-    };
     let bearer = match who {
         Who::Anonymous => None,
-        Who::Atrarium(sub) => Some(token(Domain::Atrarium, sub)),
-        Who::Pds(sub) => Some(token(Domain::Pds, sub)),
-        Who::Other(domain, sub) => Some(token(domain, sub)),
+        Who::Atrarium(sub) => Some(app.token(Domain::Atrarium, sub).await),
+        Who::Pds(sub) => Some(app.token(Domain::Pds, sub).await),
+        Who::Other(domain, sub) => Some(app.token(domain, sub).await),
     };
     let mut req = app
         .client
@@ -406,6 +397,8 @@ async fn creating_a_community_makes_a_theme_owned_by_its_creator() {
     );
 
     // A PDS session's DID acts in Atrarium too; a moderator of the parent may nest.
+    app.pds_account(BOB, entity::pds::enums::AccountStatus::Active)
+        .await;
     ok(join(&app, Who::Pds(BOB), id).await, "atrariumJoinCommunity");
     ok(
         set_role(&app, Who::Atrarium(ALICE), id, BOB, "MODERATOR").await,
@@ -1090,6 +1083,8 @@ async fn joining_and_leaving_keep_member_count_exact() {
         json!({ "communityId": id, "userDid": BOB, "role": "MEMBER" })
     );
     assert_eq!(joined["community"]["memberCount"], 2);
+    app.pds_account(CAROL, entity::pds::enums::AccountStatus::Active)
+        .await;
     let joined = ok(
         join(&app, Who::Pds(CAROL), id).await,
         "atrariumJoinCommunity",

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use api::auth::TokenKind;
 use entity::Domain;
+use entity::pds::enums::AccountStatus;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
@@ -33,6 +34,7 @@ async fn anonymous_and_authenticated_viewers() {
         body,
         json!({ "data": { "viewer": { "domain": null, "subject": null } } })
     );
+    // A well-signed PDS access token that belongs to no session names nobody.
     let t = app
         .tokens
         .issue(
@@ -43,6 +45,12 @@ async fn anonymous_and_authenticated_viewers() {
         )
         .unwrap();
     let (status, body) = viewer(&app, Some(&format!("Bearer {}", t.token))).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    app.pds_account("did:plc:alice", AccountStatus::Active)
+        .await;
+    let t = app.token(Domain::Pds, "did:plc:alice").await;
+    let (status, body) = viewer(&app, Some(&format!("Bearer {t}"))).await;
     assert_eq!(status, 200);
     assert_eq!(
         body,
@@ -115,8 +123,10 @@ async fn bad_tokens_are_refused_before_anything_runs() {
         assert_eq!(body["errors"][0]["message"], why, "{auth}");
     }
     assert_eq!(app.db.dbs.metrics().total(), before, "nothing ran");
-    let (status, _) = viewer(&app, Some(&format!("Bearer {good}"))).await;
-    assert_eq!(status, 200);
+    // A good token of a user that does not exist (any more) is refused too.
+    let (status, body) = viewer(&app, Some(&format!("Bearer {good}"))).await;
+    assert_eq!(status, 401);
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
 }
 
 async fn with_key(app: &TestApp, key: &str) -> (u16, Value) {

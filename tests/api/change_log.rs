@@ -247,9 +247,10 @@ async fn every_orquestra_write_appends_its_changes_and_a_refused_one_nothing() {
         ("user.deleted", "user:u1".into(), "u1".into()),
     ])
     .await;
+    // The deleted user's token names nobody now.
     assert_eq!(
         om::code(&call(u1, om::DELETE_USER, json!({})).await),
-        "NOT_FOUND"
+        "UNAUTHENTICATED"
     );
     log.nothing().await;
     log.gap_free(16).await;

@@ -187,6 +187,9 @@ impl TestDb {
     }
 }
 
+/// The password of accounts made by [`TestApp::pds_account`].
+pub const PASSWORD: &str = "correct horse battery staple";
+
 /// The real router served on a free port over fresh, migrated storage.
 pub struct TestApp {
     /// Where the server listens.
@@ -201,6 +204,75 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// A PDS account `did` (handle `<name>.test`, email `<name>@example.com`, password
+    /// [`PASSWORD`] hashed with cheap scrypt parameters, status `status`) with no
+    /// repository or sessions.
+    pub async fn pds_account(&self, did: &str, status: entity::pds::enums::AccountStatus) {
+        use sea_orm::ActiveModelTrait;
+        let name = did.rsplit(':').next().unwrap_or(did);
+        entity::pds::accounts::ActiveModel {
+            did: sea_orm::Set(did.to_owned()),
+            handle: sea_orm::Set(format!("{name}.test")),
+            email: sea_orm::Set(format!("{name}@example.com")),
+            password_hash: sea_orm::Set(
+                api::pds::auth::hash_password_with(
+                    PASSWORD,
+                    scrypt::Params::new(4, 8, 1, 32).unwrap(),
+                )
+                .unwrap(),
+            ),
+            signing_key_priv: sea_orm::Set("00".repeat(32)),
+            signing_key_pub: sea_orm::Set("zQ3shSigning".to_owned()),
+            rotation_key_priv: sea_orm::Set("11".repeat(32)),
+            rotation_key_pub: sea_orm::Set("zQ3shRotation".to_owned()),
+            status: sea_orm::Set(status),
+            created_at: sea_orm::Set(chrono::Utc::now()),
+        }
+        .insert(self.db.get(Domain::Pds))
+        .await
+        .unwrap();
+    }
+
+    /// An access token of `domain` for `subject`. A PDS token belongs to a session of
+    /// the account `subject`, as `pdsCreateSession` would give: its newest session, or a
+    /// new one when it has none (PDS access tokens work only while their session lasts;
+    /// with no such account, the token is refused).
+    pub async fn token(&self, domain: Domain, subject: &str) -> String {
+        use api::auth::TokenKind;
+        use entity::pds::refresh_tokens;
+        use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let ttl = std::time::Duration::from_secs(600);
+        let mut sid = None;
+        if domain == Domain::Pds {
+            let db = self.db.get(Domain::Pds);
+            let newest = refresh_tokens::Entity::find()
+                .filter(refresh_tokens::Column::Did.eq(subject))
+                .order_by_desc(refresh_tokens::Column::CreatedAt)
+                .one(db)
+                .await
+                .unwrap();
+            sid = match newest {
+                Some(session) => Some(session.jti),
+                None => {
+                    let jti = uuid::Uuid::new_v4().simple().to_string();
+                    let now = chrono::Utc::now();
+                    let session = refresh_tokens::ActiveModel {
+                        jti: sea_orm::Set(jti.clone()),
+                        did: sea_orm::Set(subject.to_owned()),
+                        expires_at: sea_orm::Set(now + chrono::Duration::hours(1)),
+                        app_password_name: sea_orm::Set(None),
+                        created_at: sea_orm::Set(now),
+                    };
+                    session.insert(db).await.ok().map(|_| jti)
+                }
+            };
+        }
+        self.tokens
+            .issue_in(domain, subject, TokenKind::Access, ttl, sid.as_deref())
+            .unwrap()
+            .token
+    }
+
     /// Starts the server with default options.
     pub async fn spawn() -> Self {
         Self::spawn_with(api::http::HttpOptions::default()).await

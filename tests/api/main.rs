@@ -20,6 +20,7 @@ mod cross_domain;
 mod graphiql;
 mod helpers;
 mod http;
+mod identity;
 mod js_clients;
 mod login;
 mod orquestra;

@@ -50,7 +50,7 @@ pub(crate) async fn call(
         .post(app.url("/graphql"))
         .json(&json!({ "query": query, "variables": vars }));
     if let Some(u) = user {
-        req = req.bearer_auth(token(app, Domain::Orquestra, u));
+        req = req.bearer_auth(token(app, Domain::Orquestra, u).await);
     }
     if let Some(k) = api_key {
         req = req.header("x-api-key", k);
@@ -882,8 +882,16 @@ async fn deleting_a_user_cascades_to_their_projects_only() {
     let res = call(&app, Some("u1"), None, DELETE_USER, json!({})).await;
     assert_eq!(ok(&res)["orquestraDeleteUser"]["deletedId"], "u1");
     assert_eq!(counts(&app).await, vec![1, 1, 1, 1, 1, 1]);
+    // The deleted user's token names nobody now: refused before anything runs.
     let res = call(&app, Some("u1"), None, DELETE_USER, json!({})).await;
-    assert_eq!(code(&res), "NOT_FOUND");
+    assert_eq!(code(&res), "UNAUTHENTICATED");
+    assert!(
+        res["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no longer exists"),
+        "{res}"
+    );
     let res = call(
         &app,
         None,

@@ -266,9 +266,12 @@ async fn statements(app: &TestApp, query: &str) -> u64 {
 }
 
 /// Runs `query` as the account `did`: the response and the PDS statements it cost.
+/// `query` as the account `did`, and the PDS statements it ran (one of them checks that
+/// the token's session still stands).
 async fn statements_as(app: &TestApp, did: &str, query: &str) -> (Value, u64) {
+    let token = app.token(Domain::Pds, did).await;
     let before = app.db.dbs.metrics().statements(Domain::Pds);
-    let res = as_account(app, did, query).await;
+    let res = crate::access_pds::request(app, Some(&token), None, query).await;
     (res, app.db.dbs.metrics().statements(Domain::Pds) - before)
 }
 
@@ -340,7 +343,11 @@ async fn account_by_handle_with_repo_blocks_plc_log_and_sessions_in_one_batched_
     let all = "{ pdsAccounts { nodes { handle repo { rootCid } blocks { nodes { cid } } \
                plcOperations { nodes { seq } } sessions { nodes { createdAt } } } } }";
     let (res, n) = statements_as(&app, &did(2), all).await;
-    assert_eq!(n, 5);
+    assert_eq!(
+        n,
+        1 + 5,
+        "the session's check, then one statement per level"
+    );
     assert_eq!(
         crate::access_pds::errors(&res),
         [
@@ -390,7 +397,7 @@ async fn account_by_handle_with_repo_blocks_plc_log_and_sessions_in_one_batched_
     // (+count), session.appPassword.
     let (res, n) = statements_as(&app, &did(2), query).await;
     no_errors(&res);
-    assert_eq!(n, 10);
+    assert_eq!(n, 1 + 10, "the session's check, then the levels");
 }
 
 #[tokio::test]

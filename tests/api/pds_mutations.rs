@@ -2,16 +2,13 @@
 //! operation appends and repository blocks, with their validation, authorization,
 //! concurrency and rollback.
 
-use std::time::Duration;
-
-use api::auth::TokenKind;
 use api::pds::auth::hash_password_with;
 use api::validate::{Cid, Codec};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use entity::Domain;
 use entity::pds::{accounts, enums::AccountStatus, plc_operations, refresh_tokens, repos};
-use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, count};
@@ -65,16 +62,8 @@ async fn account(app: &TestApp, did: &str, handle: &str, status: AccountStatus) 
     .unwrap();
 }
 
-fn token(app: &TestApp, did: &str) -> String {
-    app.tokens
-        .issue(
-            Domain::Pds,
-            did,
-            TokenKind::Access,
-            Duration::from_secs(600),
-        )
-        .unwrap()
-        .token
+async fn token(app: &TestApp, did: &str) -> String {
+    app.token(Domain::Pds, did).await
 }
 
 pub(crate) async fn gql(app: &TestApp, query: &str, vars: Value, as_did: Option<&str>) -> Value {
@@ -83,7 +72,7 @@ pub(crate) async fn gql(app: &TestApp, query: &str, vars: Value, as_did: Option<
         .post(app.url("/graphql"))
         .json(&json!({ "query": query, "variables": vars }));
     if let Some(did) = as_did {
-        req = req.bearer_auth(token(app, did));
+        req = req.bearer_auth(token(app, did).await);
     }
     req.send().await.unwrap().json().await.unwrap()
 }
@@ -358,7 +347,12 @@ async fn status_moves_as_a_pds_allows_and_deleted_is_final() {
         ok(&res)["pdsUpdateAccountStatus"]["account"]["status"],
         "DELETED"
     );
-    assert_eq!(count(app.db.get(Domain::Pds), "refresh_tokens").await, 0);
+    let alices = refresh_tokens::Entity::find()
+        .filter(refresh_tokens::Column::Did.eq(ALICE))
+        .all(app.db.get(Domain::Pds))
+        .await
+        .unwrap();
+    assert!(alices.is_empty(), "{alices:?}");
     for s in ["ACTIVE", "DEACTIVATED"] {
         let res = gql(&app, STATUS, vars(ALICE, s), Some(ALICE)).await;
         assert_eq!(
@@ -445,13 +439,14 @@ async fn concurrent_plc_appends_get_gap_free_seqs() {
     let app = TestApp::spawn_on_files().await;
     account(&app, ALICE, "alice.test", AccountStatus::Active).await;
     let n = 30;
+    let token = token(&app, ALICE).await;
     let tasks: Vec<_> = (0..n)
         .map(|i| {
             let body = json!({ "query": APPEND, "variables": op_vars(ALICE, format!("op {i}").as_bytes(), None) });
             let req = app
                 .client
                 .post(app.url("/graphql"))
-                .bearer_auth(token(&app, ALICE))
+                .bearer_auth(&token)
                 .json(&body);
             tokio::spawn(async move { req.send().await.unwrap().json::<Value>().await.unwrap() })
         })

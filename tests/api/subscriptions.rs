@@ -32,7 +32,10 @@ const IDL_ADDED: &str = "subscription($p: ID!, $after: String) {
 
 /// Runs an Orquestra operation as `user` (anonymous for `None`).
 async fn orquestra(app: &TestApp, user: Option<&str>, query: &str, vars: Value) -> Value {
-    let token = user.map(|u| token(app, Domain::Orquestra, u));
+    let token = match user {
+        Some(u) => Some(token(app, Domain::Orquestra, u).await),
+        None => None,
+    };
     app.graphql_as(token.as_deref(), query, vars).await
 }
 
@@ -193,8 +196,7 @@ async fn bad_cursors_and_hidden_projects_are_refused_with_their_codes() {
         .await;
     assert_eq!(ws.error_code("missing").await, "NOT_FOUND");
 
-    let owner =
-        json!({ "authorization": format!("Bearer {}", token(&app, Domain::Orquestra, "u1")) });
+    let owner = json!({ "authorization": format!("Bearer {}", token(&app, Domain::Orquestra, "u1").await) });
     let mut ws = WsClient::connect(&app, Protocol::TransportWs, owner).await;
     for (id, cursor) in [
         ("future", "999999"),

@@ -278,10 +278,17 @@ async fn only_a_live_session_writes() {
         Some(&ghost),
     )
     .await;
-    assert_eq!(code(&res), "FORBIDDEN", "{res}");
-    // Without a connection there is no status to change either.
+    // A token whose connection does not exist names nobody: refused before anything runs.
+    assert_eq!(code(&res), "UNAUTHENTICATED", "{res}");
+    assert!(
+        res["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("connection no longer exists"),
+        "{res}"
+    );
     let res = gql(&app, SET_CONNECTION, json!({ "s": "IDLE" }), Some(&ghost)).await;
-    assert_eq!(code(&res), "NOT_FOUND", "{res}");
+    assert_eq!(code(&res), "UNAUTHENTICATED", "{res}");
 
     let s = connect(&app).await;
     s.ok(&app, SET_CONNECTION, json!({ "s": "DISCONNECTING" }))

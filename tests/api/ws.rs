@@ -333,12 +333,12 @@ async fn bad_credentials_close_4403_before_the_ack() {
 #[tokio::test]
 async fn the_viewer_comes_from_the_init_payload() {
     let app = TestApp::spawn().await;
-    let token = |domain, subject: &str| {
-        app.tokens
-            .issue(domain, subject, TokenKind::Access, Duration::from_secs(60))
-            .unwrap()
-            .token
-    };
+    app.pds_account("did:plc:alice", entity::pds::enums::AccountStatus::Active)
+        .await;
+    crate::bellamy_graphql::Fixture { app: &app }.user(7).await;
+    let u7 = crate::bellamy_graphql::s(7);
+    let pds = app.token(Domain::Pds, "did:plc:alice").await;
+    let bellamy = app.token(Domain::Bellamy, &u7).await;
     let mut anonymous = ready(&app, json!({})).await;
     assert_eq!(
         viewer(&mut anonymous).await,
@@ -361,14 +361,14 @@ async fn the_viewer_comes_from_the_init_payload() {
     );
     for (payload, domain, subject) in [
         (
-            json!({ "authorization": format!("Bearer {}", token(Domain::Pds, "did:plc:alice")) }),
+            json!({ "authorization": format!("Bearer {pds}") }),
             "pds",
             "did:plc:alice",
         ),
         (
-            json!({ "Authorization": format!("Bearer {}", token(Domain::Bellamy, "u7")) }),
+            json!({ "Authorization": format!("Bearer {bellamy}") }),
             "bellamy",
-            "u7",
+            u7.as_str(),
         ),
         (json!({ "token": my_token }), "universe", me),
     ] {
@@ -704,16 +704,9 @@ async fn run_legacy(socket: &mut Socket, id: &str, query: &str, variables: Value
 #[tokio::test]
 async fn the_legacy_protocol_runs_operations_for_the_init_payload_viewer() {
     let app = TestApp::spawn().await;
-    let token = app
-        .tokens
-        .issue(
-            Domain::Pds,
-            "did:plc:alice",
-            TokenKind::Access,
-            Duration::from_secs(60),
-        )
-        .unwrap()
-        .token;
+    app.pds_account("did:plc:alice", entity::pds::enums::AccountStatus::Active)
+        .await;
+    let token = app.token(Domain::Pds, "did:plc:alice").await;
     let mut socket =
         ready_legacy(&app, json!({ "authorization": format!("Bearer {token}") })).await;
     assert_eq!(

@@ -134,6 +134,11 @@ impl WsClient {
         }
     }
 
+    /// The next protocol message, whatever it is (a close: `{"close": code, "reason"}`).
+    pub async fn message(&mut self) -> Value {
+        self.recv().await
+    }
+
     /// Starts operation `id`.
     pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
         let ty = match self.protocol {

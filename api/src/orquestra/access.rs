@@ -24,6 +24,7 @@ use crate::error::ApiError;
 static ANONYMOUS: Viewer = Viewer {
     principal: None,
     api_key_project: None,
+    inactive: None,
 };
 
 /// The request's viewer (anonymous when none was attached).
@@ -153,19 +154,23 @@ mod tests {
         let owner = Viewer {
             principal: Some((Domain::Orquestra, "u1".into())),
             api_key_project: None,
+            inactive: None,
         };
         let other = Viewer {
             principal: Some((Domain::Orquestra, "u2".into())),
             api_key_project: None,
+            inactive: None,
         };
         let key = Viewer {
             principal: None,
             api_key_project: Some("p1".into()),
+            inactive: None,
         };
         // A PDS session with the same subject is not the Orquestra user.
         let foreign = Viewer {
             principal: Some((Domain::Pds, "u1".into())),
             api_key_project: None,
+            inactive: None,
         };
         let private = project("u1", Some(false));
         assert!(sees_project(&owner, &private));

@@ -463,6 +463,7 @@ impl OrquestraMutation {
         async {
             let (user, store) = actor(ctx)?;
             let (id, p) = service::revoke_api_key(&store, &user, &id).await?;
+            crate::context::revoked(ctx);
             Ok(OrquestraRevokeApiKeyPayload {
                 deleted_id: ID(id),
                 project: project(p),
@@ -574,6 +575,7 @@ impl OrquestraMutation {
         async {
             let (user, store) = actor(ctx)?;
             let id = service::delete_user(&store, &user).await?;
+            crate::context::revoked(ctx);
             Ok(OrquestraDeleteUserPayload { deleted_id: ID(id) })
         }
         .await

@@ -28,6 +28,7 @@ use crate::error::ApiError;
 static ANONYMOUS: Viewer = Viewer {
     principal: None,
     api_key_project: None,
+    inactive: None,
 };
 
 /// The request's viewer (anonymous when none was attached).
@@ -111,15 +112,18 @@ mod tests {
         let a = Viewer {
             principal: Some((Domain::Pds, "did:plc:a".into())),
             api_key_project: None,
+            inactive: None,
         };
         let b = Viewer {
             principal: Some((Domain::Pds, "did:plc:b".into())),
             api_key_project: None,
+            inactive: None,
         };
         // Another domain's principal with the same subject is not the account.
         let foreign = Viewer {
             principal: Some((Domain::Bellamy, "did:plc:a".into())),
             api_key_project: None,
+            inactive: None,
         };
         assert!(sees_blob(&a, &blob(Some("tmp-1"))));
         for v in [&b, &foreign, &Viewer::anonymous()] {

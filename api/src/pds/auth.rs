@@ -121,8 +121,15 @@ async fn open(
     tokens: &Tokens,
     account: &accounts::Model,
 ) -> ApiResult<Session> {
-    let access = tokens.issue(Domain::Pds, &account.did, TokenKind::Access, ACCESS_TTL)?;
     let refresh = tokens.issue(Domain::Pds, &account.did, TokenKind::Refresh, REFRESH_TTL)?;
+    // The access token names its session: it stops working when the session ends.
+    let access = tokens.issue_in(
+        Domain::Pds,
+        &account.did,
+        TokenKind::Access,
+        ACCESS_TTL,
+        Some(&refresh.claims.jti),
+    )?;
     refresh_tokens::Model {
         jti: refresh.claims.jti.clone(),
         did: account.did.clone(),

@@ -85,10 +85,11 @@ impl PdsSessionMutation {
     ) -> Result<PdsSessionTokens> {
         let db = databases(ctx)?.pds();
         let tokens = ctx.data::<Tokens>()?;
-        auth::refresh_session(db, tokens, &refresh_token)
+        let session = auth::refresh_session(db, tokens, &refresh_token)
             .await
-            .map(Into::into)
-            .map_err(|e| e.extend())
+            .map_err(|e| e.extend())?;
+        crate::context::revoked(ctx);
+        Ok(session.into())
     }
 
     /// Ends the session of a refresh token. `false` if it had already ended.
@@ -99,9 +100,11 @@ impl PdsSessionMutation {
     ) -> Result<bool> {
         let db = databases(ctx)?.pds();
         let tokens = ctx.data::<Tokens>()?;
-        auth::delete_session(db, tokens, &refresh_token)
+        let ended = auth::delete_session(db, tokens, &refresh_token)
             .await
-            .map_err(|e| e.extend())
+            .map_err(|e| e.extend())?;
+        crate::context::revoked(ctx);
+        Ok(ended)
     }
 
     /// Logs the signed-in account out everywhere; returns how many sessions ended.
@@ -112,6 +115,7 @@ impl PdsSessionMutation {
         let n = auth::delete_all_sessions(db, did)
             .await
             .map_err(|e| e.extend())?;
+        crate::context::revoked(ctx);
         Ok(i64::try_from(n).unwrap_or(i64::MAX))
     }
 }
@@ -325,6 +329,7 @@ impl PdsWriteMutation {
         let account = service::update_status(&store(ctx)?, &actor, &input.did, input.status.into())
             .await
             .map_err(|e| e.extend())?;
+        crate::context::revoked(ctx);
         Ok(PdsUpdateAccountStatusPayload {
             account: PdsAccount(Node::single(account)),
         })

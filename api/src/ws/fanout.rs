@@ -356,6 +356,7 @@ mod tests {
         let signed_in = Viewer {
             principal: Some((Domain::Bellamy, "u1".into())),
             api_key_project: None,
+            inactive: None,
         };
         let mut started = 0;
         let _c = fanout.join(key("s", signed_in), |probe| {

@@ -66,6 +66,12 @@ pub trait Handler: Clone + Send + Sync + 'static {
 
     /// The connection closed, whoever closed it (its operations have ended).
     fn closed(&self, session: Self::Session) -> impl Future<Output = ()> + Send;
+
+    /// Wakes when this process revokes a credential, so connections check theirs at
+    /// once ([`crate::identity::Revocations`]); `None`: only the periodic check.
+    fn revocations(&self) -> Option<tokio::sync::watch::Receiver<u64>> {
+        None
+    }
 }
 
 /// The credentials of a `connection_init` payload.
@@ -210,5 +216,9 @@ impl Handler for MosaicHandler {
         if let Some(presence) = session {
             presence.closed().await;
         }
+    }
+
+    fn revocations(&self) -> Option<tokio::sync::watch::Receiver<u64>> {
+        Some(self.pipeline.databases().revocations().watch())
     }
 }
