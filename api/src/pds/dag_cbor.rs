@@ -9,7 +9,7 @@
 //!   so one value has one encoding and one CID.
 //!
 //! CIDs inside values are the crate's ([`Link`]); CIDs as text are
-//! [`crate::validate::Cid`]. [`link`] and [`cid_text`] move between the two.
+//! [`crate::validate::Cid`]; [`cid_text`] reads the one as the other.
 
 use std::collections::BTreeMap;
 
@@ -90,11 +90,6 @@ pub fn link_of(bytes: &[u8]) -> ApiResult<Link> {
     Ok(Link::new_v1(DAG_CBOR, hash))
 }
 
-/// The link of a CID given as text.
-pub fn link(cid: &Cid) -> ApiResult<Link> {
-    Link::try_from(cid.as_str()).map_err(ApiError::internal)
-}
-
 /// A link as CID text, if it is one the PDS addresses blocks by (CIDv1, dag-cbor or raw,
 /// sha2-256).
 pub fn cid_text(link: &Link) -> Option<Cid> {
@@ -152,6 +147,6 @@ mod tests {
         let l = link_of(&bytes).unwrap();
         let text = cid_text(&l).unwrap();
         assert_eq!(text, Cid::of(Codec::DagCbor, &bytes));
-        assert_eq!(link(&text).unwrap(), l);
+        assert_eq!(Link::try_from(text.as_str()).unwrap(), l);
     }
 }
