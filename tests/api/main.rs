@@ -30,6 +30,7 @@ mod pds;
 mod pds_auth;
 mod pds_graphql;
 mod pds_mutations;
+mod pds_repo;
 mod scalars;
 mod server;
 mod storage;

@@ -8,8 +8,10 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use entity::Domain;
 use entity::pds::{accounts, enums::AccountStatus, plc_operations, refresh_tokens, repos};
+use ipld_core::ipld::Ipld;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter};
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use crate::helpers::{TestApp, count};
 
@@ -17,18 +19,31 @@ const ALICE: &str = "did:plc:aaaaaaaaaaaaaaaaaaaaaaaa";
 const BOB: &str = "did:plc:bbbbbbbbbbbbbbbbbbbbbbbb";
 pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
-/// An account inserted directly (cheap scrypt), with its repo and genesis operation.
-async fn account(app: &TestApp, did: &str, handle: &str, status: AccountStatus) {
+/// A deterministic secp256k1 key for `seed`: the private scalar as the PDS stores it
+/// (64 hex characters) and the public key as a Multikey (`zQ3s...`).
+pub(crate) fn key_pair(seed: &str) -> (String, String) {
+    let scalar = Sha256::digest(seed.as_bytes());
+    let key = k256::ecdsa::SigningKey::from_slice(&scalar).unwrap();
+    let mut public = vec![0xe7, 0x01];
+    public.extend_from_slice(key.verifying_key().to_encoded_point(true).as_bytes());
+    let hex = scalar.iter().map(|b| format!("{b:02x}")).collect();
+    (hex, multibase::encode(multibase::Base::Base58Btc, public))
+}
+
+/// An account inserted directly (cheap scrypt, a real signing key pair), with its repo
+/// (root `cid(b"genesis")`, rev `3jzfcijpj2z2a`) and genesis operation.
+pub(crate) async fn account(app: &TestApp, did: &str, handle: &str, status: AccountStatus) {
     let db = app.db.get(Domain::Pds);
     let cheap = scrypt::Params::new(4, 8, 1, 32).unwrap();
     let now = chrono::Utc::now();
+    let (signing_key_priv, signing_key_pub) = key_pair(did);
     accounts::Model {
         did: did.into(),
         handle: handle.into(),
         email: format!("{handle}@example.com"),
         password_hash: hash_password_with(PASSWORD, cheap).unwrap(),
-        signing_key_priv: "00".repeat(32),
-        signing_key_pub: "zQ3shSigning".into(),
+        signing_key_priv,
+        signing_key_pub,
         rotation_key_priv: "11".repeat(32),
         rotation_key_pub: "zQ3shRotation".into(),
         status,
@@ -77,24 +92,24 @@ pub(crate) async fn gql(app: &TestApp, query: &str, vars: Value, as_did: Option<
     req.send().await.unwrap().json().await.unwrap()
 }
 
-fn code(v: &Value) -> &str {
+pub(crate) fn code(v: &Value) -> &str {
     v["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or_else(|| panic!("no code: {v}"))
 }
 
-fn field(v: &Value) -> &str {
+pub(crate) fn field(v: &Value) -> &str {
     v["errors"][0]["extensions"]["field"]
         .as_str()
         .unwrap_or_else(|| panic!("no field: {v}"))
 }
 
-fn ok(v: &Value) -> &Value {
+pub(crate) fn ok(v: &Value) -> &Value {
     assert_eq!(v.get("errors"), None, "{v}");
     &v["data"]
 }
 
-fn b64(bytes: &[u8]) -> String {
+pub(crate) fn b64(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 
@@ -141,9 +156,10 @@ async fn creating_an_account_stores_keys_repo_and_genesis_operation_in_one_go() 
         .decode(p["plcOperation"]["operation"].as_str().unwrap())
         .unwrap();
     assert_eq!(p["plcOperation"]["cid"], cid(&op).as_str());
-    assert_eq!(rows(&app).await, [1, 1, 1, 1]);
+    assert_eq!(rows(&app).await, [1, 1, 2, 1]);
 
-    // Stored: a scrypt hash, 32-byte hex private keys, the first commit as a block.
+    // Stored: a scrypt hash, 32-byte hex private keys, the first commit and the empty
+    // tree it points at as blocks.
     let db = app.db.get(Domain::Pds);
     let row = accounts::Entity::find_by_id(did.clone())
         .one(db)
@@ -161,13 +177,28 @@ async fn creating_an_account_stores_keys_repo_and_genesis_operation_in_one_go() 
         assert!(k.chars().all(|c| c.is_ascii_hexdigit()));
     }
     assert_ne!(row.signing_key_priv, row.rotation_key_priv);
-    let block = entity::pds::repo_blocks::Entity::find()
-        .one(db)
+    let blocks = entity::pds::repo_blocks::Entity::find()
+        .all(db)
         .await
-        .unwrap()
         .unwrap();
-    assert_eq!(block.cid, p["repo"]["rootCid"].as_str().unwrap());
-    assert_eq!(block.cid, cid(&block.bytes));
+    for b in &blocks {
+        assert_eq!(b.cid, cid(&b.bytes));
+    }
+    let root = p["repo"]["rootCid"].as_str().unwrap();
+    let commit = blocks.iter().find(|b| b.cid == root).unwrap();
+    let mst = blocks.iter().find(|b| b.cid != root).unwrap();
+    // A v3 commit of the DID at the repository's rev, signed by the account's signing
+    // key, whose data is the empty MST node.
+    let c = crate::pds_repo::verified_commit(&commit.bytes, signing);
+    assert_eq!(c["did"], Ipld::String(did.clone()));
+    assert_eq!(c["version"], Ipld::Integer(3));
+    assert_eq!(
+        c["rev"],
+        Ipld::String(p["repo"]["rev"].as_str().unwrap().into())
+    );
+    assert_eq!(c["prev"], Ipld::Null);
+    assert_eq!(c["data"], Ipld::Link(crate::pds_repo::link(&mst.bytes)));
+    assert_eq!(mst.bytes, crate::pds_repo::empty_mst());
 
     // Private halves are not fields.
     let res = gql(
@@ -471,112 +502,4 @@ async fn concurrent_plc_appends_get_gap_free_seqs() {
         .collect();
     stored.sort_unstable();
     assert_eq!(stored, (0..=n).collect::<Vec<i64>>());
-}
-
-pub(crate) const PUT: &str = "mutation($i: PdsPutRepoBlocksInput!) { pdsPutRepoBlocks(input: $i) { repo { did rootCid rev } blocks { cid size bytes } } }";
-
-pub(crate) fn blocks(items: &[&[u8]]) -> Value {
-    items
-        .iter()
-        .map(|b| json!({ "cid": cid(b), "bytes": b64(b) }))
-        .collect()
-}
-
-#[tokio::test]
-async fn repo_blocks_are_stored_by_their_cid_and_advance_the_root() {
-    let app = TestApp::spawn().await;
-    account(&app, ALICE, "alice.test", AccountStatus::Active).await;
-    account(&app, BOB, "bob.test", AccountStatus::Active).await;
-    let db = app.db.get(Domain::Pds);
-    let genesis_root = cid(b"genesis");
-    let old_rev = "3jzfcijpj2z2a";
-
-    let input = json!({ "did": ALICE, "blocks": blocks(&[b"mst node", b"commit 1"]),
-        "root": cid(b"commit 1"), "swapCommit": genesis_root });
-    let res = gql(&app, PUT, json!({ "i": input }), Some(ALICE)).await;
-    let p = &ok(&res)["pdsPutRepoBlocks"];
-    assert_eq!(p["repo"]["rootCid"], cid(b"commit 1").as_str());
-    let rev1 = p["repo"]["rev"].as_str().unwrap().to_owned();
-    assert!(rev1.as_str() > old_rev && rev1.len() == 13, "{rev1}");
-    assert_eq!(
-        p["blocks"],
-        json!([
-            { "cid": cid(b"mst node"), "size": 8, "bytes": b64(b"mst node") },
-            { "cid": cid(b"commit 1"), "size": 8, "bytes": b64(b"commit 1") },
-        ])
-    );
-    assert_eq!(count(db, "repo_blocks").await, 2);
-
-    // Again with a known block and a new root: the known block is kept, the rev grows.
-    let input = json!({ "did": ALICE, "blocks": blocks(&[b"mst node", b"commit 2"]), "root": cid(b"commit 2") });
-    let res = gql(&app, PUT, json!({ "i": input }), Some(ALICE)).await;
-    let rev2 = ok(&res)["pdsPutRepoBlocks"]["repo"]["rev"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    assert!(rev2 > rev1);
-    assert_eq!(count(db, "repo_blocks").await, 3);
-
-    // A stale swapCommit conflicts.
-    let input = json!({ "did": ALICE, "blocks": blocks(&[b"commit 3"]), "root": cid(b"commit 3"), "swapCommit": cid(b"commit 1") });
-    let res = gql(&app, PUT, json!({ "i": input }), Some(ALICE)).await;
-    assert_eq!(code(&res), "CONFLICT");
-
-    // Bad input: a CID that is not the bytes', a malformed CID, a CID twice.
-    let mut bad =
-        json!({ "did": ALICE, "blocks": blocks(&[b"commit 3", b"x"]), "root": cid(b"commit 3") });
-    bad["blocks"][1]["cid"] = json!(cid(b"y"));
-    let res = gql(&app, PUT, json!({ "i": bad.clone() }), Some(ALICE)).await;
-    assert_eq!(
-        (code(&res), field(&res)),
-        ("BAD_USER_INPUT", "input.blocks[1].cid")
-    );
-    bad["blocks"][1]["cid"] = json!("Qmnotacid");
-    let res = gql(&app, PUT, json!({ "i": bad.clone() }), Some(ALICE)).await;
-    assert_eq!(
-        (code(&res), field(&res)),
-        ("BAD_USER_INPUT", "input.blocks[1].cid")
-    );
-    bad["blocks"][1] = bad["blocks"][0].clone();
-    let res = gql(&app, PUT, json!({ "i": bad }), Some(ALICE)).await;
-    assert_eq!(
-        (code(&res), field(&res)),
-        ("BAD_USER_INPUT", "input.blocks[1].cid")
-    );
-
-    // Who.
-    let input = json!({ "did": ALICE, "blocks": blocks(&[b"commit 3"]), "root": cid(b"commit 3") });
-    let res = gql(&app, PUT, json!({ "i": input.clone() }), None).await;
-    assert_eq!(code(&res), "UNAUTHENTICATED");
-    let res = gql(&app, PUT, json!({ "i": input }), Some(BOB)).await;
-    assert_eq!(code(&res), "FORBIDDEN");
-
-    assert_eq!(count(db, "repo_blocks").await, 3);
-    let repo = repos::Entity::find_by_id(ALICE)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!((repo.root_cid, repo.rev), (cid(b"commit 2"), rev2));
-}
-
-#[tokio::test]
-async fn a_put_that_fails_half_way_rolls_its_blocks_back() {
-    let app = TestApp::spawn().await;
-    account(&app, ALICE, "alice.test", AccountStatus::Active).await;
-    let db = app.db.get(Domain::Pds);
-    // The blocks are inserted before the root is found missing: all of it rolls back.
-    let input = json!({ "did": ALICE, "blocks": blocks(&[b"a", b"b"]), "root": cid(b"not given") });
-    let res = gql(&app, PUT, json!({ "i": input }), Some(ALICE)).await;
-    assert_eq!((code(&res), field(&res)), ("BAD_USER_INPUT", "input.root"));
-    assert_eq!(count(db, "repo_blocks").await, 0);
-    let repo = repos::Entity::find_by_id(ALICE)
-        .one(db)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (repo.root_cid, repo.rev.as_str()),
-        (cid(b"genesis"), "3jzfcijpj2z2a")
-    );
 }

@@ -777,7 +777,8 @@ async fn account_writes_append_firehose_events_that_replay_from_seq_zero() {
 }
 
 async fn account_writes_append_firehose_events_that_replay_from_seq_zero_over(protocol: Protocol) {
-    use crate::pds_mutations::{CREATE, HANDLE, PASSWORD, PUT, STATUS, blocks, cid, gql};
+    use crate::pds_mutations::{CREATE, HANDLE, PASSWORD, STATUS, cid, gql};
+    use crate::pds_repo::{PUT, blocks, commit, empty_mst, signing_key, tid_in};
     let app = TestApp::spawn().await;
     let mut live = WsClient::connect(&app, protocol, json!({})).await;
     live.subscribe("f", REPO_EVENTS, json!({})).await;
@@ -815,10 +816,12 @@ async fn account_writes_append_firehose_events_that_replay_from_seq_zero_over(pr
     )
     .await;
     data(&res);
+    let mst = empty_mst();
+    let commit_1 = commit(&did, &tid_in(1), &mst, &signing_key(&app, &did).await);
     let res = gql(
         &app,
         PUT,
-        json!({ "i": { "did": did, "blocks": blocks(&[b"commit 1"]), "root": cid(b"commit 1") } }),
+        json!({ "i": { "did": did, "blocks": blocks(&[&mst, &commit_1]), "root": cid(&commit_1) } }),
         Some(&did),
     )
     .await;
@@ -841,7 +844,7 @@ async fn account_writes_append_firehose_events_that_replay_from_seq_zero_over(pr
         ]
     );
     assert!(contains(&raw[0], "ada2.test"));
-    assert!(contains(&raw[1], &cid(b"commit 1")));
+    assert!(contains(&raw[1], &cid(&commit_1)));
     assert!(contains(&raw[2], "deactivated"));
     live.nothing_within(QUIET).await;
 

@@ -1,23 +1,31 @@
-//! Key pairs, DAG-CBOR, PLC identifiers and TIDs for new accounts and commits. No GraphQL
+//! Key pairs, signatures, PLC identifiers and TIDs for accounts and commits. No GraphQL
 //! and no storage in here.
 //!
-//! - Keys are secp256k1 (k256) pairs: the private half as 64 hex characters (the seed
-//!   stores it so), the public half as a multibase (base58btc) Multikey of the compressed
-//!   point (`zQ3s...`), and as a `did:key:` in PLC operations.
+//! - The PDS generates secp256k1 (k256) pairs: the private half as 64 hex characters (the
+//!   seed stores it so), the public half as a multibase (base58btc) Multikey of the
+//!   compressed point (`zQ3s...`), and as a `did:key:` in PLC operations.
+//! - [`PublicKey`] reads a Multikey to verify signatures: secp256k1 (`zQ3s...`, what the
+//!   PDS generates) or P-256 (`zDn...`, which atproto also allows).
 //! - A `did:plc:` is the first 24 base32 characters of the SHA-256 of the signed genesis
 //!   operation, as the PLC method specifies.
-//! - Signatures are ECDSA over SHA-256 (low-S), base64url without padding in PLC
-//!   operations.
+//! - Signatures are ECDSA over SHA-256, 64 bytes `r ‖ s` with a low S (atproto refuses
+//!   high-S signatures); base64url without padding in PLC operations.
 
-use crate::validate::{base32_encode, base58_encode};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
-use k256::ecdsa::signature::Signer;
+use k256::ecdsa::signature::{Signer, Verifier};
 use k256::ecdsa::{Signature, SigningKey};
 use sha2::{Digest, Sha256};
 
+use super::dag_cbor::{self, Ipld};
 use crate::error::{ApiError, ApiResult};
+use crate::validate::{base32_encode, base58_encode};
+
+/// The multicodec prefix of a secp256k1 public key (`secp256k1-pub`, 0xe7).
+const SECP256K1_PUB: [u8; 2] = [0xe7, 0x01];
+/// The multicodec prefix of a P-256 public key (`p256-pub`, 0x1200).
+const P256_PUB: [u8; 2] = [0x80, 0x24];
 
 /// A generated secp256k1 key pair.
 pub struct KeyPair {
@@ -50,7 +58,7 @@ impl KeyPair {
     /// 33-byte compressed point).
     pub fn multikey(&self) -> String {
         let point = self.key.verifying_key().to_encoded_point(true);
-        let mut bytes = vec![0xe7, 0x01];
+        let mut bytes = SECP256K1_PUB.to_vec();
         bytes.extend_from_slice(point.as_bytes());
         format!("z{}", base58_encode(&bytes))
     }
@@ -68,186 +76,128 @@ impl KeyPair {
     }
 }
 
-/// A DAG-CBOR value (the subset PLC operations and commits need).
-#[derive(Clone, Debug)]
-pub enum Cbor {
-    /// `null`.
-    Null,
-    /// `true` or `false`.
-    Bool(bool),
-    /// An unsigned integer.
-    Int(u64),
-    /// A UTF-8 string.
-    Text(String),
-    /// A byte string.
-    Bytes(Vec<u8>),
-    /// An array.
-    Array(Vec<Cbor>),
-    /// A map with string keys (encoded in DAG-CBOR's canonical key order).
-    Map(Vec<(String, Cbor)>),
+/// A public key read from a Multikey, to verify signatures with.
+#[derive(Debug)]
+pub enum PublicKey {
+    /// secp256k1 (`zQ3s...`).
+    K256(k256::ecdsa::VerifyingKey),
+    /// NIST P-256 (`zDn...`).
+    P256(p256::ecdsa::VerifyingKey),
 }
 
-impl Cbor {
-    /// A text value.
-    pub fn text(s: impl Into<String>) -> Self {
-        Self::Text(s.into())
+impl PublicKey {
+    /// Reads a multibase (base58btc) Multikey of a compressed secp256k1 or P-256 point;
+    /// `None` if `multikey` is not one.
+    pub fn from_multikey(multikey: &str) -> Option<Self> {
+        let (base, bytes) = multibase::decode(multikey).ok()?;
+        if base != multibase::Base::Base58Btc || bytes.len() != 35 {
+            return None;
+        }
+        let (prefix, point) = bytes.split_at(2);
+        if prefix == SECP256K1_PUB {
+            k256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .ok()
+                .map(Self::K256)
+        } else if prefix == P256_PUB {
+            p256::ecdsa::VerifyingKey::from_sec1_bytes(point)
+                .ok()
+                .map(Self::P256)
+        } else {
+            None
+        }
     }
 
-    /// The canonical DAG-CBOR encoding.
-    pub fn encode(&self) -> Vec<u8> {
-        let mut out = Vec::new();
-        self.write(&mut out);
-        out
-    }
-
-    fn write(&self, out: &mut Vec<u8>) {
+    /// Whether `sig` (64 bytes `r ‖ s`, low S) is this key's ECDSA signature (SHA-256)
+    /// of `message`. A high-S signature is refused even where the math would hold.
+    pub fn verifies(&self, message: &[u8], sig: &[u8]) -> bool {
         match self {
-            Self::Null => out.push(0xf6),
-            Self::Bool(b) => out.push(if *b { 0xf5 } else { 0xf4 }),
-            Self::Int(n) => head(out, 0, *n),
-            Self::Bytes(b) => {
-                head(out, 2, b.len() as u64);
-                out.extend_from_slice(b);
-            }
-            Self::Text(s) => {
-                head(out, 3, s.len() as u64);
-                out.extend_from_slice(s.as_bytes());
-            }
-            Self::Array(items) => {
-                head(out, 4, items.len() as u64);
-                for item in items {
-                    item.write(out);
-                }
-            }
-            Self::Map(entries) => {
-                let mut sorted: Vec<&(String, Cbor)> = entries.iter().collect();
-                // DAG-CBOR: shorter keys first, then bytewise.
-                sorted
-                    .sort_by(|a, b| (a.0.len(), a.0.as_bytes()).cmp(&(b.0.len(), b.0.as_bytes())));
-                head(out, 5, sorted.len() as u64);
-                for (k, v) in sorted {
-                    Self::Text(k.clone()).write(out);
-                    v.write(out);
-                }
-            }
+            Self::K256(key) => Signature::from_slice(sig)
+                .is_ok_and(|sig| sig.normalize_s().is_none() && key.verify(message, &sig).is_ok()),
+            Self::P256(key) => p256::ecdsa::Signature::from_slice(sig)
+                .is_ok_and(|sig| sig.normalize_s().is_none() && key.verify(message, &sig).is_ok()),
         }
     }
 }
 
-fn head(out: &mut Vec<u8>, major: u8, n: u64) {
-    let m = major << 5;
-    match n {
-        0..=23 => out.push(m | n as u8),
-        24..=0xff => out.extend_from_slice(&[m | 24, n as u8]),
-        0x100..=0xffff => {
-            out.push(m | 25);
-            out.extend_from_slice(&(n as u16).to_be_bytes());
-        }
-        0x1_0000..=0xffff_ffff => {
-            out.push(m | 26);
-            out.extend_from_slice(&(n as u32).to_be_bytes());
-        }
-        _ => {
-            out.push(m | 27);
-            out.extend_from_slice(&n.to_be_bytes());
-        }
+/// Adds `sig` (signed by `key` over the map's DAG-CBOR without it) to a map.
+pub fn signed(
+    unsigned: Vec<(&str, Ipld)>,
+    key: &KeyPair,
+    sig: impl Fn(Vec<u8>) -> Ipld,
+) -> ApiResult<Ipld> {
+    let mut map = dag_cbor::map(unsigned);
+    let bytes = dag_cbor::encode(&map)?;
+    if let Ipld::Map(entries) = &mut map {
+        entries.insert("sig".into(), sig(key.sign(&bytes)));
     }
-}
-
-/// Adds `sig` (signed by `key` over the map's encoding without it) to a map.
-pub fn signed(unsigned: Vec<(String, Cbor)>, key: &KeyPair, sig: impl Fn(Vec<u8>) -> Cbor) -> Cbor {
-    let bytes = Cbor::Map(unsigned.clone()).encode();
-    let mut entries = unsigned;
-    entries.push(("sig".into(), sig(key.sign(&bytes))));
-    Cbor::Map(entries)
+    Ok(map)
 }
 
 /// The service endpoint written into genesis PLC operations (the atproto dev PDS port).
 pub const SERVICE_ENDPOINT: &str = "http://localhost:2583";
 
 /// A signed genesis PLC operation: its DAG-CBOR bytes and the DID they define.
-pub fn genesis_operation(handle: &str, signing: &KeyPair, rotation: &KeyPair) -> (Vec<u8>, String) {
+pub fn genesis_operation(
+    handle: &str,
+    signing: &KeyPair,
+    rotation: &KeyPair,
+) -> ApiResult<(Vec<u8>, String)> {
     let op = vec![
-        ("type".into(), Cbor::text("plc_operation")),
+        ("type", dag_cbor::text("plc_operation")),
         (
-            "rotationKeys".into(),
-            Cbor::Array(vec![Cbor::Text(rotation.did_key())]),
+            "rotationKeys",
+            Ipld::List(vec![dag_cbor::text(rotation.did_key())]),
         ),
         (
-            "verificationMethods".into(),
-            Cbor::Map(vec![("atproto".into(), Cbor::Text(signing.did_key()))]),
+            "verificationMethods",
+            dag_cbor::map([("atproto", dag_cbor::text(signing.did_key()))]),
         ),
         (
-            "alsoKnownAs".into(),
-            Cbor::Array(vec![Cbor::Text(format!("at://{handle}"))]),
+            "alsoKnownAs",
+            Ipld::List(vec![dag_cbor::text(format!("at://{handle}"))]),
         ),
         (
-            "services".into(),
-            Cbor::Map(vec![(
-                "atproto_pds".into(),
-                Cbor::Map(vec![
-                    ("type".into(), Cbor::text("AtprotoPersonalDataServer")),
-                    ("endpoint".into(), Cbor::text(SERVICE_ENDPOINT)),
+            "services",
+            dag_cbor::map([(
+                "atproto_pds",
+                dag_cbor::map([
+                    ("type", dag_cbor::text("AtprotoPersonalDataServer")),
+                    ("endpoint", dag_cbor::text(SERVICE_ENDPOINT)),
                 ]),
             )]),
         ),
-        ("prev".into(), Cbor::Null),
+        ("prev", Ipld::Null),
     ];
-    let bytes = signed(op, rotation, |s| Cbor::Text(URL_SAFE_NO_PAD.encode(s))).encode();
+    let signed = signed(op, rotation, |s| Ipld::String(URL_SAFE_NO_PAD.encode(s)))?;
+    let bytes = dag_cbor::encode(&signed)?;
     let digest = Sha256::digest(&bytes);
     let did = format!("did:plc:{}", &base32_encode(&digest)[..24]);
-    (bytes, did)
-}
-
-/// The first commit of a new repository, signed with the signing key. Simplified: its
-/// `data` (the MST root) is null since the tree is empty, where atproto links an empty
-/// MST node.
-pub fn genesis_commit(did: &str, rev: &str, signing: &KeyPair) -> Vec<u8> {
-    let commit = vec![
-        ("did".into(), Cbor::text(did)),
-        ("version".into(), Cbor::Int(3)),
-        ("rev".into(), Cbor::text(rev)),
-        ("data".into(), Cbor::Null),
-        ("prev".into(), Cbor::Null),
-    ];
-    signed(commit, signing, Cbor::Bytes).encode()
+    Ok((bytes, did))
 }
 
 const S32: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
 
 /// The TID of a 63-bit value: 13 base32-sortable characters.
-pub fn tid_of(n: u64) -> String {
+fn tid_of(n: u64) -> String {
     (0..13)
         .rev()
         .map(|i| char::from(S32[((n >> (i * 5)) & 31) as usize]))
         .collect()
 }
 
-/// The value of a TID (`None` if `s` is not one).
-pub fn tid_value(s: &str) -> Option<u64> {
-    if s.len() != 13 {
-        return None;
-    }
-    s.bytes().try_fold(0u64, |n, c| {
-        let d = S32.iter().position(|&x| x == c)? as u64;
-        Some((n << 5) | d)
-    })
+/// Whether `s` is a TID: 13 base32-sortable characters whose first has the top bit
+/// clear (`^[234567abcdefghij][234567abcdefghijklmnopqrstuvwxyz]{12}$`). TIDs of equal
+/// length sort as text in the order of their values.
+pub fn is_tid(s: &str) -> bool {
+    s.len() == 13
+        && s.bytes().all(|c| S32.contains(&c))
+        && s.bytes().next().is_some_and(|c| S32[..16].contains(&c))
 }
 
 /// The TID of `at` (microseconds since the epoch, shifted past a zero clock id).
 pub fn tid(at: DateTime<Utc>) -> String {
     let micros = u64::try_from(at.timestamp_micros()).unwrap_or(0);
     tid_of((micros << 10) & 0x7fff_ffff_ffff_ffff)
-}
-
-/// The next rev after `current`: the TID of now, or one past `current` if the clock is
-/// not ahead of it (revs strictly increase).
-pub fn next_rev(current: &str, now: DateTime<Utc>) -> String {
-    let fresh = tid(now);
-    match tid_value(current) {
-        Some(cur) if tid_value(&fresh).is_some_and(|f| f <= cur) => tid_of(cur + 1),
-        _ => fresh,
-    }
 }
 
 #[cfg(test)]
@@ -266,33 +216,60 @@ mod tests {
     }
 
     #[test]
-    fn cbor_maps_are_canonical() {
-        let m = Cbor::Map(vec![
-            ("bb".into(), Cbor::Int(1)),
-            ("a".into(), Cbor::Null),
-            ("ab".into(), Cbor::Bytes(vec![1])),
-        ]);
-        assert_eq!(
-            m.encode(),
-            vec![
-                0xa3, 0x61, b'a', 0xf6, 0x62, b'a', b'b', 0x41, 1, 0x62, b'b', b'b', 1
-            ]
-        );
-        assert_eq!(Cbor::Int(500).encode(), vec![0x19, 0x01, 0xf4]);
+    fn signatures_verify_with_the_multikey_and_only_low_s() {
+        let k = KeyPair::generate().unwrap();
+        let key = PublicKey::from_multikey(&k.multikey()).unwrap();
+        let sig = k.sign(b"message");
+        assert!(key.verifies(b"message", &sig));
+        assert!(!key.verifies(b"other message", &sig));
+        let other = PublicKey::from_multikey(&KeyPair::generate().unwrap().multikey()).unwrap();
+        assert!(!other.verifies(b"message", &sig));
+        // The same signature with S flipped to the high half: valid ECDSA, refused.
+        let low = Signature::from_slice(&sig).unwrap();
+        let (r, s) = low.split_scalars();
+        let high = Signature::from_scalars(r, -s).unwrap();
+        assert!(high.normalize_s().is_some());
+        assert!(!key.verifies(b"message", &high.to_bytes()));
+        assert!(!key.verifies(b"message", &sig[..63]));
+        for bad in ["zQ3shSigning", "", "Qm", "z", &k.multikey()[1..]] {
+            assert!(PublicKey::from_multikey(bad).is_none(), "{bad}");
+        }
     }
 
     #[test]
-    fn genesis_dids_are_plc_shaped_and_revs_increase() {
+    fn p256_multikeys_verify_too() {
+        let signing = p256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
+        let mut bytes = P256_PUB.to_vec();
+        bytes.extend_from_slice(signing.verifying_key().to_encoded_point(true).as_bytes());
+        let multikey = format!("z{}", base58_encode(&bytes));
+        assert!(multikey.starts_with("zDn"), "{multikey}");
+        let key = PublicKey::from_multikey(&multikey).unwrap();
+        let sig: p256::ecdsa::Signature = signing.sign(b"message");
+        let low = sig.normalize_s().unwrap_or(sig);
+        assert!(key.verifies(b"message", &low.to_bytes()));
+        let (r, s) = low.split_scalars();
+        let high = p256::ecdsa::Signature::from_scalars(r, -s).unwrap();
+        assert!(!key.verifies(b"message", &high.to_bytes()));
+    }
+
+    #[test]
+    fn genesis_dids_are_plc_shaped_and_tids_are_checked() {
         let (s, r) = (KeyPair::generate().unwrap(), KeyPair::generate().unwrap());
-        let (bytes, did) = genesis_operation("alice.test", &s, &r);
+        let (bytes, did) = genesis_operation("alice.test", &s, &r).unwrap();
         assert!(crate::validate::Did::parse("did", &did).is_ok(), "{did}");
-        assert!(!bytes.is_empty());
+        assert!(dag_cbor::decode(&bytes).is_ok());
         let now = Utc::now();
         let rev = tid(now);
-        assert_eq!(tid_value(&rev).map(tid_of), Some(rev.clone()));
-        let next = next_rev(&rev, now);
-        assert!(next > rev);
-        let ahead = tid_value(&rev).unwrap() + 1_000_000;
-        assert_eq!(next_rev(&tid_of(ahead), now), tid_of(ahead + 1));
+        assert!(is_tid(&rev), "{rev}");
+        assert!(tid(now + chrono::Duration::microseconds(1)) > rev);
+        for bad in [
+            "3jzfcijpj2z2",
+            "3jzfcijpj2z2aa",
+            "kjzfcijpj2z2a",
+            "3jzfcijpj2z21",
+            "3JZFCIJPJ2Z2A",
+        ] {
+            assert!(!is_tid(bad), "{bad}");
+        }
     }
 }

@@ -4,6 +4,8 @@
 
 pub mod access;
 pub mod auth;
+pub mod commit;
+pub mod dag_cbor;
 pub mod demo;
 pub mod keys;
 pub mod loaders;

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use entity::Domain;
 
 use super::types::{PdsAccount, PdsAccountStatus, PdsPlcOperation, PdsRepo, PdsRepoBlock};
-use super::{access, auth, service};
+use super::{access, auth, dag_cbor, service};
 use crate::auth::{Tokens, Viewer};
 use crate::batch::Node;
 use crate::context::databases;
@@ -203,7 +203,7 @@ pub struct PdsAppendPlcOperationPayload {
 pub struct PdsRepoBlockInput {
     /// The block's CID: a CIDv1 (dag-cbor, sha2-256, base32) of `bytes`.
     pub cid: String,
-    /// The DAG-CBOR-encoded block (1 byte to 1 MiB).
+    /// The block, strict DAG-CBOR (canonical: as the codec writes it; 1 byte to 1 MiB).
     pub bytes: Base64,
 }
 
@@ -214,7 +214,8 @@ pub struct PdsPutRepoBlocksInput {
     pub did: ID,
     /// The blocks (at most 200, no CID twice); blocks already stored are kept as they are.
     pub blocks: Vec<PdsRepoBlockInput>,
-    /// CID of the new signed commit: one of `blocks` or a block already stored.
+    /// CID of the new signed commit: one of `blocks` or a block already stored. Its `rev`
+    /// becomes the repository's rev.
     pub root: String,
     /// If given, the repository's current root; `CONFLICT` if it has moved on.
     pub swap_commit: Option<String>,
@@ -375,8 +376,13 @@ impl PdsWriteMutation {
     }
 
     /// Stores blocks in the signed-in account's repository and moves its root to a new
-    /// commit with a new rev (strictly greater than the last). Every CID must be its
-    /// bytes' CID.
+    /// commit. Every block must be strict DAG-CBOR and every CID its bytes' CID. The root
+    /// must be an AT Protocol repo commit (v3: `did`, `version` 3, `data`, `rev`, `prev`,
+    /// `sig`) of this repository, signed by the account's current signing key (ECDSA over
+    /// SHA-256 of the commit's DAG-CBOR without `sig`, low S), whose `rev` is newer than
+    /// the repository's (it becomes the repository's rev) and whose `data` (the MST root)
+    /// is one of the blocks or already stored. Any refusal (`BAD_USER_INPUT` naming the
+    /// field) writes nothing.
     async fn pds_put_repo_blocks(
         &self,
         ctx: &Context<'_>,
@@ -398,6 +404,7 @@ impl PdsWriteMutation {
                     &b.bytes.0,
                     service::MAX_BLOCK,
                 )?;
+                dag_cbor::decode_field(&format!("input.blocks[{i}].bytes"), &b.bytes.0)?;
                 if blocks.iter().any(|x| x.cid == cid) {
                     return Err(ApiError::bad_input(
                         format!("input.blocks[{i}].cid"),

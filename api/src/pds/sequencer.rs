@@ -15,7 +15,7 @@ use entity::pds::enums::{AccountStatus, RepoSeqEventType};
 use entity::pds::{accounts, repo_seq};
 use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel};
 
-use super::keys::Cbor;
+use super::dag_cbor::{self, Ipld};
 use crate::error::ApiResult;
 use crate::events::{RepoSeq, log};
 
@@ -23,7 +23,7 @@ use crate::events::{RepoSeq, log};
 pub struct Event {
     did: String,
     kind: RepoSeqEventType,
-    fields: Vec<(String, Cbor)>,
+    fields: Vec<(&'static str, Ipld)>,
 }
 
 /// `#commit`: `did`'s repository moved from `since` to `rev` at `commit`, writing `blocks`.
@@ -32,13 +32,13 @@ pub fn commit(did: &str, commit: &str, rev: &str, since: Option<&str>, blocks: &
         did: did.to_owned(),
         kind: RepoSeqEventType::Append,
         fields: vec![
-            ("repo".into(), Cbor::text(did)),
-            ("commit".into(), Cbor::text(commit)),
-            ("rev".into(), Cbor::text(rev)),
-            ("since".into(), since.map_or(Cbor::Null, Cbor::text)),
+            ("repo", dag_cbor::text(did)),
+            ("commit", dag_cbor::text(commit)),
+            ("rev", dag_cbor::text(rev)),
+            ("since", since.map_or(Ipld::Null, dag_cbor::text)),
             (
-                "blocks".into(),
-                Cbor::Array(blocks.iter().map(Cbor::text).collect()),
+                "blocks",
+                Ipld::List(blocks.iter().map(dag_cbor::text).collect()),
             ),
         ],
     }
@@ -50,8 +50,8 @@ pub fn identity(account: &accounts::Model) -> Event {
         did: account.did.clone(),
         kind: RepoSeqEventType::Identity,
         fields: vec![
-            ("did".into(), Cbor::text(&account.did)),
-            ("handle".into(), Cbor::text(&account.handle)),
+            ("did", dag_cbor::text(&account.did)),
+            ("handle", dag_cbor::text(&account.handle)),
         ],
     }
 }
@@ -60,12 +60,12 @@ pub fn identity(account: &accounts::Model) -> Event {
 pub fn account(account: &accounts::Model) -> Event {
     let active = account.status == AccountStatus::Active;
     let mut fields = vec![
-        ("did".into(), Cbor::text(&account.did)),
-        ("active".into(), Cbor::Bool(active)),
+        ("did", dag_cbor::text(&account.did)),
+        ("active", Ipld::Bool(active)),
     ];
     if !active {
         use sea_orm::ActiveEnum;
-        fields.push(("status".into(), Cbor::text(account.status.to_value())));
+        fields.push(("status", dag_cbor::text(account.status.to_value())));
     }
     Event {
         did: account.did.clone(),
@@ -90,21 +90,18 @@ pub async fn sequence<C: ConnectionTrait>(
         .zip(first..)
         .map(|(e, seq)| {
             let mut fields = e.fields;
-            fields.push((
-                "seq".into(),
-                Cbor::Int(u64::try_from(seq).unwrap_or_default()),
-            ));
-            fields.push(("time".into(), Cbor::text(time.clone())));
-            repo_seq::Model {
+            fields.push(("seq", Ipld::Integer(i128::from(seq))));
+            fields.push(("time", dag_cbor::text(time.clone())));
+            Ok(repo_seq::Model {
                 seq,
                 did: e.did,
                 event_type: e.kind,
-                event: Cbor::Map(fields).encode(),
+                event: dag_cbor::encode(&dag_cbor::map(fields))?,
                 invalidated: false,
                 sequenced_at: at,
-            }
+            })
         })
-        .collect();
+        .collect::<ApiResult<_>>()?;
     repo_seq::Entity::insert_many(rows.iter().cloned().map(IntoActiveModel::into_active_model))
         .exec_without_returning(txn)
         .await?;

@@ -18,8 +18,9 @@ use sea_orm::{
     QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
+use super::commit::{self, Commit};
 use super::keys::{self, KeyPair};
-use super::sequencer;
+use super::{dag_cbor, sequencer};
 use crate::error::{ApiError, ApiResult};
 use crate::validate::{Cid, Codec, Email, Handle};
 use crate::write::Store;
@@ -81,7 +82,8 @@ async fn taken(
 }
 
 /// Creates an account: password hash, two generated key pairs, the DID of its signed
-/// genesis PLC operation, the repository with its first commit, all in one transaction.
+/// genesis PLC operation, the repository with its first commit (signed, over an empty
+/// MST node), all in one transaction.
 pub async fn create_account(store: &Store, new: NewAccount) -> ApiResult<Created> {
     // A taken handle or email fails before the slow parts (scrypt, keys, signatures),
     // which run outside the transaction; the checks inside it (and the unique indexes)
@@ -110,10 +112,11 @@ pub async fn create_account(store: &Store, new: NewAccount) -> ApiResult<Created
     let password = new.password;
     let password_hash = super::auth::hash_password_bounded(password).await?;
     let (signing, rotation) = (KeyPair::generate()?, KeyPair::generate()?);
-    let (operation, did) = keys::genesis_operation(new.handle.as_str(), &signing, &rotation);
+    let (operation, did) = keys::genesis_operation(new.handle.as_str(), &signing, &rotation)?;
     let now = Utc::now();
     let rev = keys::tid(now);
-    let commit = keys::genesis_commit(&did, &rev, &signing);
+    let mst = commit::empty_mst()?;
+    let commit = commit::sign(&did, &rev, dag_cbor::link_of(&mst)?, None, &signing)?;
     let commit_cid = Cid::of(Codec::DagCbor, &commit).to_string();
     let account = accounts::Model {
         did: did.clone(),
@@ -140,13 +143,19 @@ pub async fn create_account(store: &Store, new: NewAccount) -> ApiResult<Created
         operation,
         created_at: now,
     };
-    let block = repo_blocks::Model {
-        repo_did: did,
-        cid: commit_cid,
-        size: i32::try_from(commit.len()).map_err(ApiError::internal)?,
-        bytes: commit,
-        created_at: now,
-    };
+    // The empty tree, then the commit: a repository's first blocks.
+    let blocks = [mst, commit]
+        .into_iter()
+        .map(|bytes| {
+            Ok(repo_blocks::Model {
+                repo_did: did.clone(),
+                cid: Cid::of(Codec::DagCbor, &bytes).to_string(),
+                size: i32::try_from(bytes.len()).map_err(ApiError::internal)?,
+                bytes,
+                created_at: now,
+            })
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
     store
         .transaction(move |txn| {
             Box::pin(async move {
@@ -160,7 +169,12 @@ pub async fn create_account(store: &Store, new: NewAccount) -> ApiResult<Created
                 }
                 let account = account.into_active_model().insert(txn).await?;
                 let repo = repo.into_active_model().insert(txn).await?;
-                let block = block.into_active_model().insert(txn).await?;
+                let cids: Vec<String> = blocks.iter().map(|b| b.cid.clone()).collect();
+                repo_blocks::Entity::insert_many(
+                    blocks.into_iter().map(IntoActiveModel::into_active_model),
+                )
+                .exec_without_returning(txn)
+                .await?;
                 let operation = op.into_active_model().insert(txn).await?;
                 sequencer::sequence(
                     txn,
@@ -168,7 +182,7 @@ pub async fn create_account(store: &Store, new: NewAccount) -> ApiResult<Created
                     vec![
                         sequencer::identity(&account),
                         sequencer::account(&account),
-                        sequencer::commit(&repo.did, &repo.root_cid, &repo.rev, None, &[block.cid]),
+                        sequencer::commit(&repo.did, &repo.root_cid, &repo.rev, None, &cids),
                     ],
                 )
                 .await?;
@@ -340,7 +354,8 @@ pub async fn append_operation(
         .await
 }
 
-/// A block to store: its CID (already checked against its bytes) and bytes.
+/// A block to store: its CID (already checked against its bytes) and bytes (already
+/// checked to be DAG-CBOR).
 pub struct Block {
     /// The block's CID.
     pub cid: Cid,
@@ -349,8 +364,12 @@ pub struct Block {
 }
 
 /// Stores `blocks` in `did`'s repository and moves its root to `root` (one of them or a
-/// block already stored) with a new rev. With `swap_commit`, the current root must be
-/// that CID (`CONFLICT` otherwise), as atproto's `swapCommit`.
+/// block already stored) and its rev to the root's. With `swap_commit`, the current root
+/// must be that CID (`CONFLICT` otherwise), as atproto's `swapCommit`.
+///
+/// The root must be a commit of `did` (see [`commit`]) signed by the account's current
+/// signing key, with a rev newer than the repository's, whose `data` (the MST root) is
+/// one of `blocks` or already stored. Any refusal writes nothing.
 pub async fn put_blocks(
     store: &Store,
     actor: &str,
@@ -363,7 +382,7 @@ pub async fn put_blocks(
     store
         .transaction(move |txn| {
             Box::pin(async move {
-                own_active(txn, &actor, &did).await?;
+                let account = own_active(txn, &actor, &did).await?;
                 let repo = repos::Entity::find_by_id(did.as_str())
                     .lock_exclusive()
                     .one(txn)
@@ -374,6 +393,45 @@ pub async fn put_blocks(
                 {
                     return Err(ApiError::Conflict(
                         "input.swapCommit is not the repository's current root".into(),
+                    ));
+                }
+                let commit = match blocks.iter().find(|b| b.cid == root) {
+                    Some(b) => Commit::read("input.root", &did, &b.bytes)?,
+                    None => {
+                        let stored = stored_block(txn, &did, root.as_str()).await?.ok_or_else(|| {
+                            ApiError::bad_input(
+                                "input.root",
+                                "input.root must be one of input.blocks or a block already stored",
+                            )
+                        })?;
+                        Commit::read("input.root", &did, &stored.bytes)?
+                    }
+                };
+                commit.verify("input.root", &account.signing_key_pub)?;
+                // Both are TIDs (13 characters of a sortable alphabet): text order is
+                // time order.
+                if commit.rev <= repo.rev {
+                    return Err(ApiError::bad_input(
+                        "input.root",
+                        format!(
+                            "input.root: rev {} is not newer than {}, the repository's current rev",
+                            commit.rev, repo.rev
+                        ),
+                    ));
+                }
+                let data = dag_cbor::cid_text(&commit.data);
+                let data_present = match &data {
+                    Some(d) if blocks.iter().any(|b| &b.cid == d) => true,
+                    Some(d) => has_block(txn, &did, d.as_str()).await?,
+                    None => false,
+                };
+                if !data_present {
+                    return Err(ApiError::bad_input(
+                        "input.root",
+                        format!(
+                            "input.root: its data (the MST root, {}) is not one of input.blocks or a block already stored",
+                            commit.data
+                        ),
                     ));
                 }
                 let now = Utc::now();
@@ -403,23 +461,13 @@ pub async fn put_blocks(
                 }
                 let stored = repo_blocks::Entity::find()
                     .filter(repo_blocks::Column::RepoDid.eq(did.as_str()))
-                    .filter(
-                        repo_blocks::Column::Cid
-                            .is_in(cids.iter().cloned().chain([root.to_string()])),
-                    )
+                    .filter(repo_blocks::Column::Cid.is_in(cids.iter().cloned()))
                     .all(txn)
                     .await?;
-                if !stored.iter().any(|b| b.cid == root.as_str()) {
-                    return Err(ApiError::bad_input(
-                        "input.root",
-                        "input.root must be one of input.blocks or a block already stored",
-                    ));
-                }
-                let rev = keys::next_rev(&repo.rev, now);
                 let since = repo.rev.clone();
                 let mut am = repo.into_active_model();
                 am.root_cid = Set(root.to_string());
-                am.rev = Set(rev);
+                am.rev = Set(commit.rev);
                 let repo = am.update(txn).await?;
                 let event =
                     sequencer::commit(&repo.did, &repo.root_cid, &repo.rev, Some(&since), &cids);
@@ -432,4 +480,30 @@ pub async fn put_blocks(
             })
         })
         .await
+}
+
+/// `did`'s stored block `cid`, if any.
+async fn stored_block(
+    txn: &DatabaseTransaction,
+    did: &str,
+    cid: &str,
+) -> ApiResult<Option<repo_blocks::Model>> {
+    Ok(repo_blocks::Entity::find()
+        .filter(repo_blocks::Column::RepoDid.eq(did))
+        .filter(repo_blocks::Column::Cid.eq(cid))
+        .one(txn)
+        .await?)
+}
+
+/// Whether `did` has block `cid` stored (without loading it).
+async fn has_block(txn: &DatabaseTransaction, did: &str, cid: &str) -> ApiResult<bool> {
+    let found: Option<String> = repo_blocks::Entity::find()
+        .select_only()
+        .column(repo_blocks::Column::Cid)
+        .filter(repo_blocks::Column::RepoDid.eq(did))
+        .filter(repo_blocks::Column::Cid.eq(cid))
+        .into_tuple()
+        .one(txn)
+        .await?;
+    Ok(found.is_some())
 }
