@@ -388,6 +388,38 @@ mod tests {
         Ok(())
     }
 
+    /// A resolver that lets a `DbErr` through with `?` (no code) is still answered by the
+    /// pipeline as `SERVICE_UNAVAILABLE` when the database is down, `INTERNAL` otherwise.
+    #[test]
+    fn the_pipeline_recognises_an_outage_behind_a_code_less_error() {
+        let at = |err: DbErr| {
+            let mut e = async_graphql::Error::from(err).into_server_error(Default::default());
+            e.path = vec![async_graphql::PathSegment::Field("x".into())];
+            e
+        };
+        let response = crate::pipeline::with_codes(async_graphql::Response::from_errors(vec![
+            at(DbErr::Query(io(ErrorKind::ConnectionReset))),
+            at(DbErr::Custom("SELECT secret".into())),
+        ]));
+        let codes: Vec<_> = response
+            .errors
+            .iter()
+            .map(|e| crate::pipeline::code_of(e).map(str::to_owned))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                Some("SERVICE_UNAVAILABLE".to_owned()),
+                Some("INTERNAL".to_owned())
+            ]
+        );
+        assert_eq!(
+            response.errors[0].message,
+            "the database is unavailable; retry"
+        );
+        assert!(!response.errors[1].message.contains("SELECT"));
+    }
+
     #[test]
     fn unknown_db_errors_are_masked() {
         let err = ApiError::from(DbErr::Custom("SELECT secret FROM users".into()));
