@@ -92,6 +92,17 @@ pub struct DbArgs {
     )]
     pub db_max_connections: u32,
 
+    /// Longest a request waits for a database connection, in seconds (and on SQLite for a
+    /// lock another process holds on the file); then it fails with SERVICE_UNAVAILABLE
+    /// (HTTP 503), which clients may retry.
+    #[arg(
+        long,
+        env = "MOSAIC_DB_ACQUIRE_TIMEOUT",
+        default_value_t = api::db::DEFAULT_ACQUIRE_TIMEOUT.as_secs(),
+        global = true
+    )]
+    pub db_acquire_timeout: u64,
+
     /// Most GraphQL subscriptions running at once on this server, over all connections
     /// and domains; one more is refused with `TOO_MANY_SUBSCRIPTIONS`.
     #[arg(
@@ -131,6 +142,7 @@ impl DbArgs {
             overrides,
             max_connections: self.db_max_connections.max(1),
             statement_timeout: None,
+            acquire_timeout: std::time::Duration::from_secs(self.db_acquire_timeout.max(1)),
             max_subscriptions: self.max_subscriptions.max(1),
         }
     }
@@ -429,6 +441,26 @@ mod tests {
         let ws = options.ws();
         assert_eq!(ws.max_message, options.body_limit);
         assert_eq!(ws.request_timeout, options.request_timeout);
+    }
+
+    #[test]
+    fn the_acquire_timeout_comes_from_a_flag() {
+        let config = |args: &[&str]| {
+            let argv = ["mosaic"].iter().chain(args).copied();
+            Cli::try_parse_from(argv).unwrap().db.config()
+        };
+        assert_eq!(
+            config(&["schema"]).acquire_timeout,
+            api::db::DEFAULT_ACQUIRE_TIMEOUT
+        );
+        assert_eq!(
+            config(&["serve", "--db-acquire-timeout", "7"]).acquire_timeout,
+            std::time::Duration::from_secs(7)
+        );
+        assert_eq!(
+            config(&["serve", "--db-acquire-timeout", "0"]).acquire_timeout,
+            std::time::Duration::from_secs(1)
+        );
     }
 
     #[test]

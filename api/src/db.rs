@@ -8,6 +8,12 @@
 //!   an idle anchor connection so that a pool connection closed mid-query (a cancelled
 //!   request) reconnects to the same data instead of to a new, empty database.
 //!
+//! Outages: a request waits at most [`DbConfig::acquire_timeout`] for a connection (and,
+//! on SQLite, for a lock another process holds on the file), then fails with
+//! `SERVICE_UNAVAILABLE` ([`crate::error::outage`]). Pools test a connection before
+//! handing it out, so once the database is back the next request gets a fresh one.
+//! [`Databases::health`] pings every domain at once within a fixed budget.
+//!
 //! One URL serves all five domains; a per-domain override may put a domain elsewhere
 //! (for SQLite, the override names the database file itself).
 
@@ -21,8 +27,14 @@ use entity::Domain;
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr};
 
-/// How long a SQLite writer waits for the file lock before giving up.
-const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default of [`DbConfig::acquire_timeout`]: far above a healthy pool's wait (a few
+/// milliseconds), far below the request timeout and clients' own timeouts, so that a
+/// request during an outage fails fast and retryably instead of hanging.
+pub const DEFAULT_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How long opening storage keeps retrying while the database is unavailable (it may be
+/// starting alongside Mosaic).
+const STARTUP_WAIT: Duration = Duration::from_secs(30);
 
 /// Where each domain's data lives.
 #[derive(Clone, Debug)]
@@ -37,6 +49,10 @@ pub struct DbConfig {
     pub max_connections: u32,
     /// PostgreSQL `statement_timeout`: the server cancels longer statements.
     pub statement_timeout: Option<Duration>,
+    /// Longest a request waits for a pool connection (opening one if needed) and, on
+    /// SQLite, for a lock another process holds on the file (the busy timeout) before it
+    /// fails with `SERVICE_UNAVAILABLE`.
+    pub acquire_timeout: Duration,
     /// Most subscriptions running at once on this server, over all domains.
     pub max_subscriptions: usize,
 }
@@ -50,6 +66,7 @@ impl DbConfig {
             overrides: BTreeMap::new(),
             max_connections: 10,
             statement_timeout: None,
+            acquire_timeout: DEFAULT_ACQUIRE_TIMEOUT,
             max_subscriptions: crate::events::DEFAULT_MAX_SUBSCRIPTIONS,
         }
     }
@@ -319,15 +336,25 @@ impl Databases {
         Ok(())
     }
 
-    /// Pings every pool; returns the domains that did not answer.
-    pub async fn unhealthy(&self) -> Vec<Domain> {
-        let mut down = Vec::new();
-        for domain in Domain::ALL {
-            if self.get(domain).ping().await.is_err() {
-                down.push(domain);
-            }
-        }
-        down
+    /// Pings every domain's storage at once, each within `budget`: per domain, `Ok` or
+    /// why it is unavailable (`"timeout"`, `"connection refused"`, ...; a failure that is
+    /// not an outage is logged and reported as `"error"`).
+    pub async fn health(&self, budget: Duration) -> Vec<(Domain, Result<(), String>)> {
+        let pings = Domain::ALL.map(|domain| async move {
+            let answer = match tokio::time::timeout(budget, self.get(domain).ping()).await {
+                Ok(Ok(())) => Ok(()),
+                Err(_) => Err(crate::error::Outage::Timeout.to_string()),
+                Ok(Err(e)) => Err(match crate::error::outage(&e) {
+                    Some(outage) => outage.to_string(),
+                    None => {
+                        tracing::warn!("{domain}: health check failed: {e}");
+                        "error".to_owned()
+                    }
+                }),
+            };
+            (domain, answer)
+        });
+        async_graphql::futures_util::future::join_all(pings).await
     }
 
     /// Closes every pool.
@@ -341,8 +368,28 @@ impl Databases {
 }
 
 /// Opens `domain`'s pool, plus (in-memory SQLite only) the anchor connection that keeps
-/// its database alive.
+/// its database alive. While the database is unavailable, retries for up to
+/// [`STARTUP_WAIT`].
 async fn connect_domain(
+    config: &DbConfig,
+    domain: Domain,
+) -> Result<(DatabaseConnection, Option<DatabaseConnection>), DbError> {
+    let started = std::time::Instant::now();
+    loop {
+        match open_domain(config, domain).await {
+            Err(DbError::Connect { source, .. })
+                if started.elapsed() < STARTUP_WAIT && crate::error::outage(&source).is_some() =>
+            {
+                tracing::warn!("{domain}: database unavailable, retrying: {source}");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            opened => return opened,
+        }
+    }
+}
+
+/// One attempt of [`connect_domain`].
+async fn open_domain(
     config: &DbConfig,
     domain: Domain,
 ) -> Result<(DatabaseConnection, Option<DatabaseConnection>), DbError> {
@@ -352,7 +399,7 @@ async fn connect_domain(
             let mut opts = ConnectOptions::new(url);
             opts.max_connections(config.max_connections)
                 .min_connections(0)
-                .acquire_timeout(Duration::from_secs(30))
+                .acquire_timeout(config.acquire_timeout)
                 .set_schema_search_path(domain.name())
                 .set_application_name("mosaic")
                 .sqlx_logging(false);
@@ -375,17 +422,18 @@ async fn connect_domain(
                     source,
                 })?;
             }
+            let busy_timeout = config.acquire_timeout;
             let mut opts = ConnectOptions::new(format!("sqlite://{}", path.display()));
             opts.max_connections(config.max_connections)
                 .min_connections(1)
-                .acquire_timeout(Duration::from_secs(30))
+                .acquire_timeout(config.acquire_timeout)
                 .sqlx_logging(false)
-                .map_sqlx_sqlite_opts(|o| {
+                .map_sqlx_sqlite_opts(move |o| {
                     o.create_if_missing(true)
                         .journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Normal)
                         .foreign_keys(true)
-                        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                        .busy_timeout(busy_timeout)
                 });
             Ok((Database::connect(opts).await.map_err(wrap)?, None))
         }
@@ -407,7 +455,7 @@ async fn connect_domain(
                     .min_connections(1)
                     .idle_timeout(None)
                     .max_lifetime(None)
-                    .acquire_timeout(Duration::from_secs(30))
+                    .acquire_timeout(config.acquire_timeout)
                     .sqlx_logging(false)
                     .map_sqlx_sqlite_opts(|o| o.foreign_keys(true));
                 opts

@@ -274,7 +274,27 @@ async fn graphql_post(
             BatchResponse::Batch(out)
         }
     };
-    respond(&headers, &response)
+    let unavailable = match &response {
+        BatchResponse::Single(r) => unavailable(r),
+        BatchResponse::Batch(rs) => rs.iter().all(unavailable),
+    };
+    let mut res = respond(&headers, &response);
+    if unavailable && res.status() == StatusCode::OK {
+        *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    }
+    res
+}
+
+/// Whether an operation failed as a whole because the database is unavailable: no data
+/// and every error `SERVICE_UNAVAILABLE`. Its HTTP status is then 503, which proxies and
+/// clients retry; a partial result stays 200, as any response with data.
+fn unavailable(response: &Response) -> bool {
+    matches!(response.data, async_graphql::Value::Null)
+        && !response.errors.is_empty()
+        && response
+            .errors
+            .iter()
+            .all(|e| code_of(e) == Some("SERVICE_UNAVAILABLE"))
 }
 
 /// A JSON body as one request (an object) or a batch (a non-empty array of at most
@@ -362,6 +382,8 @@ async fn graphql_get(
         .any(|e| code_of(e) == Some("METHOD_NOT_ALLOWED"))
     {
         StatusCode::METHOD_NOT_ALLOWED
+    } else if unavailable(&response) {
+        StatusCode::SERVICE_UNAVAILABLE
     } else {
         StatusCode::OK
     };
@@ -412,8 +434,14 @@ async fn viewer_of(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Viewer, axum::response::Response> {
-    let unauthorized =
-        |e: crate::error::ApiError| refuse(StatusCode::UNAUTHORIZED, e.code(), &e.to_string());
+    let unauthorized = |e: crate::error::ApiError| {
+        let status = match e {
+            // Checking a credential needs the database: not the client's fault.
+            crate::error::ApiError::ServiceUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::UNAUTHORIZED,
+        };
+        refuse(status, e.code(), &e.to_string())
+    };
     let authorization = match headers.get(header::AUTHORIZATION).map(|v| v.to_str()) {
         None => None,
         Some(Ok(v)) => Some(v),
@@ -441,8 +469,10 @@ async fn viewer_of(
         .map_err(|refused| match refused {
             Refused::Bearer(e) => {
                 let mut res = unauthorized(e);
-                res.headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                if res.status() == StatusCode::UNAUTHORIZED {
+                    res.headers_mut()
+                        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                }
                 res
             }
             Refused::ApiKey(e) => unauthorized(e),
@@ -506,17 +536,34 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
 }
 
-/// `200 {"status":"ok"}` when every domain's storage answers, `503` naming the ones that
-/// do not otherwise.
+/// How long `/healthz` waits for the domains' storage (all pinged at once).
+const HEALTH_BUDGET: Duration = Duration::from_secs(1);
+
+/// `200 {"status":"ok","domains":{"atrarium":"ok",...}}` when every domain's storage
+/// answers within [`HEALTH_BUDGET`]; otherwise `503 {"status":"unavailable","domains":
+/// {...,"pds":"unavailable: timeout"}}`, each domain saying whether it is up.
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
-    let down = state.databases.unhealthy().await;
-    if down.is_empty() {
-        (StatusCode::OK, Json(json!({ "status": "ok" })))
+    let health = state.databases.health(HEALTH_BUDGET).await;
+    let all_up = health.iter().all(|(_, answer)| answer.is_ok());
+    let domains: serde_json::Map<String, serde_json::Value> = health
+        .into_iter()
+        .map(|(domain, answer)| {
+            let state = match answer {
+                Ok(()) => "ok".to_owned(),
+                Err(why) => format!("unavailable: {why}"),
+            };
+            (domain.name().to_owned(), state.into())
+        })
+        .collect();
+    if all_up {
+        (
+            StatusCode::OK,
+            Json(json!({ "status": "ok", "domains": domains })),
+        )
     } else {
-        let names: Vec<&str> = down.iter().map(|d| d.name()).collect();
         (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(json!({ "status": "unavailable", "domains": names })),
+            Json(json!({ "status": "unavailable", "domains": domains })),
         )
     }
 }

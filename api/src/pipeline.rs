@@ -288,9 +288,16 @@ pub fn with_codes(mut response: Response) -> Response {
         if code_of(err).is_some() {
             continue;
         }
+        // A database error let through with `?` still says when the database is down.
+        let outage = err
+            .source::<sea_orm::DbErr>()
+            .and_then(crate::error::outage);
         let ext = err.extensions.get_or_insert_with(Default::default);
         if err.path.is_empty() {
             ext.set("code", "GRAPHQL_VALIDATION_FAILED");
+        } else if outage.is_some() {
+            ext.set("code", ApiError::ServiceUnavailable.code());
+            err.message = ApiError::ServiceUnavailable.to_string();
         } else {
             let masked = ApiError::internal(&err.message);
             ext.set("code", "INTERNAL");

@@ -76,6 +76,11 @@ pub fn with_database(url: &str, db: &str) -> String {
     u.to_string()
 }
 
+/// The pools' acquire timeout in tests: the production default (a few seconds) is meant
+/// for a server with its machine to itself; tests share a loaded machine and small pools,
+/// where a healthy request may wait longer. Outage tests set a short one themselves.
+pub const TEST_ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Fresh, private storage for the five domains.
 pub struct TestDb {
     /// The pools.
@@ -120,6 +125,7 @@ impl TestDb {
             }
             None => (DbConfig::url("sqlite::memory:"), None),
         };
+        config.acquire_timeout = TEST_ACQUIRE_TIMEOUT;
         adjust(&mut config);
         let dbs = Databases::connect(&config)
             .await
@@ -137,12 +143,19 @@ impl TestDb {
     /// writers really contend, as they never do on the single in-memory connection); on
     /// PostgreSQL the same as [`TestDb::migrated`].
     pub async fn migrated_files() -> Self {
+        Self::migrated_files_with(|_| {}).await
+    }
+
+    /// [`TestDb::migrated_files`] opened with the test configuration changed by `adjust`.
+    pub async fn migrated_files_with(adjust: impl FnOnce(&mut DbConfig)) -> Self {
         if postgres_url().is_some() {
-            return Self::migrated().await;
+            return Self::migrated_with(adjust).await;
         }
         let dir = std::env::temp_dir().join(format!("mosaic-test-{}", uuid::Uuid::new_v4()));
         let mut config = DbConfig::sqlite_dir(&dir);
         config.max_connections = 8;
+        config.acquire_timeout = TEST_ACQUIRE_TIMEOUT;
+        adjust(&mut config);
         let dbs = Databases::connect(&config)
             .await
             .expect("connect test databases");

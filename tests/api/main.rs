@@ -26,6 +26,7 @@ mod login;
 mod orquestra;
 mod orquestra_graphql;
 mod orquestra_mutations;
+mod outage;
 mod pds;
 mod pds_auth;
 mod pds_graphql;

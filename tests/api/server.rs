@@ -8,7 +8,19 @@ async fn healthz_answers_ok_when_every_domain_is_up() {
     let res = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(res.status(), 200);
     let body: serde_json::Value = res.json().await.unwrap();
-    assert_eq!(body, serde_json::json!({ "status": "ok" }));
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "status": "ok",
+            "domains": {
+                "atrarium": "ok",
+                "orquestra": "ok",
+                "bellamy": "ok",
+                "pds": "ok",
+                "universe": "ok",
+            }
+        })
+    );
 }
 
 #[tokio::test]

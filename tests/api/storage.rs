@@ -72,7 +72,12 @@ async fn sqlite_files_are_configured_for_real_use() {
         assert_eq!(scalar(conn, "PRAGMA journal_mode").await, "wal");
         assert_eq!(scalar(conn, "PRAGMA foreign_keys").await, "1");
         assert_eq!(scalar(conn, "PRAGMA synchronous").await, "1", "NORMAL");
-        assert_eq!(scalar(conn, "PRAGMA busy_timeout").await, "10000");
+        // The busy timeout is the acquire timeout: how long a request waits for the
+        // database before answering SERVICE_UNAVAILABLE.
+        assert_eq!(
+            scalar(conn, "PRAGMA busy_timeout").await,
+            api::db::DEFAULT_ACQUIRE_TIMEOUT.as_millis().to_string()
+        );
     }
     dbs.migrate_up().await.unwrap();
     assert!(tables(dbs.orquestra()).await.contains("projects"));
