@@ -182,7 +182,10 @@ impl<E: EntityTrait> Ordering<E> {
     fn key_of(&self, i: usize, value: Value) -> Key {
         match &self.ranks[i] {
             Some(values) => {
-                let rank = values.iter().position(|v| *v == value).unwrap_or(values.len());
+                let rank = values
+                    .iter()
+                    .position(|v| *v == value)
+                    .unwrap_or(values.len());
                 Key::Int(rank as i64)
             }
             None => Key::from_value(value).unwrap_or(Key::Null),

@@ -516,14 +516,12 @@ async fn newest_first_lists_break_same_second_ties_by_the_latest_row_first() {
     // A connection ordered newest first (root and nested), and a feed's posts by default.
     let data = ok(
         &app,
-        &format!(
-            r#"{{ atrariumMemberships(filter: {{communityId: {{eq: 1}}}},
-                    orderBy: {{field: JOINED_AT, direction: DESC}}) {{ nodes {{ userDid }} }}
-                 atrariumCommunity(id: 1) {{
-                    memberships(orderBy: {{field: JOINED_AT, direction: DESC}}) {{ nodes {{ userDid }} }}
-                    asc: memberships(orderBy: {{field: JOINED_AT}}) {{ nodes {{ userDid }} }} }}
-                 atrariumThemeFeed(id: 1) {{ posts {{ nodes {{ id }} }} }} }}"#
-        ),
+        r#"{ atrariumMemberships(filter: {communityId: {eq: 1}},
+                    orderBy: {field: JOINED_AT, direction: DESC}) { nodes { userDid } }
+                 atrariumCommunity(id: 1) {
+                    memberships(orderBy: {field: JOINED_AT, direction: DESC}) { nodes { userDid } }
+                    asc: memberships(orderBy: {field: JOINED_AT}) { nodes { userDid } } }
+                 atrariumThemeFeed(id: 1) { posts { nodes { id } } } }"#,
     )
     .await;
     // Same second: the highest key (community id, then DID) first, exactly the reverse
@@ -725,7 +723,11 @@ async fn connections_filter_by_enums_and_times_and_order_by_columns() {
     let start = data["atrariumCommunities"]["pageInfo"]["startCursor"]
         .as_str()
         .unwrap();
-    let data = ok(&app, &stage_page(&format!(r#", last: 2, before: "{start}""#))).await;
+    let data = ok(
+        &app,
+        &stage_page(&format!(r#", last: 2, before: "{start}""#)),
+    )
+    .await;
     assert_eq!(
         names(&data["atrariumCommunities"]["nodes"]),
         ["Film", "Rust Embedded"]

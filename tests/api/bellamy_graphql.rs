@@ -477,7 +477,9 @@ async fn newest_first_breaks_equal_times_by_the_highest_id_first() {
         )
         .await;
         seen.extend(ids(&data["bellamyPosts"]));
-        let end = data["bellamyPosts"]["pageInfo"]["endCursor"].as_str().unwrap();
+        let end = data["bellamyPosts"]["pageInfo"]["endCursor"]
+            .as_str()
+            .unwrap();
         after = format!(r#", after: "{end}""#);
     }
     assert_eq!(seen, want);

@@ -436,10 +436,19 @@ async fn hashtag_lookups_and_filters_normalise_the_tag_as_it_is_stored() {
     let cases = [
         (json!({ "tag": { "eq": "Rust" } }), vec!["rust"]),
         (json!({ "tag": { "eq": "#rust" } }), vec!["rust"]),
-        (json!({ "tag": { "in": ["#RUST", "Go"] } }), vec!["go", "rust"]),
+        (
+            json!({ "tag": { "in": ["#RUST", "Go"] } }),
+            vec!["go", "rust"],
+        ),
         (json!({ "tag": { "ne": "#Rust" } }), vec!["go", "rustlang"]),
-        (json!({ "tag": { "notIn": ["#GO", "RustLang"] } }), vec!["rust"]),
-        (json!({ "tag": { "startsWith": "#Rust" } }), vec!["rust", "rustlang"]),
+        (
+            json!({ "tag": { "notIn": ["#GO", "RustLang"] } }),
+            vec!["rust"],
+        ),
+        (
+            json!({ "tag": { "startsWith": "#Rust" } }),
+            vec!["rust", "rustlang"],
+        ),
         (json!({ "tag": { "contains": "LANG" } }), vec!["rustlang"]),
         (
             json!({ "or": [{ "tag": { "eq": "#Go" } }, { "tag": { "eq": "#RustLang" } }] }),

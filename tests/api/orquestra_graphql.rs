@@ -219,7 +219,9 @@ async fn newest_first_breaks_equal_times_by_the_highest_id_first() {
     // Make the three creation times equal (the seed's `DATETIME` has whole seconds).
     app.db
         .get(Domain::Orquestra)
-        .execute_unprepared("UPDATE projects SET created_at = (SELECT MIN(created_at) FROM projects)")
+        .execute_unprepared(
+            "UPDATE projects SET created_at = (SELECT MIN(created_at) FROM projects)",
+        )
         .await
         .unwrap();
     let res = app

@@ -449,7 +449,11 @@ mod tests {
         for raw in ["Rust", "#rust", " #RUST ", "rust"] {
             assert_eq!(normalize_hashtag(raw), "rust", "{raw:?}");
         }
-        assert_eq!(normalize_hashtag("##rust"), "#rust", "only one `#` is dropped");
+        assert_eq!(
+            normalize_hashtag("##rust"),
+            "#rust",
+            "only one `#` is dropped"
+        );
         assert!(hashtags_of(&format!("#{}", "a".repeat(101))).is_empty());
         let many: String = (0..40).map(|i| format!("#t{i} ")).collect();
         assert_eq!(hashtags_of(&many).len(), HASHTAGS_MAX);
