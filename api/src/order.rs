@@ -1,6 +1,8 @@
 //! List ordering: `orderBy: { field: ..., direction: ASC|DESC }` inputs, declared per
-//! table with [`order_input!`]. The primary key always ends the order, so it is total and
-//! cursors are stable.
+//! table with [`order_input!`]. The primary key always ends the order, in the direction of
+//! the sort column (newest first breaks ties by the highest key first), so the order is
+//! total and cursors are stable. A column of named stages may sort by rank
+//! (`Stage => Stage (false) ranked [Stage::Theme, Stage::Community]`).
 
 use async_graphql::Enum;
 
@@ -16,11 +18,16 @@ pub enum OrderDirection {
 
 /// Declares a table's `orderBy` input: an enum of sortable (indexed) columns and an input
 /// `{ field, direction }`, with `ordering()` building the total [`Ordering`] (the
-/// primary key breaks ties).
+/// primary key breaks ties, in the field's direction). A field declared
+/// `ranked [A, B, C]` (entity enum values) sorts by that order instead of by name.
 ///
 /// [`Ordering`]: crate::pagination::Ordering
 #[macro_export]
 macro_rules! order_input {
+    (@rank) => { None };
+    (@rank $($rank:expr),+) => {
+        Some(vec![$(sea_orm::Value::from(sea_orm::ActiveEnum::into_value($rank))),+])
+    };
     (
         $(#[$imeta:meta])*
         pub struct $input:ident;
@@ -29,6 +36,7 @@ macro_rules! order_input {
             $(
                 $(#[$vmeta:meta])*
                 $variant:ident => $col:ident ($nullable:literal)
+                    $(ranked [$($rank:expr),+ $(,)?])?
             ),* $(,)?
         }
     ) => {
@@ -58,21 +66,29 @@ macro_rules! order_input {
             ) -> $crate::pagination::Ordering<$entity::Entity> {
                 use $crate::pagination::SortKey;
                 let mut keys = Vec::new();
+                let mut rank: Option<($entity::Column, Vec<sea_orm::Value>)> = None;
                 if let Some(o) = order {
                     let descending = o.direction == $crate::order::OrderDirection::Desc;
-                    let (column, nullable) = match o.field {
-                        $( $fields::$variant => ($entity::Column::$col, $nullable), )*
-                    };
+                    let (column, nullable, ranks): (_, _, Option<Vec<sea_orm::Value>>) =
+                        match o.field {
+                            $( $fields::$variant => (
+                                $entity::Column::$col,
+                                $nullable,
+                                $crate::order_input!(@rank $($($rank),+)?),
+                            ), )*
+                        };
                     keys.push(SortKey { column, descending, nullable });
+                    rank = ranks.map(|r| (column, r));
                 }
-                $(
-                    keys.push(SortKey {
-                        column: $entity::Column::$pk,
-                        descending: false,
-                        nullable: false,
-                    });
-                )+
-                $crate::pagination::Ordering::new($list, keys)
+                let ordering = $crate::pagination::Ordering::with_tie_break(
+                    $list,
+                    keys,
+                    &[$($entity::Column::$pk),+],
+                );
+                match rank {
+                    Some((column, values)) => ordering.ranked(column, values),
+                    None => ordering,
+                }
             }
         }
     };

@@ -1,7 +1,10 @@
 //! Relay-style cursor pagination, in SQL.
 //!
 //! Every list has an [`Ordering`]: the client's sort column(s) followed by the primary
-//! key, so the order is total. A cursor is the opaque, base64 encoding of the list's
+//! key, so the order is total. The primary key follows the direction of the sort column
+//! ([`Ordering::with_tie_break`]): newest first breaks ties on equal times by the highest
+//! (latest) key first, and a descending list is exactly its ascending list reversed. A
+//! column of named stages can sort by rank instead of by name ([`Ordering::ranked`]). A cursor is the opaque, base64 encoding of the list's
 //! identity and the sort-key values of one row; the next page is the rows strictly after
 //! those values (keyset pagination), so pages stay correct while rows are inserted.
 //!
@@ -109,6 +112,8 @@ pub struct Ordering<E: EntityTrait> {
     /// Identifies the list (and its order) inside cursors.
     list: String,
     keys: Vec<SortKey<E>>,
+    /// Per key, the values of a ranked column in their order ([`Ordering::ranked`]).
+    ranks: Vec<Option<Vec<Value>>>,
 }
 
 impl<E: EntityTrait> Ordering<E> {
@@ -121,7 +126,70 @@ impl<E: EntityTrait> Ordering<E> {
             id.push_str(k.column.as_str());
             id.push_str(if k.descending { "-" } else { "+" });
         }
-        Self { list: id, keys }
+        let ranks = keys.iter().map(|_| None).collect();
+        Self {
+            list: id,
+            keys,
+            ranks,
+        }
+    }
+
+    /// An order over `keys`, then the primary key column(s) `tie_break` in the direction
+    /// of the last of `keys` (ascending when there is none): among rows equal on `keys`,
+    /// a descending (e.g. newest-first) list puts the highest key first.
+    pub fn with_tie_break(list: &str, mut keys: Vec<SortKey<E>>, tie_break: &[E::Column]) -> Self {
+        let descending = keys.last().is_some_and(|k| k.descending);
+        keys.extend(tie_break.iter().map(|&column| SortKey {
+            column,
+            descending,
+            nullable: false,
+        }));
+        Self::new(list, keys)
+    }
+
+    /// Sorts `column` by the position of its value in `values` (e.g. a lifecycle:
+    /// `theme`, `community`, `graduated`) instead of by the value itself; values not
+    /// listed come after every listed one. Cursors carry the rank.
+    pub fn ranked(mut self, column: E::Column, values: Vec<Value>) -> Self {
+        if let Some(i) = self
+            .keys
+            .iter()
+            .position(|k| k.column.as_str() == column.as_str())
+        {
+            self.list.push_str(&format!("/{}#rank", column.as_str()));
+            self.ranks[i] = Some(values);
+        }
+        self
+    }
+
+    /// The SQL expression the `i`th key sorts by: the column, or for a ranked column
+    /// `CASE WHEN col = v0 THEN 0 WHEN col = v1 THEN 1 ... ELSE n END`.
+    fn expr(&self, i: usize) -> SimpleExpr {
+        let col = self.keys[i].column;
+        match &self.ranks[i] {
+            Some(values) if !values.is_empty() => {
+                let mut case = Expr::case(Expr::col(col).eq(values[0].clone()), 0i64);
+                for (rank, v) in values.iter().enumerate().skip(1) {
+                    case = case.case(Expr::col(col).eq(v.clone()), rank as i64);
+                }
+                case.finally(values.len() as i64).into()
+            }
+            _ => Expr::col(col),
+        }
+    }
+
+    /// The cursor key of `value` in the `i`th key: the value, or its rank.
+    fn key_of(&self, i: usize, value: Value) -> Key {
+        match &self.ranks[i] {
+            Some(values) => {
+                let rank = values
+                    .iter()
+                    .position(|v| *v == value)
+                    .unwrap_or(values.len());
+                Key::Int(rank as i64)
+            }
+            None => Key::from_value(value).unwrap_or(Key::Null),
+        }
     }
 
     /// The list's identity (name and order), as carried in cursors.
@@ -133,7 +201,8 @@ impl<E: EntityTrait> Ordering<E> {
     fn order_exprs(&self, backward: bool) -> Vec<(SimpleExpr, Order, Option<NullOrdering>)> {
         self.keys
             .iter()
-            .map(|k| {
+            .enumerate()
+            .map(|(i, k)| {
                 let descending = k.descending != backward;
                 let order = if descending { Order::Desc } else { Order::Asc };
                 let nulls = k.nullable.then_some(if descending {
@@ -141,7 +210,7 @@ impl<E: EntityTrait> Ordering<E> {
                 } else {
                     NullOrdering::First
                 });
-                (Expr::col(k.column), order, nulls)
+                (self.expr(i), order, nulls)
             })
             .collect()
     }
@@ -151,24 +220,24 @@ impl<E: EntityTrait> Ordering<E> {
         let mut any = Condition::any();
         for i in 0..self.keys.len() {
             let mut all = Condition::all();
-            for (k, v) in self.keys[..i].iter().zip(cursor) {
+            for (j, v) in cursor[..i].iter().enumerate() {
                 all = all.add(match v.value() {
-                    None => Expr::col(k.column).is_null(),
-                    Some(v) => Expr::col(k.column).eq(v),
+                    None => self.expr(j).is_null(),
+                    Some(v) => self.expr(j).eq(v),
                 });
             }
             let k = &self.keys[i];
             let descending = k.descending != backward;
-            let col = Expr::col(k.column);
+            let col = self.expr(i);
             // NULL is the smallest value.
             let step: Condition = match (cursor[i].value(), descending) {
                 (None, false) => Condition::all().add(col.is_not_null()),
                 (None, true) => Condition::any(), // nothing is below NULL
                 (Some(v), false) => Condition::all().add(col.gt(v)),
                 (Some(v), true) => {
-                    let mut c = Condition::any().add(Expr::col(k.column).lt(v));
+                    let mut c = Condition::any().add(col.clone().lt(v));
                     if k.nullable {
-                        c = c.add(Expr::col(k.column).is_null());
+                        c = c.add(col.is_null());
                     }
                     c
                 }
@@ -186,7 +255,8 @@ impl<E: EntityTrait> Ordering<E> {
         let keys: Vec<Key> = self
             .keys
             .iter()
-            .map(|k| Key::from_value(model.get(k.column)).unwrap_or(Key::Null))
+            .enumerate()
+            .map(|(i, k)| self.key_of(i, model.get(k.column)))
             .collect();
         encode_cursor(&self.list, &keys)
     }

@@ -416,10 +416,10 @@ async fn user_communities_are_newest_join_first_with_role_and_community() {
             "atrariumUserCommunities": { "totalCount": 4, "nodes": [
                 { "role": "MEMBER", "joinedAt": "2026-01-01T00:05:00+00:00",
                   "community": { "id": 2, "name": "Photography" } },
-                { "role": "MEMBER", "joinedAt": "2026-01-01T00:03:20+00:00",
-                  "community": { "id": 3, "name": "Gardening" } },
                 { "role": "MODERATOR", "joinedAt": "2026-01-01T00:03:20+00:00",
                   "community": { "id": 4, "name": "Chess" } },
+                { "role": "MEMBER", "joinedAt": "2026-01-01T00:03:20+00:00",
+                  "community": { "id": 3, "name": "Gardening" } },
                 { "role": "OWNER", "joinedAt": "2026-01-01T00:01:40+00:00",
                   "community": { "id": 1, "name": "Rust" } },
             ] },
@@ -439,16 +439,102 @@ async fn user_communities_are_newest_join_first_with_role_and_community() {
     let p1 = &p1["atrariumUserCommunities"];
     assert_eq!(
         p1["nodes"],
-        json!([{ "communityId": 2 }, { "communityId": 3 }])
+        json!([{ "communityId": 2 }, { "communityId": 4 }])
     );
     let end = p1["pageInfo"]["endCursor"].as_str().unwrap();
     let p2 = ok(&app, &q(&format!(r#", after: "{end}""#))).await;
     let p2 = &p2["atrariumUserCommunities"];
     assert_eq!(
         p2["nodes"],
-        json!([{ "communityId": 4 }, { "communityId": 1 }])
+        json!([{ "communityId": 3 }, { "communityId": 1 }])
     );
     assert_eq!(p2["pageInfo"]["hasNextPage"], false);
+}
+
+/// The ids of a connection's nodes under `key`.
+fn node_ids(conn: &Value, key: &str) -> Vec<Value> {
+    conn["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no nodes: {conn}"))
+        .iter()
+        .map(|n| n[key].clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn newest_first_lists_break_same_second_ties_by_the_latest_row_first() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    for (id, name) in [(1, "Rust"), (2, "Photography"), (3, "Gardening")] {
+        f.community(id, name, Stage::Community, None, None).await;
+    }
+    // Alice joins 1, 2 then 3 within one second; Bob and Carol join 1 in that second too.
+    f.member(1, ALICE, Role::Member, T0).await;
+    f.member(2, ALICE, Role::Member, T0).await;
+    f.member(3, ALICE, Role::Member, T0).await;
+    f.member(1, BOB, Role::Member, T0).await;
+    f.member(1, CAROL, Role::Member, T0).await;
+    f.member(2, BOB, Role::Member, T0 - 60).await;
+    f.feed(1, 1).await;
+    for id in 1..=3 {
+        f.post(id, 1, T0).await;
+    }
+    f.post(4, 1, T0 - 1).await;
+
+    // The seed's "user's communities": the last join first, on every page, both ways.
+    let q = |args: &str| {
+        format!(
+            r#"{{ atrariumUserCommunities(did: "{ALICE}"{args}) {{
+                nodes {{ communityId }} pageInfo {{ startCursor endCursor }} }} }}"#
+        )
+    };
+    let all = ok(&app, &q("")).await;
+    assert_eq!(
+        node_ids(&all["atrariumUserCommunities"], "communityId"),
+        [3, 2, 1]
+    );
+    let mut seen = Vec::new();
+    let mut args = ", first: 1".to_owned();
+    for _ in 0..3 {
+        let page = ok(&app, &q(&args)).await;
+        let conn = &page["atrariumUserCommunities"];
+        seen.extend(node_ids(conn, "communityId"));
+        let end = conn["pageInfo"]["endCursor"].as_str().unwrap();
+        args = format!(r#", first: 1, after: "{end}""#);
+    }
+    assert_eq!(seen, [3, 2, 1]);
+    let last = ok(&app, &q(", last: 2")).await;
+    let conn = &last["atrariumUserCommunities"];
+    assert_eq!(node_ids(conn, "communityId"), [2, 1]);
+    let start = conn["pageInfo"]["startCursor"].as_str().unwrap();
+    let before = ok(&app, &q(&format!(r#", last: 2, before: "{start}""#))).await;
+    assert_eq!(
+        node_ids(&before["atrariumUserCommunities"], "communityId"),
+        [3]
+    );
+
+    // A connection ordered newest first (root and nested), and a feed's posts by default.
+    let data = ok(
+        &app,
+        r#"{ atrariumMemberships(filter: {communityId: {eq: 1}},
+                    orderBy: {field: JOINED_AT, direction: DESC}) { nodes { userDid } }
+                 atrariumCommunity(id: 1) {
+                    memberships(orderBy: {field: JOINED_AT, direction: DESC}) { nodes { userDid } }
+                    asc: memberships(orderBy: {field: JOINED_AT}) { nodes { userDid } } }
+                 atrariumThemeFeed(id: 1) { posts { nodes { id } } } }"#,
+    )
+    .await;
+    // Same second: the highest key (community id, then DID) first, exactly the reverse
+    // of the ascending order.
+    let desc = [CAROL, ALICE, BOB];
+    assert_eq!(node_ids(&data["atrariumMemberships"], "userDid"), desc);
+    let c = &data["atrariumCommunity"];
+    assert_eq!(node_ids(&c["memberships"], "userDid"), desc);
+    assert_eq!(node_ids(&c["asc"], "userDid"), [BOB, ALICE, CAROL]);
+    assert_eq!(
+        node_ids(&data["atrariumThemeFeed"]["posts"], "id"),
+        [3, 2, 1, 4]
+    );
 }
 
 #[tokio::test]
@@ -588,12 +674,17 @@ async fn connections_filter_by_enums_and_times_and_order_by_columns() {
         ),
         (
             "orderBy: {field: PARENT_ID, direction: DESC}",
-            vec!["Film", "Rust Async", "Rust Embedded", "Rust", "Photography"],
+            // The id breaks ties in the same direction.
+            vec!["Film", "Rust Embedded", "Rust Async", "Photography", "Rust"],
         ),
         (
             "orderBy: {field: STAGE}, filter: {not: {id: {eq: 4}}}",
-            // Stored names: community < graduated < theme; the id breaks ties.
-            vec!["Rust Async", "Rust", "Photography", "Rust Embedded"],
+            // The lifecycle, not the names: theme, community, graduated; then the id.
+            vec!["Photography", "Rust Embedded", "Rust Async", "Rust"],
+        ),
+        (
+            "orderBy: {field: STAGE, direction: DESC}",
+            vec!["Rust", "Rust Async", "Rust Embedded", "Film", "Photography"],
         ),
     ];
     for (args, want) in cases {
@@ -602,6 +693,45 @@ async fn connections_filter_by_enums_and_times_and_order_by_columns() {
         assert_eq!(names(&conn["nodes"]), want, "{args}");
         assert_eq!(conn["totalCount"], want.len(), "{args}");
     }
+
+    // Keyset pages by stage stay in lifecycle order, forward and backward.
+    let stage_page = |args: &str| {
+        format!(
+            "{{ atrariumCommunities(orderBy: {{field: STAGE}}{args}) {{ nodes {{ name }} \
+             pageInfo {{ startCursor endCursor hasNextPage }} }} }}"
+        )
+    };
+    let mut seen = Vec::new();
+    let mut args = ", first: 2".to_owned();
+    loop {
+        let data = ok(&app, &stage_page(&args)).await;
+        let conn = &data["atrariumCommunities"];
+        seen.extend(names(&conn["nodes"]));
+        if conn["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        let end = conn["pageInfo"]["endCursor"].as_str().unwrap();
+        args = format!(r#", first: 2, after: "{end}""#);
+    }
+    let lifecycle = ["Photography", "Film", "Rust Embedded", "Rust Async", "Rust"];
+    assert_eq!(seen, lifecycle);
+    let data = ok(&app, &stage_page(", last: 2")).await;
+    assert_eq!(
+        names(&data["atrariumCommunities"]["nodes"]),
+        ["Rust Async", "Rust"]
+    );
+    let start = data["atrariumCommunities"]["pageInfo"]["startCursor"]
+        .as_str()
+        .unwrap();
+    let data = ok(
+        &app,
+        &stage_page(&format!(r#", last: 2, before: "{start}""#)),
+    )
+    .await;
+    assert_eq!(
+        names(&data["atrariumCommunities"]["nodes"]),
+        ["Film", "Rust Embedded"]
+    );
 
     // Memberships filtered by role, newest join first.
     f.member(1, ALICE, Role::Owner, T0).await;
@@ -664,8 +794,8 @@ async fn nested_posts_page_to_the_end_and_refuse_oversized_pages() {
         let end = posts["pageInfo"]["endCursor"].as_str().unwrap();
         after = format!(r#", after: "{end}""#);
     }
-    // Newest first; 2 and 4 share a second (the id breaks the tie, ascending).
-    assert_eq!(seen, [vec![5, 2], vec![4, 3], vec![1]]);
+    // Newest first; 2 and 4 share a second (the higher id, the later row, first).
+    assert_eq!(seen, [vec![5, 4], vec![2, 3], vec![1]]);
 
     for query in [
         "{ atrariumThemeFeed(id: 10) { posts(first: 1000) { nodes { id } } } }",

@@ -440,6 +440,51 @@ async fn posts_by_author_and_by_privacy_newest_first() {
     assert_eq!(ids(&data["bellamyUser"]["posts"]), [s(1006), s(1001)]);
 }
 
+#[tokio::test]
+async fn newest_first_breaks_equal_times_by_the_highest_id_first() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    f.user(1).await;
+    for n in 1..=3 {
+        f.post(n, 1, Privacy::Public, 10).await;
+    }
+    f.post(4, 1, Privacy::Public, 5).await;
+    let want = [s(1003), s(1002), s(1001), s(1004)];
+    // The default order of a user's posts, and a root list ordered newest first.
+    let data = ok_as(
+        &app,
+        1,
+        &format!(
+            r#"{{ bellamyUser(id: "{}") {{ posts {{ nodes {{ id }} }} }}
+                 bellamyPosts(orderBy: {{field: CREATED_AT, direction: DESC}}) {{ nodes {{ id }} }} }}"#,
+            s(1)
+        ),
+    )
+    .await;
+    assert_eq!(ids(&data["bellamyUser"]["posts"]), want);
+    assert_eq!(ids(&data["bellamyPosts"]), want);
+    // Cursors follow the same order, one row at a time.
+    let mut seen = Vec::new();
+    let mut after = String::new();
+    for _ in 0..4 {
+        let data = ok_as(
+            &app,
+            1,
+            &format!(
+                r#"{{ bellamyPosts(first: 1{after}, orderBy: {{field: CREATED_AT, direction: DESC}})
+                     {{ nodes {{ id }} pageInfo {{ endCursor }} }} }}"#
+            ),
+        )
+        .await;
+        seen.extend(ids(&data["bellamyPosts"]));
+        let end = data["bellamyPosts"]["pageInfo"]["endCursor"]
+            .as_str()
+            .unwrap();
+        after = format!(r#", after: "{end}""#);
+    }
+    assert_eq!(seen, want);
+}
+
 /// Post 1 with a three-level thread:
 /// c1 (t10) ─ c3 (t12) ─ c5 (t14) ─ c7 (t16)
 ///          └ c4 (t13)

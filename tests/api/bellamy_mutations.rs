@@ -401,6 +401,67 @@ async fn posts_are_created_with_their_media_and_hashtags() {
 }
 
 #[tokio::test]
+async fn hashtag_lookups_and_filters_normalise_the_tag_as_it_is_stored() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    create_post(&app, ADA, "Shipping #Rust and #RustLang, not #go", "PUBLIC").await;
+    let stored = |res: &Value, field: &str| -> Vec<String> {
+        let mut t: Vec<String> = ok(res)[field]["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["tag"].as_str().unwrap().to_owned())
+            .collect();
+        t.sort();
+        t
+    };
+
+    // By tag: any case, with or without `#`.
+    let one = "query($tag: String!) { bellamyHashtag(tag: $tag) { tag posts { totalCount } } }";
+    for tag in ["Rust", "#rust", "#RUST", " rust "] {
+        let res = call(&app, None, one, json!({ "tag": tag })).await;
+        assert_eq!(
+            ok(&res)["bellamyHashtag"],
+            json!({ "tag": "rust", "posts": { "totalCount": 1 } }),
+            "{tag:?}"
+        );
+    }
+    let res = call(&app, None, one, json!({ "tag": "#python" })).await;
+    assert!(ok(&res)["bellamyHashtag"].is_null());
+
+    // Filters: every string operator of `tag` normalises its values.
+    let list = "query($f: BellamyHashtagFilter) {
+        bellamyHashtags(filter: $f) { nodes { tag } }
+    }";
+    let cases = [
+        (json!({ "tag": { "eq": "Rust" } }), vec!["rust"]),
+        (json!({ "tag": { "eq": "#rust" } }), vec!["rust"]),
+        (
+            json!({ "tag": { "in": ["#RUST", "Go"] } }),
+            vec!["go", "rust"],
+        ),
+        (json!({ "tag": { "ne": "#Rust" } }), vec!["go", "rustlang"]),
+        (
+            json!({ "tag": { "notIn": ["#GO", "RustLang"] } }),
+            vec!["rust"],
+        ),
+        (
+            json!({ "tag": { "startsWith": "#Rust" } }),
+            vec!["rust", "rustlang"],
+        ),
+        (json!({ "tag": { "contains": "LANG" } }), vec!["rustlang"]),
+        (
+            json!({ "or": [{ "tag": { "eq": "#Go" } }, { "tag": { "eq": "#RustLang" } }] }),
+            vec!["go", "rustlang"],
+        ),
+    ];
+    for (f, want) in cases {
+        let res = call(&app, None, list, json!({ "f": f })).await;
+        assert_eq!(stored(&res, "bellamyHashtags"), want, "{f}");
+    }
+}
+
+#[tokio::test]
 async fn post_input_is_validated_before_anything_is_written() {
     let app = TestApp::spawn().await;
     cast(&app).await;

@@ -135,7 +135,7 @@ async fn every_orquestra_write_appends_its_changes_and_a_refused_one_nothing() {
     assert_eq!(rows[0].data["fields"], json!(["name", "isPublic"]));
 
     // IDL versions (the kind and topic subscriptions follow).
-    let input = json!({ "projectId": p, "idl": { "name": "jup" } });
+    let input = json!({ "projectId": p, "idl": { "name": "jup", "instructions": [] } });
     let res = call(u1, UPLOAD, json!({ "input": input })).await;
     let v = str_of(&om::ok(&res)["orquestraUploadIdl"]["idlVersion"]["id"]);
     let rows = log

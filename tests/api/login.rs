@@ -93,6 +93,23 @@ async fn bellamy_login_issues_a_bellamy_token() {
 }
 
 #[tokio::test]
+async fn bellamy_login_of_an_unknown_email_costs_one_scrypt_too() {
+    use api::pds::auth::verifications;
+    let app = TestApp::spawn().await;
+    let before = verifications();
+    for e in ["nobody@example.com", "somebody@example.org"] {
+        let res = gql(&app, LOGIN, json!({ "e": e, "p": "s3cret pass" }), None).await;
+        assert_eq!(code(&res), "UNAUTHENTICATED", "{res}");
+    }
+    // Process-wide counters (other tests log in too) only grow: at least these two.
+    assert!(
+        verifications().against_dummy >= before.against_dummy + 2,
+        "{before:?} -> {:?}",
+        verifications()
+    );
+}
+
+#[tokio::test]
 async fn universe_connect_creates_an_identity_with_its_connection() {
     let app = TestApp::spawn().await;
     let q =

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use entity::Domain;
 use entity::orquestra::{idl_versions, project_socials, projects, users};
-use sea_orm::{ActiveModelTrait, IntoActiveModel};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel};
 use serde_json::{Value, json};
 
 use crate::access_orquestra::as_user;
@@ -206,6 +206,56 @@ async fn public_projects_are_newest_first_with_counts_and_owner() {
             { "id": "u001-p01", "versionCount": 2, "user": { "username": "user001", "avatarUrl": "https://avatars.example/1" } },
         ] })
     );
+}
+
+#[tokio::test]
+async fn newest_first_breaks_equal_times_by_the_highest_id_first() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    f.user(1).await;
+    for n in 1..=3 {
+        f.project("u001", n, true).await;
+    }
+    // Make the three creation times equal (the seed's `DATETIME` has whole seconds).
+    app.db
+        .get(Domain::Orquestra)
+        .execute_unprepared(
+            "UPDATE projects SET created_at = (SELECT MIN(created_at) FROM projects)",
+        )
+        .await
+        .unwrap();
+    let res = app
+        .graphql(
+            r#"{ orquestraPublicProjects { nodes { id } }
+                 orquestraUser(id: "u001") { projects { nodes { id } } }
+                 first: orquestraPublicProjects(first: 2) { pageInfo { endCursor } }
+                 asc: orquestraPublicProjects(orderBy: {field: CREATED_AT}) { nodes { id } } }"#,
+            json!({}),
+        )
+        .await;
+    no_errors(&res);
+    let d = &res["data"];
+    let nodes = |v: &Value| -> Vec<String> {
+        v["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let want = ["u001-p03", "u001-p02", "u001-p01"];
+    assert_eq!(nodes(&d["orquestraPublicProjects"]), want);
+    assert_eq!(nodes(&d["orquestraUser"]["projects"]), want);
+    assert_eq!(nodes(&d["asc"]), ["u001-p01", "u001-p02", "u001-p03"]);
+    let end = d["first"]["pageInfo"]["endCursor"].as_str().unwrap();
+    let res = app
+        .graphql(
+            &format!(r#"{{ orquestraPublicProjects(after: "{end}") {{ nodes {{ id }} }} }}"#),
+            json!({}),
+        )
+        .await;
+    no_errors(&res);
+    assert_eq!(nodes(&res["data"]["orquestraPublicProjects"]), ["u001-p01"]);
 }
 
 async fn page(app: &TestApp, args: &str) -> Value {

@@ -223,7 +223,7 @@ async fn a_project_is_created_changed_and_deleted_by_its_owner() {
         Some("u1"),
         None,
         UPLOAD,
-        json!({ "input": { "projectId": id, "idl": { "name": "jup" } } }),
+        json!({ "input": { "projectId": id, "idl": idl("jup") } }),
     )
     .await);
     ok(&call(
@@ -396,7 +396,7 @@ async fn only_the_owner_writes_to_a_project() {
             (DELETE, json!({ "id": p })),
             (
                 UPLOAD,
-                json!({ "input": { "projectId": p, "idl": { "a": 1 } } }),
+                json!({ "input": { "projectId": p, "idl": idl("a") } }),
             ),
             (CREATE_KEY, json!({ "input": { "projectId": p } })),
             (
@@ -454,18 +454,18 @@ async fn idl_versions_count_up_from_one_and_the_idl_must_be_an_object() {
     let app = TestApp::spawn().await;
     users(&app, &["u1"]).await;
     let id = project(&app, "u1", PROG_A, true).await;
-    let idl = json!({ "version": "0.1.0", "name": "jup", "instructions": [] });
+    let first = json!({ "version": "0.1.0", "name": "jup", "instructions": [] });
     let res = call(
         &app,
         Some("u1"),
         None,
         UPLOAD,
-        json!({ "input": { "projectId": id, "idl": idl } }),
+        json!({ "input": { "projectId": id, "idl": first } }),
     )
     .await;
     let v = &ok(&res)["orquestraUploadIdl"]["idlVersion"];
     assert_eq!(v["version"], 1);
-    assert_eq!(v["idl"], idl);
+    assert_eq!(v["idl"], first);
     assert_eq!(v["cpiMd"], Value::Null);
     assert_eq!(v["projectId"], id.as_str());
     let res = call(
@@ -473,7 +473,7 @@ async fn idl_versions_count_up_from_one_and_the_idl_must_be_an_object() {
         Some("u1"),
         None,
         UPLOAD,
-        json!({ "input": { "projectId": id, "idl": { "name": "jup2" }, "cpiMd": "## CPI" } }),
+        json!({ "input": { "projectId": id, "idl": idl("jup2"), "cpiMd": "## CPI" } }),
     )
     .await;
     let v = &ok(&res)["orquestraUploadIdl"]["idlVersion"];
@@ -484,8 +484,12 @@ async fn idl_versions_count_up_from_one_and_the_idl_must_be_an_object() {
     for (idl, cpi, f) in [
         (json!([1, 2]), None, "input.idl"),
         (json!("text"), None, "input.idl"),
-        (json!({ "blob": big }), None, "input.idl"),
-        (json!({ "a": 1 }), Some("\u{1}"), "input.cpiMd"),
+        (
+            json!({ "name": "p", "instructions": [], "blob": big }),
+            None,
+            "input.idl",
+        ),
+        (idl("a"), Some("\u{1}"), "input.cpiMd"),
     ] {
         let res = call(
             &app,
@@ -510,6 +514,100 @@ async fn idl_versions_count_up_from_one_and_the_idl_must_be_an_object() {
     assert_eq!(ok(&res)["orquestraProject"]["latestIdl"]["version"], 2);
 }
 
+/// The smallest Anchor IDL: a (legacy) program name and no instructions.
+pub(crate) fn idl(name: &str) -> Value {
+    json!({ "name": name, "instructions": [] })
+}
+
+#[tokio::test]
+async fn an_idl_must_be_an_anchor_idl_and_the_error_names_the_offending_path() {
+    let app = TestApp::spawn().await;
+    users(&app, &["u1"]).await;
+    let id = project(&app, "u1", PROG_A, true).await;
+    let before = counts(&app).await;
+    let ix = |name: Value| json!({ "name": name, "accounts": [], "args": [] });
+    let cases = [
+        (json!({}), "input.idl.name"),
+        (json!({ "name": "jup" }), "input.idl.instructions"),
+        (
+            json!({ "metadata": { "version": "0.1.0" }, "instructions": [] }),
+            "input.idl.metadata.name",
+        ),
+        (
+            json!({ "name": "jup", "instructions": [ix(json!("a")), ix(json!("b")), ix(json!(7))] }),
+            "input.idl.instructions[2].name",
+        ),
+        (
+            json!({ "name": "jup", "instructions": [{ "name": "swap", "args": [] }] }),
+            "input.idl.instructions[0].accounts",
+        ),
+        (
+            json!({ "name": "jup", "instructions": [{ "name": "swap", "accounts": [], "args": [{ "name": "amount" }] }] }),
+            "input.idl.instructions[0].args[0].type",
+        ),
+        (
+            json!({ "name": "jup", "instructions": [{ "name": "swap", "accounts": [{ "isMut": true }], "args": [] }] }),
+            "input.idl.instructions[0].accounts[0].name",
+        ),
+        (
+            json!({ "name": "jup", "instructions": [], "accounts": [{ "name": "" }] }),
+            "input.idl.accounts[0].name",
+        ),
+    ];
+    for (bad, path) in cases {
+        let res = call(
+            &app,
+            Some("u1"),
+            None,
+            UPLOAD,
+            json!({ "input": { "projectId": id, "idl": bad } }),
+        )
+        .await;
+        assert_eq!(code(&res), "BAD_USER_INPUT", "{bad} {res}");
+        assert_eq!(field(&res), path, "{bad} {res}");
+        assert!(
+            res["errors"][0]["message"].as_str().unwrap().contains(path),
+            "{res}"
+        );
+    }
+    assert_eq!(counts(&app).await, before, "nothing written");
+
+    // Both Anchor formats land.
+    let legacy = json!({
+        "version": "0.1.0", "name": "jup",
+        "instructions": [{
+            "name": "swap",
+            "accounts": [{ "name": "user", "isMut": true, "isSigner": true }],
+            "args": [{ "name": "amount", "type": "u64" }],
+        }],
+        "accounts": [{ "name": "Pool", "type": { "kind": "struct", "fields": [] } }],
+    });
+    let current = json!({
+        "address": PROG_A,
+        "metadata": { "name": "jup", "version": "0.2.0", "spec": "0.1.0" },
+        "instructions": [{
+            "name": "swap", "discriminator": [1, 2, 3, 4, 5, 6, 7, 8],
+            "accounts": [{ "name": "user", "writable": true, "signer": true }],
+            "args": [{ "name": "amount", "type": "u64" }],
+        }],
+        "accounts": [{ "name": "Pool", "discriminator": [8, 7, 6, 5, 4, 3, 2, 1] }],
+        "types": [{ "name": "Pool", "type": { "kind": "struct", "fields": [] } }],
+    });
+    for (n, good) in [legacy, current].into_iter().enumerate() {
+        let res = call(
+            &app,
+            Some("u1"),
+            None,
+            UPLOAD,
+            json!({ "input": { "projectId": id, "idl": good } }),
+        )
+        .await;
+        let v = &ok(&res)["orquestraUploadIdl"]["idlVersion"];
+        assert_eq!(v["version"], n + 1);
+        assert_eq!(v["idl"], good);
+    }
+}
+
 #[tokio::test]
 async fn fifty_concurrent_idl_uploads_get_versions_one_to_fifty() {
     let app = TestApp::spawn_on_files().await;
@@ -525,7 +623,7 @@ async fn fifty_concurrent_idl_uploads_get_versions_one_to_fifty() {
                 Some("u1"),
                 None,
                 UPLOAD,
-                json!({ "input": { "projectId": id, "idl": { "n": n } } }),
+                json!({ "input": { "projectId": id, "idl": idl(&format!("n{n}")) } }),
             )
             .await;
             ok(&res)["orquestraUploadIdl"]["idlVersion"]["version"]
@@ -553,7 +651,7 @@ async fn the_database_refuses_a_second_version_with_the_same_number() {
         Some("u1"),
         None,
         UPLOAD,
-        json!({ "input": { "projectId": id, "idl": {} } }),
+        json!({ "input": { "projectId": id, "idl": idl("p") } }),
     )
     .await;
     assert_eq!(ok(&res)["orquestraUploadIdl"]["idlVersion"]["version"], 1);
@@ -848,7 +946,7 @@ async fn deleting_a_user_cascades_to_their_projects_only() {
             Some(user),
             None,
             UPLOAD,
-            json!({ "input": { "projectId": id, "idl": { "u": user } } }),
+            json!({ "input": { "projectId": id, "idl": idl(user) } }),
         )
         .await);
         ok(&call(

@@ -121,6 +121,51 @@ async fn wrong_passwords_unknown_accounts_and_disabled_accounts_are_refused() {
 }
 
 #[tokio::test]
+async fn unknown_identifiers_cost_one_scrypt_like_known_ones() {
+    use api::pds::auth::verifications;
+    let app = TestApp::spawn().await;
+    account(&app, "did:plc:alice", "alice.test", AccountStatus::Active).await;
+    // An account whose stored hash is not a usable scrypt string (like the demo data's).
+    account(&app, "did:plc:odd", "odd.test", AccountStatus::Active).await;
+    sea_orm::ConnectionTrait::execute_unprepared(
+        app.db.get(Domain::Pds),
+        "UPDATE accounts SET password_hash = '$scrypt$N=16384,r=8,p=1$x$PLACEHOLDER' \
+         WHERE did = 'did:plc:odd'",
+    )
+    .await
+    .unwrap();
+
+    // Counters are process-wide (other tests log in too): they can only grow, so each
+    // check is "at least what this test caused".
+    let before = verifications();
+    let res = gql(
+        &app,
+        LOGIN,
+        json!({ "i": "alice.test", "p": "wrong" }),
+        None,
+    )
+    .await;
+    assert_eq!(code(&res), "UNAUTHENTICATED", "{res}");
+    assert!(verifications().against_accounts > before.against_accounts);
+
+    let before = verifications();
+    for i in ["nobody.test", "nobody@example.com", "odd.test"] {
+        let res = gql(&app, LOGIN, json!({ "i": i, "p": PASSWORD }), None).await;
+        assert_eq!(code(&res), "UNAUTHENTICATED", "{i}: {res}");
+        assert_eq!(
+            res["errors"][0]["message"],
+            "invalid identifier or password"
+        );
+    }
+    assert!(
+        verifications().against_dummy >= before.against_dummy + 3,
+        "each unknown identifier ran a dummy verification: {before:?} -> {:?}",
+        verifications()
+    );
+    assert_eq!(count(app.db.get(Domain::Pds), "refresh_tokens").await, 0);
+}
+
+#[tokio::test]
 async fn refresh_rotates_and_the_old_refresh_token_stops_working() {
     let app = TestApp::spawn().await;
     account(&app, "did:plc:alice", "alice.test", AccountStatus::Active).await;

@@ -654,7 +654,8 @@ async fn version_history_and_descendants_on_a_branching_tree() {
         })
     );
 
-    // Latest version: the newest timestamp; among equal timestamps, the smallest id.
+    // Latest version: the newest timestamp; among equal timestamps, the largest id (the
+    // tie-break follows the direction, as in the DESC list).
     f.version("z9", Some("a3"), 10).await;
     f.version("z1", Some("a3"), 10).await;
     let res = app
@@ -665,10 +666,10 @@ async fn version_history_and_descendants_on_a_branching_tree() {
         )
         .await;
     no_errors(&res);
-    assert_eq!(res["data"]["universeLatestVersion"]["versionId"], "z1");
+    assert_eq!(res["data"]["universeLatestVersion"]["versionId"], "z9");
     assert_eq!(
         res["data"]["universeStateVersions"]["nodes"][0]["versionId"],
-        "z1"
+        "z9"
     );
 }
 
@@ -754,7 +755,8 @@ async fn recent_events_and_events_by_type_and_time_range() {
             {"eventId": "ev3", "eventType": "entity.created", "data": {"n": 3}},
         ]})
     );
-    assert_eq!(strs(&d["byType"]["nodes"], "eventId"), ["ev2", "ev5"]);
+    // Equal types: the id breaks the tie in the same (descending) direction.
+    assert_eq!(strs(&d["byType"]["nodes"], "eventId"), ["ev5", "ev2"]);
 }
 
 #[tokio::test]

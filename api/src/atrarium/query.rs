@@ -271,7 +271,8 @@ impl AtrariumQuery {
     }
 
     /// The seed's "user's communities": the memberships of `did` (each with its community
-    /// and role), newest join first, then by community id.
+    /// and role), newest join first; joins in the same second: the highest community id
+    /// first.
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn atrarium_user_communities(

@@ -34,20 +34,14 @@ pub struct Skeleton {
 /// The order of a feed's skeleton: newest first, the higher id first among equal times.
 /// The list name carries the feed's id, so a cursor of one feed is refused by another.
 fn skeleton_ordering(feed_id: i64) -> Ordering<post_index::Entity> {
-    Ordering::new(
+    Ordering::with_tie_break(
         &format!("atrarium.feed_skeleton.{feed_id}"),
-        vec![
-            SortKey {
-                column: post_index::Column::CreatedAt,
-                descending: true,
-                nullable: false,
-            },
-            SortKey {
-                column: post_index::Column::Id,
-                descending: true,
-                nullable: false,
-            },
-        ],
+        vec![SortKey {
+            column: post_index::Column::CreatedAt,
+            descending: true,
+            nullable: false,
+        }],
+        &[post_index::Column::Id],
     )
 }
 
@@ -113,27 +107,17 @@ pub async fn community_health(
         .await?)
 }
 
-/// The order of a DID's memberships: newest join first, then by community id.
+/// The order of a DID's memberships: newest join first; joins in the same second by the
+/// highest community id first (memberships have no insertion-order key of their own).
 pub fn user_communities_ordering() -> Ordering<entity::atrarium::memberships::Entity> {
     use entity::atrarium::memberships::Column;
-    Ordering::new(
+    Ordering::with_tie_break(
         "atrarium.user_communities",
-        vec![
-            SortKey {
-                column: Column::JoinedAt,
-                descending: true,
-                nullable: false,
-            },
-            SortKey {
-                column: Column::CommunityId,
-                descending: false,
-                nullable: false,
-            },
-            SortKey {
-                column: Column::UserDid,
-                descending: false,
-                nullable: false,
-            },
-        ],
+        vec![SortKey {
+            column: Column::JoinedAt,
+            descending: true,
+            nullable: false,
+        }],
+        &[Column::CommunityId, Column::UserDid],
     )
 }

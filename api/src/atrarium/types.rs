@@ -262,8 +262,8 @@ order_input! {
     pub struct AtrariumCommunityOrder;
     /// Sortable (indexed) columns of Atrarium communities.
     pub enum AtrariumCommunityOrderField for communities in "atrarium.communities", tie-break [Id] {
-        /// Lifecycle stage (by its stored name).
-        Stage => Stage (false),
+        /// Lifecycle stage, in lifecycle order: `THEME`, `COMMUNITY`, `GRADUATED`.
+        Stage => Stage (false) ranked [Stage::Theme, Stage::Community, Stage::Graduated],
         /// Parent community id (roots first).
         ParentId => ParentId (true),
     }

@@ -65,15 +65,14 @@ pub async fn login(
     let user = users::Entity::find()
         .filter(users::Column::Email.eq(email))
         .one(db)
-        .await?
-        .ok_or_else(denied)?;
-    let ok =
-        crate::pds::auth::verify_password_bounded(password.to_owned(), user.password_hash.clone())
-            .await?;
-    if !ok {
-        return Err(denied());
+        .await?;
+    // An unknown email costs one scrypt too (against a dummy hash).
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
+    let ok = crate::pds::auth::check_password(password.to_owned(), stored).await?;
+    match user {
+        Some(user) if ok => session(tokens, &user),
+        _ => Err(denied()),
     }
-    session(tokens, &user)
 }
 
 /// A session token for `user`.

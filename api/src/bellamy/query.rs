@@ -368,12 +368,13 @@ impl BellamyLookups {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The hashtag's id.")] id: Option<Uuid>,
-        #[graphql(desc = "The tag, without `#`.")] tag: Option<String>,
+        #[graphql(desc = "The tag, with or without `#`, in any case (`#Rust` finds `rust`).")]
+        tag: Option<String>,
     ) -> Result<Option<BellamyHashtag>> {
         exactly_one(&[("id", id.is_some()), ("tag", tag.is_some())])?;
         let cond = match (id, tag) {
             (Some(id), _) => hashtags::Column::Id.eq(id),
-            (_, Some(t)) => hashtags::Column::Tag.eq(t),
+            (_, Some(t)) => hashtags::Column::Tag.eq(super::service::posts::normalize_hashtag(&t)),
             _ => return Ok(None),
         };
         one(ctx, hashtags::Entity::find().filter(cond)).await

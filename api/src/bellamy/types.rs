@@ -306,13 +306,52 @@ filter_input! {
     }
 }
 
+/// A [`StringFilter`] on a hashtag column: every value is normalised the way tags are
+/// stored ([`normalize_hashtag`]: `#` dropped, lowercased) before it is compared, so
+/// `{eq: "#Rust"}` finds `rust`.
+///
+/// [`normalize_hashtag`]: super::service::posts::normalize_hashtag
+trait HashtagCondition {
+    fn hashtag_condition(
+        &self,
+        col: impl ColumnTrait,
+        budget: &mut crate::filter::Budget,
+    ) -> std::result::Result<Condition, ApiError>;
+}
+
+impl HashtagCondition for StringFilter {
+    fn hashtag_condition(
+        &self,
+        col: impl ColumnTrait,
+        budget: &mut crate::filter::Budget,
+    ) -> std::result::Result<Condition, ApiError> {
+        use super::service::posts::normalize_hashtag as norm;
+        let one = |v: &Option<String>| v.as_deref().map(norm);
+        let all = |vs: &Option<Vec<String>>| {
+            vs.as_ref()
+                .map(|vs| vs.iter().map(|v| norm(v)).collect::<Vec<_>>())
+        };
+        StringFilter {
+            eq: one(&self.eq),
+            ne: one(&self.ne),
+            is_in: all(&self.is_in),
+            not_in: all(&self.not_in),
+            starts_with: one(&self.starts_with),
+            contains: one(&self.contains),
+            is_null: self.is_null,
+        }
+        .condition(col, budget)
+    }
+}
+
 filter_input! {
     /// Filters Bellamy hashtags.
     pub struct BellamyHashtagFilter for hashtags::Column {
         /// The hashtag's id.
         id: UuidFilter => Id,
-        /// The tag, without `#`.
-        tag: StringFilter => Tag,
+        /// The tag, without `#`, lowercased. Every value given is normalised the same way
+        /// (`"#Rust"` matches `rust`).
+        tag: StringFilter => Tag [hashtag_condition],
         /// When the tag was first used.
         created_at: DateTimeFilter => CreatedAt,
     }

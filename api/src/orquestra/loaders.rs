@@ -86,20 +86,14 @@ impl Loader<LatestIdlOfProject> for OrquestraLoader {
         keys: &[LatestIdlOfProject],
     ) -> Result<HashMap<LatestIdlOfProject, Self::Value>, Self::Error> {
         // A one-row page per project, newest version first: one windowed statement.
-        let ordering = Ordering::new(
+        let ordering = Ordering::with_tie_break(
             "orquestra.latest_idl",
-            vec![
-                SortKey {
-                    column: idl_versions::Column::Version,
-                    descending: true,
-                    nullable: false,
-                },
-                SortKey {
-                    column: idl_versions::Column::Id,
-                    descending: false,
-                    nullable: false,
-                },
-            ],
+            vec![SortKey {
+                column: idl_versions::Column::Version,
+                descending: true,
+                nullable: false,
+            }],
+            &[idl_versions::Column::Id],
         );
         let page = PageArgs::new(Some(1), None, None, None).resolve(&ordering)?;
         let list = ListRef::new(sea_orm::Condition::all(), ordering, page);

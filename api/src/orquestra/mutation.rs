@@ -78,7 +78,10 @@ pub struct OrquestraUpdateProjectInput {
 pub struct OrquestraUploadIdlInput {
     /// The project.
     pub project_id: ID,
-    /// The IDL document: a JSON object of at most 1000000 bytes.
+    /// The IDL document: an Anchor IDL object of at most 1000000 bytes, in the legacy
+    /// (`name`) or current (`metadata.name`) format, with `instructions` (each with a
+    /// `name`, `accounts` and `args`); `BAD_USER_INPUT` names the first offending path
+    /// (e.g. `input.idl.instructions[2].name`).
     pub idl: Json<serde_json::Value>,
     /// Generated CPI documentation (Markdown, at most 500000 characters).
     pub cpi_md: Option<String>,

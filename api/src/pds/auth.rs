@@ -4,9 +4,12 @@
 //! Refresh tokens are JWTs whose `jti` is stored in `refresh_tokens`; a refresh consumes
 //! its row (so the old token stops working) and stores the new one, in one transaction.
 //! Passwords are verified against the account's versioned scrypt (PHC) hash, off the
-//! async runtime.
+//! async runtime. A login for an unknown identifier (or an account without a usable hash)
+//! verifies against a dummy hash of the same cost, so how long the answer takes does not
+//! tell which identifiers have accounts ([`check_password`]).
 
 use std::num::NonZeroUsize;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
@@ -77,9 +80,77 @@ pub async fn hash_password_bounded(password: String) -> ApiResult<String> {
     hashing(move || hash_password(&password)).await?
 }
 
-/// [`verify_password`] off the async runtime, bounded by [`HASHING`].
-pub async fn verify_password_bounded(password: String, hash: String) -> ApiResult<bool> {
-    hashing(move || verify_password(&password, &hash)).await
+/// A PHC scrypt string at the cost new passwords are hashed with
+/// ([`scrypt::Params::recommended`]), with an all-zero salt and output: verifying any
+/// password against it runs one full scrypt, like a real account's hash, and fails.
+static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
+    let p = scrypt::Params::recommended();
+    format!(
+        "$scrypt$ln={},r={},p={}${}${}",
+        p.log_n(),
+        p.r(),
+        p.p(),
+        "A".repeat(22), // 16 zero bytes, unpadded base64
+        "A".repeat(43), // 32 zero bytes
+    )
+});
+
+static AGAINST_ACCOUNTS: AtomicU64 = AtomicU64::new(0);
+static AGAINST_DUMMY: AtomicU64 = AtomicU64::new(0);
+
+/// How many password checks have run scrypt in this process, by what they were checked
+/// against: an account's hash or the dummy hash (an unknown identifier, an unusable
+/// hash). Every login pays for exactly one; tests read this to see the unknown path does.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Verifications {
+    /// Checks against an account's own hash.
+    pub against_accounts: u64,
+    /// Checks against the dummy hash.
+    pub against_dummy: u64,
+}
+
+/// The process-wide [`Verifications`] so far.
+pub fn verifications() -> Verifications {
+    Verifications {
+        against_accounts: AGAINST_ACCOUNTS.load(Ordering::Relaxed),
+        against_dummy: AGAINST_DUMMY.load(Ordering::Relaxed),
+    }
+}
+
+/// Whether `hash` is a PHC scrypt string that verification really runs scrypt on (an
+/// unreadable one fails at once, which would time differently).
+fn usable(hash: &str) -> bool {
+    use scrypt::password_hash::PasswordHash;
+    PasswordHash::new(hash).is_ok_and(|h| {
+        h.algorithm.as_str() == "scrypt"
+            && h.salt.is_some()
+            && h.hash.is_some()
+            && scrypt::Params::try_from(&h).is_ok()
+    })
+}
+
+/// Checks `password` against an account's stored hash, off the async runtime and bounded
+/// by [`HASHING`]. With no account (`None`), or a hash that is not a usable scrypt string,
+/// it verifies against [`DUMMY_HASH`] instead and answers `false`: every login runs one
+/// scrypt at the cost of new hashes, whether or not the identifier has an account.
+pub async fn check_password(password: String, stored: Option<String>) -> ApiResult<bool> {
+    match stored.filter(|h| usable(h)) {
+        Some(hash) => {
+            hashing(move || {
+                AGAINST_ACCOUNTS.fetch_add(1, Ordering::Relaxed);
+                verify_password(&password, &hash)
+            })
+            .await
+        }
+        None => {
+            hashing(move || {
+                AGAINST_DUMMY.fetch_add(1, Ordering::Relaxed);
+                std::hint::black_box(verify_password(&password, &DUMMY_HASH));
+                false
+            })
+            .await
+        }
+    }
 }
 
 /// Hashes `password` as a PHC scrypt string with the recommended cost.
@@ -178,12 +249,14 @@ pub async fn create_session(
     let account = accounts::Entity::find()
         .filter(column.eq(identifier.to_lowercase()))
         .one(db)
-        .await?
-        .ok_or_else(denied)?;
-    let ok = verify_password_bounded(password.to_owned(), account.password_hash.clone()).await?;
-    if !ok {
-        return Err(denied());
-    }
+        .await?;
+    // Unknown identifiers cost one scrypt too.
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let ok = check_password(password.to_owned(), stored).await?;
+    let account = match account {
+        Some(account) if ok => account,
+        _ => return Err(denied()),
+    };
     if account.status != AccountStatus::Active {
         return Err(ApiError::Forbidden(format!(
             "the account is {}: it cannot open sessions",
@@ -244,4 +317,65 @@ pub async fn delete_all_sessions(db: &DatabaseConnection, did: &str) -> ApiResul
         .exec(db)
         .await?;
     Ok(res.rows_affected)
+}
+
+#[cfg(test)]
+mod tests {
+    use scrypt::password_hash::PasswordHash;
+
+    use super::*;
+
+    #[test]
+    fn the_dummy_hash_costs_what_a_new_hash_costs() {
+        let dummy = PasswordHash::new(&DUMMY_HASH).unwrap();
+        let p = scrypt::Params::try_from(&dummy).unwrap();
+        let r = scrypt::Params::recommended();
+        assert_eq!((p.log_n(), p.r(), p.p()), (r.log_n(), r.r(), r.p()));
+        assert_eq!(
+            dummy.hash.map(|h| h.len()),
+            Some(scrypt::Params::RECOMMENDED_LEN)
+        );
+        assert!(usable(&DUMMY_HASH));
+        let real = hash_password("pw").unwrap();
+        assert_eq!(
+            PasswordHash::new(&real).unwrap().params,
+            dummy.params,
+            "same parameters as a stored hash"
+        );
+    }
+
+    #[test]
+    fn unreadable_hashes_are_not_usable() {
+        let cheap = hash_password_with("pw", scrypt::Params::new(4, 8, 1, 32).unwrap()).unwrap();
+        assert!(usable(&cheap));
+        for bad in [
+            "",
+            "$argon2id$placeholder",
+            "$scrypt$N=16384,r=8,p=1$c2FsdA$DEMO-PLACEHOLDER",
+            "$scrypt$ln=17,r=8,p=1$AAAAAAAAAAAAAAAAAAAAAA",
+        ] {
+            assert!(!usable(bad), "{bad}");
+        }
+    }
+
+    #[tokio::test]
+    async fn every_check_runs_one_verification() {
+        let cheap = hash_password_with("pw", scrypt::Params::new(4, 8, 1, 32).unwrap()).unwrap();
+        let before = verifications();
+        assert!(
+            check_password("pw".into(), Some(cheap.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!check_password("no".into(), Some(cheap)).await.unwrap());
+        assert!(!check_password("pw".into(), None).await.unwrap());
+        assert!(
+            !check_password("pw".into(), Some("$argon2id$x".into()))
+                .await
+                .unwrap()
+        );
+        let after = verifications();
+        assert!(after.against_accounts >= before.against_accounts + 2);
+        assert!(after.against_dummy >= before.against_dummy + 2);
+    }
 }

@@ -187,14 +187,7 @@ pub fn blob_view_ordering(order: Option<PdsBlobOrder>) -> Ordering<record_blob_r
             nullable,
         });
     }
-    for column in [C::Did, C::Cid] {
-        keys.push(SortKey {
-            column,
-            descending: false,
-            nullable: false,
-        });
-    }
-    Ordering::new(super::types::BLOBS_LIST, keys)
+    Ordering::with_tie_break(super::types::BLOBS_LIST, keys, &[C::Did, C::Cid])
 }
 
 /// The order of `blob.records` over the view, mirroring [`PdsRecordOrder::ordering`].
@@ -214,12 +207,7 @@ pub fn record_view_ordering(order: Option<PdsRecordOrder>) -> Ordering<blob_reco
             nullable,
         });
     }
-    keys.push(SortKey {
-        column: C::Uri,
-        descending: false,
-        nullable: false,
-    });
-    Ordering::new(super::types::RECORDS_LIST, keys)
+    Ordering::with_tie_break(super::types::RECORDS_LIST, keys, &[C::Uri])
 }
 
 fn convert_page<A, B: From<A>>(page: PageOf<A>) -> PageOf<B> {

@@ -412,8 +412,9 @@ impl UniverseQuery {
     }
 
     /// The seed's latest version: the one with the newest timestamp (among equal
-    /// timestamps, the smallest id, as in `universeStateVersions(orderBy: {field:
-    /// TIMESTAMP, direction: DESC})`); null when there is none.
+    /// timestamps, the largest id, as in `universeStateVersions(orderBy: {field:
+    /// TIMESTAMP, direction: DESC})`, whose tie-break follows the direction); null when
+    /// there is none.
     async fn universe_latest_version(
         &self,
         ctx: &Context<'_>,
@@ -421,7 +422,7 @@ impl UniverseQuery {
         let db = databases(ctx)?.universe();
         let m = state_version::Entity::find()
             .order_by_desc(state_version::Column::Timestamp)
-            .order_by_asc(state_version::Column::VersionId)
+            .order_by_desc(state_version::Column::VersionId)
             .one(db)
             .await
             .map_err(|e| ApiError::from(e).extend())?;

@@ -80,9 +80,17 @@ pub struct NewComment {
     pub content: Text,
 }
 
+/// A hashtag the way it is stored (and matched): without its leading `#`, lowercased.
+/// `#Rust`, `rust` and ` #RUST ` all give `rust`. Every tag a client gives (lookups,
+/// filters) goes through this, as do the tags [`hashtags_of`] extracts.
+pub fn normalize_hashtag(raw: &str) -> String {
+    let raw = raw.trim();
+    raw.strip_prefix('#').unwrap_or(raw).to_lowercase()
+}
+
 /// The hashtags of `text`: `#` followed by letters, digits or `_` (not preceded by a word
-/// character), lowercased, without the `#`, each once, at most [`HASHTAGS_MAX`]; a tag
-/// longer than [`HASHTAG_MAX`] characters is not a tag.
+/// character), normalised by [`normalize_hashtag`], each once, at most [`HASHTAGS_MAX`]; a
+/// tag longer than [`HASHTAG_MAX`] characters is not a tag.
 pub fn hashtags_of(text: &str) -> Vec<String> {
     let mut seen = BTreeSet::new();
     let mut tags = Vec::new();
@@ -101,7 +109,7 @@ pub fn hashtags_of(text: &str) -> Vec<String> {
         if tag.is_empty() || tag.chars().count() > HASHTAG_MAX {
             continue;
         }
-        let tag = tag.to_lowercase();
+        let tag = normalize_hashtag(&tag);
         if seen.insert(tag.clone()) {
             tags.push(tag);
             if tags.len() == HASHTAGS_MAX {
@@ -438,6 +446,14 @@ mod tests {
             vec!["rust", "async_io"]
         );
         assert_eq!(hashtags_of("#Café#crème"), vec!["café"]);
+        for raw in ["Rust", "#rust", " #RUST ", "rust"] {
+            assert_eq!(normalize_hashtag(raw), "rust", "{raw:?}");
+        }
+        assert_eq!(
+            normalize_hashtag("##rust"),
+            "#rust",
+            "only one `#` is dropped"
+        );
         assert!(hashtags_of(&format!("#{}", "a".repeat(101))).is_empty());
         let many: String = (0..40).map(|i| format!("#t{i} ")).collect();
         assert_eq!(hashtags_of(&many).len(), HASHTAGS_MAX);

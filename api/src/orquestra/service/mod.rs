@@ -30,6 +30,7 @@ use crate::validate::{HttpUrl, Name, SolanaAddress, Text};
 use crate::write::Store;
 
 pub mod changes;
+pub mod idl;
 
 /// Longest project name.
 pub const NAME_MAX: usize = 100;
@@ -101,20 +102,15 @@ pub struct NewIdl {
 }
 
 impl NewIdl {
-    /// Checks that `idl` is a JSON object of at most [`IDL_MAX_BYTES`] and `cpi_md` at
-    /// most [`CPI_MD_MAX`] characters.
+    /// Checks that `idl` is an Anchor IDL object ([`idl::check`]) of at most
+    /// [`IDL_MAX_BYTES`] and `cpi_md` at most [`CPI_MD_MAX`] characters.
     pub fn parse(
         idl_field: &str,
         idl: &serde_json::Value,
         cpi_field: &str,
         cpi_md: Option<&str>,
     ) -> ApiResult<Self> {
-        if !idl.is_object() {
-            return Err(ApiError::bad_input(
-                idl_field,
-                format!("{idl_field} must be a JSON object"),
-            ));
-        }
+        idl::check(idl_field, idl)?;
         let idl_json = serde_json::to_string(idl).map_err(ApiError::internal)?;
         if idl_json.len() > IDL_MAX_BYTES {
             return Err(ApiError::bad_input(
