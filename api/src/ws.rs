@@ -19,7 +19,9 @@
 //!   the connection cap too (`503`, code `TOO_MANY_CONNECTIONS`);
 //! - close `4408 Connection initialisation timeout`, `4429 Too many initialisation
 //!   requests`, `4401 Unauthorized` (an operation before the ack), `4403 Forbidden: ...`
-//!   (credentials refused), `4400 <reason>` (invalid JSON, unknown type, missing fields, a
+//!   (credentials refused, at `connection_init` or later when they stop standing: see
+//!   [`crate::identity`]), `1013` (the credentials could not be checked: the database is
+//!   unavailable; retry), `4400 <reason>` (invalid JSON, unknown type, missing fields, a
 //!   binary frame), `4409 Subscriber for <id> already exists`, `1009` (a message over the
 //!   HTTP body limit). graphql-transport-ws defines these codes; the legacy protocol has
 //!   no close codes but has `connection_error`, so there each `44xx`/`4500` close is
@@ -603,6 +605,9 @@ impl<E: Executor, H: Handler> Connection<E, H> {
         }
         let refused = |e: ApiError| match e {
             ApiError::Internal { .. } => Close::new(4500, format!("Internal server error: {e}")),
+            // The credentials could not be checked: `1013 Try Again Later`, which clients
+            // retry (a `4403` would tell them the credentials are bad).
+            ApiError::ServiceUnavailable => Close::new(1013, e.to_string()),
             e => Close::new(4403, format!("Forbidden: {e}")),
         };
         let credentials = Credentials::from_payload(&payload).map_err(refused)?;

@@ -312,6 +312,16 @@ async fn postgres_down_answers_service_unavailable_fast_and_recovers_at_once() {
     ws.subscribe("q", READ, json!({})).await;
     assert_eq!(ws.error_code("q").await, "SERVICE_UNAVAILABLE");
     ws.close().await;
+    // Credentials that cannot be checked now: `1013 Try Again Later`, which clients retry,
+    // not `4403` (bad credentials).
+    let token = app.token(Domain::Atrarium, ALICE).await;
+    let closed = WsClient::refused(
+        &app,
+        Protocol::TransportWs,
+        json!({ "authorization": format!("Bearer {token}") }),
+    )
+    .await;
+    assert_eq!(closed["close"], 1013, "{closed}");
     // Health answers within its budget and names every domain.
     let health = healthz(&app).await;
     assert_eq!(health.status, 503, "{}", health.body);
@@ -413,6 +423,7 @@ async fn postgres_health_names_the_domain_that_is_down_and_the_others_serve_on()
     };
     let health = healthz(&app).await;
     assert_eq!((health.status, &health.body), (200, &all_ok()));
+    create(&app, "before").await.data();
 
     proxy.outage().await;
     let health = healthz(&app).await;
@@ -427,13 +438,22 @@ async fn postgres_health_names_the_domain_that_is_down_and_the_others_serve_on()
             assert_eq!(state, "ok", "{domain}");
         }
     }
-    // Atrarium does not depend on the PDS's database.
-    create(&app, "during").await.data();
-    assert_eq!(names(&read(&app).await), ["during"]);
+    // Atrarium's data does not depend on the PDS's database: it reads on.
+    assert_eq!(names(&read(&app).await), ["before"]);
+    // A write does: whether its signed-in DID is an active account is the PDS's to say
+    // (`api::identity`), and an identity that cannot be checked is not trusted.
+    create(&app, "during").await.assert_unavailable();
+    // Domains whose writers need nothing of the PDS write on.
+    let res = app
+        .graphql("mutation { universeConnect { identity } }", json!({}))
+        .await;
+    assert!(res.get("errors").is_none(), "{res}");
 
     proxy.recover();
     let health = healthz(&app).await;
     assert_eq!((health.status, &health.body), (200, &all_ok()));
+    create(&app, "after").await.data();
+    assert_eq!(names(&read(&app).await), ["before", "after"]);
 }
 
 // ------------------------------------------------------------------------------ SQLite
