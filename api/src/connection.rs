@@ -30,10 +30,11 @@ impl TotalCount {
 
 #[Object]
 impl TotalCount {
-    /// How many items the whole list holds (every page), after the filter.
-    async fn total_count(&self) -> async_graphql::Result<i64> {
+    /// How many items the whole list holds (every page), after the filter (at most
+    /// 2147483647: larger totals read as that).
+    async fn total_count(&self) -> async_graphql::Result<i32> {
         let n = (self.0)().await.map_err(|e| e.extend())?;
-        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+        Ok(crate::scalars::int(n))
     }
 }
 

@@ -12,6 +12,7 @@ use crate::connection::{Conn, complexity};
 use crate::context::{databases, list_request, loader, root_connection};
 use crate::error::ApiError;
 use crate::pagination::PageArgs;
+use crate::scalars::BigInt;
 
 type Result<T> = async_graphql::Result<T>;
 
@@ -38,10 +39,10 @@ impl AtrariumQuery {
     async fn atrarium_community(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The community's id.")] id: i64,
+        #[graphql(desc = "The community's id.")] id: BigInt,
     ) -> Result<Option<AtrariumCommunity>> {
         let m = loader::<AtrariumLoader>(ctx)?
-            .load_one(CommunityId(id))
+            .load_one(CommunityId(id.0))
             .await
             .map_err(|e| e.extend())?;
         Ok(m.map(|m| AtrariumCommunity(Node::single(m))))
@@ -80,14 +81,14 @@ impl AtrariumQuery {
     async fn atrarium_theme_feed(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The feed's id.")] id: Option<i64>,
+        #[graphql(desc = "The feed's id.")] id: Option<BigInt>,
         #[graphql(desc = "The feed generator's `at://` URI.")] feed_uri: Option<String>,
     ) -> Result<Option<AtrariumThemeFeed>> {
         exactly_one(&[("id", id.is_some()), ("feedUri", feed_uri.is_some())])
             .map_err(|e| e.extend())?;
         if let Some(id) = id {
             let m = loader::<AtrariumLoader>(ctx)?
-                .load_one(ThemeFeedId(id))
+                .load_one(ThemeFeedId(id.0))
                 .await
                 .map_err(|e| e.extend())?;
             return Ok(m.map(|m| AtrariumThemeFeed(Node::single(m))));
@@ -134,11 +135,11 @@ impl AtrariumQuery {
     async fn atrarium_membership(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The community's id.")] community_id: i64,
+        #[graphql(desc = "The community's id.")] community_id: BigInt,
         #[graphql(desc = "The member's DID.")] user_did: String,
     ) -> Result<Option<AtrariumMembership>> {
         let db = databases(ctx)?.atrarium();
-        let m = memberships::Entity::find_by_id((community_id, user_did))
+        let m = memberships::Entity::find_by_id((community_id.0, user_did))
             .one(db)
             .await
             .map_err(|e| ApiError::from(e).extend())?;
@@ -177,10 +178,10 @@ impl AtrariumQuery {
     async fn atrarium_post(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The index row's id.")] id: i64,
+        #[graphql(desc = "The index row's id.")] id: BigInt,
     ) -> Result<Option<AtrariumPost>> {
         let m = loader::<AtrariumLoader>(ctx)?
-            .load_one(PostId(id))
+            .load_one(PostId(id.0))
             .await
             .map_err(|e| e.extend())?;
         Ok(m.map(|m| AtrariumPost(Node::single(m))))

@@ -766,7 +766,7 @@ async fn reaction_counts<M>(
         .into_iter()
         .map(|(t, n)| BellamyReactionCount {
             reaction_type: t.into(),
-            count: i64::try_from(n).unwrap_or(i64::MAX),
+            count: crate::scalars::int(n),
         })
         .collect())
 }
@@ -794,7 +794,7 @@ pub struct BellamyReactionCount {
     #[graphql(name = "type")]
     pub reaction_type: BellamyReactionType,
     /// How many reactions of that type.
-    pub count: i64,
+    pub count: i32,
 }
 
 /// A Bellamy Book account. The flag marks the account just registered in this request,
@@ -1264,7 +1264,7 @@ impl BellamyUser {
 
     /// How many of the user's notifications are unread. Notifications are their
     /// recipient's only, so this counts for the viewer themself and is 0 for anyone else.
-    async fn unread_notification_count(&self, ctx: &Context<'_>) -> Result<i64> {
+    async fn unread_notification_count(&self, ctx: &Context<'_>) -> Result<i32> {
         let unread = CountRef::new(
             access::notifications(&Access::of(ctx)).add(notifications::Column::Read.eq(false)),
         );
@@ -1272,7 +1272,7 @@ impl BellamyUser {
             NotificationCountOfUser(u.id, unread.clone())
         })
         .await?;
-        Ok(n.map_or(0, |n| i64::try_from(n).unwrap_or(i64::MAX)))
+        Ok(n.map_or(0, crate::scalars::int))
     }
 
     /// The conversations the user shares with the viewer, through `conversation_participants`

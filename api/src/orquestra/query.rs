@@ -14,6 +14,7 @@ use crate::context::{databases, list_request, loader, root_connection};
 use crate::error::ApiError;
 use crate::order::OrderDirection;
 use crate::pagination::PageArgs;
+use crate::scalars::BigInt;
 
 type Result<T> = async_graphql::Result<T>;
 
@@ -81,7 +82,7 @@ impl OrquestraQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The user's id.")] id: Option<ID>,
         #[graphql(desc = "The GitHub username.")] username: Option<String>,
-        #[graphql(desc = "The GitHub user id.")] github_id: Option<i64>,
+        #[graphql(desc = "The GitHub user id.")] github_id: Option<BigInt>,
     ) -> Result<Option<OrquestraUser>> {
         exactly_one(&[
             ("id", id.is_some()),
@@ -99,7 +100,7 @@ impl OrquestraQuery {
         let db = databases(ctx)?.orquestra();
         let cond = match (username, github_id) {
             (Some(u), _) => users::Column::Username.eq(u),
-            (_, Some(g)) => users::Column::GithubId.eq(g),
+            (_, Some(g)) => users::Column::GithubId.eq(g.0),
             _ => return Ok(None),
         };
         let m = users::Entity::find()

@@ -17,6 +17,7 @@ use crate::connection::{Conn, complexity};
 use crate::context::{databases, list_request, root_connection};
 use crate::error::ApiError;
 use crate::pagination::PageArgs;
+use crate::scalars::BigInt;
 
 type Result<T> = async_graphql::Result<T>;
 
@@ -210,11 +211,11 @@ impl PdsQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The account's DID.")] did: ID,
-        #[graphql(desc = "Position in the log (0 = genesis).")] seq: i64,
+        #[graphql(desc = "Position in the log (0 = genesis).")] seq: BigInt,
     ) -> Result<Option<PdsPlcOperation>> {
         let cond = Condition::all()
             .add(plc_operations::Column::Did.eq(did.0))
-            .add(plc_operations::Column::Seq.eq(seq));
+            .add(plc_operations::Column::Seq.eq(seq.0));
         one::<plc_operations::Entity, _>(pds(ctx)?, cond).await
     }
 
@@ -405,9 +406,9 @@ impl PdsQuery {
     async fn pds_repo_seq_event(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The event's sequence number.")] seq: i64,
+        #[graphql(desc = "The event's sequence number.")] seq: BigInt,
     ) -> Result<Option<PdsRepoSeqEvent>> {
-        let cond = Condition::all().add(repo_seq::Column::Seq.eq(seq));
+        let cond = Condition::all().add(repo_seq::Column::Seq.eq(seq.0));
         one::<repo_seq::Entity, _>(pds(ctx)?, cond).await
     }
 

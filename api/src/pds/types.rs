@@ -24,10 +24,10 @@ use super::views::blob_key;
 use crate::batch::{self, Node};
 use crate::connection::{Conn, complexity};
 use crate::context::{list_request, nested_connection};
-use crate::filter::{BooleanFilter, DateTimeFilter, IntFilter, StringFilter};
+use crate::filter::{BigIntFilter, BooleanFilter, DateTimeFilter, IntFilter, StringFilter};
 use crate::loader::{CountRef, ListRef};
 use crate::pagination::PageArgs;
-use crate::scalars::Base64;
+use crate::scalars::{Base64, BigInt, int};
 use crate::{enum_filter, filter_input, order_input};
 
 type Result<T> = async_graphql::Result<T>;
@@ -199,7 +199,7 @@ filter_input! {
         /// The account's DID.
         did: StringFilter => Did,
         /// Position in the account's log (0 = genesis).
-        seq: IntFilter => Seq,
+        seq: BigIntFilter => Seq,
         /// CID of the signed operation.
         cid: StringFilter => Cid,
         /// When the operation was stored.
@@ -269,7 +269,7 @@ filter_input! {
     /// Filters sequencer events.
     pub struct PdsRepoSeqEventFilter for repo_seq::Column {
         /// The sequence number.
-        seq: IntFilter => Seq,
+        seq: BigIntFilter => Seq,
         /// The DID the event is about.
         did: StringFilter => Did,
         /// The event type.
@@ -998,8 +998,8 @@ impl PdsPlcOperation {
         ID(self.0.did.clone())
     }
     /// Position in the account's log: 0 = genesis, then one per rotation.
-    async fn seq(&self) -> i64 {
-        self.0.seq
+    async fn seq(&self) -> BigInt {
+        BigInt(self.0.seq)
     }
     /// CID of the signed operation.
     async fn cid(&self) -> &str {
@@ -1170,8 +1170,8 @@ impl PdsBlob {
         &self.0.mime_type
     }
     /// Size in bytes.
-    async fn size(&self) -> i64 {
-        self.0.size
+    async fn size(&self) -> i32 {
+        int(self.0.size)
     }
     /// Key of the upload in temporary storage, until a record references the blob.
     async fn temp_key(&self) -> Option<&str> {
@@ -1305,8 +1305,8 @@ impl From<Node<repo_seq::Model>> for PdsRepoSeqEvent {
 #[Object]
 impl PdsRepoSeqEvent {
     /// The event's sequence number.
-    async fn seq(&self) -> i64 {
-        self.0.seq
+    async fn seq(&self) -> BigInt {
+        BigInt(self.0.seq)
     }
     /// The DID the event is about.
     async fn did(&self) -> ID {

@@ -530,8 +530,8 @@ impl UniverseEntity {
         (&self.0.metadata).into()
     }
     /// The optimistic-concurrency counter: 1 when created, bumped by every write.
-    async fn version(&self) -> i64 {
-        self.0.version
+    async fn version(&self) -> i32 {
+        crate::scalars::int(self.0.version)
     }
 
     /// The relations leaving this entity (default order: id).
