@@ -55,13 +55,3 @@ where
     );
     conn
 }
-
-/// Complexity of a connection field: its children cost once per requested item.
-pub fn complexity(child: usize, first: Option<i32>, last: Option<i32>) -> usize {
-    // Sizes above the maximum are refused by the resolver with BAD_USER_INPUT; count
-    // them at the maximum so that the refusal, not a complexity error, is what the
-    // client sees.
-    let n = crate::pagination::PageArgs::requested_size(first, last)
-        .clamp(1, crate::pagination::MAX_PAGE_SIZE as usize);
-    n.saturating_mul(child).saturating_add(1)
-}

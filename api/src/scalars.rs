@@ -91,3 +91,45 @@ pub fn int<N: TryInto<i32> + PartialOrd + Default + Copy>(n: N) -> i32 {
     n.try_into()
         .unwrap_or(if n < N::default() { i32::MIN } else { i32::MAX })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_saturate_into_an_int() {
+        assert_eq!(int(5u64), 5);
+        assert_eq!(int(u64::MAX), i32::MAX);
+        assert_eq!(int(i64::from(i32::MAX) + 1), i32::MAX);
+        assert_eq!(int(i64::MIN), i32::MIN);
+        assert_eq!(int(usize::MAX), i32::MAX);
+    }
+
+    #[test]
+    fn bigints_read_strings_and_integers_and_write_strings() {
+        let parse = |v: Value| {
+            <BigInt as ScalarType>::parse(v)
+                .map_err(|e| e.into_server_error(Default::default()).message)
+        };
+        assert_eq!(parse(Value::from("-42")), Ok(BigInt(-42)));
+        assert_eq!(parse(Value::from(i64::MAX)), Ok(BigInt(i64::MAX)));
+        assert_eq!(
+            parse(Value::from(i64::MAX.to_string())),
+            Ok(BigInt(i64::MAX))
+        );
+        for bad in [
+            Value::from("12abc"),
+            Value::from("+1"),
+            Value::from("-"),
+            Value::from(u64::MAX),
+            Value::from(1.5),
+        ] {
+            let message = parse(bad.clone()).unwrap_err();
+            assert!(
+                message.contains("expected a 64-bit signed integer"),
+                "{bad}: {message}"
+            );
+        }
+        assert_eq!(BigInt(1 << 40).to_value(), Value::from("1099511627776"));
+    }
+}

@@ -584,12 +584,12 @@ mod tests {
     #[test]
     fn no_community_moves_to_theme_and_posts_are_not_from_the_future() {
         let to_theme = AtrariumAdvanceCommunityStageInput {
-            id: 1,
+            id: BigInt(1),
             stage: AtrariumStage::Theme,
         };
         assert_eq!(field_of(to_theme.parse()), "input.stage");
         let post = |created_at| AtrariumIndexPostInput {
-            feed_id: 1,
+            feed_id: BigInt(1),
             uri: "at://did:plc:ragtjsm2j2vknwkz3zp4oxrd/app.bsky.feed.post/3k".into(),
             created_at,
             has_media: false,

@@ -8,7 +8,7 @@ use super::loaders::{AtrariumLoader, CommunityId, PostId, ThemeFeedId};
 use super::service::{self, DEFAULT_MAX_ACTIVITY_SCORE, DEFAULT_SKELETON_SIZE};
 use super::types::*;
 use crate::batch::{Node, Rows};
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{databases, list_request, loader, root_connection};
 use crate::error::ApiError;
 use crate::pagination::PageArgs;
@@ -49,7 +49,6 @@ impl AtrariumQuery {
     }
 
     /// All communities.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn atrarium_communities(
         &self,
@@ -103,7 +102,6 @@ impl AtrariumQuery {
     }
 
     /// All theme feeds.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn atrarium_theme_feeds(
         &self,
@@ -147,7 +145,6 @@ impl AtrariumQuery {
     }
 
     /// All memberships.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn atrarium_memberships(
         &self,
@@ -188,7 +185,6 @@ impl AtrariumQuery {
     }
 
     /// All indexed posts.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn atrarium_posts(
         &self,
@@ -273,7 +269,6 @@ impl AtrariumQuery {
 
     /// The seed's "user's communities": the memberships of `did` (each with its community
     /// and role), newest join first, then by community id.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn atrarium_user_communities(
         &self,

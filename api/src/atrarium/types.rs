@@ -17,7 +17,7 @@ use super::loaders::{
     ParentCommunity, PostCountOfFeed, PostsOfFeed, ThemeFeedId,
 };
 use crate::batch::{self, Node};
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{list_request, nested_connection};
 use crate::error::ApiError;
 use crate::filter::{BigIntFilter, BooleanFilter, DateTimeFilter, IntFilter, StringFilter};
@@ -413,7 +413,6 @@ impl AtrariumCommunity {
     }
 
     /// The communities nested directly under this one (default order: id).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn children(
         &self,
@@ -448,7 +447,6 @@ impl AtrariumCommunity {
     }
 
     /// The community's theme feeds (default order: id).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn theme_feeds(
         &self,
@@ -483,7 +481,6 @@ impl AtrariumCommunity {
     }
 
     /// The community's members with their roles (default order: community id, then DID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn memberships(
         &self,
@@ -578,7 +575,6 @@ impl AtrariumThemeFeed {
     }
 
     /// The posts the feed has indexed (default order: newest first, then id).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn posts(
         &self,

@@ -18,7 +18,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait};
 use super::access::{self, Access, Hidden};
 use super::loaders::*;
 use crate::batch::{self, Node, PageNodes};
-use crate::connection::{Conn, TotalCount, complexity, connection};
+use crate::connection::{Conn, TotalCount, connection};
 use crate::context::{list_request, nested_connection};
 use crate::error::ApiError;
 use crate::filter::{
@@ -854,7 +854,6 @@ impl BellamyUser {
     }
 
     /// The user's posts the viewer may see (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn posts(
         &self,
@@ -889,7 +888,6 @@ impl BellamyUser {
 
     /// The comments the user wrote on posts the viewer may see (default order: newest
     /// first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn comments(
         &self,
@@ -926,7 +924,6 @@ impl BellamyUser {
 
     /// The reactions the user gave to posts and comments the viewer may see (default
     /// order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn reactions(
         &self,
@@ -963,7 +960,6 @@ impl BellamyUser {
 
     /// The friend requests the user sent, if the viewer sent or received them (default
     /// order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn sent_friend_requests(
         &self,
@@ -1000,7 +996,6 @@ impl BellamyUser {
 
     /// The friend requests the user received, if the viewer sent or received them
     /// (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn received_friend_requests(
         &self,
@@ -1037,7 +1032,6 @@ impl BellamyUser {
 
     /// The user's friends, through `friendships` (default order: newest friendship
     /// first). Filter, order and cursors are the friendship rows'.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn friends(
         &self,
@@ -1075,7 +1069,6 @@ impl BellamyUser {
 
     /// The users who follow this user, through `follows` (default order: newest follow
     /// first). Filter, order and cursors are the follow rows'.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn followers(
         &self,
@@ -1112,7 +1105,6 @@ impl BellamyUser {
 
     /// The users this user follows, through `follows` (default order: newest follow
     /// first). Filter, order and cursors are the follow rows'.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn following(
         &self,
@@ -1149,7 +1141,6 @@ impl BellamyUser {
 
     /// The user's stories the viewer may see: all of their own, a friend's unexpired ones
     /// (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn stories(
         &self,
@@ -1184,7 +1175,6 @@ impl BellamyUser {
 
     /// The stories this user viewed: for the user themself, or the views of the viewer's
     /// stories (default order: most recently viewed first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn story_views(
         &self,
@@ -1222,7 +1212,6 @@ impl BellamyUser {
 
     /// The user's notifications, for the user themself only (empty for anyone else;
     /// default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn notifications(
         &self,
@@ -1278,7 +1267,6 @@ impl BellamyUser {
     /// The conversations the user shares with the viewer, through `conversation_participants`
     /// (default order: most recently joined first). Filter, order and cursors are the
     /// participant rows'.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn conversations(
         &self,
@@ -1319,7 +1307,6 @@ impl BellamyUser {
 
     /// The chat messages the user sent in conversations the viewer takes part in (default
     /// order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn messages(
         &self,
@@ -1397,7 +1384,6 @@ impl BellamyPost {
     /// The post's comments, oldest first by default. With `topLevelOnly` (the default)
     /// only the thread roots (comments that reply to no comment); replies are under each
     /// comment's `replies` and `thread`.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn comments(
         &self,
@@ -1442,7 +1428,6 @@ impl BellamyPost {
     }
 
     /// The reactions to the post (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn reactions(
         &self,
@@ -1484,7 +1469,6 @@ impl BellamyPost {
     }
 
     /// The post's images and videos (default order: display position).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn media(
         &self,
@@ -1519,7 +1503,6 @@ impl BellamyPost {
     }
 
     /// The post's hashtags, through `post_hashtags` (in link order: hashtag id).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn hashtags(
         &self,
@@ -1623,7 +1606,6 @@ impl BellamyComment {
 
     /// The direct replies (default order: oldest first). Nest `replies` for deeper
     /// levels (one statement per level), or use `thread`.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn replies(
         &self,
@@ -1662,7 +1644,6 @@ impl BellamyComment {
     /// levels, flat and in thread order: depth-first, each comment followed by its own
     /// replies, siblings oldest first. One recursive statement for all sibling comments;
     /// cycle-safe.
-    #[graphql(complexity = "MAX_THREAD_LEN * child_complexity + 1")]
     async fn thread(
         &self,
         ctx: &Context<'_>,
@@ -1693,7 +1674,6 @@ impl BellamyComment {
     }
 
     /// The reactions to the comment (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn reactions(
         &self,
@@ -1734,9 +1714,6 @@ impl BellamyComment {
         reaction_counts(ctx, &self.0, enums::ReactionTargetType::Comment, |c| c.id).await
     }
 }
-
-/// Complexity weight of a `thread` (its length is not known before it is loaded).
-const MAX_THREAD_LEN: usize = 50;
 
 /// One comment of a thread, with its depth below the thread's root.
 pub struct BellamyThreadComment {
@@ -1979,7 +1956,6 @@ impl BellamyHashtag {
 
     /// The posts carrying the tag that the viewer may see, through `post_hashtags` (in link
     /// order: post id).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn posts(
         &self,
@@ -2123,7 +2099,6 @@ impl BellamyStory {
 
     /// Who viewed the story, and when: all views for the story's author, the viewer's own
     /// view for anyone else (default order: most recent first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn viewers(
         &self,
@@ -2269,7 +2244,6 @@ impl BellamyConversation {
     }
 
     /// Who takes part (default order: first to join first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn participants(
         &self,
@@ -2306,7 +2280,6 @@ impl BellamyConversation {
     }
 
     /// The messages (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn messages(
         &self,

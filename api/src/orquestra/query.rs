@@ -9,7 +9,7 @@ use super::access;
 use super::loaders::{OrquestraLoader, ProjectId, SocialsOfProject, UserId};
 use super::types::*;
 use crate::batch::Node;
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{databases, list_request, loader, root_connection};
 use crate::error::ApiError;
 use crate::order::OrderDirection;
@@ -112,7 +112,6 @@ impl OrquestraQuery {
     }
 
     /// All users.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_users(
         &self,
@@ -163,7 +162,6 @@ impl OrquestraQuery {
 
     /// All projects the viewer may see: public ones, the viewer's own, and the project
     /// of the request's `X-API-Key`.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_projects(
         &self,
@@ -194,7 +192,6 @@ impl OrquestraQuery {
     /// Public projects, newest first: the seed's project directory (the viewer's own
     /// private projects are not in it). Each project's
     /// `versionCount` and `user { username avatarUrl }` are batched (no N+1).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_public_projects(
         &self,
@@ -247,7 +244,6 @@ impl OrquestraQuery {
     }
 
     /// The IDL versions of every project the viewer may see.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_idl_versions(
         &self,
@@ -296,7 +292,6 @@ impl OrquestraQuery {
     }
 
     /// The API keys (metadata only) of the viewer's own projects; empty when anonymous.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_api_keys(
         &self,
@@ -354,7 +349,6 @@ impl OrquestraQuery {
     }
 
     /// The social links of every project the viewer may see.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_all_project_socials(
         &self,
@@ -403,7 +397,6 @@ impl OrquestraQuery {
     }
 
     /// The known addresses of every project the viewer may see.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_known_addresses(
         &self,

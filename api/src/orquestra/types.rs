@@ -16,7 +16,7 @@ use super::loaders::{
     SocialsOfProject, UserId, VersionCountOfProject, VersionCountOfUser, VersionsOfProject,
 };
 use crate::batch::{self, Node};
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{list_request, nested_connection};
 use crate::filter::{BigIntFilter, BooleanFilter, DateTimeFilter, IntFilter, StringFilter};
 use crate::loader::CountRef;
@@ -269,7 +269,6 @@ impl OrquestraUser {
     }
 
     /// The user's projects that the viewer may see (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn projects(
         &self,
@@ -386,7 +385,6 @@ impl OrquestraProject {
     }
 
     /// The project's IDL versions (default order: newest version first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn idl_versions(
         &self,
@@ -445,7 +443,6 @@ impl OrquestraProject {
 
     /// The project's API keys (metadata only; the key itself is never readable). Visible
     /// to the project's owner only (`FORBIDDEN` for anyone else, an `X-API-Key` included).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn api_keys(
         &self,
@@ -497,7 +494,6 @@ impl OrquestraProject {
     }
 
     /// The project's labelled addresses.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn known_addresses(
         &self,

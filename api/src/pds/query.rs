@@ -13,7 +13,7 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 use super::access;
 use super::types::*;
 use crate::batch::Node;
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{databases, list_request, root_connection};
 use crate::error::ApiError;
 use crate::pagination::PageArgs;
@@ -104,7 +104,6 @@ impl PdsQuery {
     }
 
     /// All accounts (default order: by DID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_accounts(
         &self,
@@ -141,7 +140,6 @@ impl PdsQuery {
     }
 
     /// All repositories (default order: by DID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_repos(
         &self,
@@ -180,7 +178,6 @@ impl PdsQuery {
 
     /// All repository blocks, across repositories (filter on `cid` for cross-repository
     /// CID lookups; default order: repository DID, then CID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_repo_blocks(
         &self,
@@ -220,7 +217,6 @@ impl PdsQuery {
     }
 
     /// All PLC operations (default order: DID, then `seq`).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_plc_operations(
         &self,
@@ -284,7 +280,6 @@ impl PdsQuery {
     }
 
     /// All records (default order: by URI).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_records(
         &self,
@@ -336,7 +331,6 @@ impl PdsQuery {
 
     /// All blobs the viewer may see: committed ones, and the viewer's own uploads still
     /// in temporary storage (default order: DID, then CID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_blobs(
         &self,
@@ -374,7 +368,6 @@ impl PdsQuery {
     }
 
     /// All record-to-blob references (default order: blob CID, then record URI).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_record_blobs(
         &self,
@@ -413,7 +406,6 @@ impl PdsQuery {
     }
 
     /// The sequencer's log (default order: `seq` ascending, i.e. firehose order).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_repo_seq_events(
         &self,
@@ -464,7 +456,6 @@ impl PdsQuery {
 
     /// The viewer's app passwords (metadata only; default order: DID, then name); empty
     /// when not signed in to the PDS.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_app_passwords(
         &self,

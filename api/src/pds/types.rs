@@ -22,7 +22,7 @@ use super::loaders::*;
 use super::sessions::{internal_cursor, seal, session_ordering, unseal};
 use super::views::blob_key;
 use crate::batch::{self, Node};
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{list_request, nested_connection};
 use crate::filter::{BigIntFilter, BooleanFilter, DateTimeFilter, IntFilter, StringFilter};
 use crate::loader::{CountRef, ListRef};
@@ -464,7 +464,6 @@ impl PdsAccount {
     }
 
     /// The blocks of the account's repository (default order: by CID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn blocks(
         &self,
@@ -497,7 +496,6 @@ impl PdsAccount {
     }
 
     /// The account's PLC operation log (default order: `seq` ascending, genesis first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn plc_operations(
         &self,
@@ -535,7 +533,6 @@ impl PdsAccount {
     /// The account's sessions (outstanding refresh tokens), newest first: visible to the
     /// account itself only (`FORBIDDEN` for anyone else). Cursors are sealed: they never
     /// carry the refresh token id.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     async fn sessions(
         &self,
         ctx: &Context<'_>,
@@ -585,7 +582,6 @@ impl PdsAccount {
     }
 
     /// The account's records (default order: by URI, i.e. collection then record key).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn records(
         &self,
@@ -623,7 +619,6 @@ impl PdsAccount {
 
     /// The account's uploaded blobs (default order: by CID); uploads still in temporary
     /// storage only when the viewer is the account.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn blobs(
         &self,
@@ -656,7 +651,6 @@ impl PdsAccount {
     }
 
     /// The account's record-to-blob references.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn record_blobs(
         &self,
@@ -692,7 +686,6 @@ impl PdsAccount {
 
     /// The account's app passwords (metadata only; default order: by name): visible to
     /// the account itself only (`FORBIDDEN` for anyone else).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn app_passwords(
         &self,
@@ -737,7 +730,6 @@ impl PdsAccount {
     }
 
     /// The sequencer events about the account's DID (default order: `seq` ascending).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn seq_events(
         &self,
@@ -839,7 +831,6 @@ impl PdsRepo {
     }
 
     /// The repository's blocks (default order: by CID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn blocks(
         &self,
@@ -1077,7 +1068,6 @@ impl PdsRecord {
     /// The uploaded blobs the record references (through its blob references; a
     /// reference to a blob not uploaded yet, or still in another account's temporary
     /// storage, is skipped). Default order: by CID.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn blobs(
         &self,
@@ -1110,7 +1100,6 @@ impl PdsRecord {
     }
 
     /// The record's blob references (rows of `record_blobs`).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn record_blobs(
         &self,
@@ -1202,7 +1191,6 @@ impl PdsBlob {
     }
 
     /// The records referencing the blob (default order: by URI).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn records(
         &self,
