@@ -302,8 +302,8 @@ pub struct LimitArgs {
     #[arg(long, env = "MOSAIC_MAX_DEPTH", default_value_t = api::schema::Limits::default().depth)]
     pub max_depth: usize,
 
-    /// Highest query complexity (each field costs 1; a connection's children cost once
-    /// per requested item).
+    /// Highest query cost: the objects a response may hold at most (scalar fields cost
+    /// nothing, an object 1 per parent, a list its page size per parent; see README).
     #[arg(long, env = "MOSAIC_MAX_COMPLEXITY", default_value_t = api::schema::Limits::default().complexity)]
     pub max_complexity: usize,
 

@@ -30,10 +30,11 @@ impl TotalCount {
 
 #[Object]
 impl TotalCount {
-    /// How many items the whole list holds (every page), after the filter.
-    async fn total_count(&self) -> async_graphql::Result<i64> {
+    /// How many items the whole list holds (every page), after the filter (at most
+    /// 2147483647: larger totals read as that).
+    async fn total_count(&self) -> async_graphql::Result<i32> {
         let n = (self.0)().await.map_err(|e| e.extend())?;
-        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+        Ok(crate::scalars::int(n))
     }
 }
 
@@ -53,14 +54,4 @@ where
             .map(|(cursor, node)| Edge::new(cursor, T::from(node))),
     );
     conn
-}
-
-/// Complexity of a connection field: its children cost once per requested item.
-pub fn complexity(child: usize, first: Option<i32>, last: Option<i32>) -> usize {
-    // Sizes above the maximum are refused by the resolver with BAD_USER_INPUT; count
-    // them at the maximum so that the refusal, not a complexity error, is what the
-    // client sees.
-    let n = crate::pagination::PageArgs::requested_size(first, last)
-        .clamp(1, crate::pagination::MAX_PAGE_SIZE as usize);
-    n.saturating_mul(child).saturating_add(1)
 }

@@ -7,6 +7,7 @@ pub mod batch;
 pub mod bellamy;
 pub mod connection;
 pub mod context;
+pub mod cost;
 pub mod db;
 pub mod demo;
 pub mod error;

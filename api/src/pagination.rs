@@ -323,13 +323,6 @@ impl PageArgs {
         }
     }
 
-    /// The page size these arguments ask for, for complexity weighting (no validation).
-    pub fn requested_size(first: Option<i32>, last: Option<i32>) -> usize {
-        first
-            .or(last)
-            .map_or(DEFAULT_PAGE_SIZE as usize, |n| Ord::max(n, 0) as usize)
-    }
-
     /// Validates the arguments against `ordering`.
     pub fn resolve<E: EntityTrait>(&self, ordering: &Ordering<E>) -> Result<Page, ApiError> {
         if self.first.is_some() && self.last.is_some() {

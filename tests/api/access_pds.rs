@@ -681,7 +681,7 @@ async fn repository_data_stays_public() {
             "plcOperations": { "nodes": [{ "cid": "bafyreiop" }] },
             "records": { "nodes": [{ "uri": post }] },
             "recordBlobs": { "totalCount": 2 },
-            "seqEvents": { "nodes": [{ "seq": 1, "eventType": "APPEND" }] },
+            "seqEvents": { "nodes": [{ "seq": "1", "eventType": "APPEND" }] },
         },
         "pdsRecord": { "cid": "bafyreirec3kpost" },
         "pdsRepoSeqEvents": { "totalCount": 1 },

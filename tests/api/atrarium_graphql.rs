@@ -158,7 +158,7 @@ async fn lookups_by_each_key_with_typed_json_and_times() {
     assert_eq!(
         data["atrariumCommunity"],
         json!({
-            "id": 1, "name": "Rust", "stage": "GRADUATED", "parentId": null,
+            "id": "1", "name": "Rust", "stage": "GRADUATED", "parentId": null,
             "memberCount": 0, "postCount": 0,
             "createdAt": "2026-01-01T00:01:00+00:00", "updatedAt": "2026-01-01T00:01:00+00:00",
             "feedMix": { "own": 80, "parent": 15, "global": 5 },
@@ -167,7 +167,7 @@ async fn lookups_by_each_key_with_typed_json_and_times() {
     );
 
     let feed = json!({
-        "id": 10, "communityId": 1, "name": "Feed 10",
+        "id": "10", "communityId": "1", "name": "Feed 10",
         "feedUri": format!("at://{ALICE}/app.bsky.feed.generator/f10"),
         "filterConfig": { "hashtags": ["#rust"], "keywords": [], "authors": [BOB] },
         "postCount": 0, "lastPostAt": null, "createdAt": "2026-01-01T00:00:10+00:00",
@@ -209,8 +209,8 @@ async fn lookups_by_each_key_with_typed_json_and_times() {
     assert_eq!(
         data,
         json!({
-            "atrariumMembership": { "communityId": 1, "userDid": ALICE, "role": "OWNER",
-                "joinedAt": "2026-01-01T00:02:00+00:00", "community": { "id": 1 } },
+            "atrariumMembership": { "communityId": "1", "userDid": ALICE, "role": "OWNER",
+                "joinedAt": "2026-01-01T00:02:00+00:00", "community": { "id": "1" } },
             "nobody": null,
         })
     );
@@ -226,9 +226,9 @@ async fn lookups_by_each_key_with_typed_json_and_times() {
     assert_eq!(
         data,
         json!({
-            "atrariumPost": { "id": 100, "feedId": 10,
+            "atrariumPost": { "id": "100", "feedId": "10",
                 "uri": format!("at://{BOB}/app.bsky.feed.post/p100"), "authorDid": BOB,
-                "createdAt": "2026-01-01T01:00:00+00:00", "hasMedia": true, "feed": { "id": 10 } },
+                "createdAt": "2026-01-01T01:00:00+00:00", "hasMedia": true, "feed": { "id": "10" } },
             "missingPost": null, "missingCommunity": null, "missingFeed": null,
         })
     );
@@ -415,13 +415,13 @@ async fn user_communities_are_newest_join_first_with_role_and_community() {
         json!({
             "atrariumUserCommunities": { "totalCount": 4, "nodes": [
                 { "role": "MEMBER", "joinedAt": "2026-01-01T00:05:00+00:00",
-                  "community": { "id": 2, "name": "Photography" } },
+                  "community": { "id": "2", "name": "Photography" } },
                 { "role": "MODERATOR", "joinedAt": "2026-01-01T00:03:20+00:00",
-                  "community": { "id": 4, "name": "Chess" } },
+                  "community": { "id": "4", "name": "Chess" } },
                 { "role": "MEMBER", "joinedAt": "2026-01-01T00:03:20+00:00",
-                  "community": { "id": 3, "name": "Gardening" } },
+                  "community": { "id": "3", "name": "Gardening" } },
                 { "role": "OWNER", "joinedAt": "2026-01-01T00:01:40+00:00",
-                  "community": { "id": 1, "name": "Rust" } },
+                  "community": { "id": "1", "name": "Rust" } },
             ] },
             "bob": { "nodes": [ { "role": "MEMBER", "community": { "name": "Rust" } } ] },
             "nobody": { "totalCount": 0, "nodes": [] },
@@ -439,25 +439,30 @@ async fn user_communities_are_newest_join_first_with_role_and_community() {
     let p1 = &p1["atrariumUserCommunities"];
     assert_eq!(
         p1["nodes"],
-        json!([{ "communityId": 2 }, { "communityId": 4 }])
+        json!([{ "communityId": "2" }, { "communityId": "4" }])
     );
     let end = p1["pageInfo"]["endCursor"].as_str().unwrap();
     let p2 = ok(&app, &q(&format!(r#", after: "{end}""#))).await;
     let p2 = &p2["atrariumUserCommunities"];
     assert_eq!(
         p2["nodes"],
-        json!([{ "communityId": 3 }, { "communityId": 1 }])
+        json!([{ "communityId": "3" }, { "communityId": "1" }])
     );
     assert_eq!(p2["pageInfo"]["hasNextPage"], false);
 }
 
 /// The ids of a connection's nodes under `key`.
+/// `key` of every node of `conn`; `BigInt` ids (decimal strings) as numbers, to compare
+/// orders with integer literals.
 fn node_ids(conn: &Value, key: &str) -> Vec<Value> {
     conn["nodes"]
         .as_array()
         .unwrap_or_else(|| panic!("no nodes: {conn}"))
         .iter()
-        .map(|n| n[key].clone())
+        .map(|n| match n[key].as_str().map(str::parse::<i64>) {
+            Some(Ok(id)) => Value::from(id),
+            _ => n[key].clone(),
+        })
         .collect()
 }
 
@@ -589,7 +594,7 @@ async fn the_community_tree_parent_children_and_ancestors() {
     // The cycle stops before revisiting the start.
     assert_eq!(
         data["cycle"],
-        json!({ "ancestors": [ { "id": 7 } ], "parent": { "id": 7 } })
+        json!({ "ancestors": [ { "id": "7" } ], "parent": { "id": "7" } })
     );
 
     // Every community's chain at once (one batched statement), nearest parent first.
@@ -601,13 +606,13 @@ async fn the_community_tree_parent_children_and_ancestors() {
     assert_eq!(
         data["atrariumCommunities"]["nodes"],
         json!([
-            { "id": 1, "ancestors": [] },
-            { "id": 2, "ancestors": [ { "id": 1 } ] },
-            { "id": 3, "ancestors": [ { "id": 2 }, { "id": 1 } ] },
-            { "id": 4, "ancestors": [ { "id": 3 }, { "id": 2 }, { "id": 1 } ] },
-            { "id": 5, "ancestors": [ { "id": 1 } ] },
-            { "id": 6, "ancestors": [ { "id": 7 } ] },
-            { "id": 7, "ancestors": [ { "id": 6 } ] },
+            { "id": "1", "ancestors": [] },
+            { "id": "2", "ancestors": [ { "id": "1" } ] },
+            { "id": "3", "ancestors": [ { "id": "2" }, { "id": "1" } ] },
+            { "id": "4", "ancestors": [ { "id": "3" }, { "id": "2" }, { "id": "1" } ] },
+            { "id": "5", "ancestors": [ { "id": "1" } ] },
+            { "id": "6", "ancestors": [ { "id": "7" } ] },
+            { "id": "7", "ancestors": [ { "id": "6" } ] },
         ])
     );
 
@@ -749,9 +754,9 @@ async fn connections_filter_by_enums_and_times_and_order_by_columns() {
         data,
         json!({
             "atrariumMemberships": { "nodes": [
-                { "communityId": 2, "userDid": BOB, "role": "OWNER" },
-                { "communityId": 1, "userDid": BOB, "role": "MODERATOR" },
-                { "communityId": 1, "userDid": ALICE, "role": "OWNER" },
+                { "communityId": "2", "userDid": BOB, "role": "OWNER" },
+                { "communityId": "1", "userDid": BOB, "role": "MODERATOR" },
+                { "communityId": "1", "userDid": ALICE, "role": "OWNER" },
             ] },
             "atrariumCommunity": { "memberships": { "nodes": [ { "userDid": CAROL } ] } },
         })
@@ -785,7 +790,7 @@ async fn nested_posts_page_to_the_end_and_refuse_oversized_pages() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|n| n["id"].as_i64().unwrap())
+                .map(|n| n["id"].as_str().unwrap().parse::<i64>().unwrap())
                 .collect::<Vec<_>>(),
         );
         if posts["pageInfo"]["hasNextPage"] == false {

@@ -22,6 +22,31 @@ const DAVE: &str = "did:plc:abcdefghijklmnopqrstuvwx";
 /// 2026-01-01T00:00:00Z.
 pub(crate) const T0: i64 = 1_767_225_600;
 
+/// An Atrarium id, a `BigInt`: it travels as a decimal string, in results and (here) in
+/// variables too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Id(pub i64);
+
+impl std::fmt::Display for Id {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl serde::Serialize for Id {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.to_string())
+    }
+}
+
+/// The `BigInt` id in `v`, which must be a decimal string.
+pub(crate) fn id_of(v: &Value) -> Id {
+    Id(v.as_str()
+        .unwrap_or_else(|| panic!("a BigInt is a string: {v}"))
+        .parse()
+        .unwrap())
+}
+
 const COMMUNITY: &str = "id name stage parentId memberCount postCount \
      feedMix { own parent global } healthMetrics { activityScore growthRate engagement }";
 const FEED: &str = "id communityId name feedUri postCount lastPostAt \
@@ -192,24 +217,22 @@ async fn create(app: &TestApp, who: Who<'_>, input: Value) -> Value {
 }
 
 /// A community owned by `owner`; its id.
-pub(crate) async fn community(app: &TestApp, owner: &str, name: &str, parent: Option<i64>) -> i64 {
+pub(crate) async fn community(app: &TestApp, owner: &str, name: &str, parent: Option<Id>) -> Id {
     let body = create(
         app,
         Who::Atrarium(owner),
         json!({ "name": name, "parentId": parent }),
     )
     .await;
-    ok(body, "atrariumCreateCommunity")["community"]["id"]
-        .as_i64()
-        .unwrap()
+    id_of(&ok(body, "atrariumCreateCommunity")["community"]["id"])
 }
 
-pub(crate) async fn join(app: &TestApp, who: Who<'_>, community_id: i64) -> Value {
+pub(crate) async fn join(app: &TestApp, who: Who<'_>, community_id: Id) -> Value {
     gql(
         app,
         who,
         &format!(
-            "mutation($id: Int!) {{ atrariumJoinCommunity(communityId: $id) \
+            "mutation($id: BigInt!) {{ atrariumJoinCommunity(communityId: $id) \
              {{ membership {{ communityId userDid role }} community {{ {COMMUNITY} }} }} }}"
         ),
         json!({ "id": community_id }),
@@ -217,12 +240,12 @@ pub(crate) async fn join(app: &TestApp, who: Who<'_>, community_id: i64) -> Valu
     .await
 }
 
-async fn leave(app: &TestApp, who: Who<'_>, community_id: i64) -> Value {
+async fn leave(app: &TestApp, who: Who<'_>, community_id: Id) -> Value {
     gql(
         app,
         who,
         &format!(
-            "mutation($id: Int!) {{ atrariumLeaveCommunity(communityId: $id) \
+            "mutation($id: BigInt!) {{ atrariumLeaveCommunity(communityId: $id) \
              {{ userDid community {{ {COMMUNITY} }} }} }}"
         ),
         json!({ "id": community_id }),
@@ -230,7 +253,7 @@ async fn leave(app: &TestApp, who: Who<'_>, community_id: i64) -> Value {
     .await
 }
 
-async fn set_role(app: &TestApp, who: Who<'_>, community_id: i64, did: &str, role: &str) -> Value {
+async fn set_role(app: &TestApp, who: Who<'_>, community_id: Id, did: &str, role: &str) -> Value {
     gql(
         app,
         who,
@@ -241,7 +264,7 @@ async fn set_role(app: &TestApp, who: Who<'_>, community_id: i64, did: &str, rol
     .await
 }
 
-pub(crate) async fn remove(app: &TestApp, who: Who<'_>, community_id: i64, did: &str) -> Value {
+pub(crate) async fn remove(app: &TestApp, who: Who<'_>, community_id: Id, did: &str) -> Value {
     gql(
         app,
         who,
@@ -253,7 +276,7 @@ pub(crate) async fn remove(app: &TestApp, who: Who<'_>, community_id: i64, did: 
 }
 
 /// A community owned by ALICE, moderated by BOB, with CAROL as a member; its id.
-pub(crate) async fn staffed(app: &TestApp) -> i64 {
+pub(crate) async fn staffed(app: &TestApp) -> Id {
     let id = community(app, ALICE, "Rustaceans", None).await;
     ok(
         join(app, Who::Atrarium(BOB), id).await,
@@ -288,7 +311,7 @@ async fn create_feed(app: &TestApp, who: Who<'_>, input: Value) -> Value {
 }
 
 /// A theme feed of `community_id` created by ALICE; its id.
-pub(crate) async fn feed(app: &TestApp, community_id: i64, rkey: &str) -> i64 {
+pub(crate) async fn feed(app: &TestApp, community_id: Id, rkey: &str) -> Id {
     let body = create_feed(
         app,
         Who::Atrarium(ALICE),
@@ -300,9 +323,7 @@ pub(crate) async fn feed(app: &TestApp, community_id: i64, rkey: &str) -> i64 {
         }),
     )
     .await;
-    ok(body, "atrariumCreateThemeFeed")["themeFeed"]["id"]
-        .as_i64()
-        .unwrap()
+    id_of(&ok(body, "atrariumCreateThemeFeed")["themeFeed"]["id"])
 }
 
 pub(crate) fn post_uri(author: &str, rkey: &str) -> String {
@@ -312,7 +333,7 @@ pub(crate) fn post_uri(author: &str, rkey: &str) -> String {
 pub(crate) async fn index(
     app: &TestApp,
     who: Who<'_>,
-    feed_id: i64,
+    feed_id: Id,
     uri: &str,
     created_at: i64,
 ) -> Value {
@@ -331,12 +352,12 @@ pub(crate) async fn index(
     .await
 }
 
-pub(crate) async fn unindex(app: &TestApp, who: Who<'_>, post_id: i64) -> Value {
+pub(crate) async fn unindex(app: &TestApp, who: Who<'_>, post_id: Id) -> Value {
     gql(
         app,
         who,
         &format!(
-            "mutation($id: Int!) {{ atrariumUnindexPost(id: $id) \
+            "mutation($id: BigInt!) {{ atrariumUnindexPost(id: $id) \
              {{ deletedId themeFeed {{ {FEED} }} community {{ {COMMUNITY} }} }} }}"
         ),
         json!({ "id": post_id }),
@@ -357,7 +378,7 @@ async fn update_community(app: &TestApp, who: Who<'_>, input: Value) -> Value {
     .await
 }
 
-pub(crate) async fn advance(app: &TestApp, who: Who<'_>, id: i64, stage: &str) -> Value {
+pub(crate) async fn advance(app: &TestApp, who: Who<'_>, id: Id, stage: &str) -> Value {
     gql(
         app,
         who,
@@ -382,7 +403,7 @@ async fn creating_a_community_makes_a_theme_owned_by_its_creator() {
         .await,
         "atrariumCreateCommunity",
     );
-    let id = created["community"]["id"].as_i64().unwrap();
+    let id = id_of(&created["community"]["id"]);
     assert_eq!(
         created,
         json!({
@@ -418,7 +439,7 @@ async fn creating_a_community_makes_a_theme_owned_by_its_creator() {
         .await,
         "atrariumCreateCommunity",
     );
-    assert_eq!(child["community"]["parentId"], id);
+    assert_eq!(child["community"]["parentId"], json!(id));
     assert_eq!(
         child["community"]["feedMix"],
         json!({ "own": 60, "parent": 30, "global": 10 })
@@ -437,7 +458,7 @@ async fn creating_a_community_makes_a_theme_owned_by_its_creator() {
         gql(
             &app,
             Who::Anonymous,
-            "query($id: Int!) { atrariumCommunity(id: $id) { children { totalCount nodes { name } } \
+            "query($id: BigInt!) { atrariumCommunity(id: $id) { children { totalCount nodes { name } } \
              memberships { totalCount } } }",
             json!({ "id": id }),
         )
@@ -714,7 +735,7 @@ async fn stages_advance_one_step_at_a_time_by_owners() {
         );
     }
     assert_eq!(
-        code(&advance(&app, Who::Atrarium(ALICE), 999, "COMMUNITY").await),
+        code(&advance(&app, Who::Atrarium(ALICE), Id(999), "COMMUNITY").await),
         "NOT_FOUND"
     );
     let owner = Who::Atrarium(ALICE);
@@ -767,13 +788,13 @@ async fn deleting_a_community_takes_its_feeds_posts_and_members_along() {
         "atrariumIndexPost",
     );
 
-    let delete = |id: i64| {
+    let delete = |id: Id| {
         let app = &app;
         async move {
             gql(
                 app,
                 Who::Atrarium(ALICE),
-                "mutation($id: Int!) { atrariumDeleteCommunity(id: $id) { deletedId parent { id name } } }",
+                "mutation($id: BigInt!) { atrariumDeleteCommunity(id: $id) { deletedId parent { id name } } }",
                 json!({ "id": id }),
             )
             .await
@@ -781,7 +802,7 @@ async fn deleting_a_community_takes_its_feeds_posts_and_members_along() {
     };
     let before = snapshot(&app).await;
     assert_eq!(code(&delete(parent).await), "CONFLICT", "it has a child");
-    assert_eq!(code(&delete(999).await), "NOT_FOUND");
+    assert_eq!(code(&delete(Id(999)).await), "NOT_FOUND");
     for who in [
         Who::Atrarium(BOB),
         Who::Atrarium(CAROL),
@@ -790,7 +811,7 @@ async fn deleting_a_community_takes_its_feeds_posts_and_members_along() {
         let body = gql(
             &app,
             who,
-            "mutation($id: Int!) { atrariumDeleteCommunity(id: $id) { deletedId } }",
+            "mutation($id: BigInt!) { atrariumDeleteCommunity(id: $id) { deletedId } }",
             json!({ "id": parent }),
         )
         .await;
@@ -806,7 +827,7 @@ async fn deleting_a_community_takes_its_feeds_posts_and_members_along() {
     let after = snapshot(&app).await;
     assert_eq!(after.communities.len(), 1);
     assert!(after.feeds.is_empty() && after.posts.is_empty());
-    assert!(after.memberships.iter().all(|m| m.community_id == parent));
+    assert!(after.memberships.iter().all(|m| m.community_id == parent.0));
     let body = ok(delete(parent).await, "atrariumDeleteCommunity");
     assert_eq!(body, json!({ "deletedId": parent, "parent": null }));
     assert!(snapshot(&app).await.memberships.is_empty());
@@ -854,7 +875,7 @@ async fn owners_and_moderators_create_update_and_delete_theme_feeds() {
         create_feed(&app, Who::Atrarium(ALICE), input("ts")).await,
         "atrariumCreateThemeFeed",
     );
-    let feed_id = created["themeFeed"]["id"].as_i64().unwrap();
+    let feed_id = id_of(&created["themeFeed"]["id"]);
     assert_eq!(
         created["themeFeed"],
         json!({
@@ -948,7 +969,7 @@ async fn owners_and_moderators_create_update_and_delete_theme_feeds() {
                 app,
                 who,
                 &format!(
-                    "mutation($id: Int!) {{ atrariumDeleteThemeFeed(id: $id) \
+                    "mutation($id: BigInt!) {{ atrariumDeleteThemeFeed(id: $id) \
                      {{ deletedId community {{ {COMMUNITY} }} }} }}"
                 ),
                 json!({ "id": feed_id }),
@@ -960,7 +981,7 @@ async fn owners_and_moderators_create_update_and_delete_theme_feeds() {
     assert_eq!(code(&delete(Who::Atrarium(CAROL)).await), "FORBIDDEN");
     assert_eq!(code(&delete(Who::Atrarium(DAVE)).await), "FORBIDDEN");
     let deleted = ok(delete(Who::Atrarium(BOB)).await, "atrariumDeleteThemeFeed");
-    assert_eq!(deleted["deletedId"], feed_id);
+    assert_eq!(deleted["deletedId"], json!(feed_id));
     assert_eq!(deleted["community"]["postCount"], 0);
     assert_eq!(code(&delete(Who::Atrarium(BOB)).await), "NOT_FOUND");
     assert!(snapshot(&app).await.posts.is_empty());
@@ -1070,7 +1091,7 @@ async fn joining_and_leaving_keep_member_count_exact() {
         "UNAUTHENTICATED"
     );
     assert_eq!(
-        code(&join(&app, Who::Atrarium(BOB), 999).await),
+        code(&join(&app, Who::Atrarium(BOB), Id(999)).await),
         "NOT_FOUND"
     );
 
@@ -1213,7 +1234,7 @@ async fn owners_manage_every_role_and_moderators_manage_members() {
         );
     }
     assert_eq!(
-        code(&set_role(&app, Who::Atrarium(ALICE), 999, CAROL, "MEMBER").await),
+        code(&set_role(&app, Who::Atrarium(ALICE), Id(999), CAROL, "MEMBER").await),
         "NOT_FOUND"
     );
     let body = set_role(&app, Who::Atrarium(ALICE), id, "carol", "MEMBER").await;
@@ -1335,7 +1356,7 @@ async fn indexing_posts_keeps_post_counts_and_last_post_at_exact() {
         .await,
         "atrariumIndexPost",
     );
-    let post_id = first["post"]["id"].as_i64().unwrap();
+    let post_id = id_of(&first["post"]["id"]);
     assert_eq!(
         first["post"],
         json!({
@@ -1393,7 +1414,7 @@ async fn indexing_posts_keeps_post_counts_and_last_post_at_exact() {
         ),
         (
             Who::Atrarium(ALICE),
-            999,
+            Id(999),
             post_uri(DAVE, "x"),
             T0,
             "NOT_FOUND",
@@ -1448,18 +1469,18 @@ async fn indexing_posts_keeps_post_counts_and_last_post_at_exact() {
         "FORBIDDEN"
     );
     assert_eq!(
-        code(&unindex(&app, Who::Atrarium(ALICE), 999).await),
+        code(&unindex(&app, Who::Atrarium(ALICE), Id(999)).await),
         "NOT_FOUND"
     );
     let out = ok(
         unindex(&app, Who::Atrarium(BOB), post_id).await,
         "atrariumUnindexPost",
     );
-    assert_eq!(out["deletedId"], post_id);
+    assert_eq!(out["deletedId"], json!(post_id));
     assert_eq!(out["themeFeed"]["postCount"], 1);
     assert_eq!(out["themeFeed"]["lastPostAt"], rfc3339(T0));
     assert_eq!(out["community"]["postCount"], 2);
-    let last = older["post"]["id"].as_i64().unwrap();
+    let last = id_of(&older["post"]["id"]);
     let out = ok(
         unindex(&app, Who::Atrarium(ALICE), last).await,
         "atrariumUnindexPost",
@@ -1564,7 +1585,7 @@ async fn concurrent_owners_leaving_never_leave_a_community_ownerless() {
             .await
             .memberships
             .into_iter()
-            .filter(|m| m.community_id == id && m.role == entity::atrarium::Role::Owner)
+            .filter(|m| m.community_id == id.0 && m.role == entity::atrarium::Role::Owner)
             .count();
         assert_eq!(owners, 1, "round {round}");
     }
@@ -1669,7 +1690,7 @@ async fn a_mutation_failing_half_way_changes_nothing() {
         ),
         "INTERNAL"
     );
-    let post = before.posts[0].id;
+    let post = Id(before.posts[0].id);
     assert_eq!(
         code(&unindex(&app, Who::Atrarium(ALICE), post).await),
         "INTERNAL"
@@ -1677,7 +1698,7 @@ async fn a_mutation_failing_half_way_changes_nothing() {
     let body = gql(
         &app,
         Who::Atrarium(ALICE),
-        "mutation($id: Int!) { atrariumDeleteThemeFeed(id: $id) { deletedId } }",
+        "mutation($id: BigInt!) { atrariumDeleteThemeFeed(id: $id) { deletedId } }",
         json!({ "id": f }),
     )
     .await;

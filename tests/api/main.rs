@@ -16,6 +16,7 @@ mod bellamy_mutations;
 mod bellamy_social_mutations;
 mod change_log;
 mod cli;
+mod cost;
 mod cross_domain;
 mod graphiql;
 mod helpers;

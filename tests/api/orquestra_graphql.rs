@@ -90,7 +90,12 @@ async fn user_lookup_by_each_unique_key() {
     let f = Fixture { app: &app };
     f.user(1).await;
     f.user(2).await;
-    for args in [r#"id: "u002""#, r#"username: "user002""#, "githubId: 1002"] {
+    for args in [
+        r#"id: "u002""#,
+        r#"username: "user002""#,
+        "githubId: 1002",
+        r#"githubId: "1002""#,
+    ] {
         // Signed in as the user, who may read the email address.
         let res = as_user(
             &app,
@@ -101,7 +106,7 @@ async fn user_lookup_by_each_unique_key() {
         no_errors(&res);
         assert_eq!(
             res["data"]["orquestraUser"],
-            json!({"id": "u002", "username": "user002", "githubId": 1002, "email": "user002@example.com"})
+            json!({"id": "u002", "username": "user002", "githubId": "1002", "email": "user002@example.com"})
         );
     }
     let res = app

@@ -322,9 +322,9 @@ async fn account_by_handle_with_repo_blocks_plc_log_and_sessions_in_one_batched_
                   "bytes": b64(b"commit"), "size": 6 },
             ] },
             "plcOperations": { "nodes": [
-                { "seq": 0, "cid": "bafyreiop2x0", "operation": b64(&[0xa1u8, 0]) },
-                { "seq": 1, "cid": "bafyreiop2x1", "operation": b64(&[0xa1u8, 1]) },
-                { "seq": 2, "cid": "bafyreiop2x2", "operation": b64(&[0xa1u8, 2]) },
+                { "seq": "0", "cid": "bafyreiop2x0", "operation": b64(&[0xa1u8, 0]) },
+                { "seq": "1", "cid": "bafyreiop2x1", "operation": b64(&[0xa1u8, 1]) },
+                { "seq": "2", "cid": "bafyreiop2x2", "operation": b64(&[0xa1u8, 2]) },
             ] },
             "sessions": { "totalCount": 2, "nodes": [
                 { "did": "did:plc:test0002", "createdAt": ts(t0() + Duration::minutes(20)),
@@ -388,8 +388,8 @@ async fn account_by_handle_with_repo_blocks_plc_log_and_sessions_in_one_batched_
     assert_eq!(
         seqs,
         [
-            json!([{ "seq": 0 }]),
-            json!([{ "seq": 0 }, { "seq": 1 }, { "seq": 2 }]),
+            json!([{ "seq": "0" }]),
+            json!([{ "seq": "0" }, { "seq": "1" }, { "seq": "2" }]),
             json!([])
         ]
     );
@@ -563,9 +563,9 @@ async fn plural_connections_filter_by_enums_and_order_by_indexed_columns() {
     assert_eq!(
         data["pdsRepoSeqEvents"],
         json!({ "totalCount": 3, "nodes": [
-            { "seq": 4, "eventType": "IDENTITY", "event": b64(&[4u8]), "account": { "handle": "user0003.test" } },
-            { "seq": 3, "eventType": "ACCOUNT", "event": b64(&[3u8]), "account": null },
-            { "seq": 1, "eventType": "IDENTITY", "event": b64(&[1u8]), "account": { "handle": "user0001.test" } },
+            { "seq": "4", "eventType": "IDENTITY", "event": b64(&[4u8]), "account": { "handle": "user0003.test" } },
+            { "seq": "3", "eventType": "ACCOUNT", "event": b64(&[3u8]), "account": null },
+            { "seq": "1", "eventType": "IDENTITY", "event": b64(&[1u8]), "account": { "handle": "user0001.test" } },
         ] })
     );
     let data = ok(
@@ -575,7 +575,7 @@ async fn plural_connections_filter_by_enums_and_order_by_indexed_columns() {
     .await;
     assert_eq!(
         data["pdsAccount"]["seqEvents"]["nodes"],
-        json!([{ "seq": 1, "eventType": "IDENTITY" }, { "seq": 2, "eventType": "APPEND" }])
+        json!([{ "seq": "1", "eventType": "IDENTITY" }, { "seq": "2", "eventType": "APPEND" }])
     );
 }
 
@@ -1034,7 +1034,7 @@ async fn demo_seed_inserts_once() {
     );
     assert_eq!(
         alice["plcOperations"]["nodes"],
-        json!([{ "seq": 0 }, { "seq": 1 }, { "seq": 2 }])
+        json!([{ "seq": "0" }, { "seq": "1" }, { "seq": "2" }])
     );
     assert_eq!(
         alice["appPasswords"]["nodes"],

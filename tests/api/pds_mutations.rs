@@ -150,7 +150,7 @@ async fn creating_an_account_stores_keys_repo_and_genesis_operation_in_one_go() 
     assert_ne!(signing, rotation);
     assert_eq!(p["repo"]["did"], did.as_str());
     assert_eq!(p["repo"]["rev"].as_str().unwrap().len(), 13);
-    assert_eq!(p["plcOperation"]["seq"], 0);
+    assert_eq!(p["plcOperation"]["seq"], "0");
     // The operation's CID is its bytes' CID, and the DID is the hash of those bytes.
     let op = STANDARD
         .decode(p["plcOperation"]["operation"].as_str().unwrap())
@@ -418,7 +418,7 @@ async fn plc_operations_append_at_the_next_seq_with_a_matching_cid() {
 
     let res = gql(&app, APPEND, op_vars(ALICE, b"op one", None), Some(ALICE)).await;
     let op = &ok(&res)["pdsAppendPlcOperation"]["plcOperation"];
-    assert_eq!(op["seq"], 1);
+    assert_eq!(op["seq"], "1");
     assert_eq!(op["cid"], cid(b"op one").as_str());
     assert_eq!(op["operation"], b64(b"op one").as_str());
     // With prev = the last operation's CID.
@@ -429,7 +429,10 @@ async fn plc_operations_append_at_the_next_seq_with_a_matching_cid() {
         Some(ALICE),
     )
     .await;
-    assert_eq!(ok(&res)["pdsAppendPlcOperation"]["plcOperation"]["seq"], 2);
+    assert_eq!(
+        ok(&res)["pdsAppendPlcOperation"]["plcOperation"]["seq"],
+        "2"
+    );
     assert_eq!(count(db, "plc_operations").await, 4);
 
     // A stale prev conflicts.
@@ -487,7 +490,9 @@ async fn concurrent_plc_appends_get_gap_free_seqs() {
         let res = t.await.unwrap();
         seqs.push(
             ok(&res)["pdsAppendPlcOperation"]["plcOperation"]["seq"]
-                .as_i64()
+                .as_str()
+                .unwrap()
+                .parse::<i64>()
                 .unwrap(),
         );
     }

@@ -132,7 +132,7 @@ async fn query_limits_are_enforced_before_execution() {
         err["message"],
         format!(
             "the query costs {cost}, over the limit of {limit}: ask for fewer rows (`first`) \
-             or fewer fields"
+             or fewer nested lists"
         )
     );
     // Too deep.

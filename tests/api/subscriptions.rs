@@ -755,7 +755,7 @@ async fn repo_events(ws: &mut WsClient, id: &str, n: usize) -> (Vec<(i64, String
             .decode(e["event"].as_str().unwrap())
             .unwrap();
         seen.push((
-            e["seq"].as_i64().unwrap(),
+            e["seq"].as_str().unwrap().parse::<i64>().unwrap(),
             e["eventType"].as_str().unwrap().to_owned(),
         ));
         bytes.push(raw);
@@ -1178,7 +1178,8 @@ async fn a_newer_socket_takes_the_connection_over_and_a_dropped_one_is_noticed()
 #[tokio::test]
 async fn feed_posts_and_membership_changes_of_a_community_are_delivered() {
     use crate::atrarium_mutations::{
-        ALICE, BOB, CAROL, T0, Who, feed, index, ok as done, post_uri, remove, staffed, unindex,
+        ALICE, BOB, CAROL, T0, Who, feed, id_of, index, ok as done, post_uri, remove, staffed,
+        unindex,
     };
     let app = TestApp::spawn().await;
     let community = staffed(&app).await;
@@ -1189,7 +1190,7 @@ async fn feed_posts_and_membership_changes_of_a_community_are_delivered() {
     let mut ws = WsClient::connect(&app, Protocol::TransportWs, json!({})).await;
     ws.subscribe(
         "m",
-        "subscription($c: Int!) { atrariumMembershipChanged(communityId: $c, after: \"0\") {
+        "subscription($c: BigInt!) { atrariumMembershipChanged(communityId: $c, after: \"0\") {
             kind userDid role membership { role }
         } }",
         json!({ "c": community }),
@@ -1211,7 +1212,7 @@ async fn feed_posts_and_membership_changes_of_a_community_are_delivered() {
     );
     ws.subscribe(
         "p",
-        "subscription($f: Int!) { atrariumPostIndexed(feedId: $f) { post { uri authorDid } } }",
+        "subscription($f: BigInt!) { atrariumPostIndexed(feedId: $f) { post { uri authorDid } } }",
         json!({ "f": f1 }),
     )
     .await;
@@ -1239,7 +1240,7 @@ async fn feed_posts_and_membership_changes_of_a_community_are_delivered() {
         ws.data("p").await["atrariumPostIndexed"]["post"],
         json!({ "uri": mine, "authorDid": BOB })
     );
-    let id = posted["post"]["id"].as_i64().unwrap();
+    let id = id_of(&posted["post"]["id"]);
     done(
         unindex(&app, Who::Atrarium(ALICE), id).await,
         "atrariumUnindexPost",
@@ -1279,7 +1280,7 @@ async fn every_atrarium_write_records_its_change_in_order_and_refusals_record_no
         gql(
             &app,
             Who::Atrarium(ALICE),
-            "mutation($id: Int!) { atrariumDeleteThemeFeed(id: $id) { deletedId } }",
+            "mutation($id: BigInt!) { atrariumDeleteThemeFeed(id: $id) { deletedId } }",
             json!({ "id": f }),
         )
         .await,
@@ -1289,7 +1290,7 @@ async fn every_atrarium_write_records_its_change_in_order_and_refusals_record_no
         gql(
             &app,
             Who::Atrarium(ALICE),
-            "mutation($id: Int!) { atrariumDeleteCommunity(id: $id) { deletedId } }",
+            "mutation($id: BigInt!) { atrariumDeleteCommunity(id: $id) { deletedId } }",
             json!({ "id": c }),
         )
         .await,

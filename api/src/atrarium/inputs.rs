@@ -15,6 +15,7 @@ use super::service::feeds::{NewThemeFeed, ThemeFeedChanges};
 use super::service::posts::NewPost;
 use super::types::{AtrariumRole, AtrariumStage};
 use crate::error::{ApiError, ApiResult};
+use crate::scalars::BigInt;
 use crate::validate::{AtUri, Did, Name};
 
 /// Longest community or theme feed name, in characters.
@@ -234,7 +235,7 @@ pub struct AtrariumCreateCommunityInput {
     /// Display name (1 to 100 characters, trimmed).
     pub name: String,
     /// The community to nest it under; you must be an owner or moderator there.
-    pub parent_id: Option<i64>,
+    pub parent_id: Option<BigInt>,
     /// How its feed is composed (default 80 own, 15 parent, 5 global).
     pub feed_mix: Option<AtrariumFeedMixInput>,
     /// Initial health metrics (default: none recorded).
@@ -246,7 +247,7 @@ impl AtrariumCreateCommunityInput {
     pub fn parse(self) -> ApiResult<NewCommunity> {
         Ok(NewCommunity {
             name: Name::parse("input.name", &self.name, MAX_NAME_LEN)?,
-            parent_id: self.parent_id,
+            parent_id: self.parent_id.map(i64::from),
             feed_mix: self
                 .feed_mix
                 .map(|m| m.parse("input.feedMix"))
@@ -265,12 +266,12 @@ impl AtrariumCreateCommunityInput {
 #[derive(InputObject, Clone, Debug)]
 pub struct AtrariumUpdateCommunityInput {
     /// The community's id.
-    pub id: i64,
+    pub id: BigInt,
     /// A new display name (1 to 100 characters, trimmed).
     pub name: Option<String>,
     /// A new parent (you must be an owner or moderator there; not the community itself
     /// nor one of its descendants), or null to make the community a root.
-    pub parent_id: MaybeUndefined<i64>,
+    pub parent_id: MaybeUndefined<BigInt>,
     /// A new feed composition.
     pub feed_mix: Option<AtrariumFeedMixInput>,
     /// New health metrics, replacing the recorded ones as a whole.
@@ -280,7 +281,7 @@ pub struct AtrariumUpdateCommunityInput {
 impl AtrariumUpdateCommunityInput {
     /// Checks and converts the input: the community's id and the changes.
     pub fn parse(self) -> ApiResult<(i64, CommunityChanges)> {
-        let parent_id = crate::inputs::change(self.parent_id, Ok)?;
+        let parent_id = crate::inputs::change(self.parent_id, |p| Ok(p.0))?;
         let changes = CommunityChanges {
             name: self
                 .name
@@ -299,7 +300,7 @@ impl AtrariumUpdateCommunityInput {
         if changes.is_empty() {
             return Err(nothing_to_change());
         }
-        Ok((self.id, changes))
+        Ok((self.id.0, changes))
     }
 }
 
@@ -307,7 +308,7 @@ impl AtrariumUpdateCommunityInput {
 #[derive(InputObject, Clone, Copy, Debug)]
 pub struct AtrariumAdvanceCommunityStageInput {
     /// The community's id.
-    pub id: i64,
+    pub id: BigInt,
     /// The stage to move to: the one after the current (theme → community → graduated).
     pub stage: AtrariumStage,
 }
@@ -322,7 +323,7 @@ impl AtrariumAdvanceCommunityStageInput {
                  (theme → community → graduated)",
             ));
         }
-        Ok((self.id, self.stage.into()))
+        Ok((self.id.0, self.stage.into()))
     }
 }
 
@@ -332,7 +333,7 @@ impl AtrariumAdvanceCommunityStageInput {
 #[derive(InputObject, Clone, Debug)]
 pub struct AtrariumCreateThemeFeedInput {
     /// The community's id.
-    pub community_id: i64,
+    pub community_id: BigInt,
     /// Display name (1 to 100 characters, trimmed).
     pub name: String,
     /// The feed generator's URI, `at://<did>/app.bsky.feed.generator/<rkey>`; unique.
@@ -347,7 +348,7 @@ impl AtrariumCreateThemeFeedInput {
     /// Checks and converts the input.
     pub fn parse(self) -> ApiResult<NewThemeFeed> {
         Ok(NewThemeFeed {
-            community_id: self.community_id,
+            community_id: self.community_id.0,
             name: Name::parse("input.name", &self.name, MAX_NAME_LEN)?,
             feed_uri: parse_record_uri("input.feedUri", &self.feed_uri, FEED_GENERATOR_COLLECTION)?,
             filter_config: self.filter_config.parse("input.filterConfig")?,
@@ -364,7 +365,7 @@ impl AtrariumCreateThemeFeedInput {
 #[derive(InputObject, Clone, Debug)]
 pub struct AtrariumUpdateThemeFeedInput {
     /// The feed's id.
-    pub id: i64,
+    pub id: BigInt,
     /// A new display name (1 to 100 characters, trimmed).
     pub name: Option<String>,
     /// New filter rules, replacing the old ones as a whole.
@@ -393,7 +394,7 @@ impl AtrariumUpdateThemeFeedInput {
         if changes.is_empty() {
             return Err(nothing_to_change());
         }
-        Ok((self.id, changes))
+        Ok((self.id.0, changes))
     }
 }
 
@@ -403,7 +404,7 @@ impl AtrariumUpdateThemeFeedInput {
 #[derive(InputObject, Clone, Debug)]
 pub struct AtrariumChangeMemberRoleInput {
     /// The community's id.
-    pub community_id: i64,
+    pub community_id: BigInt,
     /// The member's DID.
     pub user_did: String,
     /// The role to give.
@@ -414,7 +415,7 @@ impl AtrariumChangeMemberRoleInput {
     /// Checks and converts the input: community, member, role.
     pub fn parse(self) -> ApiResult<(i64, Did, entity::atrarium::Role)> {
         Ok((
-            self.community_id,
+            self.community_id.0,
             Did::parse("input.userDid", &self.user_did)?,
             self.role.into(),
         ))
@@ -426,7 +427,7 @@ impl AtrariumChangeMemberRoleInput {
 #[derive(InputObject, Clone, Debug)]
 pub struct AtrariumRemoveMemberInput {
     /// The community's id.
-    pub community_id: i64,
+    pub community_id: BigInt,
     /// The member's DID.
     pub user_did: String,
 }
@@ -435,7 +436,7 @@ impl AtrariumRemoveMemberInput {
     /// Checks and converts the input: community, member.
     pub fn parse(self) -> ApiResult<(i64, Did)> {
         Ok((
-            self.community_id,
+            self.community_id.0,
             Did::parse("input.userDid", &self.user_did)?,
         ))
     }
@@ -447,7 +448,7 @@ impl AtrariumRemoveMemberInput {
 #[derive(InputObject, Clone, Debug)]
 pub struct AtrariumIndexPostInput {
     /// The theme feed's id.
-    pub feed_id: i64,
+    pub feed_id: BigInt,
     /// The post's URI, `at://<did>/app.bsky.feed.post/<rkey>`; its DID is the author.
     pub uri: String,
     /// When the post was created (at most five minutes in the future).
@@ -475,7 +476,7 @@ impl AtrariumIndexPostInput {
             ));
         }
         Ok(NewPost {
-            feed_id: self.feed_id,
+            feed_id: self.feed_id.0,
             uri,
             created_at,
             has_media: self.has_media,
@@ -583,12 +584,12 @@ mod tests {
     #[test]
     fn no_community_moves_to_theme_and_posts_are_not_from_the_future() {
         let to_theme = AtrariumAdvanceCommunityStageInput {
-            id: 1,
+            id: BigInt(1),
             stage: AtrariumStage::Theme,
         };
         assert_eq!(field_of(to_theme.parse()), "input.stage");
         let post = |created_at| AtrariumIndexPostInput {
-            feed_id: 1,
+            feed_id: BigInt(1),
             uri: "at://did:plc:ragtjsm2j2vknwkz3zp4oxrd/app.bsky.feed.post/3k".into(),
             created_at,
             has_media: false,

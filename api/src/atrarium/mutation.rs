@@ -13,6 +13,7 @@ use crate::auth::Viewer;
 use crate::batch::Node;
 use crate::context::databases;
 use crate::error::{ApiError, ApiResult};
+use crate::scalars::BigInt;
 use crate::validate::Did;
 use crate::write::Store;
 
@@ -85,7 +86,7 @@ pub struct AtrariumAdvanceCommunityStagePayload {
 pub struct AtrariumDeleteCommunityPayload {
     /// The deleted community's id (its feeds, their posts and its memberships went with
     /// it).
-    pub deleted_id: i64,
+    pub deleted_id: BigInt,
     /// Its parent community, which lost a child (null for a root).
     pub parent: Option<AtrariumCommunity>,
 }
@@ -108,7 +109,7 @@ pub struct AtrariumUpdateThemeFeedPayload {
 #[derive(SimpleObject)]
 pub struct AtrariumDeleteThemeFeedPayload {
     /// The deleted feed's id (its indexed posts went with it).
-    pub deleted_id: i64,
+    pub deleted_id: BigInt,
     /// The feed's community, its `postCount` down by the feed's posts.
     pub community: AtrariumCommunity,
 }
@@ -163,7 +164,7 @@ pub struct AtrariumIndexPostPayload {
 #[derive(SimpleObject)]
 pub struct AtrariumUnindexPostPayload {
     /// The id of the index row removed.
-    pub deleted_id: i64,
+    pub deleted_id: BigInt,
     /// The feed, its `postCount` down by one and `lastPostAt` that of its newest
     /// remaining post.
     pub theme_feed: AtrariumThemeFeed,
@@ -244,11 +245,11 @@ impl AtrariumMutation {
     async fn atrarium_delete_community(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The community's id.")] id: i64,
+        #[graphql(desc = "The community's id.")] id: BigInt,
     ) -> Result<AtrariumDeleteCommunityPayload> {
         run(async {
             let actor = actor(ctx)?;
-            let parent = communities::delete_community(&store(ctx)?, &actor, id).await?;
+            let parent = communities::delete_community(&store(ctx)?, &actor, id.0).await?;
             Ok(AtrariumDeleteCommunityPayload {
                 deleted_id: id,
                 parent: parent.map(community),
@@ -298,11 +299,11 @@ impl AtrariumMutation {
     async fn atrarium_delete_theme_feed(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The theme feed's id.")] id: i64,
+        #[graphql(desc = "The theme feed's id.")] id: BigInt,
     ) -> Result<AtrariumDeleteThemeFeedPayload> {
         run(async {
             let actor = actor(ctx)?;
-            let c = feeds::delete_feed(&store(ctx)?, &actor, id).await?;
+            let c = feeds::delete_feed(&store(ctx)?, &actor, id.0).await?;
             Ok(AtrariumDeleteThemeFeedPayload {
                 deleted_id: id,
                 community: community(c),
@@ -315,11 +316,11 @@ impl AtrariumMutation {
     async fn atrarium_join_community(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The community's id.")] community_id: i64,
+        #[graphql(desc = "The community's id.")] community_id: BigInt,
     ) -> Result<AtrariumJoinCommunityPayload> {
         run(async {
             let actor = actor(ctx)?;
-            let change = members::join(&store(ctx)?, &actor, community_id).await?;
+            let change = members::join(&store(ctx)?, &actor, community_id.0).await?;
             Ok(AtrariumJoinCommunityPayload {
                 membership: membership(change.membership),
                 community: community(change.community),
@@ -333,11 +334,11 @@ impl AtrariumMutation {
     async fn atrarium_leave_community(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The community's id.")] community_id: i64,
+        #[graphql(desc = "The community's id.")] community_id: BigInt,
     ) -> Result<AtrariumLeaveCommunityPayload> {
         run(async {
             let actor = actor(ctx)?;
-            let c = members::leave(&store(ctx)?, &actor, community_id).await?;
+            let c = members::leave(&store(ctx)?, &actor, community_id.0).await?;
             Ok(AtrariumLeaveCommunityPayload {
                 user_did: actor.into_inner(),
                 community: community(c),
@@ -411,13 +412,13 @@ impl AtrariumMutation {
     async fn atrarium_unindex_post(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The indexed post's id.")] id: i64,
+        #[graphql(desc = "The indexed post's id.")] id: BigInt,
     ) -> Result<AtrariumUnindexPostPayload> {
         run(async {
             let actor = actor(ctx)?;
-            let change = posts::unindex_post(&store(ctx)?, &actor, id).await?;
+            let change = posts::unindex_post(&store(ctx)?, &actor, id.0).await?;
             Ok(AtrariumUnindexPostPayload {
-                deleted_id: change.post,
+                deleted_id: BigInt(change.post),
                 theme_feed: feed(change.feed),
                 community: community(change.community),
             })

@@ -8,10 +8,11 @@ use super::loaders::{AtrariumLoader, CommunityId, PostId, ThemeFeedId};
 use super::service::{self, DEFAULT_MAX_ACTIVITY_SCORE, DEFAULT_SKELETON_SIZE};
 use super::types::*;
 use crate::batch::{Node, Rows};
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{databases, list_request, loader, root_connection};
 use crate::error::ApiError;
 use crate::pagination::PageArgs;
+use crate::scalars::BigInt;
 
 type Result<T> = async_graphql::Result<T>;
 
@@ -38,17 +39,16 @@ impl AtrariumQuery {
     async fn atrarium_community(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The community's id.")] id: i64,
+        #[graphql(desc = "The community's id.")] id: BigInt,
     ) -> Result<Option<AtrariumCommunity>> {
         let m = loader::<AtrariumLoader>(ctx)?
-            .load_one(CommunityId(id))
+            .load_one(CommunityId(id.0))
             .await
             .map_err(|e| e.extend())?;
         Ok(m.map(|m| AtrariumCommunity(Node::single(m))))
     }
 
     /// All communities.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn atrarium_communities(
         &self,
@@ -80,14 +80,14 @@ impl AtrariumQuery {
     async fn atrarium_theme_feed(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The feed's id.")] id: Option<i64>,
+        #[graphql(desc = "The feed's id.")] id: Option<BigInt>,
         #[graphql(desc = "The feed generator's `at://` URI.")] feed_uri: Option<String>,
     ) -> Result<Option<AtrariumThemeFeed>> {
         exactly_one(&[("id", id.is_some()), ("feedUri", feed_uri.is_some())])
             .map_err(|e| e.extend())?;
         if let Some(id) = id {
             let m = loader::<AtrariumLoader>(ctx)?
-                .load_one(ThemeFeedId(id))
+                .load_one(ThemeFeedId(id.0))
                 .await
                 .map_err(|e| e.extend())?;
             return Ok(m.map(|m| AtrariumThemeFeed(Node::single(m))));
@@ -102,7 +102,6 @@ impl AtrariumQuery {
     }
 
     /// All theme feeds.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn atrarium_theme_feeds(
         &self,
@@ -134,11 +133,11 @@ impl AtrariumQuery {
     async fn atrarium_membership(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The community's id.")] community_id: i64,
+        #[graphql(desc = "The community's id.")] community_id: BigInt,
         #[graphql(desc = "The member's DID.")] user_did: String,
     ) -> Result<Option<AtrariumMembership>> {
         let db = databases(ctx)?.atrarium();
-        let m = memberships::Entity::find_by_id((community_id, user_did))
+        let m = memberships::Entity::find_by_id((community_id.0, user_did))
             .one(db)
             .await
             .map_err(|e| ApiError::from(e).extend())?;
@@ -146,7 +145,6 @@ impl AtrariumQuery {
     }
 
     /// All memberships.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn atrarium_memberships(
         &self,
@@ -177,17 +175,16 @@ impl AtrariumQuery {
     async fn atrarium_post(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The index row's id.")] id: i64,
+        #[graphql(desc = "The index row's id.")] id: BigInt,
     ) -> Result<Option<AtrariumPost>> {
         let m = loader::<AtrariumLoader>(ctx)?
-            .load_one(PostId(id))
+            .load_one(PostId(id.0))
             .await
             .map_err(|e| e.extend())?;
         Ok(m.map(|m| AtrariumPost(Node::single(m))))
     }
 
     /// All indexed posts.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn atrarium_posts(
         &self,
@@ -273,7 +270,6 @@ impl AtrariumQuery {
     /// The seed's "user's communities": the memberships of `did` (each with its community
     /// and role), newest join first; joins in the same second: the highest community id
     /// first.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn atrarium_user_communities(
         &self,

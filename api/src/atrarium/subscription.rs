@@ -16,6 +16,7 @@ use crate::context::databases;
 use crate::db::Databases;
 use crate::error::{ApiError, ApiResult};
 use crate::events::{Topic, cursor_of, deliver};
+use crate::scalars::BigInt;
 
 /// Atrarium's subscription fields.
 #[derive(Default)]
@@ -77,10 +78,11 @@ impl AtrariumSubscription {
     async fn atrarium_post_indexed(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The theme feed's id.")] feed_id: i64,
+        #[graphql(desc = "The theme feed's id.")] feed_id: BigInt,
         #[graphql(desc = "Resume after this event's `cursor`; omit for new posts only.")]
         after: Option<String>,
     ) -> Result<impl Stream<Item = Result<AtrariumFeedPostEvent>> + use<>> {
+        let feed_id = feed_id.0;
         let dbs = databases(ctx)?.clone();
         let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
         theme_feeds::Entity::find_by_id(feed_id)
@@ -117,10 +119,11 @@ impl AtrariumSubscription {
     async fn atrarium_membership_changed(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The community's id.")] community_id: i64,
+        #[graphql(desc = "The community's id.")] community_id: BigInt,
         #[graphql(desc = "Resume after this event's `cursor`; omit for new changes only.")]
         after: Option<String>,
     ) -> Result<impl Stream<Item = Result<AtrariumMembershipEvent>> + use<>> {
+        let community_id = community_id.0;
         let dbs = databases(ctx)?.clone();
         let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
         communities::Entity::find_by_id(community_id)

@@ -17,14 +17,14 @@ use super::loaders::{
     ParentCommunity, PostCountOfFeed, PostsOfFeed, ThemeFeedId,
 };
 use crate::batch::{self, Node};
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{list_request, nested_connection};
 use crate::error::ApiError;
-use crate::filter::{BooleanFilter, DateTimeFilter, IntFilter, StringFilter};
+use crate::filter::{BigIntFilter, BooleanFilter, DateTimeFilter, IntFilter, StringFilter};
 use crate::loader::{CountRef, ListRef};
 use crate::order::OrderDirection;
 use crate::pagination::PageArgs;
-use crate::scalars::from_epoch;
+use crate::scalars::{BigInt, from_epoch};
 use crate::{enum_filter, filter_input, order_input};
 
 type Result<T> = async_graphql::Result<T>;
@@ -185,13 +185,13 @@ filter_input! {
     /// Filters Atrarium communities.
     pub struct AtrariumCommunityFilter for communities::Column {
         /// The community's id.
-        id: IntFilter => Id,
+        id: BigIntFilter => Id,
         /// The display name.
         name: StringFilter => Name,
         /// The lifecycle stage.
         stage: AtrariumStageFilter => Stage,
         /// The parent community's id (null for roots).
-        parent_id: IntFilter => ParentId,
+        parent_id: BigIntFilter => ParentId,
         /// The cached member count.
         member_count: IntFilter => MemberCount,
         /// The cached post count.
@@ -207,9 +207,9 @@ filter_input! {
     /// Filters Atrarium theme feeds.
     pub struct AtrariumThemeFeedFilter for theme_feeds::Column {
         /// The feed's id.
-        id: IntFilter => Id,
+        id: BigIntFilter => Id,
         /// The community's id.
-        community_id: IntFilter => CommunityId,
+        community_id: BigIntFilter => CommunityId,
         /// The display name.
         name: StringFilter => Name,
         /// The AT Protocol feed generator URI.
@@ -227,7 +227,7 @@ filter_input! {
     /// Filters Atrarium memberships.
     pub struct AtrariumMembershipFilter for memberships::Column {
         /// The community's id.
-        community_id: IntFilter => CommunityId,
+        community_id: BigIntFilter => CommunityId,
         /// The member's DID.
         user_did: StringFilter => UserDid,
         /// The member's role.
@@ -241,9 +241,9 @@ filter_input! {
     /// Filters Atrarium indexed posts.
     pub struct AtrariumPostFilter for post_index::Column {
         /// The index row's id.
-        id: IntFilter => Id,
+        id: BigIntFilter => Id,
         /// The theme feed's id.
-        feed_id: IntFilter => FeedId,
+        feed_id: BigIntFilter => FeedId,
         /// The post's `at://` URI.
         uri: StringFilter => Uri,
         /// The author's DID.
@@ -328,8 +328,8 @@ impl From<Node<communities::Model>> for AtrariumCommunity {
 #[Object]
 impl AtrariumCommunity {
     /// The community's id.
-    async fn id(&self) -> i64 {
-        self.0.id
+    async fn id(&self) -> BigInt {
+        BigInt(self.0.id)
     }
     /// The display name.
     async fn name(&self) -> &str {
@@ -340,8 +340,8 @@ impl AtrariumCommunity {
         self.0.stage.into()
     }
     /// The parent community's id (null for roots).
-    async fn parent_id(&self) -> Option<i64> {
-        self.0.parent_id
+    async fn parent_id(&self) -> Option<BigInt> {
+        self.0.parent_id.map(BigInt)
     }
     /// How the community's feed is composed.
     async fn feed_mix(&self) -> AtrariumFeedMix {
@@ -413,7 +413,6 @@ impl AtrariumCommunity {
     }
 
     /// The communities nested directly under this one (default order: id).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn children(
         &self,
@@ -448,7 +447,6 @@ impl AtrariumCommunity {
     }
 
     /// The community's theme feeds (default order: id).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn theme_feeds(
         &self,
@@ -483,7 +481,6 @@ impl AtrariumCommunity {
     }
 
     /// The community's members with their roles (default order: community id, then DID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn memberships(
         &self,
@@ -531,12 +528,12 @@ impl From<Node<theme_feeds::Model>> for AtrariumThemeFeed {
 #[Object]
 impl AtrariumThemeFeed {
     /// The feed's id.
-    async fn id(&self) -> i64 {
-        self.0.id
+    async fn id(&self) -> BigInt {
+        BigInt(self.0.id)
     }
     /// The community's id.
-    async fn community_id(&self) -> i64 {
-        self.0.community_id
+    async fn community_id(&self) -> BigInt {
+        BigInt(self.0.community_id)
     }
     /// The display name.
     async fn name(&self) -> &str {
@@ -578,7 +575,6 @@ impl AtrariumThemeFeed {
     }
 
     /// The posts the feed has indexed (default order: newest first, then id).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn posts(
         &self,
@@ -627,8 +623,8 @@ impl From<Node<memberships::Model>> for AtrariumMembership {
 #[Object]
 impl AtrariumMembership {
     /// The community's id (with `userDid`, the membership's key).
-    async fn community_id(&self) -> i64 {
-        self.0.community_id
+    async fn community_id(&self) -> BigInt {
+        BigInt(self.0.community_id)
     }
     /// The member's AT Protocol DID (`did:plc:...`).
     async fn user_did(&self) -> &str {
@@ -675,12 +671,12 @@ impl From<Node<post_index::Model>> for AtrariumPost {
 #[Object]
 impl AtrariumPost {
     /// The index row's id.
-    async fn id(&self) -> i64 {
-        self.0.id
+    async fn id(&self) -> BigInt {
+        BigInt(self.0.id)
     }
     /// The theme feed's id.
-    async fn feed_id(&self) -> i64 {
-        self.0.feed_id
+    async fn feed_id(&self) -> BigInt {
+        BigInt(self.0.feed_id)
     }
     /// The post's `at://` URI (`at://did:plc:xxx/app.bsky.feed.post/rkey`).
     async fn uri(&self) -> &str {

@@ -464,7 +464,7 @@ payload!(
     /// All notifications read.
     BellamyMarkAllNotificationsReadPayload {
         /// How many were unread.
-        count: i64,
+        count: i32,
         /// The signed-in user (`unreadNotificationCount` is now 0).
         user: BellamyUser,
     }
@@ -493,6 +493,6 @@ payload!(
         /// The signed-in user's membership (`lastReadAt` moved).
         participant: BellamyConversationParticipant,
         /// How many messages became read.
-        count: i64,
+        count: i32,
     }
 );

@@ -124,8 +124,8 @@ fn done<T>(r: ApiResult<T>) -> Result<T> {
     r.map_err(|e| e.extend())
 }
 
-fn count(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
+fn count(n: u64) -> i32 {
+    crate::scalars::int(n)
 }
 
 // ----------------------------------------------------------------------------- resolvers

@@ -14,7 +14,7 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 use super::access::{self, Access, Hidden};
 use super::types::*;
 use crate::batch::Node;
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{databases, list_request, root_connection};
 use crate::error::ApiError;
 use crate::pagination::PageArgs;
@@ -522,7 +522,6 @@ macro_rules! root_list {
         #[Object]
         impl $root {
             $(#[$m])*
-            #[graphql(complexity = "complexity(child_complexity, first, last)")]
             #[allow(clippy::too_many_arguments)]
             async fn $field(
                 &self,

@@ -18,7 +18,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait};
 use super::access::{self, Access, Hidden};
 use super::loaders::*;
 use crate::batch::{self, Node, PageNodes};
-use crate::connection::{Conn, TotalCount, complexity, connection};
+use crate::connection::{Conn, TotalCount, connection};
 use crate::context::{list_request, nested_connection};
 use crate::error::ApiError;
 use crate::filter::{
@@ -805,7 +805,7 @@ async fn reaction_counts<M>(
         .into_iter()
         .map(|(t, n)| BellamyReactionCount {
             reaction_type: t.into(),
-            count: i64::try_from(n).unwrap_or(i64::MAX),
+            count: crate::scalars::int(n),
         })
         .collect())
 }
@@ -833,7 +833,7 @@ pub struct BellamyReactionCount {
     #[graphql(name = "type")]
     pub reaction_type: BellamyReactionType,
     /// How many reactions of that type.
-    pub count: i64,
+    pub count: i32,
 }
 
 /// A Bellamy Book account. The flag marks the account just registered in this request,
@@ -893,7 +893,6 @@ impl BellamyUser {
     }
 
     /// The user's posts the viewer may see (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn posts(
         &self,
@@ -928,7 +927,6 @@ impl BellamyUser {
 
     /// The comments the user wrote on posts the viewer may see (default order: newest
     /// first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn comments(
         &self,
@@ -965,7 +963,6 @@ impl BellamyUser {
 
     /// The reactions the user gave to posts and comments the viewer may see (default
     /// order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn reactions(
         &self,
@@ -1002,7 +999,6 @@ impl BellamyUser {
 
     /// The friend requests the user sent, if the viewer sent or received them (default
     /// order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn sent_friend_requests(
         &self,
@@ -1039,7 +1035,6 @@ impl BellamyUser {
 
     /// The friend requests the user received, if the viewer sent or received them
     /// (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn received_friend_requests(
         &self,
@@ -1076,7 +1071,6 @@ impl BellamyUser {
 
     /// The user's friends, through `friendships` (default order: newest friendship
     /// first). Filter, order and cursors are the friendship rows'.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn friends(
         &self,
@@ -1114,7 +1108,6 @@ impl BellamyUser {
 
     /// The users who follow this user, through `follows` (default order: newest follow
     /// first). Filter, order and cursors are the follow rows'.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn followers(
         &self,
@@ -1151,7 +1144,6 @@ impl BellamyUser {
 
     /// The users this user follows, through `follows` (default order: newest follow
     /// first). Filter, order and cursors are the follow rows'.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn following(
         &self,
@@ -1188,7 +1180,6 @@ impl BellamyUser {
 
     /// The user's stories the viewer may see: all of their own, a friend's unexpired ones
     /// (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn stories(
         &self,
@@ -1223,7 +1214,6 @@ impl BellamyUser {
 
     /// The stories this user viewed: for the user themself, or the views of the viewer's
     /// stories (default order: most recently viewed first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn story_views(
         &self,
@@ -1261,7 +1251,6 @@ impl BellamyUser {
 
     /// The user's notifications, for the user themself only (empty for anyone else;
     /// default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn notifications(
         &self,
@@ -1303,7 +1292,7 @@ impl BellamyUser {
 
     /// How many of the user's notifications are unread. Notifications are their
     /// recipient's only, so this counts for the viewer themself and is 0 for anyone else.
-    async fn unread_notification_count(&self, ctx: &Context<'_>) -> Result<i64> {
+    async fn unread_notification_count(&self, ctx: &Context<'_>) -> Result<i32> {
         let unread = CountRef::new(
             access::notifications(&Access::of(ctx)).add(notifications::Column::Read.eq(false)),
         );
@@ -1311,13 +1300,12 @@ impl BellamyUser {
             NotificationCountOfUser(u.id, unread.clone())
         })
         .await?;
-        Ok(n.map_or(0, |n| i64::try_from(n).unwrap_or(i64::MAX)))
+        Ok(n.map_or(0, crate::scalars::int))
     }
 
     /// The conversations the user shares with the viewer, through `conversation_participants`
     /// (default order: most recently joined first). Filter, order and cursors are the
     /// participant rows'.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn conversations(
         &self,
@@ -1358,7 +1346,6 @@ impl BellamyUser {
 
     /// The chat messages the user sent in conversations the viewer takes part in (default
     /// order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn messages(
         &self,
@@ -1436,7 +1423,6 @@ impl BellamyPost {
     /// The post's comments, oldest first by default. With `topLevelOnly` (the default)
     /// only the thread roots (comments that reply to no comment); replies are under each
     /// comment's `replies` and `thread`.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn comments(
         &self,
@@ -1481,7 +1467,6 @@ impl BellamyPost {
     }
 
     /// The reactions to the post (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn reactions(
         &self,
@@ -1523,7 +1508,6 @@ impl BellamyPost {
     }
 
     /// The post's images and videos (default order: display position).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn media(
         &self,
@@ -1558,7 +1542,6 @@ impl BellamyPost {
     }
 
     /// The post's hashtags, through `post_hashtags` (in link order: hashtag id).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn hashtags(
         &self,
@@ -1662,7 +1645,6 @@ impl BellamyComment {
 
     /// The direct replies (default order: oldest first). Nest `replies` for deeper
     /// levels (one statement per level), or use `thread`.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn replies(
         &self,
@@ -1701,7 +1683,6 @@ impl BellamyComment {
     /// levels, flat and in thread order: depth-first, each comment followed by its own
     /// replies, siblings oldest first. One recursive statement for all sibling comments;
     /// cycle-safe.
-    #[graphql(complexity = "MAX_THREAD_LEN * child_complexity + 1")]
     async fn thread(
         &self,
         ctx: &Context<'_>,
@@ -1732,7 +1713,6 @@ impl BellamyComment {
     }
 
     /// The reactions to the comment (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn reactions(
         &self,
@@ -1773,9 +1753,6 @@ impl BellamyComment {
         reaction_counts(ctx, &self.0, enums::ReactionTargetType::Comment, |c| c.id).await
     }
 }
-
-/// Complexity weight of a `thread` (its length is not known before it is loaded).
-const MAX_THREAD_LEN: usize = 50;
 
 /// One comment of a thread, with its depth below the thread's root.
 pub struct BellamyThreadComment {
@@ -2018,7 +1995,6 @@ impl BellamyHashtag {
 
     /// The posts carrying the tag that the viewer may see, through `post_hashtags` (in link
     /// order: post id).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn posts(
         &self,
@@ -2162,7 +2138,6 @@ impl BellamyStory {
 
     /// Who viewed the story, and when: all views for the story's author, the viewer's own
     /// view for anyone else (default order: most recent first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn viewers(
         &self,
@@ -2308,7 +2283,6 @@ impl BellamyConversation {
     }
 
     /// Who takes part (default order: first to join first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn participants(
         &self,
@@ -2345,7 +2319,6 @@ impl BellamyConversation {
     }
 
     /// The messages (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn messages(
         &self,

@@ -9,11 +9,12 @@ use super::access;
 use super::loaders::{OrquestraLoader, ProjectId, SocialsOfProject, UserId};
 use super::types::*;
 use crate::batch::Node;
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{databases, list_request, loader, root_connection};
 use crate::error::ApiError;
 use crate::order::OrderDirection;
 use crate::pagination::PageArgs;
+use crate::scalars::BigInt;
 
 type Result<T> = async_graphql::Result<T>;
 
@@ -81,7 +82,7 @@ impl OrquestraQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "The user's id.")] id: Option<ID>,
         #[graphql(desc = "The GitHub username.")] username: Option<String>,
-        #[graphql(desc = "The GitHub user id.")] github_id: Option<i64>,
+        #[graphql(desc = "The GitHub user id.")] github_id: Option<BigInt>,
     ) -> Result<Option<OrquestraUser>> {
         exactly_one(&[
             ("id", id.is_some()),
@@ -99,7 +100,7 @@ impl OrquestraQuery {
         let db = databases(ctx)?.orquestra();
         let cond = match (username, github_id) {
             (Some(u), _) => users::Column::Username.eq(u),
-            (_, Some(g)) => users::Column::GithubId.eq(g),
+            (_, Some(g)) => users::Column::GithubId.eq(g.0),
             _ => return Ok(None),
         };
         let m = users::Entity::find()
@@ -111,7 +112,6 @@ impl OrquestraQuery {
     }
 
     /// All users.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_users(
         &self,
@@ -162,7 +162,6 @@ impl OrquestraQuery {
 
     /// All projects the viewer may see: public ones, the viewer's own, and the project
     /// of the request's `X-API-Key`.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_projects(
         &self,
@@ -193,7 +192,6 @@ impl OrquestraQuery {
     /// Public projects, newest first: the seed's project directory (the viewer's own
     /// private projects are not in it). Each project's
     /// `versionCount` and `user { username avatarUrl }` are batched (no N+1).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_public_projects(
         &self,
@@ -246,7 +244,6 @@ impl OrquestraQuery {
     }
 
     /// The IDL versions of every project the viewer may see.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_idl_versions(
         &self,
@@ -295,7 +292,6 @@ impl OrquestraQuery {
     }
 
     /// The API keys (metadata only) of the viewer's own projects; empty when anonymous.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_api_keys(
         &self,
@@ -353,7 +349,6 @@ impl OrquestraQuery {
     }
 
     /// The social links of every project the viewer may see.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_all_project_socials(
         &self,
@@ -402,7 +397,6 @@ impl OrquestraQuery {
     }
 
     /// The known addresses of every project the viewer may see.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn orquestra_known_addresses(
         &self,

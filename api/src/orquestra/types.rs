@@ -16,12 +16,13 @@ use super::loaders::{
     SocialsOfProject, UserId, VersionCountOfProject, VersionCountOfUser, VersionsOfProject,
 };
 use crate::batch::{self, Node};
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{list_request, nested_connection};
-use crate::filter::{BooleanFilter, DateTimeFilter, IntFilter, StringFilter};
+use crate::filter::{BigIntFilter, BooleanFilter, DateTimeFilter, IntFilter, StringFilter};
 use crate::loader::CountRef;
 use crate::loader::ListRef;
 use crate::pagination::PageArgs;
+use crate::scalars::{BigInt, int};
 use crate::{filter_input, order_input};
 
 type Result<T> = async_graphql::Result<T>;
@@ -39,7 +40,7 @@ filter_input! {
         /// The user id.
         id: StringFilter => Id,
         /// The GitHub user id.
-        github_id: IntFilter => GithubId,
+        github_id: BigIntFilter => GithubId,
         /// The GitHub username.
         username: StringFilter => Username,
         /// The avatar URL.
@@ -240,8 +241,8 @@ impl OrquestraUser {
         ID(self.0.id.clone())
     }
     /// The GitHub user id.
-    async fn github_id(&self) -> i64 {
-        self.0.github_id
+    async fn github_id(&self) -> BigInt {
+        BigInt(self.0.github_id)
     }
     /// The GitHub username.
     async fn username(&self) -> &str {
@@ -268,7 +269,6 @@ impl OrquestraUser {
     }
 
     /// The user's projects that the viewer may see (default order: newest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn projects(
         &self,
@@ -308,23 +308,23 @@ impl OrquestraUser {
     }
 
     /// How many of the user's projects the viewer may see.
-    async fn project_count(&self, ctx: &Context<'_>) -> Result<i64> {
+    async fn project_count(&self, ctx: &Context<'_>) -> Result<i32> {
         let all = CountRef::new(access::projects(access::viewer(ctx)));
         let n = batch::value::<OrquestraLoader, _, _>(ctx, &self.0, "all", |u| {
             ProjectCountOfUser(u.id.clone(), all.clone())
         })
         .await?;
-        Ok(n.unwrap_or(0) as i64)
+        Ok(int(n.unwrap_or(0)))
     }
 
     /// How many IDL versions the user's projects that the viewer may see hold together.
-    async fn version_count(&self, ctx: &Context<'_>) -> Result<i64> {
+    async fn version_count(&self, ctx: &Context<'_>) -> Result<i32> {
         let visible = CountRef::new(access::projects(access::viewer(ctx)));
         let n = batch::value::<OrquestraLoader, _, _>(ctx, &self.0, "", |u| {
             VersionCountOfUser(u.id.clone(), visible.clone())
         })
         .await?;
-        Ok(n.unwrap_or(0) as i64)
+        Ok(int(n.unwrap_or(0)))
     }
 }
 
@@ -385,7 +385,6 @@ impl OrquestraProject {
     }
 
     /// The project's IDL versions (default order: newest version first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn idl_versions(
         &self,
@@ -433,18 +432,17 @@ impl OrquestraProject {
     }
 
     /// How many IDL versions the project has.
-    async fn version_count(&self, ctx: &Context<'_>) -> Result<i64> {
+    async fn version_count(&self, ctx: &Context<'_>) -> Result<i32> {
         let all = CountRef::new(Condition::all());
         let n = batch::value::<OrquestraLoader, _, _>(ctx, &self.0, "all", |p| {
             VersionCountOfProject(p.id.clone(), all.clone())
         })
         .await?;
-        Ok(n.unwrap_or(0) as i64)
+        Ok(int(n.unwrap_or(0)))
     }
 
     /// The project's API keys (metadata only; the key itself is never readable). Visible
     /// to the project's owner only (`FORBIDDEN` for anyone else, an `X-API-Key` included).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn api_keys(
         &self,
@@ -496,7 +494,6 @@ impl OrquestraProject {
     }
 
     /// The project's labelled addresses.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn known_addresses(
         &self,

@@ -108,7 +108,7 @@ impl PdsSessionMutation {
     }
 
     /// Logs the signed-in account out everywhere; returns how many sessions ended.
-    async fn pds_delete_all_sessions(&self, ctx: &Context<'_>) -> Result<i64> {
+    async fn pds_delete_all_sessions(&self, ctx: &Context<'_>) -> Result<i32> {
         let viewer = ctx.data::<Viewer>()?;
         let did = viewer.require(Domain::Pds).map_err(|e| e.extend())?;
         let db = databases(ctx)?.pds();
@@ -116,7 +116,7 @@ impl PdsSessionMutation {
             .await
             .map_err(|e| e.extend())?;
         crate::context::revoked(ctx);
-        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+        Ok(crate::scalars::int(n))
     }
 }
 

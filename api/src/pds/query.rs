@@ -13,10 +13,11 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 use super::access;
 use super::types::*;
 use crate::batch::Node;
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{databases, list_request, root_connection};
 use crate::error::ApiError;
 use crate::pagination::PageArgs;
+use crate::scalars::BigInt;
 
 type Result<T> = async_graphql::Result<T>;
 
@@ -103,7 +104,6 @@ impl PdsQuery {
     }
 
     /// All accounts (default order: by DID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_accounts(
         &self,
@@ -140,7 +140,6 @@ impl PdsQuery {
     }
 
     /// All repositories (default order: by DID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_repos(
         &self,
@@ -179,7 +178,6 @@ impl PdsQuery {
 
     /// All repository blocks, across repositories (filter on `cid` for cross-repository
     /// CID lookups; default order: repository DID, then CID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_repo_blocks(
         &self,
@@ -210,16 +208,15 @@ impl PdsQuery {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The account's DID.")] did: ID,
-        #[graphql(desc = "Position in the log (0 = genesis).")] seq: i64,
+        #[graphql(desc = "Position in the log (0 = genesis).")] seq: BigInt,
     ) -> Result<Option<PdsPlcOperation>> {
         let cond = Condition::all()
             .add(plc_operations::Column::Did.eq(did.0))
-            .add(plc_operations::Column::Seq.eq(seq));
+            .add(plc_operations::Column::Seq.eq(seq.0));
         one::<plc_operations::Entity, _>(pds(ctx)?, cond).await
     }
 
     /// All PLC operations (default order: DID, then `seq`).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_plc_operations(
         &self,
@@ -283,7 +280,6 @@ impl PdsQuery {
     }
 
     /// All records (default order: by URI).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_records(
         &self,
@@ -335,7 +331,6 @@ impl PdsQuery {
 
     /// All blobs the viewer may see: committed ones, and the viewer's own uploads still
     /// in temporary storage (default order: DID, then CID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_blobs(
         &self,
@@ -373,7 +368,6 @@ impl PdsQuery {
     }
 
     /// All record-to-blob references (default order: blob CID, then record URI).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_record_blobs(
         &self,
@@ -405,14 +399,13 @@ impl PdsQuery {
     async fn pds_repo_seq_event(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The event's sequence number.")] seq: i64,
+        #[graphql(desc = "The event's sequence number.")] seq: BigInt,
     ) -> Result<Option<PdsRepoSeqEvent>> {
-        let cond = Condition::all().add(repo_seq::Column::Seq.eq(seq));
+        let cond = Condition::all().add(repo_seq::Column::Seq.eq(seq.0));
         one::<repo_seq::Entity, _>(pds(ctx)?, cond).await
     }
 
     /// The sequencer's log (default order: `seq` ascending, i.e. firehose order).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_repo_seq_events(
         &self,
@@ -463,7 +456,6 @@ impl PdsQuery {
 
     /// The viewer's app passwords (metadata only; default order: DID, then name); empty
     /// when not signed in to the PDS.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn pds_app_passwords(
         &self,

@@ -22,12 +22,12 @@ use super::loaders::*;
 use super::sessions::{internal_cursor, seal, session_ordering, unseal};
 use super::views::blob_key;
 use crate::batch::{self, Node};
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{list_request, nested_connection};
-use crate::filter::{BooleanFilter, DateTimeFilter, IntFilter, StringFilter};
+use crate::filter::{BigIntFilter, BooleanFilter, DateTimeFilter, IntFilter, StringFilter};
 use crate::loader::{CountRef, ListRef};
 use crate::pagination::PageArgs;
-use crate::scalars::Base64;
+use crate::scalars::{Base64, BigInt, int};
 use crate::{enum_filter, filter_input, order_input};
 
 type Result<T> = async_graphql::Result<T>;
@@ -199,7 +199,7 @@ filter_input! {
         /// The account's DID.
         did: StringFilter => Did,
         /// Position in the account's log (0 = genesis).
-        seq: IntFilter => Seq,
+        seq: BigIntFilter => Seq,
         /// CID of the signed operation.
         cid: StringFilter => Cid,
         /// When the operation was stored.
@@ -269,7 +269,7 @@ filter_input! {
     /// Filters sequencer events.
     pub struct PdsRepoSeqEventFilter for repo_seq::Column {
         /// The sequence number.
-        seq: IntFilter => Seq,
+        seq: BigIntFilter => Seq,
         /// The DID the event is about.
         did: StringFilter => Did,
         /// The event type.
@@ -464,7 +464,6 @@ impl PdsAccount {
     }
 
     /// The blocks of the account's repository (default order: by CID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn blocks(
         &self,
@@ -497,7 +496,6 @@ impl PdsAccount {
     }
 
     /// The account's PLC operation log (default order: `seq` ascending, genesis first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn plc_operations(
         &self,
@@ -535,7 +533,6 @@ impl PdsAccount {
     /// The account's sessions (outstanding refresh tokens), newest first: visible to the
     /// account itself only (`FORBIDDEN` for anyone else). Cursors are sealed: they never
     /// carry the refresh token id.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     async fn sessions(
         &self,
         ctx: &Context<'_>,
@@ -585,7 +582,6 @@ impl PdsAccount {
     }
 
     /// The account's records (default order: by URI, i.e. collection then record key).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn records(
         &self,
@@ -623,7 +619,6 @@ impl PdsAccount {
 
     /// The account's uploaded blobs (default order: by CID); uploads still in temporary
     /// storage only when the viewer is the account.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn blobs(
         &self,
@@ -656,7 +651,6 @@ impl PdsAccount {
     }
 
     /// The account's record-to-blob references.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn record_blobs(
         &self,
@@ -692,7 +686,6 @@ impl PdsAccount {
 
     /// The account's app passwords (metadata only; default order: by name): visible to
     /// the account itself only (`FORBIDDEN` for anyone else).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn app_passwords(
         &self,
@@ -737,7 +730,6 @@ impl PdsAccount {
     }
 
     /// The sequencer events about the account's DID (default order: `seq` ascending).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn seq_events(
         &self,
@@ -839,7 +831,6 @@ impl PdsRepo {
     }
 
     /// The repository's blocks (default order: by CID).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn blocks(
         &self,
@@ -998,8 +989,8 @@ impl PdsPlcOperation {
         ID(self.0.did.clone())
     }
     /// Position in the account's log: 0 = genesis, then one per rotation.
-    async fn seq(&self) -> i64 {
-        self.0.seq
+    async fn seq(&self) -> BigInt {
+        BigInt(self.0.seq)
     }
     /// CID of the signed operation.
     async fn cid(&self) -> &str {
@@ -1077,7 +1068,6 @@ impl PdsRecord {
     /// The uploaded blobs the record references (through its blob references; a
     /// reference to a blob not uploaded yet, or still in another account's temporary
     /// storage, is skipped). Default order: by CID.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn blobs(
         &self,
@@ -1110,7 +1100,6 @@ impl PdsRecord {
     }
 
     /// The record's blob references (rows of `record_blobs`).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn record_blobs(
         &self,
@@ -1170,8 +1159,8 @@ impl PdsBlob {
         &self.0.mime_type
     }
     /// Size in bytes.
-    async fn size(&self) -> i64 {
-        self.0.size
+    async fn size(&self) -> i32 {
+        int(self.0.size)
     }
     /// Key of the upload in temporary storage, until a record references the blob.
     async fn temp_key(&self) -> Option<&str> {
@@ -1202,7 +1191,6 @@ impl PdsBlob {
     }
 
     /// The records referencing the blob (default order: by URI).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn records(
         &self,
@@ -1305,8 +1293,8 @@ impl From<Node<repo_seq::Model>> for PdsRepoSeqEvent {
 #[Object]
 impl PdsRepoSeqEvent {
     /// The event's sequence number.
-    async fn seq(&self) -> i64 {
-        self.0.seq
+    async fn seq(&self) -> BigInt {
+        BigInt(self.0.seq)
     }
     /// The DID the event is about.
     async fn did(&self) -> ID {

@@ -164,7 +164,7 @@ pub struct UniverseUpdateEntityInput {
     pub id: ID,
     /// The `version` the caller read; a write on a newer version is refused with
     /// `CONFLICT`.
-    pub expected_version: i64,
+    pub expected_version: i32,
     /// A new kind (omit to keep).
     pub entity_type: Option<String>,
     /// Metadata changes (omit to keep all).
@@ -176,7 +176,7 @@ impl UniverseUpdateEntityInput {
     pub fn parse(self) -> ApiResult<EntityUpdate> {
         let id = Key::parse("input.id", &self.id, MAX_ID)?;
         let expected_version =
-            values::expected_version("input.expectedVersion", self.expected_version)?;
+            values::expected_version("input.expectedVersion", self.expected_version.into())?;
         let entity_type = self
             .entity_type
             .map(|t| Key::parse("input.entityType", &t, MAX_TYPE))
@@ -203,7 +203,7 @@ pub struct UniverseDeleteEntityInput {
     /// The entity's id.
     pub id: ID,
     /// The `version` the caller read; a newer entity is not deleted (`CONFLICT`).
-    pub expected_version: i64,
+    pub expected_version: i32,
 }
 
 impl UniverseDeleteEntityInput {
@@ -211,7 +211,7 @@ impl UniverseDeleteEntityInput {
     pub fn parse(self) -> ApiResult<(Key, i64)> {
         Ok((
             Key::parse("input.id", &self.id, MAX_ID)?,
-            values::expected_version("input.expectedVersion", self.expected_version)?,
+            values::expected_version("input.expectedVersion", self.expected_version.into())?,
         ))
     }
 }

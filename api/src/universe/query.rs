@@ -11,7 +11,7 @@ use sea_orm::{Condition, EntityTrait, PrimaryKeyTrait, QueryOrder};
 use super::service::{self, Walk};
 use super::types::*;
 use crate::batch::{Node, Rows};
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{databases, list_request, root_connection};
 use crate::error::ApiError;
 use crate::order::OrderDirection;
@@ -116,7 +116,6 @@ impl UniverseQuery {
     /// All entities of the knowledge graph. The seed's "entities by type" is
     /// `filter: {entityType: {eq: ...}}`; "recently created" is
     /// `orderBy: {field: CREATED_AT, direction: DESC}`.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn universe_entities(
         &self,
@@ -147,7 +146,6 @@ impl UniverseQuery {
     /// All relations. The seed's "relations of an entity" is
     /// `filter: {or: [{fromEntity: {eq: ...}}, {toEntity: {eq: ...}}]}`; "by type" is
     /// `filter: {relationType: {eq: ...}}`.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn universe_relations(
         &self,
@@ -176,7 +174,6 @@ impl UniverseQuery {
     }
 
     /// All state versions.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn universe_state_versions(
         &self,
@@ -206,7 +203,6 @@ impl UniverseQuery {
 
     /// The event log, newest first unless `orderBy` says otherwise. The seed's "events by
     /// type and time range" is `filter: {eventType: {eq: ...}, timestamp: {gte: ..., lte: ...}}`.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn universe_events(
         &self,
@@ -236,7 +232,6 @@ impl UniverseQuery {
     }
 
     /// All delta records.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn universe_deltas(
         &self,
@@ -265,7 +260,6 @@ impl UniverseQuery {
     }
 
     /// All configuration parameters.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn universe_configs(
         &self,
@@ -294,7 +288,6 @@ impl UniverseQuery {
     }
 
     /// All client connections.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn universe_client_connections(
         &self,
@@ -322,7 +315,6 @@ impl UniverseQuery {
     }
 
     /// All subscriptions.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn universe_subscriptions(
         &self,
@@ -352,7 +344,6 @@ impl UniverseQuery {
 
     /// The entities whose `metadata.tags` contain `tag` (the seed's "entities with tag"),
     /// by id unless `orderBy` says otherwise.
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn universe_entities_by_tag(
         &self,

@@ -20,7 +20,7 @@ use super::loaders::{
 };
 use super::service::{self, Reach};
 use crate::batch::{self, Node};
-use crate::connection::{Conn, complexity};
+use crate::connection::Conn;
 use crate::context::{list_request, nested_connection};
 use crate::filter::{DateTimeFilter, IntFilter, StringFilter};
 use crate::loader::{CountRef, ListRef};
@@ -530,12 +530,11 @@ impl UniverseEntity {
         (&self.0.metadata).into()
     }
     /// The optimistic-concurrency counter: 1 when created, bumped by every write.
-    async fn version(&self) -> i64 {
-        self.0.version
+    async fn version(&self) -> i32 {
+        crate::scalars::int(self.0.version)
     }
 
     /// The relations leaving this entity (default order: id).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn outgoing(
         &self,
@@ -570,7 +569,6 @@ impl UniverseEntity {
     }
 
     /// The relations arriving at this entity (default order: id).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn incoming(
         &self,
@@ -732,7 +730,6 @@ impl UniverseStateVersion {
     }
 
     /// The versions derived directly from this one (default order: oldest first).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn children(
         &self,
@@ -771,7 +768,6 @@ impl UniverseStateVersion {
     }
 
     /// The delta records that produced this version (default order: timestamp).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn deltas(
         &self,
@@ -1015,7 +1011,6 @@ impl UniverseClientConnection {
     }
 
     /// The client's subscriptions (default order: id).
-    #[graphql(complexity = "complexity(child_complexity, first, last)")]
     #[allow(clippy::too_many_arguments)]
     async fn subscriptions(
         &self,
