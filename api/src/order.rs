@@ -43,6 +43,9 @@ macro_rules! order_input {
         $(#[$emeta])*
         #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
         pub enum $fields {
+            /// The primary key: the order the list has when `orderBy` is absent (ascending),
+            /// stable, and the one Relay clients page through by default.
+            PrimaryKey,
             $(
                 $(#[$vmeta])*
                 $variant,
@@ -67,23 +70,30 @@ macro_rules! order_input {
                 use $crate::pagination::SortKey;
                 let mut keys = Vec::new();
                 let mut rank: Option<($entity::Column, Vec<sea_orm::Value>)> = None;
+                let mut primary_descending = false;
                 if let Some(o) = order {
                     let descending = o.direction == $crate::order::OrderDirection::Desc;
-                    let (column, nullable, ranks): (_, _, Option<Vec<sea_orm::Value>>) =
-                        match o.field {
-                            $( $fields::$variant => (
-                                $entity::Column::$col,
-                                $nullable,
-                                $crate::order_input!(@rank $($($rank),+)?),
-                            ), )*
-                        };
-                    keys.push(SortKey { column, descending, nullable });
-                    rank = ranks.map(|r| (column, r));
+                    let key: Option<(_, _, Option<Vec<sea_orm::Value>>)> = match o.field {
+                        $fields::PrimaryKey => None,
+                        $( $fields::$variant => Some((
+                            $entity::Column::$col,
+                            $nullable,
+                            $crate::order_input!(@rank $($($rank),+)?),
+                        )), )*
+                    };
+                    match key {
+                        Some((column, nullable, ranks)) => {
+                            keys.push(SortKey { column, descending, nullable });
+                            rank = ranks.map(|r| (column, r));
+                        }
+                        None => primary_descending = descending,
+                    }
                 }
                 let ordering = $crate::pagination::Ordering::with_tie_break(
                     $list,
                     keys,
                     &[$($entity::Column::$pk),+],
+                    primary_descending,
                 );
                 match rank {
                     Some((column, values)) => ordering.ranked(column, values),

@@ -135,10 +135,15 @@ impl<E: EntityTrait> Ordering<E> {
     }
 
     /// An order over `keys`, then the primary key column(s) `tie_break` in the direction
-    /// of the last of `keys` (ascending when there is none): among rows equal on `keys`,
-    /// a descending (e.g. newest-first) list puts the highest key first.
-    pub fn with_tie_break(list: &str, mut keys: Vec<SortKey<E>>, tie_break: &[E::Column]) -> Self {
-        let descending = keys.last().is_some_and(|k| k.descending);
+    /// of the last of `keys` (`descending` when there is none): among rows equal on
+    /// `keys`, a descending (e.g. newest-first) list puts the highest key first.
+    pub fn with_tie_break(
+        list: &str,
+        mut keys: Vec<SortKey<E>>,
+        tie_break: &[E::Column],
+        descending: bool,
+    ) -> Self {
+        let descending = keys.last().map_or(descending, |k| k.descending);
         keys.extend(tie_break.iter().map(|&column| SortKey {
             column,
             descending,

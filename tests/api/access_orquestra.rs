@@ -537,7 +537,7 @@ async fn api_key_rows_show_only_metadata_and_only_to_the_owner() {
     );
     assert_eq!(
         names(&res["data"]["o"], "enumValues"),
-        ["CREATED_AT", "EXPIRES_AT"]
+        ["PRIMARY_KEY", "CREATED_AT", "EXPIRES_AT"]
     );
 }
 

@@ -364,7 +364,7 @@ async fn emails_cannot_be_filtered_or_ordered_on() {
     );
     assert_eq!(
         names(&res["data"]["order"], "enumValues"),
-        ["DID", "HANDLE"]
+        ["PRIMARY_KEY", "DID", "HANDLE"]
     );
 }
 

@@ -517,3 +517,95 @@ async fn api_keys_never_expose_the_key() {
         ]
     );
 }
+
+#[tokio::test]
+async fn every_list_orders_by_primary_key_both_ways_and_pages_through_it() {
+    let app = TestApp::spawn().await;
+    // Every order enum of the schema offers the primary key.
+    let res = app
+        .graphql(
+            "{ __schema { types { name kind enumValues { name } } } }",
+            json!({}),
+        )
+        .await;
+    no_errors(&res);
+    let orders: Vec<&Value> = res["data"]["__schema"]["types"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["kind"] == "ENUM" && t["name"].as_str().unwrap().ends_with("OrderField"))
+        .collect();
+    assert!(orders.len() > 30, "{}", orders.len());
+    for t in orders {
+        assert_eq!(t["enumValues"][0]["name"], "PRIMARY_KEY", "{}", t["name"]);
+    }
+
+    // Created in an order unlike their ids, so that the orders differ.
+    let f = Fixture { app: &app };
+    f.user(1).await;
+    for n in [3, 1, 2] {
+        f.project("u001", n, true).await;
+    }
+    let list = |args: &str| {
+        let app = &app;
+        let args = if args.is_empty() {
+            String::new()
+        } else {
+            format!("({args})")
+        };
+        let q = format!(
+            "{{ orquestraProjects{args} {{ nodes {{ id }} pageInfo {{ endCursor hasNextPage }} }} }}"
+        );
+        async move {
+            let res = app.graphql(&q, json!({})).await;
+            no_errors(&res);
+            res["data"]["orquestraProjects"].clone()
+        }
+    };
+    let ids = |conn: &Value| -> Vec<String> {
+        conn["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let asc = ["u001-p01", "u001-p02", "u001-p03"];
+    assert_eq!(ids(&list("").await), asc, "the default order");
+    assert_eq!(ids(&list("orderBy: {field: PRIMARY_KEY}").await), asc);
+    let desc = ["u001-p03", "u001-p02", "u001-p01"];
+    assert_eq!(
+        ids(&list("orderBy: {field: PRIMARY_KEY, direction: DESC}").await),
+        desc
+    );
+    // Cursors follow it, one at a time.
+    let mut seen = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = list(&format!(
+            "first: 1, orderBy: {{field: PRIMARY_KEY, direction: DESC}}{after}"
+        ))
+        .await;
+        seen.extend(ids(&page));
+        if page["pageInfo"]["hasNextPage"] == false {
+            break;
+        }
+        after = format!(
+            r#", after: "{}""#,
+            page["pageInfo"]["endCursor"].as_str().unwrap()
+        );
+    }
+    assert_eq!(seen, desc);
+    // A cursor of the ascending order is refused by the descending one.
+    let first = list("first: 1, orderBy: {field: PRIMARY_KEY}").await;
+    let cursor = first["pageInfo"]["endCursor"].as_str().unwrap();
+    let res = app
+        .graphql(
+            &format!(
+                r#"{{ orquestraProjects(first: 1, after: "{cursor}", orderBy: {{field: PRIMARY_KEY, direction: DESC}}) {{ nodes {{ id }} }} }}"#
+            ),
+            json!({}),
+        )
+        .await;
+    assert_eq!(error_code(&res), "BAD_USER_INPUT", "{res}");
+}

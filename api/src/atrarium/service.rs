@@ -42,6 +42,7 @@ fn skeleton_ordering(feed_id: i64) -> Ordering<post_index::Entity> {
             nullable: false,
         }],
         &[post_index::Column::Id],
+        true,
     )
 }
 
@@ -119,5 +120,6 @@ pub fn user_communities_ordering() -> Ordering<entity::atrarium::memberships::En
             nullable: false,
         }],
         &[Column::CommunityId, Column::UserDid],
+        true,
     )
 }

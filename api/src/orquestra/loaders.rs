@@ -94,6 +94,7 @@ impl Loader<LatestIdlOfProject> for OrquestraLoader {
                 nullable: false,
             }],
             &[idl_versions::Column::Id],
+            true,
         );
         let page = PageArgs::new(Some(1), None, None, None).resolve(&ordering)?;
         let list = ListRef::new(sea_orm::Condition::all(), ordering, page);

@@ -176,38 +176,60 @@ count_key!(
 pub fn blob_view_ordering(order: Option<PdsBlobOrder>) -> Ordering<record_blob_rows::Entity> {
     use record_blob_rows::Column as C;
     let mut keys = Vec::new();
+    let mut primary_descending = false;
     if let Some(o) = order {
-        let (column, nullable) = match o.field {
-            PdsBlobOrderField::Cid => (C::Cid, false),
-            PdsBlobOrderField::TempKey => (C::TempKey, true),
+        let descending = o.direction == OrderDirection::Desc;
+        let key = match o.field {
+            PdsBlobOrderField::PrimaryKey => None,
+            PdsBlobOrderField::Cid => Some((C::Cid, false)),
+            PdsBlobOrderField::TempKey => Some((C::TempKey, true)),
         };
-        keys.push(SortKey {
-            column,
-            descending: o.direction == OrderDirection::Desc,
-            nullable,
-        });
+        match key {
+            Some((column, nullable)) => keys.push(SortKey {
+                column,
+                descending,
+                nullable,
+            }),
+            None => primary_descending = descending,
+        }
     }
-    Ordering::with_tie_break(super::types::BLOBS_LIST, keys, &[C::Did, C::Cid])
+    Ordering::with_tie_break(
+        super::types::BLOBS_LIST,
+        keys,
+        &[C::Did, C::Cid],
+        primary_descending,
+    )
 }
 
 /// The order of `blob.records` over the view, mirroring [`PdsRecordOrder::ordering`].
 pub fn record_view_ordering(order: Option<PdsRecordOrder>) -> Ordering<blob_record_rows::Entity> {
     use blob_record_rows::Column as C;
     let mut keys = Vec::new();
+    let mut primary_descending = false;
     if let Some(o) = order {
-        let (column, nullable) = match o.field {
-            PdsRecordOrderField::Collection => (C::Collection, false),
-            PdsRecordOrderField::Rkey => (C::Rkey, false),
-            PdsRecordOrderField::Cid => (C::Cid, false),
-            PdsRecordOrderField::RepoRev => (C::RepoRev, true),
+        let descending = o.direction == OrderDirection::Desc;
+        let key = match o.field {
+            PdsRecordOrderField::PrimaryKey => None,
+            PdsRecordOrderField::Collection => Some((C::Collection, false)),
+            PdsRecordOrderField::Rkey => Some((C::Rkey, false)),
+            PdsRecordOrderField::Cid => Some((C::Cid, false)),
+            PdsRecordOrderField::RepoRev => Some((C::RepoRev, true)),
         };
-        keys.push(SortKey {
-            column,
-            descending: o.direction == OrderDirection::Desc,
-            nullable,
-        });
+        match key {
+            Some((column, nullable)) => keys.push(SortKey {
+                column,
+                descending,
+                nullable,
+            }),
+            None => primary_descending = descending,
+        }
     }
-    Ordering::with_tie_break(super::types::RECORDS_LIST, keys, &[C::Uri])
+    Ordering::with_tie_break(
+        super::types::RECORDS_LIST,
+        keys,
+        &[C::Uri],
+        primary_descending,
+    )
 }
 
 fn convert_page<A, B: From<A>>(page: PageOf<A>) -> PageOf<B> {
