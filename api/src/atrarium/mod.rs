@@ -3,6 +3,7 @@
 //! roles.
 
 pub mod demo;
+pub mod scale;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;

@@ -3,6 +3,7 @@
 
 pub mod access;
 pub mod demo;
+pub mod scale;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;

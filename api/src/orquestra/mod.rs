@@ -3,6 +3,7 @@
 pub mod access;
 pub mod api_keys;
 pub mod demo;
+pub mod scale;
 pub mod loaders;
 pub mod mutation;
 pub mod query;

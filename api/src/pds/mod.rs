@@ -7,6 +7,7 @@ pub mod auth;
 pub mod commit;
 pub mod dag_cbor;
 pub mod demo;
+pub mod scale;
 pub mod keys;
 pub mod loaders;
 pub mod mutation;

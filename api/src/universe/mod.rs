@@ -2,6 +2,7 @@
 //! deltas), the event log, configuration and client sessions with their subscriptions.
 
 pub mod demo;
+pub mod scale;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;
