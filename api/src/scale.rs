@@ -367,11 +367,7 @@ pub async fn seed(dbs: &Databases, options: &Options) -> Result<Vec<DomainReport
             tables,
             elapsed: started.elapsed(),
         };
-        tracing::info!(
-            "{domain}: {} rows in {:.1?}",
-            report.rows(),
-            report.elapsed
-        );
+        tracing::info!("{domain}: {} rows in {:.1?}", report.rows(), report.elapsed);
         reports.push(report);
     }
     Ok(reports)
@@ -389,14 +385,18 @@ mod tests {
 
     #[test]
     fn the_stream_is_fixed_for_a_seed() {
-        let a: Vec<u64> = (0..4).map({
-            let mut r = Rng::new(7, 1);
-            move |_| r.next_u64()
-        }).collect();
-        let b: Vec<u64> = (0..4).map({
-            let mut r = Rng::new(7, 1);
-            move |_| r.next_u64()
-        }).collect();
+        let a: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7, 1);
+                move |_| r.next_u64()
+            })
+            .collect();
+        let b: Vec<u64> = (0..4)
+            .map({
+                let mut r = Rng::new(7, 1);
+                move |_| r.next_u64()
+            })
+            .collect();
         assert_eq!(a, b);
         assert_ne!(Rng::new(7, 1).next_u64(), Rng::new(7, 2).next_u64());
         assert_ne!(Rng::new(7, 1).next_u64(), Rng::new(8, 1).next_u64());

@@ -3,11 +3,11 @@
 //! roles.
 
 pub mod demo;
-pub mod scale;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod scale;
 pub mod service;
 pub mod subscription;
 pub mod types;

@@ -22,8 +22,22 @@ pub const FEEDS_PER_COMMUNITY: u64 = 5;
 pub const POSTS_PER_FEED: u64 = 100;
 
 const TOPICS: [&str; 16] = [
-    "rust", "gardening", "synths", "climbing", "film", "chess", "sourdough", "astronomy",
-    "cycling", "typography", "birding", "ceramics", "jazz", "retro-games", "poetry", "sailing",
+    "rust",
+    "gardening",
+    "synths",
+    "climbing",
+    "film",
+    "chess",
+    "sourdough",
+    "astronomy",
+    "cycling",
+    "typography",
+    "birding",
+    "ceramics",
+    "jazz",
+    "retro-games",
+    "poetry",
+    "sailing",
 ];
 
 /// Unix seconds of the scale epoch.
@@ -55,8 +69,7 @@ pub async fn seed(
             3..=7 => Stage::Community,
             _ => Stage::Graduated,
         };
-        let parent_id =
-            (c > 0 && c % 3 != 0).then(|| i64::try_from(rng.below(c)).unwrap_or(0) + 1);
+        let parent_id = (c > 0 && c % 3 != 0).then(|| i64::try_from(rng.below(c)).unwrap_or(0) + 1);
         let topic = rng.pick(&TOPICS);
         let health = HealthMetrics {
             activity_score: Some((rng.below(1000) as f64) / 10.0),
@@ -111,10 +124,7 @@ pub async fn seed(
                 id: feed_id,
                 community_id: id,
                 name: format!("{topic} #{f}"),
-                feed_uri: format!(
-                    "at://{}/app.bsky.feed.generator/c{id}-f{f}",
-                    members[0]
-                ),
+                feed_uri: format!("at://{}/app.bsky.feed.generator/c{id}-f{f}", members[0]),
                 filter_config: FilterConfig {
                     hashtags: vec![format!("#{topic}")],
                     keywords: vec![topic.to_string()],

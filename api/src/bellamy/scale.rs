@@ -54,7 +54,15 @@ pub const NOTIFICATIONS_PER_USER: u64 = 5;
 pub const MESSAGES_PER_CONVERSATION: u64 = 20;
 
 const TOPICS: [&str; 10] = [
-    "travel", "food", "music", "books", "fitness", "photography", "coding", "gaming", "art",
+    "travel",
+    "food",
+    "music",
+    "books",
+    "fitness",
+    "photography",
+    "coding",
+    "gaming",
+    "art",
     "nature",
 ];
 const REACTIONS: [ReactionType; 6] = [
@@ -270,7 +278,8 @@ pub async fn seed(
         let a = (k * 7) % b;
         let pair = [user(a), user(a + 1 + k % (b - 1))];
         let started = at(k * 90);
-        let last = started + Duration::minutes(i64::try_from(MESSAGES_PER_CONVERSATION).unwrap_or(0));
+        let last =
+            started + Duration::minutes(i64::try_from(MESSAGES_PER_CONVERSATION).unwrap_or(0));
         conversations_out.push(conversations::Model {
             id,
             created_at: started,

@@ -3,10 +3,10 @@
 pub mod access;
 pub mod api_keys;
 pub mod demo;
-pub mod scale;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod scale;
 pub mod service;
 pub mod subscription;
 pub mod types;

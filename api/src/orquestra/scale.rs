@@ -114,83 +114,81 @@ pub async fn seed(
     for u in 0..plan.orquestra_users {
         let user_id = rng.uuid().to_string();
         let joined = at(u * 600);
-        users_out
-            .push(users::Model {
-                id: user_id.clone(),
-                github_id: 10_000_000 + i64::try_from(u).unwrap_or_default(),
-                username: format!("dev-{u:06}"),
-                email: format!("dev-{u:06}@scale.mosaic.test"),
-                avatar_url: Some(format!("https://avatars.example.test/u/{u}")),
-                created_at: Some(joined),
-                updated_at: Some(joined),
-            });
+        users_out.push(users::Model {
+            id: user_id.clone(),
+            github_id: 10_000_000 + i64::try_from(u).unwrap_or_default(),
+            username: format!("dev-{u:06}"),
+            email: format!("dev-{u:06}@scale.mosaic.test"),
+            avatar_url: Some(format!("https://avatars.example.test/u/{u}")),
+            created_at: Some(joined),
+            updated_at: Some(joined),
+        });
         for p in 0..PROJECTS_PER_USER {
             let project_id = rng.uuid().to_string();
             let name = format!("{}-{}-{u}-{p}", rng.pick(&WORDS), rng.pick(&WORDS));
             let program_id = address(&mut rng);
             let created = joined + Duration::hours(i64::try_from(p).unwrap_or_default() + 1);
             let last = created + Duration::days(i64::try_from(VERSIONS_PER_PROJECT).unwrap_or(0));
-            projects_out
-                .push(projects::Model {
-                    id: project_id.clone(),
-                    user_id: user_id.clone(),
-                    name: name.clone(),
-                    description: Some(format!("The {name} program")),
-                    program_id: program_id.clone(),
-                    is_public: Some(!rng.percent(20)),
-                    custom_docs: rng
-                        .percent(30)
-                        .then(|| format!("# {name}\n\nCall the instructions in order.")),
-                    created_at: Some(created),
-                    updated_at: Some(last),
-                });
+            projects_out.push(projects::Model {
+                id: project_id.clone(),
+                user_id: user_id.clone(),
+                name: name.clone(),
+                description: Some(format!("The {name} program")),
+                program_id: program_id.clone(),
+                is_public: Some(!rng.percent(20)),
+                custom_docs: rng
+                    .percent(30)
+                    .then(|| format!("# {name}\n\nCall the instructions in order.")),
+                created_at: Some(created),
+                updated_at: Some(last),
+            });
             for v in 1..=VERSIONS_PER_PROJECT {
                 let idl = idl(&mut rng, &name.replace('-', "_"), &program_id, v);
-                idls_out
-                    .push(idl_versions::Model {
-                        id: rng.uuid().to_string(),
-                        project_id: project_id.clone(),
-                        idl_json: idl.to_string(),
-                        cpi_md: (v == VERSIONS_PER_PROJECT)
-                            .then(|| format!("## CPI\n\nInvoke `{name}` v{v} from your program.")),
-                        version: i32::try_from(v).unwrap_or(i32::MAX),
-                        created_at: Some(created + Duration::days(i64::try_from(v).unwrap_or(0))),
-                    });
-            }
-            socials_out
-                .push(project_socials::Model {
+                idls_out.push(idl_versions::Model {
                     id: rng.uuid().to_string(),
                     project_id: project_id.clone(),
-                    twitter: Some(format!("@{name}")),
-                    discord: rng.percent(50).then(|| format!("https://discord.gg/{name}")),
-                    telegram: None,
-                    github: Some(format!("https://github.com/dev-{u:06}/{name}")),
-                    website: rng.percent(40).then(|| format!("https://{name}.example.test")),
+                    idl_json: idl.to_string(),
+                    cpi_md: (v == VERSIONS_PER_PROJECT)
+                        .then(|| format!("## CPI\n\nInvoke `{name}` v{v} from your program.")),
+                    version: i32::try_from(v).unwrap_or(i32::MAX),
+                    created_at: Some(created + Duration::days(i64::try_from(v).unwrap_or(0))),
+                });
+            }
+            socials_out.push(project_socials::Model {
+                id: rng.uuid().to_string(),
+                project_id: project_id.clone(),
+                twitter: Some(format!("@{name}")),
+                discord: rng
+                    .percent(50)
+                    .then(|| format!("https://discord.gg/{name}")),
+                telegram: None,
+                github: Some(format!("https://github.com/dev-{u:06}/{name}")),
+                website: rng
+                    .percent(40)
+                    .then(|| format!("https://{name}.example.test")),
+                created_at: Some(created),
+                updated_at: Some(created),
+            });
+            for a in 0..ADDRESSES_PER_PROJECT {
+                addresses_out.push(known_addresses::Model {
+                    id: rng.uuid().to_string(),
+                    project_id: project_id.clone(),
+                    label: if a == 0 { "Treasury" } else { "Config" }.to_owned(),
+                    address: address(&mut rng),
+                    description: None,
                     created_at: Some(created),
                     updated_at: Some(created),
                 });
-            for a in 0..ADDRESSES_PER_PROJECT {
-                addresses_out
-                    .push(known_addresses::Model {
-                        id: rng.uuid().to_string(),
-                        project_id: project_id.clone(),
-                        label: if a == 0 { "Treasury" } else { "Config" }.to_owned(),
-                        address: address(&mut rng),
-                        description: None,
-                        created_at: Some(created),
-                        updated_at: Some(created),
-                    });
             }
             let secret = rng.hex(64);
-            keys_out
-                .push(api_keys::Model {
-                    id: rng.uuid().to_string(),
-                    project_id: project_id.clone(),
-                    key: super::api_keys::hash_secret(&secret),
-                    last_used: None,
-                    created_at: Some(created),
-                    expires_at: None,
-                });
+            keys_out.push(api_keys::Model {
+                id: rng.uuid().to_string(),
+                project_id: project_id.clone(),
+                key: super::api_keys::hash_secret(&secret),
+                last_used: None,
+                created_at: Some(created),
+                expires_at: None,
+            });
         }
         if idls_out.pending() as u64 >= CHUNK {
             flush_all!(
@@ -224,7 +222,10 @@ mod tests {
         let mut rng = Rng::new(1, 2);
         for v in 1..=VERSIONS_PER_PROJECT {
             let doc = idl(&mut rng, "swap_pool", "11111111111111111111111111111111", v);
-            assert!(super::super::service::idl::check("idl", &doc).is_ok(), "{doc}");
+            assert!(
+                super::super::service::idl::check("idl", &doc).is_ok(),
+                "{doc}"
+            );
             let len = doc.to_string().len();
             assert!((1_200..3_500).contains(&len), "{len} bytes");
         }

@@ -12,7 +12,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use entity::pds::enums::AccountStatus;
-use entity::pds::{accounts, plc_operations, records, refresh_tokens, repo_blocks, repo_seq, repos};
+use entity::pds::{
+    accounts, plc_operations, records, refresh_tokens, repo_blocks, repo_seq, repos,
+};
 use ipld_core::ipld::Ipld;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 
@@ -174,7 +176,8 @@ pub async fn seed(
         seq += 2;
 
         // The records, each its own block, then one flat MST node and the commit.
-        let commit_at = created + Duration::minutes(i64::try_from(RECORDS_PER_ACCOUNT).unwrap_or(0) + 1);
+        let commit_at =
+            created + Duration::minutes(i64::try_from(RECORDS_PER_ACCOUNT).unwrap_or(0) + 1);
         let rev = keys::tid(commit_at);
         let mut entries = Vec::new();
         let mut cids = Vec::new();

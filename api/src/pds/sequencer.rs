@@ -75,7 +75,11 @@ pub fn account(account: &accounts::Model) -> Event {
 }
 
 /// The `repo_seq` rows of `events` at `at`, numbered from `first`.
-pub fn numbered(first: i64, at: DateTime<Utc>, events: Vec<Event>) -> ApiResult<Vec<repo_seq::Model>> {
+pub fn numbered(
+    first: i64,
+    at: DateTime<Utc>,
+    events: Vec<Event>,
+) -> ApiResult<Vec<repo_seq::Model>> {
     let time = at.to_rfc3339_opts(SecondsFormat::Micros, true);
     events
         .into_iter()

@@ -2,12 +2,12 @@
 //! deltas), the event log, configuration and client sessions with their subscriptions.
 
 pub mod demo;
-pub mod scale;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;
 pub mod presence;
 pub mod query;
+pub mod scale;
 pub mod service;
 pub mod subscription;
 pub mod types;
