@@ -158,11 +158,35 @@ pub enum Command {
     Migrate(MigrateCommand),
     /// Print the GraphQL schema (SDL); `schema.graphql` is its output.
     Schema,
-    /// Apply migrations, then fill every empty domain with a small linked demo data set.
-    Seed,
+    /// Apply migrations, then fill every empty domain with a small linked demo data set;
+    /// with `--scale N`, with large generated data for benchmarks instead.
+    Seed(SeedArgs),
     /// Mint a session token (operator command; the seam where OAuth plugs in).
     #[command(subcommand)]
     Token(TokenCommand),
+}
+
+/// Options of `mosaic seed`.
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// Generate scale data instead of the demo data: N = 1 is 10k Orquestra users with
+    /// 250k IDL versions, 500k Atrarium posts, 1M Inner Universe events and more (see
+    /// BENCHMARKS.md); fractions such as 0.01 scale every count down linearly. Domains
+    /// holding data are refused unless --force is given.
+    #[arg(long, value_name = "N")]
+    pub scale: Option<f64>,
+
+    /// Seed of the scale data's random numbers: the same N and seed give the same data.
+    #[arg(long, default_value_t = 1, requires = "scale")]
+    pub seed: u64,
+
+    /// Only this domain (scale data).
+    #[arg(long, value_parser = parse_domain, requires = "scale")]
+    pub domain: Option<Domain>,
+
+    /// Recreate domains that already hold data (deletes it) instead of refusing them.
+    #[arg(long, requires = "scale")]
+    pub force: bool,
 }
 
 /// Options of `mosaic serve`.

@@ -31,17 +31,50 @@ async fn main() -> anyhow::Result<()> {
         Command::Token(cli::TokenCommand::Orquestra { user, hours }) => {
             mint_orquestra(&cli.db, &user, hours).await
         }
-        Command::Seed => {
-            let databases = Databases::connect(&cli.db.config()).await?;
-            databases.migrate_up().await?;
-            api::demo::seed(&databases)
-                .await
-                .context("seeding demo data failed")?;
-            println!("demo data in place");
-            databases.close().await;
-            Ok(())
+        Command::Seed(args) => seed(&cli.db, args).await,
+    }
+}
+
+/// `mosaic seed`: the demo data, or scale data with `--scale`.
+async fn seed(db: &cli::DbArgs, args: cli::SeedArgs) -> anyhow::Result<()> {
+    let databases = Databases::connect(&db.config()).await?;
+    databases.migrate_up().await?;
+    let Some(scale) = args.scale else {
+        api::demo::seed(&databases)
+            .await
+            .context("seeding demo data failed")?;
+        println!("demo data in place");
+        databases.close().await;
+        return Ok(());
+    };
+    let options = api::scale::Options {
+        scale,
+        seed: args.seed,
+        domains: cli::selected(args.domain),
+        force: args.force,
+    };
+    let started = std::time::Instant::now();
+    let result = api::scale::seed(&databases, &options).await;
+    databases.close().await;
+    let reports = result.context("seeding scale data failed")?;
+    for report in &reports {
+        println!(
+            "{:<10} {:>10} rows  {:>8.1} s",
+            report.domain.name(),
+            report.rows(),
+            report.elapsed.as_secs_f64()
+        );
+        for (table, rows) in &report.tables {
+            println!("  {table:<26} {rows:>10}");
         }
     }
+    let total: u64 = reports.iter().map(api::scale::DomainReport::rows).sum();
+    println!(
+        "scale {scale} (seed {}): {total} rows in {:.1} s",
+        args.seed,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 async fn serve(db: &cli::DbArgs, args: ServeArgs) -> anyhow::Result<()> {

@@ -25,6 +25,7 @@ pub mod pagination;
 pub mod pds;
 pub mod pipeline;
 pub mod scalars;
+pub mod scale;
 pub mod schema;
 pub mod server;
 pub mod universe;

@@ -34,6 +34,7 @@ mod pds_graphql;
 mod pds_mutations;
 mod pds_repo;
 mod scalars;
+mod scale;
 mod server;
 mod storage;
 mod subscriptions;

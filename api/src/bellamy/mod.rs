@@ -7,6 +7,7 @@ pub mod inputs;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod scale;
 pub mod service;
 pub mod subscription;
 pub mod types;

@@ -161,10 +161,19 @@ pub fn hash_password(password: &str) -> ApiResult<String> {
 /// Hashes `password` with explicit scrypt parameters (tests use cheap ones; the stored
 /// string carries them, so verification needs nothing else).
 pub fn hash_password_with(password: &str, params: scrypt::Params) -> ApiResult<String> {
-    use scrypt::password_hash::{PasswordHasher, SaltString};
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(ApiError::internal)?;
-    let salt = SaltString::encode_b64(&salt).map_err(ApiError::internal)?;
+    hash_password_salted(password, params, &salt)
+}
+
+/// Hashes `password` with explicit parameters and salt (deterministic data only).
+pub fn hash_password_salted(
+    password: &str,
+    params: scrypt::Params,
+    salt: &[u8; 16],
+) -> ApiResult<String> {
+    use scrypt::password_hash::{PasswordHasher, SaltString};
+    let salt = SaltString::encode_b64(salt).map_err(ApiError::internal)?;
     scrypt::Scrypt
         .hash_password_customized(password.as_bytes(), None, None, params, &salt)
         .map(|h| h.to_string())

@@ -45,6 +45,12 @@ impl KeyPair {
         }
     }
 
+    /// The key pair of a given 32-byte secret (`None` for the rare value that is no
+    /// valid scalar); for deterministic data such as `mosaic seed --scale`.
+    pub fn from_secret(raw: &[u8; 32]) -> Option<Self> {
+        SigningKey::from_slice(raw).ok().map(|key| Self { key })
+    }
+
     /// The private scalar as 64 hex characters.
     pub fn private_hex(&self) -> String {
         self.key

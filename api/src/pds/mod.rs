@@ -11,6 +11,7 @@ pub mod keys;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
+pub mod scale;
 pub mod sequencer;
 pub mod service;
 pub mod sessions;

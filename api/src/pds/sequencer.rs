@@ -74,18 +74,14 @@ pub fn account(account: &accounts::Model) -> Event {
     }
 }
 
-/// Appends `events` to `repo_seq` in `txn`, in order: the last step of a write.
-pub async fn sequence<C: ConnectionTrait>(
-    txn: &C,
+/// The `repo_seq` rows of `events` at `at`, numbered from `first`.
+pub fn numbered(
+    first: i64,
     at: DateTime<Utc>,
     events: Vec<Event>,
 ) -> ApiResult<Vec<repo_seq::Model>> {
-    if events.is_empty() {
-        return Ok(Vec::new());
-    }
-    let first = log::next_seq::<RepoSeq, C>(txn).await?;
     let time = at.to_rfc3339_opts(SecondsFormat::Micros, true);
-    let rows: Vec<repo_seq::Model> = events
+    events
         .into_iter()
         .zip(first..)
         .map(|(e, seq)| {
@@ -101,7 +97,20 @@ pub async fn sequence<C: ConnectionTrait>(
                 sequenced_at: at,
             })
         })
-        .collect::<ApiResult<_>>()?;
+        .collect()
+}
+
+/// Appends `events` to `repo_seq` in `txn`, in order: the last step of a write.
+pub async fn sequence<C: ConnectionTrait>(
+    txn: &C,
+    at: DateTime<Utc>,
+    events: Vec<Event>,
+) -> ApiResult<Vec<repo_seq::Model>> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
+    let first = log::next_seq::<RepoSeq, C>(txn).await?;
+    let rows = numbered(first, at, events)?;
     repo_seq::Entity::insert_many(rows.iter().cloned().map(IntoActiveModel::into_active_model))
         .exec_without_returning(txn)
         .await?;

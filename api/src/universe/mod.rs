@@ -7,6 +7,7 @@ pub mod loaders;
 pub mod mutation;
 pub mod presence;
 pub mod query;
+pub mod scale;
 pub mod service;
 pub mod subscription;
 pub mod types;
