@@ -489,6 +489,7 @@ pub async fn indexes(db: &DatabaseConnection, table: &str) -> BTreeSet<String> {
 }
 
 /// One table as a seed specifies it: columns with nullability, and named indexes.
+#[derive(Clone, Copy)]
 pub struct TableSpec {
     /// Table name.
     pub name: &'static str,

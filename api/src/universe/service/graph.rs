@@ -207,16 +207,18 @@ pub async fn connected<C: ConnectionTrait>(
     Ok(out)
 }
 
-/// The SQL condition "`entity.metadata.tags` contains `tag`" for `backend`:
-/// `json_each` on SQLite, the `jsonb ?` operator on PostgreSQL.
+/// The SQL condition "`entity.metadata.tags` contains `tag`" for `backend`, on an index
+/// either way (migration 005): the `jsonb ?` operator on PostgreSQL (a GIN index on
+/// `metadata -> 'tags'`), the `entity_tag` list on SQLite.
 pub fn has_tag(backend: DbBackend, tag: String) -> sea_orm::sea_query::SimpleExpr {
     use sea_orm::sea_query::Expr;
     match backend {
         DbBackend::Postgres => {
             Expr::cust_with_values(r#"("entity"."metadata" -> 'tags') ? $1"#, [tag])
         }
+        // `entity_tag` lists the string tags of every entity (migration 005's triggers).
         _ => Expr::cust_with_values(
-            r#"EXISTS (SELECT 1 FROM json_each("entity"."metadata", '$.tags') AS t WHERE t.value = ?)"#,
+            r#""entity"."id" IN (SELECT "entity_id" FROM "entity_tag" WHERE "tag" = ?)"#,
             [tag],
         ),
     }
