@@ -18,7 +18,7 @@
 
 use entity::Domain;
 use entity::pds::{AccountStatus, accounts, refresh_tokens};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::{EntityTrait, PaginatorTrait, QuerySelect};
 use tokio::sync::watch;
 
 use crate::auth::{Claims, Viewer};
@@ -72,8 +72,7 @@ pub async fn current(databases: &Databases, claims: &Claims) -> ApiResult<Viewer
             }
         }
         Domain::Universe => {
-            let n = entity::universe::client_connection::Entity::find()
-                .filter(entity::universe::client_connection::Column::Identity.eq(subject))
+            let n = entity::universe::client_connection::Entity::find_by_id(subject)
                 .count(databases.universe())
                 .await?;
             if n == 0 {

@@ -67,37 +67,29 @@ macro_rules! order_input {
             pub fn ordering(
                 order: Option<Self>,
             ) -> $crate::pagination::Ordering<$entity::Entity> {
-                use $crate::pagination::SortKey;
-                let mut keys = Vec::new();
-                let mut rank: Option<($entity::Column, Vec<sea_orm::Value>)> = None;
-                let mut primary_descending = false;
-                if let Some(o) = order {
-                    let descending = o.direction == $crate::order::OrderDirection::Desc;
-                    let key: Option<(_, _, Option<Vec<sea_orm::Value>>)> = match o.field {
-                        $fields::PrimaryKey => None,
-                        $( $fields::$variant => Some((
-                            $entity::Column::$col,
-                            $nullable,
-                            $crate::order_input!(@rank $($($rank),+)?),
-                        )), )*
-                    };
-                    match key {
-                        Some((column, nullable, ranks)) => {
-                            keys.push(SortKey { column, descending, nullable });
-                            rank = ranks.map(|r| (column, r));
-                        }
-                        None => primary_descending = descending,
+                let (key, descending) = match order {
+                    None => (None, false),
+                    Some(o) => {
+                        let key: Option<(_, _, Option<Vec<sea_orm::Value>>)> = match o.field {
+                            $fields::PrimaryKey => None,
+                            $( $fields::$variant => Some((
+                                $entity::Column::$col,
+                                $nullable,
+                                $crate::order_input!(@rank $($($rank),+)?),
+                            )), )*
+                        };
+                        (key, o.direction == $crate::order::OrderDirection::Desc)
                     }
-                }
-                let ordering = $crate::pagination::Ordering::with_tie_break(
+                };
+                let ordering = $crate::pagination::Ordering::by(
                     $list,
-                    keys,
+                    key.as_ref().map(|(column, nullable, _)| (*column, *nullable)),
+                    descending,
                     &[$($entity::Column::$pk),+],
-                    primary_descending,
                 );
-                match rank {
-                    Some((column, values)) => ordering.ranked(column, values),
-                    None => ordering,
+                match key {
+                    Some((column, _, Some(values))) => ordering.ranked(column, values),
+                    _ => ordering,
                 }
             }
         }

@@ -152,6 +152,26 @@ impl<E: EntityTrait> Ordering<E> {
         Self::new(list, keys)
     }
 
+    /// The order of a list sorted by one column (`(column, nullable)`), or by its primary
+    /// key alone when `None`, `descending` or not; the primary key `tie_break` breaks
+    /// ties in the same direction. What an `orderBy: {field, direction}` asks for.
+    pub fn by(
+        list: &str,
+        column: Option<(E::Column, bool)>,
+        descending: bool,
+        tie_break: &[E::Column],
+    ) -> Self {
+        let keys = column
+            .map(|(column, nullable)| SortKey {
+                column,
+                descending,
+                nullable,
+            })
+            .into_iter()
+            .collect();
+        Self::with_tie_break(list, keys, tie_break, descending)
+    }
+
     /// Sorts `column` by the position of its value in `values` (e.g. a lifecycle:
     /// `theme`, `community`, `graduated`) instead of by the value itself; values not
     /// listed come after every listed one. Cursors carry the rank.

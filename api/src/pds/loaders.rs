@@ -17,7 +17,7 @@ use super::views::{self, blob_record_rows, record_blob_rows};
 use crate::error::ApiError;
 use crate::loader::{CountRef, ListRef};
 use crate::order::OrderDirection;
-use crate::pagination::{self, Key, Ordering, PageOf, SortKey};
+use crate::pagination::{self, Key, Ordering, PageOf};
 use crate::{by_key, count_key, page_key};
 
 /// Loads PDS rows in batches, for one request.
@@ -175,61 +175,36 @@ count_key!(
 /// column for column (same list name, same column names), so cursors are the same.
 pub fn blob_view_ordering(order: Option<PdsBlobOrder>) -> Ordering<record_blob_rows::Entity> {
     use record_blob_rows::Column as C;
-    let mut keys = Vec::new();
-    let mut primary_descending = false;
-    if let Some(o) = order {
-        let descending = o.direction == OrderDirection::Desc;
-        let key = match o.field {
+    let (column, descending) = order.map_or((None, false), |o| {
+        let column = match o.field {
             PdsBlobOrderField::PrimaryKey => None,
             PdsBlobOrderField::Cid => Some((C::Cid, false)),
             PdsBlobOrderField::TempKey => Some((C::TempKey, true)),
         };
-        match key {
-            Some((column, nullable)) => keys.push(SortKey {
-                column,
-                descending,
-                nullable,
-            }),
-            None => primary_descending = descending,
-        }
-    }
-    Ordering::with_tie_break(
+        (column, o.direction == OrderDirection::Desc)
+    });
+    Ordering::by(
         super::types::BLOBS_LIST,
-        keys,
+        column,
+        descending,
         &[C::Did, C::Cid],
-        primary_descending,
     )
 }
 
 /// The order of `blob.records` over the view, mirroring [`PdsRecordOrder::ordering`].
 pub fn record_view_ordering(order: Option<PdsRecordOrder>) -> Ordering<blob_record_rows::Entity> {
     use blob_record_rows::Column as C;
-    let mut keys = Vec::new();
-    let mut primary_descending = false;
-    if let Some(o) = order {
-        let descending = o.direction == OrderDirection::Desc;
-        let key = match o.field {
+    let (column, descending) = order.map_or((None, false), |o| {
+        let column = match o.field {
             PdsRecordOrderField::PrimaryKey => None,
             PdsRecordOrderField::Collection => Some((C::Collection, false)),
             PdsRecordOrderField::Rkey => Some((C::Rkey, false)),
             PdsRecordOrderField::Cid => Some((C::Cid, false)),
             PdsRecordOrderField::RepoRev => Some((C::RepoRev, true)),
         };
-        match key {
-            Some((column, nullable)) => keys.push(SortKey {
-                column,
-                descending,
-                nullable,
-            }),
-            None => primary_descending = descending,
-        }
-    }
-    Ordering::with_tie_break(
-        super::types::RECORDS_LIST,
-        keys,
-        &[C::Uri],
-        primary_descending,
-    )
+        (column, o.direction == OrderDirection::Desc)
+    });
+    Ordering::by(super::types::RECORDS_LIST, column, descending, &[C::Uri])
 }
 
 fn convert_page<A, B: From<A>>(page: PageOf<A>) -> PageOf<B> {
