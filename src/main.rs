@@ -2,6 +2,11 @@
 
 mod cli;
 
+/// mimalloc: a server's many short-lived allocations per request (rows, GraphQL values,
+/// response buffers) cost about a third of the CPU under glibc malloc (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::net::SocketAddr;
 
 use anyhow::Context;

@@ -17,6 +17,7 @@ use crate::error::ApiError;
 use crate::filter::TableFilter;
 use crate::loader::{CountRef, ListRef};
 use crate::pagination::{self, Ordering, PageArgs, PageOf};
+use crate::projection::{Columns, Projected};
 
 /// Attaches fresh per-request loaders to `request`.
 pub fn with_loaders(request: Request, dbs: &Databases) -> Request {
@@ -88,18 +89,20 @@ pub fn list_request<E: EntityTrait, F: TableFilter>(
 
 /// A top-level connection: one `SELECT ... LIMIT n+1`, and a `COUNT(*)` if asked.
 pub async fn root_connection<E, T>(
+    ctx: &Context<'_>,
     db: &DatabaseConnection,
     request: ListRequest<E>,
 ) -> async_graphql::Result<Conn<T>>
 where
-    E: EntityTrait,
+    E: Projected,
     E::Model: ModelTrait<Entity = E> + FromQueryResult + Sized + Send + Sync,
     T: async_graphql::OutputType + From<Node<E::Model>>,
 {
-    let q = &request.list.0;
+    let list = request.list.project(Columns::of_connection(ctx));
+    let q = &list.0;
     let page = pagination::fetch_page(
         db,
-        E::find().filter(q.condition.clone()),
+        q.columns.select(E::find()).filter(q.condition.clone()),
         &q.ordering,
         &q.page,
     )
@@ -128,7 +131,7 @@ where
     L: Loader<PK, Value = PageOf<E::Model>, Error = ApiError>
         + Loader<CK, Value = u64, Error = ApiError>,
     P: Send + Sync + 'static,
-    E: EntityTrait,
+    E: Projected,
     E::Model: Send + Sync + Clone + 'static,
     PK: Send + Sync + Hash + Eq + Clone + 'static,
     CK: Send + Sync + Hash + Eq + Clone + 'static,
@@ -136,7 +139,7 @@ where
 {
     let (cache, loader) = batch::parts::<L>(ctx)?;
     let tag = batch::field_tag(ctx, request.list.id());
-    let list = request.list;
+    let list = request.list.project(Columns::of_connection(ctx));
     let page = batch::page(&cache, &loader, node, &tag, |p| page_key(p, &list))
         .await
         .map_err(|e| e.extend())?;

@@ -24,6 +24,7 @@ pub mod orquestra;
 pub mod pagination;
 pub mod pds;
 pub mod pipeline;
+pub mod projection;
 pub mod scalars;
 pub mod scale;
 pub mod schema;

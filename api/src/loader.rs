@@ -16,6 +16,7 @@ use sea_orm::{
 
 use crate::error::ApiError;
 use crate::pagination::{self, Key, Ordering, Page, PageOf};
+use crate::projection::Columns;
 
 impl From<String> for Key {
     fn from(s: String) -> Self {
@@ -45,6 +46,8 @@ pub struct ListQuery<E: EntityTrait> {
     pub ordering: Ordering<E>,
     /// The validated page.
     pub page: Page,
+    /// The columns read (wide ones only when the selection shows them).
+    pub columns: Columns<E>,
 }
 
 /// A shared handle on a [`ListQuery`].
@@ -53,13 +56,38 @@ pub struct ListRef<E: EntityTrait>(pub Arc<ListQuery<E>>);
 impl<E: EntityTrait> ListRef<E> {
     /// Wraps a list request.
     pub fn new(condition: Condition, ordering: Ordering<E>, page: Page) -> Self {
-        let id = format!("{}|{page:?}|{condition:?}", ordering.id());
+        Self::with_columns(condition, ordering, page, Columns::all())
+    }
+
+    /// Wraps a list request reading only `columns` (sort keys are always read).
+    pub fn with_columns(
+        condition: Condition,
+        ordering: Ordering<E>,
+        page: Page,
+        mut columns: Columns<E>,
+    ) -> Self {
+        for column in ordering.columns() {
+            columns = columns.keep(column);
+        }
+        let id = format!("{}|{page:?}|{condition:?}|{columns:?}", ordering.id());
         Self(Arc::new(ListQuery {
             id,
             condition,
             ordering,
             page,
+            columns,
         }))
+    }
+
+    /// The same request reading only `columns`.
+    pub fn project(self, columns: Columns<E>) -> Self {
+        if columns.is_all() {
+            return self;
+        }
+        match Arc::try_unwrap(self.0) {
+            Ok(q) => Self::with_columns(q.condition, q.ordering, q.page, columns),
+            Err(shared) => Self(shared),
+        }
     }
 }
 
@@ -199,7 +227,7 @@ where
         let q = &list.0;
         let mut pages = pagination::fetch_pages_by_parent(
             db,
-            E::find().filter(q.condition.clone()),
+            q.columns.select(E::find()).filter(q.condition.clone()),
             parent,
             &parents,
             &q.ordering,

@@ -217,6 +217,11 @@ impl<E: EntityTrait> Ordering<E> {
         }
     }
 
+    /// The columns the order reads.
+    pub fn columns(&self) -> impl Iterator<Item = E::Column> + '_ {
+        self.keys.iter().map(|k| k.column)
+    }
+
     /// The list's identity (name and order), as carried in cursors.
     pub fn id(&self) -> &str {
         &self.list

@@ -609,3 +609,102 @@ async fn every_list_orders_by_primary_key_both_ways_and_pages_through_it() {
         .await;
     assert_eq!(error_code(&res), "BAD_USER_INPUT", "{res}");
 }
+
+/// Runs `query` and returns the SQL statements that read `idl_versions`.
+async fn version_statements(app: &TestApp, query: &str) -> (Value, Vec<String>) {
+    app.db.dbs.metrics().start_log();
+    let res = app.graphql(query, json!({})).await;
+    let log = app.db.dbs.metrics().take_log();
+    no_errors(&res);
+    let reads = log
+        .into_iter()
+        .filter(|sql| sql.contains("FROM \"idl_versions\""))
+        .collect();
+    (res, reads)
+}
+
+/// Whether `sql` reads the column `column` of `idl_versions` (rather than its placeholder).
+fn reads(sql: &str, column: &str) -> bool {
+    sql.contains(&format!("\"idl_versions\".\"{column}\""))
+}
+
+#[tokio::test]
+async fn idl_documents_are_read_only_when_the_selection_shows_them() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    f.user(1).await;
+    f.project("u001", 1, true).await;
+    f.version("u001-p01", 1).await;
+    f.version("u001-p01", 2).await;
+    let doc = r#"{"version":"0.2.0"}"#;
+
+    // A root list, a nested list and a lookup, without the document: no statement reads
+    // `idl_json` or `cpi_md`, and the rows still come back whole otherwise.
+    for (query, path) in [
+        (
+            "{ orquestraIdlVersions(orderBy: {field: VERSION, direction: DESC}) { nodes { id version } } }",
+            "/data/orquestraIdlVersions/nodes/0",
+        ),
+        (
+            "{ orquestraProject(id: \"u001-p01\") { idlVersions { edges { node { id version } } } } }",
+            "/data/orquestraProject/idlVersions/edges/0/node",
+        ),
+        (
+            "{ orquestraIdlVersion(id: \"u001-p01-v2\") { id version } }",
+            "/data/orquestraIdlVersion",
+        ),
+    ] {
+        let (res, sql) = version_statements(&app, query).await;
+        assert_eq!(sql.len(), 1, "{query}: {sql:?}");
+        assert!(
+            !reads(&sql[0], "idl_json") && !reads(&sql[0], "cpi_md"),
+            "{sql:?}"
+        );
+        assert!(reads(&sql[0], "version"), "{sql:?}");
+        assert_eq!(
+            res.pointer(path),
+            Some(&json!({"id": "u001-p01-v2", "version": 2})),
+            "{res}"
+        );
+
+        // The same with the document, asked for directly, through a fragment or an inline
+        // fragment, and under an alias: the column is read and shown.
+        for (shows, fragment, key) in [
+            ("idlJson", "", "idlJson"),
+            (
+                "...Doc",
+                " fragment Doc on OrquestraIdlVersion { idlJson }",
+                "idlJson",
+            ),
+            ("... on OrquestraIdlVersion { idlJson }", "", "idlJson"),
+            ("doc: idlJson", "", "doc"),
+        ] {
+            let q = query.replace("id version", &format!("id version {shows}")) + fragment;
+            let (res, sql) = version_statements(&app, &q).await;
+            assert!(
+                reads(&sql[0], "idl_json") && !reads(&sql[0], "cpi_md"),
+                "{q}: {sql:?}"
+            );
+            assert_eq!(
+                res.pointer(&format!("{path}/{key}")),
+                Some(&json!(doc)),
+                "{q}: {res}"
+            );
+        }
+    }
+
+    // `idl` (the parsed document) reads the document too; `cpiMd` reads only its column.
+    let (res, sql) = version_statements(
+        &app,
+        "{ orquestraIdlVersion(id: \"u001-p01-v2\") { idl cpiMd } }",
+    )
+    .await;
+    assert!(
+        reads(&sql[0], "idl_json") && reads(&sql[0], "cpi_md"),
+        "{sql:?}"
+    );
+    assert_eq!(
+        res.pointer("/data/orquestraIdlVersion"),
+        Some(&json!({"idl": {"version": "0.2.0"}, "cpiMd": null}))
+    );
+}

@@ -176,3 +176,10 @@ impl Loader<AncestorsOf> for AtrariumLoader {
         Ok(out)
     }
 }
+
+crate::narrow!(
+    communities::Entity,
+    memberships::Entity,
+    post_index::Entity,
+    theme_feeds::Entity,
+);

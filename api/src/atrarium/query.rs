@@ -73,7 +73,7 @@ impl AtrariumQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.atrarium(), req).await
+        root_connection(ctx, databases(ctx)?.atrarium(), req).await
     }
 
     /// One theme feed, by exactly one of `id` or `feedUri`; null if none matches.
@@ -126,7 +126,7 @@ impl AtrariumQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.atrarium(), req).await
+        root_connection(ctx, databases(ctx)?.atrarium(), req).await
     }
 
     /// One membership, by its key (community and DID); null if none matches.
@@ -168,7 +168,7 @@ impl AtrariumQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.atrarium(), req).await
+        root_connection(ctx, databases(ctx)?.atrarium(), req).await
     }
 
     /// One indexed post by id; null if none matches.
@@ -207,7 +207,7 @@ impl AtrariumQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.atrarium(), req).await
+        root_connection(ctx, databases(ctx)?.atrarium(), req).await
     }
 
     /// The seed's feed skeleton: the post URIs of the feed `feedUri`, newest first (the
@@ -292,6 +292,6 @@ impl AtrariumQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.atrarium(), req).await
+        root_connection(ctx, databases(ctx)?.atrarium(), req).await
     }
 }

@@ -24,6 +24,7 @@ use super::access::{self, Access};
 use crate::batch::{Node, Rows};
 use crate::error::ApiError;
 use crate::pagination::Key;
+use crate::projection::{Placeholder, Projected, Wide};
 use crate::{by_key, count_key, page_key};
 
 /// Loads Bellamy rows in batches, for one request.
@@ -592,3 +593,60 @@ impl Loader<ThreadOf> for BellamyLoader {
         Ok(out)
     }
 }
+
+/// A text body, read only when `content` is selected.
+const CONTENT: &[&str] = &["content"];
+
+impl Projected for posts::Entity {
+    const WIDE: &'static [Wide<Self>] = &[Wide {
+        column: posts::Column::Content,
+        fields: CONTENT,
+        placeholder: Placeholder::Text,
+    }];
+}
+
+impl Projected for comments::Entity {
+    const WIDE: &'static [Wide<Self>] = &[Wide {
+        column: comments::Column::Content,
+        fields: CONTENT,
+        placeholder: Placeholder::Text,
+    }];
+}
+
+impl Projected for messages::Entity {
+    const WIDE: &'static [Wide<Self>] = &[Wide {
+        column: messages::Column::Content,
+        fields: CONTENT,
+        placeholder: Placeholder::Text,
+    }];
+}
+
+impl Projected for notifications::Entity {
+    const WIDE: &'static [Wide<Self>] = &[Wide {
+        column: notifications::Column::Data,
+        fields: &["data"],
+        placeholder: Placeholder::Json,
+    }];
+}
+
+impl Projected for users::Entity {
+    const WIDE: &'static [Wide<Self>] = &[Wide {
+        column: users::Column::Bio,
+        fields: &["bio"],
+        placeholder: Placeholder::NullText,
+    }];
+}
+
+crate::narrow!(
+    conversation_participants::Entity,
+    conversations::Entity,
+    follows::Entity,
+    friend_requests::Entity,
+    friendships::Entity,
+    hashtags::Entity,
+    media::Entity,
+    post_hashtags::Entity,
+    reactions::Entity,
+    stories::Entity,
+    story_viewers::Entity,
+);

@@ -543,7 +543,7 @@ macro_rules! root_list {
                     PageArgs::new(first, after, last, before),
                 )
                 .map_err(|e| e.extend())?;
-                root_connection(db(ctx)?, req).await
+                root_connection(ctx, db(ctx)?, req).await
             }
         }
     };

@@ -684,7 +684,7 @@ where
     BellamyLoader: Loader<PK, Value = PageOf<E::Model>, Error = ApiError>
         + Loader<CK, Value = u64, Error = ApiError>,
     P: Send + Sync + 'static,
-    E: EntityTrait,
+    E: crate::projection::Projected,
     E::Model: Send + Sync + Clone + 'static,
     F: TableFilter,
     PK: Send + Sync + Hash + Eq + Clone + 'static,

@@ -14,6 +14,7 @@ use sea_orm::{
 use crate::error::ApiError;
 use crate::loader::{CountRef, ListRef};
 use crate::pagination::{Key, Ordering, PageArgs, SortKey};
+use crate::projection::{Placeholder, Projected, Wide};
 use crate::{by_key, count_key, page_key};
 
 /// Loads Orquestra rows in batches, for one request.
@@ -164,3 +165,26 @@ impl Loader<VersionCountOfUser> for OrquestraLoader {
         Ok(out)
     }
 }
+
+impl Projected for idl_versions::Entity {
+    const WIDE: &'static [Wide<Self>] = &[
+        Wide {
+            column: idl_versions::Column::IdlJson,
+            fields: &["idlJson", "idl"],
+            placeholder: Placeholder::Text,
+        },
+        Wide {
+            column: idl_versions::Column::CpiMd,
+            fields: &["cpiMd"],
+            placeholder: Placeholder::NullText,
+        },
+    ];
+}
+
+crate::narrow!(
+    users::Entity,
+    projects::Entity,
+    api_keys::Entity,
+    project_socials::Entity,
+    known_addresses::Entity,
+);

@@ -14,6 +14,7 @@ use crate::context::{databases, list_request, loader, root_connection};
 use crate::error::ApiError;
 use crate::order::OrderDirection;
 use crate::pagination::PageArgs;
+use crate::projection::Columns;
 use crate::scalars::BigInt;
 
 type Result<T> = async_graphql::Result<T>;
@@ -134,7 +135,7 @@ impl OrquestraQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.orquestra(), req).await
+        root_connection(ctx, databases(ctx)?.orquestra(), req).await
     }
 
     /// One project by id; null if none matches, `FORBIDDEN` if it is private and the
@@ -186,7 +187,7 @@ impl OrquestraQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.orquestra(), req).await
+        root_connection(ctx, databases(ctx)?.orquestra(), req).await
     }
 
     /// Public projects, newest first: the seed's project directory (the viewer's own
@@ -220,7 +221,7 @@ impl OrquestraQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.orquestra(), req).await
+        root_connection(ctx, databases(ctx)?.orquestra(), req).await
     }
 
     /// One IDL version by id; null if none matches, `FORBIDDEN` if its project is
@@ -232,7 +233,9 @@ impl OrquestraQuery {
     ) -> Option<Result<OrquestraIdlVersion>> {
         async {
             let db = databases(ctx)?.orquestra();
-            let m = idl_versions::Entity::find_by_id(id.0)
+            let columns = Columns::<idl_versions::Entity>::of_object(ctx);
+            let m = columns
+                .select(idl_versions::Entity::find_by_id(id.0))
                 .one(db)
                 .await
                 .map_err(|e| ApiError::from(e).extend())?;
@@ -268,7 +271,7 @@ impl OrquestraQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.orquestra(), req).await
+        root_connection(ctx, databases(ctx)?.orquestra(), req).await
     }
 
     /// One API key's metadata by id; null if none matches, `FORBIDDEN` unless the
@@ -314,7 +317,7 @@ impl OrquestraQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.orquestra(), req).await
+        root_connection(ctx, databases(ctx)?.orquestra(), req).await
     }
 
     /// One project's social links, by exactly one of `id` or `projectId`; null if none
@@ -373,7 +376,7 @@ impl OrquestraQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.orquestra(), req).await
+        root_connection(ctx, databases(ctx)?.orquestra(), req).await
     }
 
     /// One known address by id; null if none matches, `FORBIDDEN` if its project is
@@ -421,6 +424,6 @@ impl OrquestraQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.orquestra(), req).await
+        root_connection(ctx, databases(ctx)?.orquestra(), req).await
     }
 }

@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::loader::{CountRef, ListRef};
 use crate::order::OrderDirection;
 use crate::pagination::{self, Key, Ordering, PageOf};
+use crate::projection::{Placeholder, Projected, Wide};
 use crate::{by_key, count_key, page_key};
 
 /// Loads PDS rows in batches, for one request.
@@ -449,3 +450,37 @@ impl Loader<SessionAt> for PdsLoader {
         Ok(out)
     }
 }
+
+impl Projected for repo_blocks::Entity {
+    const WIDE: &'static [Wide<Self>] = &[Wide {
+        column: repo_blocks::Column::Bytes,
+        fields: &["bytes"],
+        placeholder: Placeholder::Bytes,
+    }];
+}
+
+impl Projected for plc_operations::Entity {
+    const WIDE: &'static [Wide<Self>] = &[Wide {
+        column: plc_operations::Column::Operation,
+        fields: &["operation"],
+        placeholder: Placeholder::Bytes,
+    }];
+}
+
+impl Projected for repo_seq::Entity {
+    const WIDE: &'static [Wide<Self>] = &[Wide {
+        column: repo_seq::Column::Event,
+        fields: &["event"],
+        placeholder: Placeholder::Bytes,
+    }];
+}
+
+crate::narrow!(
+    accounts::Entity,
+    app_passwords::Entity,
+    blobs::Entity,
+    record_blobs::Entity,
+    records::Entity,
+    refresh_tokens::Entity,
+    repos::Entity,
+);

@@ -126,7 +126,7 @@ impl PdsQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(pds(ctx)?, req).await
+        root_connection(ctx, pds(ctx)?, req).await
     }
 
     /// One repository, by its account's DID; null if none matches.
@@ -160,7 +160,7 @@ impl PdsQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(pds(ctx)?, req).await
+        root_connection(ctx, pds(ctx)?, req).await
     }
 
     /// One repository block, by repository DID and CID; null if none matches.
@@ -200,7 +200,7 @@ impl PdsQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(pds(ctx)?, req).await
+        root_connection(ctx, pds(ctx)?, req).await
     }
 
     /// One PLC operation, by DID and position in the log; null if none matches.
@@ -241,7 +241,7 @@ impl PdsQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(pds(ctx)?, req).await
+        root_connection(ctx, pds(ctx)?, req).await
     }
 
     /// One record, by exactly one of `uri` or the group `did` + `collection` + `rkey`;
@@ -300,7 +300,7 @@ impl PdsQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(pds(ctx)?, req).await
+        root_connection(ctx, pds(ctx)?, req).await
     }
 
     /// One blob, by owner DID and CID; null if none matches, `FORBIDDEN` if it is an
@@ -351,7 +351,7 @@ impl PdsQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(pds(ctx)?, req).await
+        root_connection(ctx, pds(ctx)?, req).await
     }
 
     /// One record-to-blob reference, by blob CID and record URI; null if none matches.
@@ -392,7 +392,7 @@ impl PdsQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(pds(ctx)?, req).await
+        root_connection(ctx, pds(ctx)?, req).await
     }
 
     /// One sequencer event, by sequence number; null if none matches.
@@ -430,7 +430,7 @@ impl PdsQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(pds(ctx)?, req).await
+        root_connection(ctx, pds(ctx)?, req).await
     }
 
     /// One of the viewer's app passwords (metadata only), by DID and name; null if none
@@ -480,6 +480,6 @@ impl PdsQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(pds(ctx)?, req).await
+        root_connection(ctx, pds(ctx)?, req).await
     }
 }

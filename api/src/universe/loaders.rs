@@ -11,6 +11,7 @@ use sea_orm::DatabaseConnection;
 use super::service::{self, Reach, Walk};
 use crate::error::ApiError;
 use crate::pagination::{Key, PageOf};
+use crate::projection::{Placeholder, Projected, Wide};
 use crate::{by_key, count_key, page_key};
 
 /// Loads Universe rows in batches, for one request.
@@ -199,3 +200,21 @@ impl Loader<ConnectedOf> for UniverseLoader {
         Ok(out)
     }
 }
+
+impl Projected for entity::universe::event_log::Entity {
+    const WIDE: &'static [Wide<Self>] = &[Wide {
+        column: entity::universe::event_log::Column::Data,
+        fields: &["data"],
+        placeholder: Placeholder::Json,
+    }];
+}
+
+crate::narrow!(
+    client_connection::Entity,
+    delta_record::Entity,
+    node::Entity,
+    relation::Entity,
+    state_version::Entity,
+    subscription::Entity,
+    entity::universe::config::Entity,
+);

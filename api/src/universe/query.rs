@@ -140,7 +140,7 @@ impl UniverseQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.universe(), req).await
+        root_connection(ctx, databases(ctx)?.universe(), req).await
     }
 
     /// All relations. The seed's "relations of an entity" is
@@ -170,7 +170,7 @@ impl UniverseQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.universe(), req).await
+        root_connection(ctx, databases(ctx)?.universe(), req).await
     }
 
     /// All state versions.
@@ -198,7 +198,7 @@ impl UniverseQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.universe(), req).await
+        root_connection(ctx, databases(ctx)?.universe(), req).await
     }
 
     /// The event log, newest first unless `orderBy` says otherwise. The seed's "events by
@@ -228,7 +228,7 @@ impl UniverseQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.universe(), req).await
+        root_connection(ctx, databases(ctx)?.universe(), req).await
     }
 
     /// All delta records.
@@ -256,7 +256,7 @@ impl UniverseQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.universe(), req).await
+        root_connection(ctx, databases(ctx)?.universe(), req).await
     }
 
     /// All configuration parameters.
@@ -284,7 +284,7 @@ impl UniverseQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.universe(), req).await
+        root_connection(ctx, databases(ctx)?.universe(), req).await
     }
 
     /// All client connections.
@@ -311,7 +311,7 @@ impl UniverseQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.universe(), req).await
+        root_connection(ctx, databases(ctx)?.universe(), req).await
     }
 
     /// All subscriptions.
@@ -339,7 +339,7 @@ impl UniverseQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(databases(ctx)?.universe(), req).await
+        root_connection(ctx, databases(ctx)?.universe(), req).await
     }
 
     /// The entities whose `metadata.tags` contain `tag` (the seed's "entities with tag"),
@@ -370,7 +370,7 @@ impl UniverseQuery {
             PageArgs::new(first, after, last, before),
         )
         .map_err(|e| e.extend())?;
-        root_connection(db, req).await
+        root_connection(ctx, db, req).await
     }
 
     /// The seed's version history: the version `versionId` and its ancestors, walking
