@@ -8,6 +8,7 @@ for file in string.gmatch(os.getenv("BODIES") or os.getenv("BODY"), "[^,]+") do
   table.insert(bodies, assert(io.open(file, "rb")):read("*a"))
 end
 local body = bodies[1]
+wrk.body = body
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 local auth = os.getenv("AUTH")

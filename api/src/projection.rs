@@ -166,3 +166,84 @@ impl<E: EntityTrait> Columns<E> {
 fn shown(at: &Lookahead<'_>, field: &str) -> bool {
     at.field(field).exists()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use entity::{bellamy, orquestra, pds, universe};
+
+    /// Whether the SDL's `type object` has a field `field`.
+    fn has_field(sdl: &str, object: &str, field: &str) -> bool {
+        let Some(start) = sdl.find(&format!("\ntype {object} {{")) else {
+            return false;
+        };
+        let body = &sdl[start + 1..];
+        let body = &body[..body.find("\n}").unwrap_or(body.len())];
+        body.lines().any(|l| {
+            let l = l.trim_start();
+            l.starts_with(&format!("{field}:")) || l.starts_with(&format!("{field}("))
+        })
+    }
+
+    fn check<E: Projected>(sdl: &str, object: &str) {
+        assert!(!E::WIDE.is_empty(), "{object}: no wide column declared");
+        for w in E::WIDE {
+            for f in w.fields {
+                assert!(
+                    has_field(sdl, object, f),
+                    "{object} has no field {f} (declared for {})",
+                    w.column.as_str()
+                );
+            }
+        }
+    }
+
+    /// A wide column whose field names were misspelt would never be read, and its field
+    /// would show the placeholder: every declared name is a field of the entity's type.
+    #[test]
+    fn every_wide_column_is_shown_by_fields_of_its_graphql_type() {
+        let sdl = crate::schema::sdl();
+        check::<orquestra::idl_versions::Entity>(&sdl, "OrquestraIdlVersion");
+        check::<bellamy::posts::Entity>(&sdl, "BellamyPost");
+        check::<bellamy::comments::Entity>(&sdl, "BellamyComment");
+        check::<bellamy::messages::Entity>(&sdl, "BellamyMessage");
+        check::<bellamy::notifications::Entity>(&sdl, "BellamyNotification");
+        check::<bellamy::users::Entity>(&sdl, "BellamyUser");
+        check::<pds::repo_blocks::Entity>(&sdl, "PdsRepoBlock");
+        check::<pds::plc_operations::Entity>(&sdl, "PdsPlcOperation");
+        check::<pds::repo_seq::Entity>(&sdl, "PdsRepoSeqEvent");
+        check::<universe::event_log::Entity>(&sdl, "UniverseEvent");
+        assert!(!has_field(&sdl, "OrquestraIdlVersion", "idl_json"));
+    }
+
+    /// A statement without the wide columns selects their placeholders under the
+    /// columns' names, so the row still decodes into the model.
+    #[test]
+    fn a_projected_statement_selects_placeholders_in_place_of_wide_columns() {
+        use sea_orm::{DbBackend, QueryTrait};
+        let all = Columns::<orquestra::idl_versions::Entity>::all();
+        let narrow = Columns::<orquestra::idl_versions::Entity>::unless(|_| false);
+        let only_md = Columns::<orquestra::idl_versions::Entity>::unless(|f| f == "cpiMd");
+        let sql = |c: &Columns<_>| {
+            c.select(orquestra::idl_versions::Entity::find())
+                .build(DbBackend::Postgres)
+                .to_string()
+        };
+        assert!(sql(&all).contains(r#""idl_versions"."idl_json""#));
+        let s = sql(&narrow);
+        assert!(!s.contains(r#""idl_versions"."idl_json""#), "{s}");
+        assert!(!s.contains(r#""idl_versions"."cpi_md""#), "{s}");
+        assert!(s.contains(r#"'' AS "idl_json""#), "{s}");
+        assert!(s.contains(r#"NULL AS "cpi_md""#), "{s}");
+        assert!(s.contains(r#""idl_versions"."version""#), "{s}");
+        let s = sql(&only_md);
+        assert!(
+            s.contains(r#""idl_versions"."cpi_md""#) && !s.contains(r#""idl_versions"."idl_json""#),
+            "{s}"
+        );
+        // A sort key is always read.
+        let kept = Columns::<orquestra::idl_versions::Entity>::unless(|_| false)
+            .keep(orquestra::idl_versions::Column::IdlJson);
+        assert!(sql(&kept).contains(r#""idl_versions"."idl_json""#));
+    }
+}
