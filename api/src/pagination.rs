@@ -298,11 +298,15 @@ struct CursorBody {
     k: Vec<Key>,
 }
 
+/// [`CursorBody`], borrowed: what a cursor is made of, without copying it first.
+#[derive(Serialize)]
+struct CursorBodyRef<'a> {
+    l: &'a str,
+    k: &'a [Key],
+}
+
 fn encode_cursor(list: &str, keys: &[Key]) -> String {
-    let body = CursorBody {
-        l: list.to_owned(),
-        k: keys.to_vec(),
-    };
+    let body = CursorBodyRef { l: list, k: keys };
     // Serialising plain data to JSON cannot fail; an empty cursor would be refused later.
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default())
 }
