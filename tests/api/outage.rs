@@ -211,7 +211,11 @@ async fn post(app: &TestApp, as_alice: bool, query: &str, variables: Value) -> A
             .token;
         req = req.bearer_auth(token);
     }
-    let res = req.send().await.unwrap();
+    answer(req.send().await.unwrap(), started).await
+}
+
+/// `res` as an [`Answer`], timed from `started`.
+async fn answer(res: reqwest::Response, started: Instant) -> Answer {
     let status = res.status().as_u16();
     let body = res.json().await.unwrap();
     Answer {
@@ -241,14 +245,11 @@ fn names(answer: &Answer) -> Vec<String> {
 
 async fn healthz(app: &TestApp) -> Answer {
     let started = Instant::now();
-    let res = app.client.get(app.url("/healthz")).send().await.unwrap();
-    let status = res.status().as_u16();
-    let body = res.json().await.unwrap();
-    Answer {
-        status,
-        body,
-        took: started.elapsed(),
-    }
+    answer(
+        app.client.get(app.url("/healthz")).send().await.unwrap(),
+        started,
+    )
+    .await
 }
 
 fn all_ok() -> Value {

@@ -179,11 +179,8 @@ async fn plan(conn: &sea_orm::DatabaseConnection, sql: &str) -> String {
         .join("\n")
 }
 
-#[tokio::test]
-async fn entities_with_a_tag_are_found_on_an_index_that_follows_every_write() {
-    let db = TestDb::migrated().await;
-    let conn = db.get(Domain::Universe);
-    let backend = conn.get_database_backend();
+/// Entities `a` (tags x, y), `b` (tag y) and `c` (no tags).
+async fn insert_tagged_entities(conn: &sea_orm::DatabaseConnection) {
     run(
         conn,
         &[
@@ -195,6 +192,14 @@ async fn entities_with_a_tag_are_found_on_an_index_that_follows_every_write() {
         ],
     )
     .await;
+}
+
+#[tokio::test]
+async fn entities_with_a_tag_are_found_on_an_index_that_follows_every_write() {
+    let db = TestDb::migrated().await;
+    let conn = db.get(Domain::Universe);
+    let backend = conn.get_database_backend();
+    insert_tagged_entities(conn).await;
     let tagged = |tag: &'static str| {
         let condition = api::universe::service::has_tag(backend, tag.to_owned());
         node::Entity::find()
@@ -831,17 +836,7 @@ async fn every_table_round_trips_through_its_entity() {
 async fn entities_are_found_by_tag_and_json_is_jsonb_on_postgres() {
     let db = TestDb::migrated().await;
     let conn = db.get(Domain::Universe);
-    run(
-        conn,
-        &[
-            "INSERT INTO entity (id, entity_type, metadata) VALUES ('a', 'c', '{\"tags\":[\"x\",\"y\"]}')"
-                .into(),
-            "INSERT INTO entity (id, entity_type, metadata) VALUES ('b', 'c', '{\"tags\":[\"y\"]}')"
-                .into(),
-            "INSERT INTO entity (id, entity_type, metadata) VALUES ('c', 'c', '{}')".into(),
-        ],
-    )
-    .await;
+    insert_tagged_entities(conn).await;
     let backend = conn.get_database_backend();
     // The seed's `ARRAY_CONTAINS(e.metadata.tags, ?)`, in each backend's dialect.
     let sql = match backend {
