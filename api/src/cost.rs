@@ -16,18 +16,134 @@
 //! replies dominate); five levels of `first: 100` cost over 10^10.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
 };
 use async_graphql::registry::{MetaType, MetaTypeName, Registry};
-use async_graphql::{Name, Value, Variables};
+use async_graphql::{ErrorExtensionValues, Name, ServerError, Value, Variables};
 
 use crate::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// Field visits after which the walk stops and the document counts as unbounded (the
 /// document guard refuses such fan-out earlier on every transport).
 const MAX_VISITS: usize = 1_000_000;
+
+/// The cost and depth limits of a schema, checked when an operation is admitted
+/// ([`crate::pipeline::admit`]), before async-graphql validates it. A refusal says how much
+/// the query measures and what the limit is (`extensions.measure`, `extensions.cost`,
+/// `extensions.limit`), so that a user can shorten it; async-graphql's own limits only say
+/// "Query is too complex.", and as a schema extension this check would send every field
+/// through async-graphql's slower instrumented path.
+#[derive(Clone)]
+pub struct CostLimits {
+    registry: Arc<Registry>,
+    complexity: u64,
+    depth: usize,
+}
+
+impl CostLimits {
+    /// Limits of `complexity` (see [`of_document`]) and `depth` (nested fields, fragments
+    /// expanded) over the types of `registry`.
+    pub fn new(registry: Registry, complexity: usize, depth: usize) -> Self {
+        Self {
+            registry: Arc::new(registry),
+            complexity: complexity as u64,
+            depth,
+        }
+    }
+
+    /// Refuses the operation `operation` of `doc` if it costs too much or nests too
+    /// deeply (code `GRAPHQL_VALIDATION_FAILED`).
+    #[allow(clippy::result_large_err)]
+    pub fn check(
+        &self,
+        doc: &ExecutableDocument,
+        operation: Option<&str>,
+        variables: &Variables,
+    ) -> Result<(), ServerError> {
+        let refuse = |measure: &str, cost: u64, limit: u64, message: String| {
+            let mut err = ServerError::new(message, None);
+            let mut ext = ErrorExtensionValues::default();
+            ext.set("code", "GRAPHQL_VALIDATION_FAILED");
+            ext.set("measure", measure);
+            ext.set("cost", cost);
+            ext.set("limit", limit);
+            err.extensions = Some(ext);
+            err
+        };
+        let cost = of_document(&self.registry, doc, operation, variables);
+        let limit = self.complexity;
+        if cost > limit {
+            return Err(refuse(
+                "complexity",
+                cost,
+                limit,
+                format!(
+                    "the query costs {cost}, over the limit of {limit}: ask for fewer rows (`first`) \
+                     or fewer nested lists"
+                ),
+            ));
+        }
+        let depth = depth_of(doc);
+        if depth > self.depth {
+            return Err(refuse(
+                "depth",
+                depth as u64,
+                self.depth as u64,
+                format!(
+                    "the query is nested {depth} levels deep, over the limit of {}",
+                    self.depth
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The nesting depth of `doc`: the most fields on one path from an operation's root, with
+/// fragments expanded (every operation, as async-graphql's validation measures it). A
+/// fragment that spreads itself is not followed again (the document guard refuses cycles
+/// first).
+pub fn depth_of(doc: &ExecutableDocument) -> usize {
+    fn nested<'a>(
+        doc: &'a ExecutableDocument,
+        selection: &'a SelectionSet,
+        fragments: &mut Vec<&'a str>,
+    ) -> usize {
+        selection
+            .items
+            .iter()
+            .map(|item| match &item.node {
+                Selection::Field(field) => {
+                    1 + nested(doc, &field.node.selection_set.node, fragments)
+                }
+                Selection::InlineFragment(fragment) => {
+                    nested(doc, &fragment.node.selection_set.node, fragments)
+                }
+                Selection::FragmentSpread(spread) => {
+                    let name = spread.node.fragment_name.node.as_str();
+                    match doc.fragments.get(name) {
+                        Some(fragment) if !fragments.contains(&name) => {
+                            fragments.push(name);
+                            let d = nested(doc, &fragment.node.selection_set.node, fragments);
+                            fragments.pop();
+                            d
+                        }
+                        _ => 0,
+                    }
+                }
+            })
+            .max()
+            .unwrap_or(0)
+    }
+    doc.operations
+        .iter()
+        .map(|(_, op)| nested(doc, &op.node.selection_set.node, &mut Vec::new()))
+        .max()
+        .unwrap_or(0)
+}
 
 /// The cost of the operation `operation` of `doc` (the costliest operation when the name
 /// is not given), saturating at `u64::MAX`.
@@ -201,5 +317,30 @@ fn number(value: &Value) -> Option<u64> {
     match value {
         Value::Number(n) => Some(n.as_u64().unwrap_or(0)),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::depth_of;
+
+    fn depth(query: &str) -> usize {
+        depth_of(&async_graphql::parser::parse_query(query).expect("a valid document"))
+    }
+
+    #[test]
+    fn depth_counts_fields_on_the_deepest_path_with_fragments_expanded() {
+        assert_eq!(depth("{ a }"), 1);
+        assert_eq!(depth("{ a { b { c } } d }"), 3);
+        assert_eq!(depth("{ a { __typename } }"), 2);
+        assert_eq!(depth("{ a { ... on T { b { c } } } }"), 3);
+        assert_eq!(
+            depth("query { a { ...F } } fragment F on T { b { ...G } } fragment G on U { c }"),
+            3
+        );
+        // Every operation counts, as in async-graphql's validation.
+        assert_eq!(depth("query A { a } query B { a { b { c { d } } } }"), 4);
+        // A cycle (refused earlier by the document guard) is not followed again.
+        assert_eq!(depth("{ a { ...F } } fragment F on T { b { ...F } }"), 2);
     }
 }

@@ -151,6 +151,7 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
                 databases.clone(),
                 tokens,
                 options.document,
+                schema::cost_limits(options.limits),
                 options.request_timeout,
             ),
             databases,

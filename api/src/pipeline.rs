@@ -22,6 +22,7 @@ use async_graphql::{Executor, Request, Response, ServerError};
 
 use crate::auth::{Tokens, Viewer};
 use crate::context::with_loaders;
+use crate::cost::CostLimits;
 use crate::db::Databases;
 use crate::error::ApiError;
 use crate::guard::{self, DocumentLimits};
@@ -62,6 +63,7 @@ pub struct Pipeline {
     databases: Databases,
     tokens: Tokens,
     document: DocumentLimits,
+    cost: CostLimits,
     request_timeout: Duration,
 }
 
@@ -71,12 +73,14 @@ impl Pipeline {
         databases: Databases,
         tokens: Tokens,
         document: DocumentLimits,
+        cost: CostLimits,
         request_timeout: Duration,
     ) -> Self {
         Self {
             databases,
             tokens,
             document,
+            cost,
             request_timeout,
         }
     }
@@ -89,6 +93,11 @@ impl Pipeline {
     /// The document limits every operation passes.
     pub fn document(&self) -> &DocumentLimits {
         &self.document
+    }
+
+    /// The cost and depth limits every operation passes.
+    pub fn cost(&self) -> &CostLimits {
+        &self.cost
     }
 
     /// Longest a query or mutation may run.
@@ -137,7 +146,7 @@ impl Pipeline {
         viewer: &Viewer,
         transport: Transport,
     ) -> Response {
-        if let Err(refusal) = admit(&mut request, &self.document, transport) {
+        if let Err(refusal) = admit(&mut request, &self.document, Some(&self.cost), transport) {
             return refusal;
         }
         // `admit` parsed the document, so async-graphql does not read its text again: it is
@@ -151,31 +160,42 @@ impl Pipeline {
     }
 }
 
-/// The document guard and the transport's rule: the operation's type when admitted
-/// (`None` when async-graphql will report which operation is meant), the response to
-/// send otherwise.
+/// The document guard, the cost and depth limits (when given) and the transport's rule:
+/// the operation's type when admitted (`None` when async-graphql will report which
+/// operation is meant), the response to send otherwise.
 #[allow(clippy::result_large_err)]
 pub fn admit(
     request: &mut Request,
     limits: &DocumentLimits,
+    cost: Option<&CostLimits>,
     transport: Transport,
 ) -> Result<Option<OperationType>, Response> {
     let validation =
         |refusal: guard::Refusal| refused("GRAPHQL_VALIDATION_FAILED", refusal.to_string());
     guard::check_tokens(&request.query, limits.max_tokens).map_err(validation)?;
     let operation_name = request.operation_name.clone();
-    let doc = request
-        .parsed_query()
-        .map_err(|e| with_codes(Response::from_errors(vec![e])))?;
-    guard::check_document(doc, limits).map_err(validation)?;
-    let kind = guard::operation_type(doc, operation_name.as_deref());
-    if transport == Transport::Get && kind != Some(OperationType::Query) {
-        return Err(refused(
-            "METHOD_NOT_ALLOWED",
-            "only queries run over GET; send mutations and subscriptions with POST".into(),
-        ));
-    }
-    Ok(kind)
+    // Out of the request while its parsed document is borrowed; put back below.
+    let variables = std::mem::take(&mut request.variables);
+    let admitted = (|| {
+        let doc = request
+            .parsed_query()
+            .map_err(|e| with_codes(Response::from_errors(vec![e])))?;
+        guard::check_document(doc, limits).map_err(validation)?;
+        let kind = guard::operation_type(doc, operation_name.as_deref());
+        if transport == Transport::Get && kind != Some(OperationType::Query) {
+            return Err(refused(
+                "METHOD_NOT_ALLOWED",
+                "only queries run over GET; send mutations and subscriptions with POST".into(),
+            ));
+        }
+        if let Some(cost) = cost {
+            cost.check(doc, operation_name.as_deref(), &variables)
+                .map_err(|e| Response::from_errors(vec![e]))?;
+        }
+        Ok(kind)
+    })();
+    request.variables = variables;
+    admitted
 }
 
 /// An HTTP error response in the GraphQL shape, with a stable code: a request refused

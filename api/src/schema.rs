@@ -111,11 +111,9 @@ pub fn build(databases: Option<Databases>, limits: Limits, introspection: bool) 
         Mutation::default(),
         Subscription::default(),
     )
-    // Depth and cost are checked by `CostLimits`, which says how far over a query is.
-    .extension(CostLimits {
-        complexity: limits.complexity,
-        depth: limits.depth,
-    })
+    // Depth and cost are checked when an operation is admitted ([`cost_limits`],
+    // [`crate::pipeline::admit`]), not by an extension: with any extension installed,
+    // async-graphql resolves every field through its slower instrumented path.
     .limit_recursive_depth(limits.recursive_depth)
     .limit_directives(limits.directives);
     if !introspection {
@@ -127,114 +125,19 @@ pub fn build(databases: Option<Databases>, limits: Limits, introspection: bool) 
     }
 }
 
-/// The cost and depth limits, checked after validation: the cost is [`crate::cost`]'s
-/// estimate of the objects the response may hold (computed when the document is parsed),
-/// the depth async-graphql's. A refusal says how much the query measures and what the
-/// limit is (`extensions.cost`, `extensions.limit`, `extensions.measure`), so that a user
-/// can shorten it; async-graphql's own limits only say "Query is too complex.".
-struct CostLimits {
-    complexity: usize,
-    depth: usize,
-}
-
-impl async_graphql::extensions::ExtensionFactory for CostLimits {
-    fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
-        std::sync::Arc::new(CostCheck {
-            complexity: self.complexity,
-            depth: self.depth,
-            operation: std::sync::Mutex::new(None),
-            cost: std::sync::Mutex::new(0),
-        })
-    }
-}
-
-/// One request's check (the factory makes one per request).
-struct CostCheck {
-    complexity: usize,
-    depth: usize,
-    /// The operation the request names, if any.
-    operation: std::sync::Mutex<Option<String>>,
-    /// The document's cost, once parsed.
-    cost: std::sync::Mutex<u64>,
-}
-
-#[async_graphql::async_trait::async_trait]
-impl async_graphql::extensions::Extension for CostCheck {
-    async fn prepare_request(
-        &self,
-        ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        request: async_graphql::Request,
-        next: async_graphql::extensions::NextPrepareRequest<'_>,
-    ) -> async_graphql::ServerResult<async_graphql::Request> {
-        if let Ok(mut operation) = self.operation.lock() {
-            operation.clone_from(&request.operation_name);
-        }
-        next.run(ctx, request).await
-    }
-
-    async fn parse_query(
-        &self,
-        ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        query: &str,
-        variables: &async_graphql::Variables,
-        next: async_graphql::extensions::NextParseQuery<'_>,
-    ) -> async_graphql::ServerResult<async_graphql::parser::types::ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
-        let operation = self.operation.lock().ok().and_then(|o| o.clone());
-        let cost = crate::cost::of_document(
-            &ctx.schema_env.registry,
-            &doc,
-            operation.as_deref(),
-            variables,
-        );
-        if let Ok(mut c) = self.cost.lock() {
-            *c = cost;
-        }
-        Ok(doc)
-    }
-
-    async fn validation(
-        &self,
-        ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        next: async_graphql::extensions::NextValidation<'_>,
-    ) -> Result<async_graphql::ValidationResult, Vec<async_graphql::ServerError>> {
-        let result = next.run(ctx).await?;
-        let refuse = |measure: &str, cost: u64, limit: u64, message: String| {
-            let mut err = async_graphql::ServerError::new(message, None);
-            let mut ext = async_graphql::ErrorExtensionValues::default();
-            ext.set("code", "GRAPHQL_VALIDATION_FAILED");
-            ext.set("measure", measure);
-            ext.set("cost", cost);
-            ext.set("limit", limit);
-            err.extensions = Some(ext);
-            vec![err]
-        };
-        let cost = self.cost.lock().map_or(u64::MAX, |c| *c);
-        let limit = self.complexity as u64;
-        if cost > limit {
-            return Err(refuse(
-                "complexity",
-                cost,
-                limit,
-                format!(
-                    "the query costs {cost}, over the limit of {limit}: ask for fewer rows (`first`) \
-                     or fewer nested lists"
-                ),
-            ));
-        }
-        if result.depth > self.depth {
-            return Err(refuse(
-                "depth",
-                result.depth as u64,
-                self.depth as u64,
-                format!(
-                    "the query is nested {} levels deep, over the limit of {}",
-                    result.depth, self.depth
-                ),
-            ));
-        }
-        Ok(result)
-    }
+/// The cost and depth limits `limits` sets, measured against this schema's types.
+pub fn cost_limits(limits: Limits) -> crate::cost::CostLimits {
+    use async_graphql::{OutputType, SubscriptionType};
+    let mut registry = async_graphql::registry::Registry {
+        query_type: <Query as OutputType>::type_name().into_owned(),
+        mutation_type: Some(<Mutation as OutputType>::type_name().into_owned()),
+        subscription_type: Some(<Subscription as SubscriptionType>::type_name().into_owned()),
+        ..Default::default()
+    };
+    <Query as OutputType>::create_type_info(&mut registry);
+    <Mutation as OutputType>::create_type_info(&mut registry);
+    <Subscription as SubscriptionType>::create_type_info(&mut registry);
+    crate::cost::CostLimits::new(registry, limits.complexity, limits.depth)
 }
 
 /// The schema's SDL, as committed in `schema.graphql`.

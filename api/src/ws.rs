@@ -672,7 +672,12 @@ impl<E: Executor, H: Handler> Connection<E, H> {
         let resume_payload = payload.clone();
         let mut request: Request = serde_json::from_value(Value::Object(payload))
             .map_err(|e| Close::bad(format!("invalid operation payload: {e}")))?;
-        let kind = match admit(&mut request, &self.options.document, Transport::WebSocket) {
+        let kind = match admit(
+            &mut request,
+            &self.options.document,
+            self.handler.cost(),
+            Transport::WebSocket,
+        ) {
             Ok(kind) => kind,
             Err(refusal) => {
                 let errors = with_codes(refusal).errors;
@@ -767,7 +772,12 @@ impl<E: Executor, H: Handler> Connection<E, H> {
                 Ok(request) => request,
                 Err(e) => return refusal(ApiError::internal(format!("resuming: {e}"))),
             };
-            if let Err(refused) = admit(&mut request, &document, Transport::WebSocket) {
+            if let Err(refused) = admit(
+                &mut request,
+                &document,
+                handler.cost(),
+                Transport::WebSocket,
+            ) {
                 return Box::pin(async_graphql::futures_util::stream::once(
                     async move { refused },
                 ));

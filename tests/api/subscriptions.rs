@@ -347,6 +347,7 @@ async fn a_subscription_resumed_after_a_cursor_replays_what_followed_it() {
         app.db.dbs.clone(),
         app.tokens.clone(),
         Default::default(),
+        api::schema::cost_limits(Default::default()),
         Duration::from_secs(30),
     );
     let request = async_graphql::Request::new(

@@ -41,6 +41,11 @@ pub trait Handler: Clone + Send + Sync + 'static {
     /// `request`, ready to execute for `viewer` (per-operation data attached).
     fn prepare(&self, request: Request, viewer: &Viewer) -> Request;
 
+    /// The cost and depth limits operations pass besides the document guard, if any.
+    fn cost(&self) -> Option<&crate::cost::CostLimits> {
+        None
+    }
+
     /// Subscription number `key` of the connection (`query` is its document) starts: the
     /// stream to run in place of `stream`. An error refuses the operation (`error`).
     fn subscribed(
@@ -179,6 +184,10 @@ impl Handler for MosaicHandler {
 
     fn prepare(&self, request: Request, viewer: &Viewer) -> Request {
         self.pipeline.prepare(request, viewer)
+    }
+
+    fn cost(&self) -> Option<&crate::cost::CostLimits> {
+        Some(self.pipeline.cost())
     }
 
     async fn subscribed(
