@@ -85,10 +85,8 @@ pub fn list_request<E: EntityTrait, F: TableFilter>(
 ) -> Result<ListRequest<E>, ApiError> {
     let condition = extra.add(F::to_condition(filter)?);
     let page = args.resolve(&ordering)?;
-    Ok(ListRequest {
-        list: ListRef::new(condition.clone(), ordering, page),
-        count: CountRef::new(condition),
-    })
+    let (list, count) = crate::loader::list_and_count(condition, ordering, page);
+    Ok(ListRequest { list, count })
 }
 
 /// A top-level connection: one `SELECT ... LIMIT n+1`, and a `COUNT(*)` if asked.

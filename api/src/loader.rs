@@ -39,7 +39,11 @@ impl From<uuid::Uuid> for Key {
 /// A list request shared by every parent of one field: filter, order and page. Compared
 /// and hashed by a canonical id, so that siblings asking the same thing share one batch.
 pub struct ListQuery<E: EntityTrait> {
+    /// The canonical form of order, page and filter (without the columns).
+    base: String,
     id: String,
+    /// `id`'s hash, computed once: a batch's keys are hashed several times each.
+    hash: u64,
     /// The client's filter (and any access rule).
     pub condition: Condition,
     /// The total order.
@@ -53,14 +57,33 @@ pub struct ListQuery<E: EntityTrait> {
 /// A shared handle on a [`ListQuery`].
 pub struct ListRef<E: EntityTrait>(pub Arc<ListQuery<E>>);
 
+/// The hash of a canonical id (the same within a process, which is all a batch needs).
+fn id_hash(id: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
+}
+
 impl<E: EntityTrait> ListRef<E> {
     /// Wraps a list request.
     pub fn new(condition: Condition, ordering: Ordering<E>, page: Page) -> Self {
-        Self::with_columns(condition, ordering, page, Columns::all())
+        let canonical = format!("{condition:?}");
+        Self::of_canonical(&canonical, condition, ordering, page)
     }
 
-    /// Wraps a list request reading only `columns` (sort keys are always read).
-    pub fn with_columns(
+    /// Wraps a list request whose condition's canonical form (`{condition:?}`) is at hand.
+    fn of_canonical(
+        canonical: &str,
+        condition: Condition,
+        ordering: Ordering<E>,
+        page: Page,
+    ) -> Self {
+        let base = format!("{}|{page:?}|{canonical}", ordering.id());
+        Self::with_base(base, condition, ordering, page, Columns::all())
+    }
+
+    fn with_base(
+        base: String,
         condition: Condition,
         ordering: Ordering<E>,
         page: Page,
@@ -69,8 +92,10 @@ impl<E: EntityTrait> ListRef<E> {
         for column in ordering.columns() {
             columns = columns.keep(column);
         }
-        let id = format!("{}|{page:?}|{condition:?}|{columns:?}", ordering.id());
+        let id = format!("{base}|{columns:?}");
         Self(Arc::new(ListQuery {
+            hash: id_hash(&id),
+            base,
             id,
             condition,
             ordering,
@@ -79,20 +104,20 @@ impl<E: EntityTrait> ListRef<E> {
         }))
     }
 
-    /// The same request reading only `columns`.
+    /// The same request reading only `columns` (sort keys are always read).
     pub fn project(self, columns: Columns<E>) -> Self {
         if columns.is_all() {
             return self;
         }
         match Arc::try_unwrap(self.0) {
-            Ok(q) => Self::with_columns(q.condition, q.ordering, q.page, columns),
+            Ok(q) => Self::with_base(q.base, q.condition, q.ordering, q.page, columns),
             Err(shared) => Self(shared),
         }
     }
 }
 
 impl<E: EntityTrait> ListRef<E> {
-    /// The canonical id (order, page and filter).
+    /// The canonical id (order, page, filter and columns).
     pub fn id(&self) -> &str {
         &self.0.id
     }
@@ -106,7 +131,7 @@ impl<E: EntityTrait> Clone for ListRef<E> {
 
 impl<E: EntityTrait> PartialEq for ListRef<E> {
     fn eq(&self, other: &Self) -> bool {
-        self.0.id == other.0.id
+        Arc::ptr_eq(&self.0, &other.0) || (self.0.hash == other.0.hash && self.0.id == other.0.id)
     }
 }
 
@@ -114,29 +139,45 @@ impl<E: EntityTrait> Eq for ListRef<E> {}
 
 impl<E: EntityTrait> Hash for ListRef<E> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.id.hash(state);
+        state.write_u64(self.0.hash);
     }
 }
 
 /// A filter shared by every parent of a `totalCount`, hashed by its canonical form.
 #[derive(Clone)]
-pub struct CountRef(Arc<(String, Condition)>);
+pub struct CountRef(Arc<(String, u64, Condition)>);
 
 impl CountRef {
     /// Wraps a condition.
     pub fn new(condition: Condition) -> Self {
-        Self(Arc::new((format!("{condition:?}"), condition)))
+        Self::of_canonical(format!("{condition:?}"), condition)
+    }
+
+    fn of_canonical(canonical: String, condition: Condition) -> Self {
+        let hash = id_hash(&canonical);
+        Self(Arc::new((canonical, hash, condition)))
     }
 
     /// The condition.
     pub fn condition(&self) -> &Condition {
-        &self.0.1
+        &self.0.2
     }
+}
+
+/// A list request and its count, for a condition formatted once.
+pub fn list_and_count<E: EntityTrait>(
+    condition: Condition,
+    ordering: Ordering<E>,
+    page: Page,
+) -> (ListRef<E>, CountRef) {
+    let canonical = format!("{condition:?}");
+    let list = ListRef::of_canonical(&canonical, condition.clone(), ordering, page);
+    (list, CountRef::of_canonical(canonical, condition))
 }
 
 impl PartialEq for CountRef {
     fn eq(&self, other: &Self) -> bool {
-        self.0.0 == other.0.0
+        Arc::ptr_eq(&self.0, &other.0) || (self.0.1 == other.0.1 && self.0.0 == other.0.0)
     }
 }
 
@@ -144,7 +185,7 @@ impl Eq for CountRef {}
 
 impl Hash for CountRef {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.0.0.hash(state);
+        state.write_u64(self.0.1);
     }
 }
 
