@@ -10,8 +10,13 @@
 //!
 //! Outages: a request waits at most [`DbConfig::acquire_timeout`] for a connection (and,
 //! on SQLite, for a lock another process holds on the file), then fails with
-//! `SERVICE_UNAVAILABLE` ([`crate::error::outage`]). Pools test a connection before
-//! handing it out, so once the database is back the next request gets a fresh one.
+//! `SERVICE_UNAVAILABLE` ([`crate::error::outage`]). A pool tests an idle connection
+//! before handing it out when the connection has been idle for [`PING_IF_IDLE`], or when
+//! a statement of the pool failed after the connection went idle ([`Failures`]): an
+//! outage that a request noticed makes the pool check every connection that was idle
+//! through it, so once the database is back the next request gets a fresh one. Hot
+//! connections are handed out without a round trip (sqlx already pings each one when it
+//! is returned).
 //! [`Databases::health`] pings every domain at once within a fixed budget.
 //!
 //! One URL serves all five domains; a per-domain override may put a domain elsewhere
@@ -41,6 +46,49 @@ const WAL_LIMIT: u64 = 16 * 1024 * 1024;
 
 /// How often [`checkpoint_wal`] looks at the log's size.
 const WAL_CHECK_EVERY: Duration = Duration::from_millis(500);
+
+/// Idle time after which a pooled connection is pinged before use (a server, proxy or
+/// firewall may have dropped it meanwhile).
+const PING_IF_IDLE: Duration = Duration::from_secs(1);
+
+/// When a statement of one pool last failed, so that connections idle since then are
+/// tested before use ([`PING_IF_IDLE`] covers the rest).
+#[derive(Debug)]
+struct Failures {
+    since: std::time::Instant,
+    /// Nanoseconds after `since` of the last failure, plus one (0: none yet).
+    last: AtomicU64,
+}
+
+impl Failures {
+    fn new() -> Arc<Self> {
+        Arc::new(Self {
+            since: std::time::Instant::now(),
+            last: AtomicU64::new(0),
+        })
+    }
+
+    fn now(&self) -> u64 {
+        u64::try_from(self.since.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// A statement failed just now.
+    fn failed(&self) {
+        self.last
+            .store(self.now().saturating_add(1), Ordering::Relaxed);
+    }
+
+    /// Whether a connection idle for `idle` should be tested before use: idle long, or
+    /// idle already when a statement last failed.
+    fn suspect(&self, idle: Duration) -> bool {
+        if idle >= PING_IF_IDLE {
+            return true;
+        }
+        let last = self.last.load(Ordering::Relaxed);
+        let idle = u64::try_from(idle.as_nanos()).unwrap_or(u64::MAX);
+        last != 0 && last > self.now().saturating_sub(idle)
+    }
+}
 
 /// Where each domain's data lives.
 #[derive(Clone, Debug)]
@@ -269,10 +317,16 @@ impl Databases {
         let mut pools = Vec::with_capacity(Domain::ALL.len());
         let mut anchors = Vec::new();
         for domain in Domain::ALL {
-            let (mut pool, anchor) = connect_domain(config, domain).await?;
+            let failures = Failures::new();
+            let (mut pool, anchor) = connect_domain(config, domain, &failures).await?;
             anchors.extend(anchor);
             let counter = Arc::clone(&metrics);
-            pool.set_metric_callback(move |info| counter.record(domain, info));
+            pool.set_metric_callback(move |info| {
+                if info.failed {
+                    failures.failed();
+                }
+                counter.record(domain, info)
+            });
             pools.push(pool);
         }
         let pools: [DatabaseConnection; 5] = pools
@@ -456,10 +510,11 @@ async fn checkpoint_wal(
 async fn connect_domain(
     config: &DbConfig,
     domain: Domain,
+    failures: &Arc<Failures>,
 ) -> Result<(DatabaseConnection, Option<DatabaseConnection>), DbError> {
     let started = std::time::Instant::now();
     loop {
-        match open_domain(config, domain).await {
+        match open_domain(config, domain, failures).await {
             Err(DbError::Connect { source, .. })
                 if started.elapsed() < STARTUP_WAIT && crate::error::outage(&source).is_some() =>
             {
@@ -475,6 +530,7 @@ async fn connect_domain(
 async fn open_domain(
     config: &DbConfig,
     domain: Domain,
+    failures: &Arc<Failures>,
 ) -> Result<(DatabaseConnection, Option<DatabaseConnection>), DbError> {
     let wrap = |source| DbError::Connect { domain, source };
     match config.target(domain)? {
@@ -485,7 +541,20 @@ async fn open_domain(
                 .acquire_timeout(config.acquire_timeout)
                 .set_schema_search_path(domain.name())
                 .set_application_name("mosaic")
-                .sqlx_logging(false);
+                .sqlx_logging(false)
+                .test_before_acquire(false)
+                .map_sqlx_postgres_before_acquire({
+                    let failures = Arc::clone(failures);
+                    move |conn, meta| {
+                        let ping = failures.suspect(meta.idle_for);
+                        Box::pin(async move {
+                            if ping {
+                                sea_orm::sqlx::Connection::ping(conn).await?;
+                            }
+                            Ok(true)
+                        })
+                    }
+                });
             if let Some(t) = config.statement_timeout {
                 opts.statement_timeout(t);
             }
@@ -511,6 +580,19 @@ async fn open_domain(
                 .min_connections(1)
                 .acquire_timeout(config.acquire_timeout)
                 .sqlx_logging(false)
+                .test_before_acquire(false)
+                .map_sqlx_sqlite_before_acquire({
+                    let failures = Arc::clone(failures);
+                    move |conn, meta| {
+                        let ping = failures.suspect(meta.idle_for);
+                        Box::pin(async move {
+                            if ping {
+                                sea_orm::sqlx::Connection::ping(conn).await?;
+                            }
+                            Ok(true)
+                        })
+                    }
+                })
                 .map_sqlx_sqlite_opts(move |o| {
                     o.create_if_missing(true)
                         .journal_mode(SqliteJournalMode::Wal)
@@ -558,6 +640,25 @@ pub fn backend(db: &DatabaseConnection) -> DbBackend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn connections_idle_long_or_through_a_failure_are_tested_before_use() {
+        let failures = Failures::new();
+        let short = Duration::from_millis(50);
+        assert!(!failures.suspect(short), "a hot connection is trusted");
+        assert!(failures.suspect(PING_IF_IDLE), "a long idle one is tested");
+        std::thread::sleep(Duration::from_millis(20));
+        failures.failed();
+        assert!(
+            failures.suspect(short),
+            "idle since before the failure: tested"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(
+            !failures.suspect(Duration::from_millis(5)),
+            "returned after the failure: trusted"
+        );
+    }
 
     /// Continuous overlapping reads and 48 MB of writes: the log stays near its limit
     /// (without the checkpointer it grows with every write).
@@ -666,7 +767,7 @@ mod tests {
     async fn in_memory_data_outlives_a_closed_connection() -> Result<(), Box<dyn std::error::Error>>
     {
         let config = DbConfig::url("sqlite::memory:");
-        let (pool, anchor) = connect_domain(&config, Domain::Atrarium).await?;
+        let (pool, anchor) = connect_domain(&config, Domain::Atrarium, &Failures::new()).await?;
         assert!(anchor.is_some());
         pool.execute_unprepared("CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (7)")
             .await?;
@@ -684,7 +785,7 @@ mod tests {
             .ok_or("no row")?;
         assert_eq!(row.try_get::<i64>("", "x")?, 7);
         // Two pools are two databases.
-        let (other, _anchor) = connect_domain(&config, Domain::Atrarium).await?;
+        let (other, _anchor) = connect_domain(&config, Domain::Atrarium, &Failures::new()).await?;
         assert!(other.execute_unprepared("SELECT x FROM t").await.is_err());
         Ok(())
     }
