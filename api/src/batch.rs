@@ -21,7 +21,9 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, ErrorExtensions};
 use tokio::sync::OnceCell;
 
+use crate::connection::{Cursor, EncodeCursor};
 use crate::error::ApiError;
+use crate::loader::ListRef;
 use crate::pagination::PageOf;
 
 static NEXT_SET: AtomicU64 = AtomicU64::new(1);
@@ -247,11 +249,20 @@ where
 /// One parent's page, as nodes of the batch's shared sibling set.
 pub struct PageNodes<M> {
     /// `(cursor, node)` in list order.
-    pub edges: Vec<(String, Node<M>)>,
+    pub edges: Vec<(Cursor, Node<M>)>,
     /// Whether rows follow the last edge.
     pub has_next_page: bool,
     /// Whether rows precede the first edge.
     pub has_previous_page: bool,
+}
+
+/// A cursor of a list's ordering for a row of `rows`.
+fn cursor_of(text: String, lazy: bool) -> Cursor {
+    if lazy {
+        Cursor::Unbound
+    } else {
+        Cursor::Ready(text)
+    }
 }
 
 impl<M> PageNodes<M> {
@@ -260,15 +271,64 @@ impl<M> PageNodes<M> {
         let (cursors, models): (Vec<String>, Vec<M>) = page.edges.into_iter().unzip();
         let rows = Rows::new(models);
         Self {
-            edges: cursors.into_iter().zip(rows.nodes()).collect(),
+            edges: cursors
+                .into_iter()
+                .map(|c| cursor_of(c, page.lazy))
+                .zip(rows.nodes())
+                .collect(),
             has_next_page: page.has_next_page,
             has_previous_page: page.has_previous_page,
         }
     }
+
+    /// The page with the cursors its loader left to be encoded bound to `list` (whose
+    /// ordering fetched the rows): each is encoded from its row if a client reads it.
+    pub fn bind<E>(mut self, list: &ListRef<E>) -> Self
+    where
+        E: sea_orm::EntityTrait<Model = M>,
+        M: sea_orm::ModelTrait<Entity = E> + Send + Sync + 'static,
+    {
+        let mut encoder: Option<Arc<dyn EncodeCursor>> = None;
+        for (cursor, node) in &mut self.edges {
+            if matches!(cursor, Cursor::Unbound) {
+                let rows = encoder
+                    .get_or_insert_with(|| {
+                        Arc::new(RowCursors {
+                            list: list.clone(),
+                            rows: Arc::clone(&node.rows),
+                        })
+                    })
+                    .clone();
+                *cursor = Cursor::Lazy(rows, node.index);
+            }
+        }
+        self
+    }
 }
 
-/// One parent's page inside a batch: `(cursor, row index)` edges and the page flags.
-type PageSlots = (Vec<(String, usize)>, bool, bool);
+/// Cursors of a list's rows, encoded on demand.
+struct RowCursors<E: sea_orm::EntityTrait> {
+    list: ListRef<E>,
+    rows: Arc<Rows<E::Model>>,
+}
+
+impl<E> EncodeCursor for RowCursors<E>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: sea_orm::ModelTrait<Entity = E> + Send + Sync,
+{
+    fn encode(&self, index: usize) -> String {
+        self.rows
+            .rows
+            .get(index)
+            .map(|m| self.list.0.ordering.cursor(m))
+            .unwrap_or_default()
+    }
+}
+
+/// One parent's page inside a batch: `(cursor, row index)` edges, the page flags, and
+/// whether the cursors are left to be encoded.
+type PageSlots = (Vec<(String, usize)>, bool, bool, bool);
 
 struct PagesByKey<K, M> {
     rows: Arc<Rows<M>>,
@@ -301,7 +361,10 @@ where
                     (cursor, rows.len() - 1)
                 })
                 .collect();
-            pages.insert(k, (edges, page.has_next_page, page.has_previous_page));
+            pages.insert(
+                k,
+                (edges, page.has_next_page, page.has_previous_page, page.lazy),
+            );
         }
         PagesByKey {
             rows: Rows::new(rows),
@@ -315,12 +378,12 @@ where
             has_next_page: false,
             has_previous_page: false,
         },
-        Some((edges, has_next_page, has_previous_page)) => PageNodes {
+        Some((edges, has_next_page, has_previous_page, lazy)) => PageNodes {
             edges: edges
                 .iter()
                 .map(|(c, i)| {
                     (
-                        c.clone(),
+                        cursor_of(c.clone(), *lazy),
                         Node {
                             rows: Arc::clone(&all.rows),
                             index: *i,

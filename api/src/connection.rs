@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use async_graphql::connection::{Connection, Edge, EmptyFields};
+use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
 use async_graphql::{ErrorExtensions, Object, OutputType};
 
 use crate::batch::{Node, PageNodes};
@@ -38,8 +38,43 @@ impl TotalCount {
     }
 }
 
+/// Encodes the cursors of a set of rows (see [`crate::batch::PageNodes::bind`]).
+pub trait EncodeCursor: Send + Sync {
+    /// The cursor of row `index`.
+    fn encode(&self, index: usize) -> String;
+}
+
+/// An edge's cursor: encoded already, or encoded from its row when a client reads it
+/// (`edges { cursor }`, `pageInfo { startCursor endCursor }`), so that pages whose
+/// cursors nobody selects never build them.
+#[derive(Clone)]
+pub enum Cursor {
+    /// Encoded.
+    Ready(String),
+    /// Row `1` of the rows `0` encodes.
+    Lazy(Arc<dyn EncodeCursor>, usize),
+    /// Not bound to its list yet (a page between its loader and its connection).
+    Unbound,
+}
+
+impl CursorType for Cursor {
+    type Error = std::convert::Infallible;
+
+    fn decode_cursor(s: &str) -> Result<Self, Self::Error> {
+        Ok(Cursor::Ready(s.to_owned()))
+    }
+
+    fn encode_cursor(&self) -> String {
+        match self {
+            Cursor::Ready(s) => s.clone(),
+            Cursor::Lazy(rows, index) => rows.encode(*index),
+            Cursor::Unbound => String::new(),
+        }
+    }
+}
+
 /// A Relay connection of `T`.
-pub type Conn<T> = Connection<String, T, TotalCount, EmptyFields>;
+pub type Conn<T> = Connection<Cursor, T, TotalCount, EmptyFields>;
 
 /// Turns a page of nodes into a connection of their GraphQL type.
 pub fn connection<M, T>(page: PageNodes<M>, total: TotalCount) -> Conn<T>

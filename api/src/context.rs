@@ -107,6 +107,7 @@ where
         q.columns.select(E::find()).filter(q.condition.clone()),
         &q.ordering,
         &q.page,
+        pagination::Cursors::Lazy,
     )
     .await
     .map_err(|e| ApiError::from(e).extend())?;
@@ -117,7 +118,7 @@ where
         let cond = count.condition().clone();
         async move { Ok(pagination::count(&db, E::find().filter(cond)).await?) }
     });
-    Ok(connection(PageNodes::from_page(page), total))
+    Ok(connection(PageNodes::from_page(page).bind(&list), total))
 }
 
 /// A nested connection of `node`, batched with its siblings: one windowed statement per
@@ -144,7 +145,8 @@ where
     let list = request.list.project(Columns::of_connection(ctx));
     let page = batch::page(&cache, &loader, node, &tag, |p| page_key(p, &list))
         .await
-        .map_err(|e| e.extend())?;
+        .map_err(|e| e.extend())?
+        .bind(&list);
     let node = node.clone();
     let count = Arc::new((request.count, count_key));
     let total = TotalCount::lazy(move || {

@@ -273,6 +273,7 @@ where
             &parents,
             &q.ordering,
             &q.page,
+            pagination::Cursors::Lazy,
         )
         .await?;
         for (k, p) in members {

@@ -431,6 +431,9 @@ pub struct PageOf<M> {
     pub has_next_page: bool,
     /// Whether rows precede the first edge.
     pub has_previous_page: bool,
+    /// The cursors are left empty, to be encoded from the list's ordering if a client
+    /// reads them ([`crate::batch::PageNodes::bind`]).
+    pub lazy: bool,
 }
 
 impl<M> PageOf<M> {
@@ -440,11 +443,27 @@ impl<M> PageOf<M> {
             edges: Vec::new(),
             has_next_page: false,
             has_previous_page: false,
+            lazy: false,
         }
     }
 }
 
-fn finish<E>(mut rows: Vec<E::Model>, ordering: &Ordering<E>, page: &Page) -> PageOf<E::Model>
+/// Whether a fetched page encodes its rows' cursors now or leaves them to be encoded
+/// when read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cursors {
+    /// Encoded with the page (for callers that use them themselves).
+    Now,
+    /// Left empty: the page's connection encodes a cursor only if a client selects it.
+    Lazy,
+}
+
+fn finish<E>(
+    mut rows: Vec<E::Model>,
+    ordering: &Ordering<E>,
+    page: &Page,
+    cursors: Cursors,
+) -> PageOf<E::Model>
 where
     E: EntityTrait,
     E::Model: ModelTrait<Entity = E>,
@@ -454,7 +473,10 @@ where
     if page.backward {
         rows.reverse();
     }
-    let edges = rows.into_iter().map(|m| (ordering.cursor(&m), m)).collect();
+    let edges = match cursors {
+        Cursors::Now => rows.into_iter().map(|m| (ordering.cursor(&m), m)).collect(),
+        Cursors::Lazy => rows.into_iter().map(|m| (String::new(), m)).collect(),
+    };
     let (has_next_page, has_previous_page) = if page.backward {
         (page.cursor.is_some(), more)
     } else {
@@ -464,6 +486,7 @@ where
         edges,
         has_next_page,
         has_previous_page,
+        lazy: cursors == Cursors::Lazy,
     }
 }
 
@@ -487,6 +510,7 @@ pub async fn fetch_page<E, C>(
     select: Select<E>,
     ordering: &Ordering<E>,
     page: &Page,
+    cursors: Cursors,
 ) -> Result<PageOf<E::Model>, DbErr>
 where
     E: EntityTrait,
@@ -494,7 +518,7 @@ where
     C: ConnectionTrait,
 {
     let rows = apply(select, ordering, page).all(db).await?;
-    Ok(finish(rows, ordering, page))
+    Ok(finish(rows, ordering, page, cursors))
 }
 
 /// A page of children for each of many parents, in one windowed statement.
@@ -509,6 +533,7 @@ pub async fn fetch_pages_by_parent<E, C>(
     parents: &[Key],
     ordering: &Ordering<E>,
     page: &Page,
+    cursors: Cursors,
 ) -> Result<HashMap<Key, PageOf<E::Model>>, DbErr>
 where
     E: EntityTrait,
@@ -548,7 +573,7 @@ where
     }
     Ok(grouped
         .into_iter()
-        .map(|(k, rows)| (k, finish(rows, ordering, page)))
+        .map(|(k, rows)| (k, finish(rows, ordering, page, cursors)))
         .collect())
 }
 

@@ -169,6 +169,7 @@ impl Loader<AncestorsOf> for AtrariumLoader {
                         edges,
                         has_next_page: false,
                         has_previous_page: false,
+                        lazy: false,
                     },
                 );
             }

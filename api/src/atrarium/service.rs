@@ -69,7 +69,8 @@ pub async fn feed_skeleton(
     let ordering = skeleton_ordering(feed.id);
     let page = PageArgs::new(Some(first), after, None, None).resolve(&ordering)?;
     let select = post_index::Entity::find().filter(post_index::Column::FeedId.eq(feed.id));
-    let page = pagination::fetch_page(db, select, &ordering, &page).await?;
+    let page =
+        pagination::fetch_page(db, select, &ordering, &page, pagination::Cursors::Now).await?;
     let cursor = if page.has_next_page {
         page.edges.last().map(|(c, _)| c.clone())
     } else {

@@ -729,7 +729,8 @@ where
     let (cache, loader) = batch::parts::<BellamyLoader>(ctx)?;
     let tag = req.list.id().to_owned();
     let list = req.list;
-    let links = extend(batch::page(&cache, &loader, node, &tag, |p| page_key(p, &list)).await)?;
+    let links =
+        extend(batch::page(&cache, &loader, node, &tag, |p| page_key(p, &list)).await)?.bind(&list);
     let mut edges = Vec::with_capacity(links.edges.len());
     for (cursor, link) in links.edges {
         // The first link resolves the targets of every link of the batch at once.

@@ -217,6 +217,7 @@ fn convert_page<A, B: From<A>>(page: PageOf<A>) -> PageOf<B> {
             .collect(),
         has_next_page: page.has_next_page,
         has_previous_page: page.has_previous_page,
+        lazy: page.lazy,
     }
 }
 
@@ -274,6 +275,7 @@ impl Loader<BlobsOfRecord> for PdsLoader {
                 &parents,
                 &blob_view_ordering(order),
                 &list.0.page,
+                pagination::Cursors::Now,
             )
             .await?;
             for (k, uri) in members {
@@ -354,6 +356,7 @@ impl Loader<RecordsOfBlob> for PdsLoader {
                 &parents,
                 &record_view_ordering(order),
                 &list.0.page,
+                pagination::Cursors::Now,
             )
             .await?;
             for (k, b) in members {

@@ -573,7 +573,7 @@ impl PdsAccount {
             )
             .await?;
             for edge in &mut conn.edges {
-                edge.cursor = seal(edge.node.0.model());
+                edge.cursor = crate::connection::Cursor::Ready(seal(edge.node.0.model()));
             }
             Ok(Some(conn))
         }

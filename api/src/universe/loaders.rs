@@ -105,6 +105,7 @@ fn whole<M>(rows: Vec<M>) -> PageOf<M> {
         edges: rows.into_iter().map(|m| (String::new(), m)).collect(),
         has_next_page: false,
         has_previous_page: false,
+        lazy: false,
     }
 }
 
