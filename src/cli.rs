@@ -281,6 +281,23 @@ pub struct ServeArgs {
     /// everything. Inner Universe's event log, the audit trail, is never pruned.
     #[arg(long, env = "MOSAIC_LOG_RETENTION_HOURS", default_value_t = api::events::retention::DEFAULT_RETENTION.as_secs() / 3600)]
     pub log_retention_hours: u64,
+
+    /// Documents the automatic persisted queries store remembers (Apollo's protocol: a
+    /// client sends a sha256 hash, and the document only when the hash is unknown); the
+    /// least recently used go first. 0 turns automatic persisted queries off.
+    #[arg(long, env = "MOSAIC_APQ_CACHE_SIZE", default_value_t = api::persisted::DEFAULT_CACHE_ENTRIES)]
+    pub apq_cache_size: usize,
+
+    /// Trusted-documents mode: run only the documents of --persisted-manifest (by hash or
+    /// exact text), over HTTP and the WebSocket; anything else gets
+    /// PERSISTED_QUERY_NOT_ALLOWED (GraphiQL and introspection included).
+    #[arg(long, env = "MOSAIC_PERSISTED_ONLY", requires = "persisted_manifest")]
+    pub persisted_only: bool,
+
+    /// The trusted documents: a JSON file mapping sha256 hashes to documents (GraphQL Code
+    /// Generator's `persisted-documents.json`) or Apollo's persisted query manifest.
+    #[arg(long, env = "MOSAIC_PERSISTED_MANIFEST", requires = "persisted_only")]
+    pub persisted_manifest: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -315,6 +332,23 @@ impl ServeArgs {
             ws_keepalive: std::time::Duration::from_secs(self.ws_keepalive.max(1)),
             ws_credential_check: std::time::Duration::from_secs(self.ws_credential_check.max(1)),
             graphiql_dir: self.graphiql_dir.clone(),
+            persisted: api::persisted::PersistedOptions {
+                cache_entries: self.apq_cache_size,
+                only: None,
+            },
+        }
+    }
+
+    /// The trusted documents of --persisted-only, read from --persisted-manifest.
+    pub fn trusted_documents(
+        &self,
+    ) -> Result<Option<std::sync::Arc<api::persisted::Manifest>>, api::persisted::ManifestError>
+    {
+        match (&self.persisted_manifest, self.persisted_only) {
+            (Some(path), true) => {
+                api::persisted::Manifest::load(path).map(|m| Some(std::sync::Arc::new(m)))
+            }
+            _ => Ok(None),
         }
     }
 }

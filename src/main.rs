@@ -83,7 +83,14 @@ async fn seed(db: &cli::DbArgs, args: cli::SeedArgs) -> anyhow::Result<()> {
 }
 
 async fn serve(db: &cli::DbArgs, args: ServeArgs) -> anyhow::Result<()> {
-    let options = args.http_options();
+    let mut options = args.http_options();
+    options.persisted.only = args.trusted_documents()?;
+    if let Some(manifest) = &options.persisted.only {
+        tracing::info!(
+            documents = manifest.len(),
+            "trusted-documents mode: only the manifest's documents run"
+        );
+    }
     let mut config = db.config();
     // A request's SQL is cancelled on the server when the request times out.
     config.statement_timeout = Some(options.request_timeout);

@@ -23,6 +23,7 @@ pub mod order;
 pub mod orquestra;
 pub mod pagination;
 pub mod pds;
+pub mod persisted;
 pub mod pipeline;
 pub mod projection;
 pub mod scalars;

@@ -25,6 +25,7 @@ use crate::context::with_loaders;
 use crate::db::Databases;
 use crate::error::ApiError;
 use crate::guard::{self, DocumentLimits};
+use crate::persisted::{PersistedOptions, PersistedQueries};
 
 /// What carries an operation; each has its rule about which operation types it runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +64,7 @@ pub struct Pipeline {
     tokens: Tokens,
     document: DocumentLimits,
     request_timeout: Duration,
+    persisted: PersistedQueries,
 }
 
 impl Pipeline {
@@ -78,7 +80,21 @@ impl Pipeline {
             tokens,
             document,
             request_timeout,
+            persisted: PersistedQueries::new(&PersistedOptions::default()),
         }
+    }
+
+    /// This pipeline with `persisted` as its persisted-query store.
+    pub fn with_persisted(mut self, persisted: PersistedQueries) -> Self {
+        self.persisted = persisted;
+        self
+    }
+
+    /// Gives `request` its document from the persisted queries, before anything parses
+    /// it ([`crate::persisted`]); the response to send when it cannot run.
+    #[allow(clippy::result_large_err)]
+    pub fn resolve(&self, request: &mut Request) -> Result<(), Response> {
+        self.persisted.resolve(request)
     }
 
     /// The storage operations run against.

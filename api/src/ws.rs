@@ -672,6 +672,9 @@ impl<E: Executor, H: Handler> Connection<E, H> {
         let resume_payload = payload.clone();
         let mut request: Request = serde_json::from_value(Value::Object(payload))
             .map_err(|e| Close::bad(format!("invalid operation payload: {e}")))?;
+        if let Err(refusal) = self.handler.resolve(&mut request) {
+            return Ok(self.say(ServerMessage::Error(&id, &refusal.errors)).await?);
+        }
         let kind = match admit(&mut request, &self.options.document, Transport::WebSocket) {
             Ok(kind) => kind,
             Err(refusal) => {
@@ -767,6 +770,11 @@ impl<E: Executor, H: Handler> Connection<E, H> {
                 Ok(request) => request,
                 Err(e) => return refusal(ApiError::internal(format!("resuming: {e}"))),
             };
+            if let Err(refused) = handler.resolve(&mut request) {
+                return Box::pin(async_graphql::futures_util::stream::once(
+                    async move { refused },
+                ));
+            }
             if let Err(refused) = admit(&mut request, &document, Transport::WebSocket) {
                 return Box::pin(async_graphql::futures_util::stream::once(
                     async move { refused },

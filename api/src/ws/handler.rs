@@ -41,6 +41,14 @@ pub trait Handler: Clone + Send + Sync + 'static {
     /// `request`, ready to execute for `viewer` (per-operation data attached).
     fn prepare(&self, request: Request, viewer: &Viewer) -> Request;
 
+    /// Gives `request` its document before it is parsed (persisted queries); the
+    /// response to send when it cannot run. By default the request is left as it is.
+    #[allow(clippy::result_large_err)]
+    fn resolve(&self, request: &mut Request) -> Result<(), Response> {
+        let _ = request;
+        Ok(())
+    }
+
     /// Subscription number `key` of the connection (`query` is its document) starts: the
     /// stream to run in place of `stream`. An error refuses the operation (`error`).
     fn subscribed(
@@ -179,6 +187,10 @@ impl Handler for MosaicHandler {
 
     fn prepare(&self, request: Request, viewer: &Viewer) -> Request {
         self.pipeline.prepare(request, viewer)
+    }
+
+    fn resolve(&self, request: &mut Request) -> Result<(), Response> {
+        self.pipeline.resolve(request)
     }
 
     async fn subscribed(
