@@ -33,7 +33,6 @@ use axum::{Json, Router};
 use serde_json::json;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::auth::{Tokens, Viewer};
 use crate::db::Databases;
@@ -43,6 +42,7 @@ use crate::pipeline::{Pipeline, Refused, Transport, refuse};
 use crate::schema::{self, Limits, MosaicSchema};
 use crate::ws::{self, WsOptions};
 
+mod request_id;
 mod wire;
 
 pub use wire::MediaType;
@@ -130,6 +130,8 @@ struct AppState {
     fanout: ws::Fanout,
     /// GraphiQL's code, when installed.
     graphiql: Option<Arc<crate::graphiql::Assets>>,
+    /// What `/metrics` reports.
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Builds the application router over `databases`, signing tokens with `tokens`, with
@@ -147,12 +149,14 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
     );
     let cors = cors_layer(&options.cors_origins);
     let body_limit = options.body_limit;
+    let metrics = Arc::new(crate::metrics::Metrics::default());
     let router = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", any(graphql_ws))
         .route("/graphiql/assets/{name}", get(graphiql_asset))
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
         .with_state(AppState {
             schema,
             pipeline: Pipeline::new(
@@ -161,7 +165,9 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
                 options.document,
                 options.request_timeout,
             )
-            .with_persisted(PersistedQueries::new(&options.persisted)),
+            .with_persisted(PersistedQueries::new(&options.persisted))
+            .with_metrics(Arc::clone(&metrics)),
+            metrics,
             databases,
             ws_slots: ws::slots(options.ws_max_connections),
             fanout: ws::Fanout::default(),
@@ -171,9 +177,11 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
         // Outermost first for requests: decompress, then limit the decompressed stream.
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(RequestDecompressionLayer::new());
+    // Outermost: every response, refused ones included, carries its request id.
+    let request_id = axum::middleware::from_fn(request_id::layer);
     match cors {
-        Some(cors) => router.layer(cors).layer(TraceLayer::new_for_http()),
-        None => router.layer(TraceLayer::new_for_http()),
+        Some(cors) => router.layer(cors).layer(request_id),
+        None => router.layer(request_id),
     }
 }
 
@@ -403,33 +411,19 @@ async fn graphiql_asset(
     crate::graphiql::asset(state.graphiql.as_deref(), &name)
 }
 
-/// Prometheus text exposition of the SQL statement counters.
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    use std::fmt::Write;
-    let m = state.databases.metrics();
-    let mut out = String::from(
-        "# HELP mosaic_sql_statements_total SQL statements executed, per domain.\n\
-         # TYPE mosaic_sql_statements_total counter\n",
+/// `GET /metrics`: the Prometheus text exposition ([`crate::metrics`]).
+async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    let open_websockets = state
+        .options
+        .ws_max_connections
+        .clamp(1, tokio::sync::Semaphore::MAX_PERMITS)
+        .saturating_sub(state.ws_slots.available_permits());
+    let text = crate::metrics::render(
+        &state.metrics,
+        &state.databases,
+        crate::metrics::Gauges { open_websockets },
     );
-    for d in entity::Domain::ALL {
-        let _ = writeln!(
-            out,
-            "mosaic_sql_statements_total{{domain=\"{d}\"}} {}",
-            m.statements(d)
-        );
-    }
-    out.push_str(
-        "# HELP mosaic_sql_statement_errors_total SQL statements that failed, per domain.\n\
-         # TYPE mosaic_sql_statement_errors_total counter\n",
-    );
-    for d in entity::Domain::ALL {
-        let _ = writeln!(
-            out,
-            "mosaic_sql_statement_errors_total{{domain=\"{d}\"}} {}",
-            m.failed(d)
-        );
-    }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }
 
 /// How long `/healthz` waits for the domains' storage (all pinged at once).
@@ -462,4 +456,27 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
             Json(json!({ "status": "unavailable", "domains": domains })),
         )
     }
+}
+
+/// `200 {"status":"ready","domains":{"atrarium":"ready",...}}` when every domain's storage
+/// answers within [`HEALTH_BUDGET`] and has every migration applied; otherwise `503
+/// {"status":"unready","domains":{...,"pds":"unavailable: connection refused"}}`, each
+/// domain saying why. For a load balancer: send traffic only while ready (it follows the
+/// database, with no restart).
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let readiness = state.databases.readiness(HEALTH_BUDGET).await;
+    let ready = readiness.iter().all(|(_, answer)| answer.is_ok());
+    let domains: serde_json::Map<String, serde_json::Value> = readiness
+        .into_iter()
+        .map(|(domain, answer)| {
+            let state = answer.map_or_else(|why| why, |()| "ready".to_owned());
+            (domain.name().to_owned(), state.into())
+        })
+        .collect();
+    let (status, word) = if ready {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "unready")
+    };
+    (status, Json(json!({ "status": word, "domains": domains })))
 }

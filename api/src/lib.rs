@@ -19,6 +19,7 @@ pub mod http;
 pub mod identity;
 pub mod inputs;
 pub mod loader;
+pub mod metrics;
 pub mod order;
 pub mod orquestra;
 pub mod pagination;

@@ -25,6 +25,7 @@ use crate::context::with_loaders;
 use crate::db::Databases;
 use crate::error::ApiError;
 use crate::guard::{self, DocumentLimits};
+use crate::metrics::Metrics;
 use crate::persisted::{PersistedOptions, PersistedQueries};
 
 /// What carries an operation; each has its rule about which operation types it runs.
@@ -65,6 +66,7 @@ pub struct Pipeline {
     document: DocumentLimits,
     request_timeout: Duration,
     persisted: PersistedQueries,
+    metrics: std::sync::Arc<Metrics>,
 }
 
 impl Pipeline {
@@ -81,7 +83,19 @@ impl Pipeline {
             document,
             request_timeout,
             persisted: PersistedQueries::new(&PersistedOptions::default()),
+            metrics: std::sync::Arc::default(),
         }
+    }
+
+    /// This pipeline counting its operations in `metrics`.
+    pub fn with_metrics(mut self, metrics: std::sync::Arc<Metrics>) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// What this pipeline counts.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     /// This pipeline with `persisted` as its persisted-query store.
@@ -153,17 +167,25 @@ impl Pipeline {
         viewer: &Viewer,
         transport: Transport,
     ) -> Response {
-        if let Err(refusal) = admit(&mut request, &self.document, transport) {
-            return refusal;
-        }
+        let started = std::time::Instant::now();
+        let kind = match admit(&mut request, &self.document, transport) {
+            Ok(kind) => kind,
+            Err(refusal) => {
+                self.metrics.observe(None, started.elapsed(), &refusal);
+                return refusal;
+            }
+        };
         // `admit` parsed the document, so async-graphql does not read its text again: it is
         // moved out for the error codes, not copied.
         let query = std::mem::take(&mut request.query);
         let request = self.prepare(request, viewer);
-        match tokio::time::timeout(self.request_timeout, executor.execute(request)).await {
-            Ok(response) => with_codes_in(response, &query),
-            Err(_) => timed_out(self.request_timeout),
-        }
+        let response =
+            match tokio::time::timeout(self.request_timeout, executor.execute(request)).await {
+                Ok(response) => with_codes_in(response, &query),
+                Err(_) => timed_out(self.request_timeout),
+            };
+        self.metrics.observe(kind, started.elapsed(), &response);
+        response
     }
 }
 

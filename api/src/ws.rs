@@ -673,12 +673,18 @@ impl<E: Executor, H: Handler> Connection<E, H> {
         let mut request: Request = serde_json::from_value(Value::Object(payload))
             .map_err(|e| Close::bad(format!("invalid operation payload: {e}")))?;
         if let Err(refusal) = self.handler.resolve(&mut request) {
+            self.handler.started(None, Some(&refusal));
             return Ok(self.say(ServerMessage::Error(&id, &refusal.errors)).await?);
         }
         let kind = match admit(&mut request, &self.options.document, Transport::WebSocket) {
-            Ok(kind) => kind,
+            Ok(kind) => {
+                self.handler.started(kind, None);
+                kind
+            }
             Err(refusal) => {
-                let errors = with_codes(refusal).errors;
+                let refusal = with_codes(refusal);
+                self.handler.started(None, Some(&refusal));
+                let errors = refusal.errors;
                 return Ok(self.say(ServerMessage::Error(&id, &errors)).await?);
             }
         };

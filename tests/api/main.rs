@@ -25,6 +25,7 @@ mod http;
 mod identity;
 mod js_clients;
 mod login;
+mod operations;
 mod orquestra;
 mod orquestra_graphql;
 mod orquestra_mutations;
