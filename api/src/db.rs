@@ -254,6 +254,9 @@ impl SqlMetrics {
     }
 }
 
+/// Longest [`Databases::close`] waits for a pool's connections in use.
+pub const CLOSE_WAIT: Duration = Duration::from_secs(5);
+
 /// The five domains' connection pools. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Databases {
@@ -452,10 +455,18 @@ impl Databases {
     }
 
     /// Closes every pool.
+    ///
+    /// Every clone of these pools is closed with them, background tasks' included (they
+    /// would otherwise keep a pool, and on SQLite its write-ahead log, open until the
+    /// process exits): call this only once the work is done. A pool waits for its
+    /// connections still in use, at most [`CLOSE_WAIT`].
     pub async fn close(self) {
-        if let Ok(pools) = Arc::try_unwrap(self.pools) {
-            for pool in pools {
-                let _ = pool.close().await;
+        for pool in self.pools.iter().chain(self._anchors.iter()) {
+            if tokio::time::timeout(CLOSE_WAIT, pool.close_by_ref())
+                .await
+                .is_err()
+            {
+                tracing::warn!("a pool still had connections in use after {CLOSE_WAIT:?}");
             }
         }
     }

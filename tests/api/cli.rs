@@ -241,6 +241,22 @@ impl Served {
         served
     }
 
+    /// Waits up to 10 s for a log line containing `needle`; the log so far.
+    pub fn wait_for_log(&self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let log = self.log.lock().unwrap().join("\n");
+            if log.contains(needle) {
+                return log;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no `{needle}` in:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Waits up to `limit` for the process to exit; its status, if it did.
     pub fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
         let until = std::time::Instant::now() + limit;
@@ -360,8 +376,8 @@ fn the_token_secret_is_generated_privately_into_the_data_dir() {
 #[tokio::test]
 async fn serve_on_a_fresh_data_dir_seeds_demo_data_and_offers_a_first_query() {
     let served = Served::start(&[]);
-    let log = served.log.lock().unwrap().join("\n");
     let playground = format!("http://{}/graphql", served.addr);
+    let log = served.wait_for_log("{ bellamyPosts");
     assert!(log.contains(&playground), "{log}");
     assert!(log.contains("demo data in place"), "{log}");
     // The query the log offers, as pasted.
@@ -437,25 +453,9 @@ async fn json_logs_carry_the_request_id_echoed_in_the_response() {
         .unwrap();
     assert_eq!(res.headers()["x-request-id"].len(), 32);
 
-    let deadline = std::time::Instant::now() + Duration::from_secs(10);
-    let line = loop {
-        let found = served
-            .log
-            .lock()
-            .unwrap()
-            .iter()
-            .find(|l| l.contains("trace-42.a:b"))
-            .cloned();
-        if let Some(line) = found {
-            break line;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no log line with the id"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let entry: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let log = served.wait_for_log("trace-42.a:b");
+    let line = log.lines().find(|l| l.contains("trace-42.a:b")).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(line).unwrap();
     assert_eq!(entry["span"]["id"], "trace-42.a:b", "{entry}");
     assert_eq!(entry["span"]["path"], "/graphql", "{entry}");
     assert_eq!(entry["fields"]["status"], 200, "{entry}");
