@@ -570,7 +570,12 @@ mod tests {
         let dir_arg = dir.to_str().unwrap().to_owned();
         let cli = |args: &[&str]| {
             let head = ["mosaic", "--data-dir", dir_arg.as_str(), "serve"];
-            Cli::try_parse_from(head.iter().chain(args).copied()).unwrap()
+            let mut cli = Cli::try_parse_from(head.iter().chain(args).copied()).unwrap();
+            // Not from the environment (the tests may run with a DATABASE_URL).
+            if !args.contains(&"--database-url") {
+                cli.db.database_url = None;
+            }
+            cli
         };
         assert!(cli(&[]).db.fresh_data_dir());
         std::fs::create_dir_all(&dir).unwrap();

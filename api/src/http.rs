@@ -1,23 +1,25 @@
 //! The HTTP router: `POST /graphql` (JSON), `GET /graphql` (GraphiQL for browsers, queries
-//! for clients), `/graphql/ws`, `/healthz`, `/metrics`.
+//! for clients), `/graphql/ws`, `/healthz`, `/readyz`, `/metrics`. Every request carries
+//! an id (`http/request_id.rs`).
 //!
 //! Before anything executes, a request must pass, in this order: the body limit (applied
 //! to the streamed body after decompression), the content-type rule (POST takes JSON; any
 //! other type only with a CSRF-safe header), the credentials, the batch cap; then each
-//! operation runs through the shared [`crate::pipeline`] (document guard, GET runs
-//! queries only, loaders, viewer, timeout, error codes). A refused request runs nothing.
+//! operation gets its document from the persisted queries ([`crate::persisted`]) and runs
+//! through the shared [`crate::pipeline`] (document guard, GET runs queries only, loaders,
+//! viewer, timeout, error codes). A refused request runs nothing.
 //!
 //! `/graphql/ws` speaks `graphql-transport-ws` and the legacy `graphql-ws` ([`crate::ws`]);
 //! its operations run through the same pipeline.
 //!
-//! Requests and responses are async-graphql's types ([`BatchRequest`], [`BatchResponse`],
-//! `parse_query_string` for GET). async-graphql-axum's extractor and responder are not
-//! used: its body parsing lets serde read a request object from a JSON *array*
-//! (`["{ apiVersion }"]` runs as a query, `[]` as an empty one) and reads every
-//! non-multipart type as JSON; its responder always answers
-//! `application/graphql-response+json`, whatever the client accepts, and `unwrap`s the
-//! serialisation. [`respond`] negotiates the media type and keeps the response's HTTP
-//! headers and `Cache-Control` as async-graphql-axum does.
+//! Requests and responses are async-graphql's types ([`BatchRequest`], `BatchResponse`),
+//! read and written by `http/wire.rs` (GraphQL over HTTP: media types, status codes, GET's
+//! parameters). async-graphql-axum's extractor and responder are not used: its body
+//! parsing lets serde read a request object from a JSON *array* (`["{ apiVersion }"]` runs
+//! as a query, `[]` as an empty one) and reads every non-multipart type as JSON; its
+//! responder always answers `application/graphql-response+json`, whatever the client
+//! accepts, and `unwrap`s the serialisation; and async-graphql's `parse_query_string`
+//! loses GET's `operationName`.
 
 use std::sync::Arc;
 use std::time::Duration;

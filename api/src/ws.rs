@@ -74,6 +74,7 @@ use axum::http::StatusCode;
 use serde_json::{Map, Value};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::auth::Viewer;
 use crate::error::ApiError;
@@ -244,12 +245,17 @@ pub fn accept<E: Executor, H: Handler>(
         .write_buffer_size(WRITE_BUFFER)
         .on_upgrade({
             let fanout = fanout.clone();
-            move |socket| async move {
-                serve(
-                    socket, protocol, executor, handler, options, fanout, shutdown,
-                )
-                .await;
-                drop(permit);
+            // The socket's log lines carry the upgrade request's id.
+            let span = tracing::Span::current();
+            move |socket| {
+                async move {
+                    serve(
+                        socket, protocol, executor, handler, options, fanout, shutdown,
+                    )
+                    .await;
+                    drop(permit);
+                }
+                .instrument(span)
             }
         })
 }

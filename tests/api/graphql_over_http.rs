@@ -73,7 +73,8 @@ pub fn get_url(app: &TestApp, params: &[(&str, &str)]) -> String {
     app.url(&format!("/graphql?{query}"))
 }
 
-fn code(v: &Value) -> &str {
+/// The first error's `extensions.code`.
+pub fn code(v: &Value) -> &str {
     v["errors"][0]["extensions"]["code"]
         .as_str()
         .unwrap_or_else(|| panic!("no code in {v}"))

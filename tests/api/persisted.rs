@@ -7,10 +7,11 @@ use std::sync::Arc;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::graphql_over_http::get_url;
+use crate::graphql_over_http::{code, get_url};
 use crate::helpers::TestApp;
 use crate::ws_client::{Event, Protocol, WsClient};
 
+/// The hex sha256 of `text`, computed here (not with the server's own function).
 fn sha256(text: &str) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(text.as_bytes())
@@ -21,12 +22,6 @@ fn sha256(text: &str) -> String {
 
 fn extension(hash: &str) -> Value {
     json!({ "persistedQuery": { "version": 1, "sha256Hash": hash } })
-}
-
-fn code(v: &Value) -> &str {
-    v["errors"][0]["extensions"]["code"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no code in {v}"))
 }
 
 async fn post(app: &TestApp, accept: &str, body: Value) -> (StatusCode, Value) {
