@@ -135,139 +135,166 @@ pub struct Gauges {
     pub open_websockets: usize,
 }
 
+/// Writes a metric family's `# HELP` and `# TYPE` lines.
+fn header(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+}
+
+/// Writes a counter or gauge family: `name{labels} value` per sample (`name value` for
+/// empty labels).
+fn family(
+    out: &mut String,
+    (name, kind, help): (&str, &str, &str),
+    samples: impl IntoIterator<Item = (String, u64)>,
+) {
+    header(out, name, kind, help);
+    for (labels, value) in samples {
+        if labels.is_empty() {
+            let _ = writeln!(out, "{name} {value}");
+        } else {
+            let _ = writeln!(out, "{name}{{{labels}}} {value}");
+        }
+    }
+}
+
+/// `(label set, value)` per operation type.
+fn per_operation(value: impl Fn(usize) -> u64) -> impl Iterator<Item = (String, u64)> {
+    OPERATIONS
+        .iter()
+        .enumerate()
+        .map(move |(i, op)| (format!("operation=\"{op}\""), value(i)))
+}
+
+/// `(label set, value)` per domain.
+fn per_domain(value: impl Fn(Domain) -> u64) -> impl Iterator<Item = (String, u64)> {
+    Domain::ALL
+        .into_iter()
+        .map(move |d| (format!("domain=\"{d}\""), value(d)))
+}
+
 /// The Prometheus text exposition (format 0.0.4) of everything Mosaic measures.
 pub fn render(metrics: &Metrics, databases: &Databases, gauges: Gauges) -> String {
     let mut out = String::with_capacity(8192);
-    let family = |out: &mut String, name: &str, kind: &str, help: &str| {
-        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
-    };
-
     family(
         &mut out,
-        "mosaic_graphql_requests_total",
-        "counter",
-        "GraphQL operations over HTTP, by operation type (none: refused before it was known).",
+        (
+            "mosaic_graphql_requests_total",
+            "counter",
+            "GraphQL operations over HTTP, by operation type (none: refused before it was known).",
+        ),
+        per_operation(|i| metrics.latency[i].count()),
     );
-    for (i, op) in OPERATIONS.iter().enumerate() {
-        let n = metrics.latency[i].count();
-        let _ = writeln!(
-            out,
-            "mosaic_graphql_requests_total{{operation=\"{op}\"}} {n}"
-        );
-    }
-    family(
+    let name = "mosaic_graphql_request_duration_seconds";
+    header(
         &mut out,
-        "mosaic_graphql_request_duration_seconds",
+        name,
         "histogram",
         "Time to answer a GraphQL operation over HTTP, by operation type.",
     );
     for (i, op) in OPERATIONS.iter().enumerate() {
-        metrics.latency[i].write(
-            &mut out,
-            "mosaic_graphql_request_duration_seconds",
-            &format!("operation=\"{op}\""),
-        );
+        metrics.latency[i].write(&mut out, name, &format!("operation=\"{op}\""));
     }
     family(
         &mut out,
-        "mosaic_websocket_operations_total",
-        "counter",
-        "GraphQL operations started over WebSockets, by operation type.",
+        (
+            "mosaic_websocket_operations_total",
+            "counter",
+            "GraphQL operations started over WebSockets, by operation type.",
+        ),
+        per_operation(|i| metrics.ws_operations[i].load(Ordering::Relaxed)),
     );
-    for (i, op) in OPERATIONS.iter().enumerate() {
-        let n = metrics.ws_operations[i].load(Ordering::Relaxed);
-        let _ = writeln!(
-            out,
-            "mosaic_websocket_operations_total{{operation=\"{op}\"}} {n}"
-        );
-    }
+    let errors: Vec<(String, u64)> = metrics
+        .errors
+        .lock()
+        .map(|errors| {
+            errors
+                .iter()
+                .map(|(code, n)| {
+                    let code = code.replace(['\\', '"', '\n'], "_");
+                    (format!("code=\"{code}\""), *n)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     family(
         &mut out,
-        "mosaic_graphql_errors_total",
-        "counter",
-        "Errors sent to clients, by extensions.code.",
+        (
+            "mosaic_graphql_errors_total",
+            "counter",
+            "Errors sent to clients, by extensions.code.",
+        ),
+        errors,
     );
-    if let Ok(errors) = metrics.errors.lock() {
-        for (code, n) in errors.iter() {
-            let code = code.replace(['\\', '"', '\n'], "_");
-            let _ = writeln!(out, "mosaic_graphql_errors_total{{code=\"{code}\"}} {n}");
-        }
-    }
 
     let sql = databases.metrics();
     family(
         &mut out,
-        "mosaic_sql_statements_total",
-        "counter",
-        "SQL statements executed, per domain.",
+        (
+            "mosaic_sql_statements_total",
+            "counter",
+            "SQL statements executed, per domain.",
+        ),
+        per_domain(|d| sql.statements(d)),
     );
-    for d in Domain::ALL {
-        let _ = writeln!(
-            out,
-            "mosaic_sql_statements_total{{domain=\"{d}\"}} {}",
-            sql.statements(d)
-        );
-    }
     family(
         &mut out,
-        "mosaic_sql_statement_errors_total",
-        "counter",
-        "SQL statements that failed, per domain.",
+        (
+            "mosaic_sql_statement_errors_total",
+            "counter",
+            "SQL statements that failed, per domain.",
+        ),
+        per_domain(|d| sql.failed(d)),
     );
-    for d in Domain::ALL {
-        let _ = writeln!(
-            out,
-            "mosaic_sql_statement_errors_total{{domain=\"{d}\"}} {}",
-            sql.failed(d)
-        );
-    }
-    family(
+    let name = "mosaic_sql_statement_duration_seconds";
+    header(
         &mut out,
-        "mosaic_sql_statement_duration_seconds",
+        name,
         "histogram",
         "Time a SQL statement took, per domain.",
     );
     for d in Domain::ALL {
-        sql.latency(d).write(
-            &mut out,
-            "mosaic_sql_statement_duration_seconds",
-            &format!("domain=\"{d}\""),
-        );
+        sql.latency(d)
+            .write(&mut out, name, &format!("domain=\"{d}\""));
     }
-    family(
-        &mut out,
-        "mosaic_db_pool_connections",
-        "gauge",
-        "Connections of each domain's pool, in use or idle.",
-    );
-    for d in Domain::ALL {
+    let pools = Domain::ALL.into_iter().flat_map(|d| {
         let (in_use, idle) = databases.pool_usage(d);
-        let _ = writeln!(
-            out,
-            "mosaic_db_pool_connections{{domain=\"{d}\",state=\"in_use\"}} {in_use}"
-        );
-        let _ = writeln!(
-            out,
-            "mosaic_db_pool_connections{{domain=\"{d}\",state=\"idle\"}} {idle}"
-        );
-    }
+        [
+            (
+                format!("domain=\"{d}\",state=\"in_use\""),
+                u64::from(in_use),
+            ),
+            (
+                format!("domain=\"{d}\",state=\"idle\""),
+                u64::try_from(idle).unwrap_or(u64::MAX),
+            ),
+        ]
+    });
     family(
         &mut out,
-        "mosaic_websockets_open",
-        "gauge",
-        "WebSocket connections open now.",
+        (
+            "mosaic_db_pool_connections",
+            "gauge",
+            "Connections of each domain's pool, in use or idle.",
+        ),
+        pools,
     );
-    let _ = writeln!(out, "mosaic_websockets_open {}", gauges.open_websockets);
     family(
         &mut out,
-        "mosaic_subscriptions_running",
-        "gauge",
-        "GraphQL subscriptions running now, over every connection.",
+        (
+            "mosaic_websockets_open",
+            "gauge",
+            "WebSocket connections open now.",
+        ),
+        [(String::new(), gauges.open_websockets as u64)],
     );
-    let _ = writeln!(
-        out,
-        "mosaic_subscriptions_running {}",
-        databases.feeds().running()
+    family(
+        &mut out,
+        (
+            "mosaic_subscriptions_running",
+            "gauge",
+            "GraphQL subscriptions running now, over every connection.",
+        ),
+        [(String::new(), databases.feeds().running() as u64)],
     );
     out
 }

@@ -371,6 +371,19 @@ fn the_token_secret_is_generated_privately_into_the_data_dir() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// POSTs `query` to the served binary; its JSON answer.
+async fn post_query(served: &Served, query: &str) -> serde_json::Value {
+    reqwest::Client::new()
+        .post(format!("http://{}/graphql", served.addr))
+        .json(&serde_json::json!({ "query": query }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 /// The README's run command on a fresh data directory: demo data to explore, and the log
 /// names the playground with a first query that finds it.
 #[tokio::test]
@@ -387,15 +400,7 @@ async fn serve_on_a_fresh_data_dir_seeds_demo_data_and_offers_a_first_query() {
         .unwrap_or_else(|| panic!("a first query in {log}"))
         .trim()
         .to_owned();
-    let res: serde_json::Value = reqwest::Client::new()
-        .post(&playground)
-        .json(&serde_json::json!({ "query": first }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let res = post_query(&served, &first).await;
     assert!(res["errors"].is_null(), "{res}");
     let posts = res["data"]["bellamyPosts"]["nodes"].as_array().unwrap();
     assert!(!posts.is_empty(), "{res}");
@@ -403,15 +408,7 @@ async fn serve_on_a_fresh_data_dir_seeds_demo_data_and_offers_a_first_query() {
 
     // --no-demo starts empty.
     let empty = Served::start(&["--no-demo"]);
-    let res: serde_json::Value = reqwest::Client::new()
-        .post(format!("http://{}/graphql", empty.addr))
-        .json(&serde_json::json!({ "query": first }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let res = post_query(&empty, &first).await;
     assert_eq!(
         res["data"]["bellamyPosts"]["nodes"],
         serde_json::json!([]),

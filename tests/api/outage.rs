@@ -243,22 +243,18 @@ fn names(answer: &Answer) -> Vec<String> {
         .collect()
 }
 
-async fn readyz(app: &TestApp) -> Answer {
+/// `GET path` and how long it took.
+async fn get_timed(app: &TestApp, path: &str) -> Answer {
     let started = Instant::now();
-    answer(
-        app.client.get(app.url("/readyz")).send().await.unwrap(),
-        started,
-    )
-    .await
+    answer(app.client.get(app.url(path)).send().await.unwrap(), started).await
+}
+
+async fn readyz(app: &TestApp) -> Answer {
+    get_timed(app, "/readyz").await
 }
 
 async fn healthz(app: &TestApp) -> Answer {
-    let started = Instant::now();
-    answer(
-        app.client.get(app.url("/healthz")).send().await.unwrap(),
-        started,
-    )
-    .await
+    get_timed(app, "/healthz").await
 }
 
 fn all_ok() -> Value {

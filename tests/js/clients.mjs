@@ -77,16 +77,21 @@ const COMMENTS = `subscription Comments($post: UUID!) {
   bellamyCommentAdded(postId: $post, after: "0") { comment { content author { username } } }
 }`;
 
+// A graphql-ws client signed in with the token `token()` gives when it connects.
+function graphqlWs(token) {
+  return createWsClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    connectionParams: () => (token() ? { authorization: `Bearer ${token()}` } : {}),
+    retryAttempts: 0,
+  });
+}
+
 // One client's operations: { query, mutate, subscribe, dispose }, each operation
 // resolving to { data, errors } as the client reports them.
 function apollo() {
   let token = null;
-  const ws = createWsClient({
-    url: wsUrl,
-    webSocketImpl: WebSocket,
-    connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
-    retryAttempts: 0,
-  });
+  const ws = graphqlWs(() => token);
   const http = new HttpLink({ uri: httpUrl, fetch: loggingFetch });
   const auth = new ApolloLink((operation, forward) => {
     if (token) {
@@ -148,12 +153,7 @@ function apollo() {
 
 function urql(preferGetMethod) {
   let token = null;
-  const ws = createWsClient({
-    url: wsUrl,
-    webSocketImpl: WebSocket,
-    connectionParams: () => (token ? { authorization: `Bearer ${token}` } : {}),
-    retryAttempts: 0,
-  });
+  const ws = graphqlWs(() => token);
   const client = new Client({
     url: httpUrl,
     fetch: loggingFetch,
