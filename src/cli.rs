@@ -16,9 +16,23 @@ pub struct Cli {
     #[command(flatten)]
     pub db: DbArgs,
 
+    /// Log format: `human` (readable lines) or `json` (one JSON object a line); a request's
+    /// lines carry its id (`x-request-id`) either way. RUST_LOG filters them.
+    #[arg(long, env = "MOSAIC_LOG_FORMAT", value_enum, default_value_t = LogFormat::Human, global = true)]
+    pub log_format: LogFormat,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Readable lines (colours on a terminal).
+    Human,
+    /// One JSON object a line, for log collectors.
+    Json,
 }
 
 /// Where the five domains' data lives.
@@ -115,6 +129,28 @@ pub struct DbArgs {
 }
 
 impl DbArgs {
+    /// Whether the storage is a fresh data directory: SQLite files in --data-dir (no
+    /// database URL for any domain) and no database file there yet.
+    pub fn fresh_data_dir(&self) -> bool {
+        let urls = [
+            &self.database_url,
+            &self.atrarium_database_url,
+            &self.orquestra_database_url,
+            &self.bellamy_database_url,
+            &self.pds_database_url,
+            &self.universe_database_url,
+        ];
+        if urls.iter().any(|u| u.is_some()) {
+            return false;
+        }
+        match std::fs::read_dir(&self.data_dir) {
+            Ok(entries) => !entries
+                .filter_map(Result::ok)
+                .any(|e| e.path().extension().is_some_and(|x| x == "db")),
+            Err(_) => true,
+        }
+    }
+
     /// The token signer: the configured secret, or the one in the data directory.
     pub fn tokens(&self) -> Result<api::auth::Tokens, api::auth::SecretError> {
         let secret = match &self.token_secret {
@@ -204,9 +240,15 @@ pub struct ServeArgs {
     #[arg(long, env = "MOSAIC_NO_MIGRATE")]
     pub no_migrate: bool,
 
-    /// Fill every empty domain with demo data on start (implies migrating).
-    #[arg(long, env = "MOSAIC_DEMO", conflicts_with = "no_migrate")]
+    /// Fill every empty domain with demo data on start (implies migrating). Without it,
+    /// demo data goes only into a fresh data directory (SQLite, no database URL, no
+    /// database file yet), unless --no-demo.
+    #[arg(long, env = "MOSAIC_DEMO", conflicts_with_all = ["no_migrate", "no_demo"])]
     pub demo: bool,
+
+    /// Never seed demo data, not even into a fresh data directory.
+    #[arg(long, env = "MOSAIC_NO_DEMO")]
+    pub no_demo: bool,
 
     /// Query limits.
     #[command(flatten)]
@@ -281,6 +323,23 @@ pub struct ServeArgs {
     /// everything. Inner Universe's event log, the audit trail, is never pruned.
     #[arg(long, env = "MOSAIC_LOG_RETENTION_HOURS", default_value_t = api::events::retention::DEFAULT_RETENTION.as_secs() / 3600)]
     pub log_retention_hours: u64,
+
+    /// Documents the automatic persisted queries store remembers (Apollo's protocol: a
+    /// client sends a sha256 hash, and the document only when the hash is unknown); the
+    /// least recently used go first. 0 turns automatic persisted queries off.
+    #[arg(long, env = "MOSAIC_APQ_CACHE_SIZE", default_value_t = api::persisted::DEFAULT_CACHE_ENTRIES)]
+    pub apq_cache_size: usize,
+
+    /// Trusted-documents mode: run only the documents of --persisted-manifest (by hash or
+    /// exact text), over HTTP and the WebSocket; anything else gets
+    /// PERSISTED_QUERY_NOT_ALLOWED (GraphiQL and introspection included).
+    #[arg(long, env = "MOSAIC_PERSISTED_ONLY", requires = "persisted_manifest")]
+    pub persisted_only: bool,
+
+    /// The trusted documents: a JSON file mapping sha256 hashes to documents (GraphQL Code
+    /// Generator's `persisted-documents.json`) or Apollo's persisted query manifest.
+    #[arg(long, env = "MOSAIC_PERSISTED_MANIFEST", requires = "persisted_only")]
+    pub persisted_manifest: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -315,6 +374,23 @@ impl ServeArgs {
             ws_keepalive: std::time::Duration::from_secs(self.ws_keepalive.max(1)),
             ws_credential_check: std::time::Duration::from_secs(self.ws_credential_check.max(1)),
             graphiql_dir: self.graphiql_dir.clone(),
+            persisted: api::persisted::PersistedOptions {
+                cache_entries: self.apq_cache_size,
+                only: None,
+            },
+        }
+    }
+
+    /// The trusted documents of --persisted-only, read from --persisted-manifest.
+    pub fn trusted_documents(
+        &self,
+    ) -> Result<Option<std::sync::Arc<api::persisted::Manifest>>, api::persisted::ManifestError>
+    {
+        match (&self.persisted_manifest, self.persisted_only) {
+            (Some(path), true) => {
+                api::persisted::Manifest::load(path).map(|m| Some(std::sync::Arc::new(m)))
+            }
+            _ => Ok(None),
         }
     }
 }
@@ -485,6 +561,47 @@ mod tests {
             config(&["serve", "--db-acquire-timeout", "0"]).acquire_timeout,
             std::time::Duration::from_secs(1)
         );
+    }
+
+    #[test]
+    fn demo_data_goes_only_into_a_fresh_data_directory_unless_told() {
+        let dir = std::env::temp_dir().join(format!("mosaic-cli-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let dir_arg = dir.to_str().unwrap().to_owned();
+        let cli = |args: &[&str]| {
+            let head = ["mosaic", "--data-dir", dir_arg.as_str(), "serve"];
+            let mut cli = Cli::try_parse_from(head.iter().chain(args).copied()).unwrap();
+            // Not from the environment (the tests may run with a DATABASE_URL).
+            if !args.contains(&"--database-url") {
+                cli.db.database_url = None;
+            }
+            cli
+        };
+        assert!(cli(&[]).db.fresh_data_dir());
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("token-secret"), "x").unwrap();
+        assert!(cli(&[]).db.fresh_data_dir());
+        std::fs::write(dir.join("orquestra.db"), "").unwrap();
+        assert!(!cli(&[]).db.fresh_data_dir());
+        std::fs::remove_file(dir.join("orquestra.db")).unwrap();
+        assert!(
+            !cli(&["--database-url", "postgres://x/y"])
+                .db
+                .fresh_data_dir()
+        );
+        assert!(Cli::try_parse_from(["mosaic", "serve", "--demo", "--no-demo"]).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_log_format_comes_from_a_flag() {
+        let format = |args: &[&str]| {
+            let argv = ["mosaic"].iter().chain(args).copied();
+            Cli::try_parse_from(argv).unwrap().log_format
+        };
+        assert_eq!(format(&["serve"]), LogFormat::Human);
+        assert_eq!(format(&["serve", "--log-format", "json"]), LogFormat::Json);
+        assert!(Cli::try_parse_from(["mosaic", "--log-format", "xml", "serve"]).is_err());
     }
 
     #[test]

@@ -18,13 +18,17 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        cli::LogFormat::Human => logs
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
+        cli::LogFormat::Json => logs.json().with_current_span(true).init(),
+    }
 
     match cli.command {
         Command::Schema => {
@@ -82,8 +86,21 @@ async fn seed(db: &cli::DbArgs, args: cli::SeedArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The query the startup log offers a newcomer to paste into GraphiQL (it reads the demo
+/// data).
+const FIRST_QUERY: &str = "{ bellamyPosts(first: 3) { nodes { content author { username } } } }";
+
 async fn serve(db: &cli::DbArgs, args: ServeArgs) -> anyhow::Result<()> {
-    let options = args.http_options();
+    let mut options = args.http_options();
+    options.persisted.only = args.trusted_documents()?;
+    if let Some(manifest) = &options.persisted.only {
+        tracing::info!(
+            documents = manifest.len(),
+            "trusted-documents mode: only the manifest's documents run"
+        );
+    }
+    // Decided before connecting: connecting creates the database files.
+    let demo = args.demo || (!args.no_demo && !args.no_migrate && db.fresh_data_dir());
     let mut config = db.config();
     // A request's SQL is cancelled on the server when the request times out.
     config.statement_timeout = Some(options.request_timeout);
@@ -91,17 +108,22 @@ async fn serve(db: &cli::DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     if !args.no_migrate {
         databases.migrate_up().await?;
     }
-    if args.demo {
+    if demo {
         api::demo::seed(&databases)
             .await
             .context("seeding demo data failed")?;
+        tracing::info!("demo data in place (--no-demo to start empty)");
     }
     let addr = SocketAddr::new(args.host, args.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     let local = listener.local_addr()?;
-    tracing::info!("Mosaic listening on http://{local} (GraphiQL at http://{local}/graphql)");
+    tracing::info!("Mosaic listening on http://{local}");
+    tracing::info!(
+        "playground: open http://{local}/graphql in a browser and paste a first query:\n\n\
+         {FIRST_QUERY}\n"
+    );
     let tokens = db.tokens()?;
     let pruning = args
         .log_retention()

@@ -244,6 +244,7 @@ pub enum DbError {
 pub struct SqlMetrics {
     statements: [AtomicU64; 5],
     failed: [AtomicU64; 5],
+    latency: [crate::metrics::Histogram; 5],
     /// While true, the text of every statement is kept in `log` (tests read it).
     logging: std::sync::atomic::AtomicBool,
     log: std::sync::Mutex<Vec<String>>,
@@ -258,6 +259,11 @@ impl SqlMetrics {
     /// Statements on `domain`'s pool that returned an error.
     pub fn failed(&self, domain: Domain) -> u64 {
         self.failed[domain.index()].load(Ordering::Relaxed)
+    }
+
+    /// How long `domain`'s statements took.
+    pub fn latency(&self, domain: Domain) -> &crate::metrics::Histogram {
+        &self.latency[domain.index()]
     }
 
     /// Statements executed on every pool together.
@@ -284,6 +290,7 @@ impl SqlMetrics {
 
     fn record(&self, domain: Domain, info: &sea_orm::metric::Info<'_>) {
         self.statements[domain.index()].fetch_add(1, Ordering::Relaxed);
+        self.latency[domain.index()].observe(info.elapsed);
         if info.failed {
             self.failed[domain.index()].fetch_add(1, Ordering::Relaxed);
         }
@@ -294,6 +301,9 @@ impl SqlMetrics {
         }
     }
 }
+
+/// Longest [`Databases::close`] waits for a pool's connections in use.
+pub const CLOSE_WAIT: Duration = Duration::from_secs(5);
 
 /// The five domains' connection pools. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -454,11 +464,63 @@ impl Databases {
         async_graphql::futures_util::future::join_all(pings).await
     }
 
+    /// Whether every domain is ready to serve: its storage answers within `budget` and
+    /// every one of its migrations is applied. Per domain, `Ok` or why not
+    /// (`"unavailable: timeout"`, `"2 migrations pending"`, ...).
+    pub async fn readiness(&self, budget: Duration) -> Vec<(Domain, Result<(), String>)> {
+        let checks = Domain::ALL.map(|domain| async move {
+            let status = tokio::time::timeout(budget, migration::status(domain, self.get(domain)));
+            let answer = match status.await {
+                Err(_) => Err(format!("unavailable: {}", crate::error::Outage::Timeout)),
+                Ok(Err(e)) => Err(match crate::error::outage(&e) {
+                    Some(outage) => format!("unavailable: {outage}"),
+                    None => {
+                        tracing::warn!("{domain}: readiness check failed: {e}");
+                        "error".to_owned()
+                    }
+                }),
+                Ok(Ok(states)) => match states.iter().filter(|s| !s.applied).count() {
+                    0 => Ok(()),
+                    1 => Err("1 migration pending".to_owned()),
+                    n => Err(format!("{n} migrations pending")),
+                },
+            };
+            (domain, answer)
+        });
+        async_graphql::futures_util::future::join_all(checks).await
+    }
+
+    /// `(in use, idle)` connections of `domain`'s pool.
+    pub fn pool_usage(&self, domain: Domain) -> (u32, usize) {
+        let conn = self.get(domain);
+        let (size, idle) = match conn.get_database_backend() {
+            DbBackend::Postgres => {
+                let pool = conn.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            DbBackend::Sqlite => {
+                let pool = conn.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => (0, 0),
+        };
+        let idle_u32 = u32::try_from(idle).unwrap_or(u32::MAX);
+        (size.saturating_sub(idle_u32), idle)
+    }
+
     /// Closes every pool.
+    ///
+    /// Every clone of these pools is closed with them, background tasks' included (they
+    /// would otherwise keep a pool, and on SQLite its write-ahead log, open until the
+    /// process exits): call this only once the work is done. A pool waits for its
+    /// connections still in use, at most [`CLOSE_WAIT`].
     pub async fn close(self) {
-        if let Ok(pools) = Arc::try_unwrap(self.pools) {
-            for pool in pools {
-                let _ = pool.close().await;
+        for pool in self.pools.iter().chain(self._anchors.iter()) {
+            if tokio::time::timeout(CLOSE_WAIT, pool.close_by_ref())
+                .await
+                .is_err()
+            {
+                tracing::warn!("a pool still had connections in use after {CLOSE_WAIT:?}");
             }
         }
     }

@@ -1,28 +1,30 @@
 //! The HTTP router: `POST /graphql` (JSON), `GET /graphql` (GraphiQL for browsers, queries
-//! for clients), `/graphql/ws`, `/healthz`, `/metrics`.
+//! for clients), `/graphql/ws`, `/healthz`, `/readyz`, `/metrics`. Every request carries
+//! an id (`http/request_id.rs`).
 //!
 //! Before anything executes, a request must pass, in this order: the body limit (applied
 //! to the streamed body after decompression), the content-type rule (POST takes JSON; any
 //! other type only with a CSRF-safe header), the credentials, the batch cap; then each
-//! operation runs through the shared [`crate::pipeline`] (document guard, GET runs
-//! queries only, loaders, viewer, timeout, error codes). A refused request runs nothing.
+//! operation gets its document from the persisted queries ([`crate::persisted`]) and runs
+//! through the shared [`crate::pipeline`] (document guard, GET runs queries only, loaders,
+//! viewer, timeout, error codes). A refused request runs nothing.
 //!
 //! `/graphql/ws` speaks `graphql-transport-ws` and the legacy `graphql-ws` ([`crate::ws`]);
 //! its operations run through the same pipeline.
 //!
-//! Requests and responses are async-graphql's types ([`BatchRequest`], [`BatchResponse`],
-//! `parse_query_string` for GET). async-graphql-axum's extractor and responder are not
-//! used: its body parsing lets serde read a request object from a JSON *array*
-//! (`["{ apiVersion }"]` runs as a query, `[]` as an empty one) and reads every
-//! non-multipart type as JSON; its responder always answers
-//! `application/graphql-response+json`, whatever the client accepts, and `unwrap`s the
-//! serialisation. [`respond`] negotiates the media type and keeps the response's HTTP
-//! headers and `Cache-Control` as async-graphql-axum does.
+//! Requests and responses are async-graphql's types ([`BatchRequest`], `BatchResponse`),
+//! read and written by `http/wire.rs` (GraphQL over HTTP: media types, status codes, GET's
+//! parameters). async-graphql-axum's extractor and responder are not used: its body
+//! parsing lets serde read a request object from a JSON *array* (`["{ apiVersion }"]` runs
+//! as a query, `[]` as an empty one) and reads every non-multipart type as JSON; its
+//! responder always answers `application/graphql-response+json`, whatever the client
+//! accepts, and `unwrap`s the serialisation; and async-graphql's `parse_query_string`
+//! loses GET's `operationName`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::{BatchRequest, BatchResponse, Request, Response};
+use async_graphql::{BatchRequest, Request, Response};
 use axum::body::Body;
 use axum::extract::State;
 use axum::extract::ws::{WebSocketUpgrade, rejection::WebSocketUpgradeRejection};
@@ -33,14 +35,19 @@ use axum::{Json, Router};
 use serde_json::json;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::auth::{Tokens, Viewer};
 use crate::db::Databases;
 use crate::guard::DocumentLimits;
-use crate::pipeline::{Pipeline, Refused, Transport, code_of, refuse};
+use crate::persisted::{PersistedOptions, PersistedQueries};
+use crate::pipeline::{Pipeline, Refused, Transport, refuse};
 use crate::schema::{self, Limits, MosaicSchema};
 use crate::ws::{self, WsOptions};
+
+mod request_id;
+mod wire;
+
+pub use wire::MediaType;
 
 /// Everything the HTTP layer enforces. Defaults are safe for the open internet.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -72,6 +79,8 @@ pub struct HttpOptions {
     pub ws_credential_check: Duration,
     /// The `node_modules` holding GraphiQL's code ([`crate::graphiql`]).
     pub graphiql_dir: std::path::PathBuf,
+    /// Automatic persisted queries and trusted documents ([`crate::persisted`]).
+    pub persisted: PersistedOptions,
 }
 
 impl Default for HttpOptions {
@@ -90,6 +99,7 @@ impl Default for HttpOptions {
             ws_keepalive: Duration::from_secs(30),
             ws_credential_check: Duration::from_secs(5),
             graphiql_dir: crate::graphiql::Assets::default_dir(),
+            persisted: PersistedOptions::default(),
         }
     }
 }
@@ -122,6 +132,8 @@ struct AppState {
     fanout: ws::Fanout,
     /// GraphiQL's code, when installed.
     graphiql: Option<Arc<crate::graphiql::Assets>>,
+    /// What `/metrics` reports.
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 /// Builds the application router over `databases`, signing tokens with `tokens`, with
@@ -139,12 +151,14 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
     );
     let cors = cors_layer(&options.cors_origins);
     let body_limit = options.body_limit;
+    let metrics = Arc::new(crate::metrics::Metrics::default());
     let router = Router::new()
         .route("/graphql", get(graphql_get).post(graphql_post))
         .route("/graphql/ws", any(graphql_ws))
         .route("/graphiql/assets/{name}", get(graphiql_asset))
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics_text))
         .with_state(AppState {
             schema,
             pipeline: Pipeline::new(
@@ -153,7 +167,10 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
                 options.document,
                 schema::cost_limits(options.limits),
                 options.request_timeout,
-            ),
+            )
+            .with_persisted(PersistedQueries::new(&options.persisted))
+            .with_metrics(Arc::clone(&metrics)),
+            metrics,
             databases,
             ws_slots: ws::slots(options.ws_max_connections),
             fanout: ws::Fanout::default(),
@@ -163,9 +180,11 @@ pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -
         // Outermost first for requests: decompress, then limit the decompressed stream.
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(RequestDecompressionLayer::new());
+    // Outermost: every response, refused ones included, carries its request id.
+    let request_id = axum::middleware::from_fn(request_id::layer);
     match cors {
-        Some(cors) => router.layer(cors).layer(TraceLayer::new_for_http()),
-        None => router.layer(TraceLayer::new_for_http()),
+        Some(cors) => router.layer(cors).layer(request_id),
+        None => router.layer(request_id),
     }
 }
 
@@ -212,29 +231,13 @@ fn csrf_safe(headers: &HeaderMap) -> bool {
     .any(|h| headers.get(*h).is_some_and(|v| !v.is_empty()))
 }
 
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
-        .is_some_and(|v| v == "application/json" || v == "application/graphql-response+json")
-}
-
-fn wants_graphql_response(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/graphql-response+json"))
-}
-
 /// `POST /graphql`: a JSON request or batch.
 async fn graphql_post(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
 ) -> axum::response::Response {
-    if !is_json(&headers) && !csrf_safe(&headers) {
+    if !wire::is_json(&headers) && !csrf_safe(&headers) {
         return refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "BAD_REQUEST",
@@ -259,110 +262,52 @@ async fn graphql_post(
             );
         }
     };
-    let batch = match parse_batch(&bytes, state.options.max_batch) {
+    let batch = match wire::parse_batch(&bytes, state.options.max_batch) {
         Ok(b) => b,
         Err(message) => return refuse(StatusCode::BAD_REQUEST, "BAD_REQUEST", &message),
     };
-    let response = match batch {
+    let media = MediaType::of(&headers);
+    match batch {
         BatchRequest::Single(r) => {
-            BatchResponse::Single(run(&state, r, &viewer, Transport::Post).await)
+            wire::respond_single(media, run(&state, r, &viewer, Transport::Post).await)
         }
         BatchRequest::Batch(rs) => {
             let mut out = Vec::with_capacity(rs.len());
             for r in rs {
                 out.push(run(&state, r, &viewer, Transport::Post).await);
             }
-            BatchResponse::Batch(out)
+            wire::respond_batch(media, out)
         }
-    };
-    let unavailable = match &response {
-        BatchResponse::Single(r) => unavailable(r),
-        BatchResponse::Batch(rs) => rs.iter().all(unavailable),
-    };
-    let mut res = respond(&headers, &response);
-    if unavailable && res.status() == StatusCode::OK {
-        *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-    }
-    res
-}
-
-/// Whether an operation failed as a whole because the database is unavailable: no data
-/// and every error `SERVICE_UNAVAILABLE`. Its HTTP status is then 503, which proxies and
-/// clients retry; a partial result stays 200, as any response with data.
-fn unavailable(response: &Response) -> bool {
-    matches!(response.data, async_graphql::Value::Null)
-        && !response.errors.is_empty()
-        && response
-            .errors
-            .iter()
-            .all(|e| code_of(e) == Some("SERVICE_UNAVAILABLE"))
-}
-
-/// A JSON body as one request (an object) or a batch (a non-empty array of at most
-/// `max_batch` objects).
-fn parse_batch(bytes: &[u8], max_batch: usize) -> Result<BatchRequest, String> {
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| format!("the body is not valid JSON: {e}"))?;
-    let one = |v: serde_json::Value| -> Result<Request, String> {
-        if !v.is_object() {
-            return Err("a GraphQL request is a JSON object with a `query`".into());
-        }
-        serde_json::from_value(v).map_err(|e| format!("not a GraphQL request: {e}"))
-    };
-    match value {
-        serde_json::Value::Array(items) => {
-            if items.is_empty() {
-                return Err("the batch is empty".into());
-            }
-            if items.len() > max_batch {
-                return Err(format!("a batch holds at most {max_batch} operations"));
-            }
-            items
-                .into_iter()
-                .map(one)
-                .collect::<Result<Vec<_>, _>>()
-                .map(BatchRequest::Batch)
-        }
-        v => one(v).map(BatchRequest::Single),
     }
 }
 
-/// Runs one operation through the shared pipeline.
+/// Runs one operation through the shared pipeline, its document first resolved from the
+/// persisted queries.
 async fn run(
     state: &AppState,
-    request: Request,
+    mut request: Request,
     viewer: &Viewer,
     transport: Transport,
 ) -> Response {
+    if let Err(refusal) = state.pipeline.resolve(&mut request) {
+        return refusal;
+    }
     state
         .pipeline
         .run(&state.schema, request, viewer, transport)
         .await
 }
 
-/// `GET /graphql`: GraphiQL for a browser without a query; otherwise a query (never a
-/// mutation) from the URL's `query`, `variables`, `operationName`.
+/// `GET /graphql`: GraphiQL for a browser (`Accept: text/html`) without a query;
+/// otherwise a query (never a mutation) from the URL's `query` (or a persisted query's
+/// hash in `extensions`), `variables`, `operationName`. A response with errors is never
+/// cached.
 async fn graphql_get(
     State(state): State<AppState>,
     headers: HeaderMap,
     uri: axum::http::Uri,
 ) -> axum::response::Response {
-    let query = uri.query().unwrap_or_default();
-    if !query.split('&').any(|kv| kv.starts_with("query=")) {
-        let browser = headers
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.contains("text/html"));
-        if browser || query.is_empty() {
-            return crate::graphiql::page(state.graphiql.as_deref());
-        }
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "BAD_REQUEST",
-            "missing `query` parameter",
-        );
-    }
-    let request = match async_graphql::http::parse_query_string(query) {
+    let request = match wire::parse_get(uri.query().unwrap_or_default()) {
         Ok(r) => r,
         Err(e) => {
             return refuse(
@@ -372,60 +317,21 @@ async fn graphql_get(
             );
         }
     };
+    if request.query.is_empty() && request.extensions.is_empty() && wire::wants_html(&headers) {
+        return crate::graphiql::page(state.graphiql.as_deref());
+    }
     let viewer = match viewer_of(&state, &headers).await {
         Ok(v) => v,
         Err(res) => return res,
     };
     let response = run(&state, request, &viewer, Transport::Get).await;
-    let status = if response
-        .errors
-        .iter()
-        .any(|e| code_of(e) == Some("METHOD_NOT_ALLOWED"))
-    {
-        StatusCode::METHOD_NOT_ALLOWED
-    } else if unavailable(&response) {
-        StatusCode::SERVICE_UNAVAILABLE
-    } else {
-        StatusCode::OK
-    };
-    let mut res = respond(&headers, &BatchResponse::Single(response));
-    *res.status_mut() = status;
-    if status == StatusCode::METHOD_NOT_ALLOWED {
+    let failed = !response.errors.is_empty();
+    let mut res = wire::respond_single(MediaType::of(&headers), response);
+    if failed {
         res.headers_mut()
-            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
-}
-
-fn respond(headers: &HeaderMap, response: &BatchResponse) -> axum::response::Response {
-    let content_type = if wants_graphql_response(headers) {
-        "application/graphql-response+json"
-    } else {
-        "application/json"
-    };
-    match serde_json::to_vec(response) {
-        Ok(body) => {
-            let mut res = ([(header::CONTENT_TYPE, content_type)], body).into_response();
-            // What resolvers asked for (`Context::insert_http_header`, cache hints), as
-            // async-graphql-axum's responder does.
-            if response.is_ok()
-                && let Some(value) = response.cache_control().value()
-                && let Ok(value) = HeaderValue::from_str(&value)
-            {
-                res.headers_mut().insert(header::CACHE_CONTROL, value);
-            }
-            res.headers_mut().extend(response.http_headers());
-            res
-        }
-        Err(e) => {
-            let masked = crate::error::ApiError::internal(e);
-            refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                &masked.to_string(),
-            )
-        }
-    }
 }
 
 /// The request's viewer from its `Authorization` and `X-API-Key` headers; a bad token or
@@ -508,33 +414,19 @@ async fn graphiql_asset(
     crate::graphiql::asset(state.graphiql.as_deref(), &name)
 }
 
-/// Prometheus text exposition of the SQL statement counters.
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    use std::fmt::Write;
-    let m = state.databases.metrics();
-    let mut out = String::from(
-        "# HELP mosaic_sql_statements_total SQL statements executed, per domain.\n\
-         # TYPE mosaic_sql_statements_total counter\n",
+/// `GET /metrics`: the Prometheus text exposition ([`crate::metrics`]).
+async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    let open_websockets = state
+        .options
+        .ws_max_connections
+        .clamp(1, tokio::sync::Semaphore::MAX_PERMITS)
+        .saturating_sub(state.ws_slots.available_permits());
+    let text = crate::metrics::render(
+        &state.metrics,
+        &state.databases,
+        crate::metrics::Gauges { open_websockets },
     );
-    for d in entity::Domain::ALL {
-        let _ = writeln!(
-            out,
-            "mosaic_sql_statements_total{{domain=\"{d}\"}} {}",
-            m.statements(d)
-        );
-    }
-    out.push_str(
-        "# HELP mosaic_sql_statement_errors_total SQL statements that failed, per domain.\n\
-         # TYPE mosaic_sql_statement_errors_total counter\n",
-    );
-    for d in entity::Domain::ALL {
-        let _ = writeln!(
-            out,
-            "mosaic_sql_statement_errors_total{{domain=\"{d}\"}} {}",
-            m.failed(d)
-        );
-    }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], out)
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }
 
 /// How long `/healthz` waits for the domains' storage (all pinged at once).
@@ -567,4 +459,27 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
             Json(json!({ "status": "unavailable", "domains": domains })),
         )
     }
+}
+
+/// `200 {"status":"ready","domains":{"atrarium":"ready",...}}` when every domain's storage
+/// answers within [`HEALTH_BUDGET`] and has every migration applied; otherwise `503
+/// {"status":"unready","domains":{...,"pds":"unavailable: connection refused"}}`, each
+/// domain saying why. For a load balancer: send traffic only while ready (it follows the
+/// database, with no restart).
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let readiness = state.databases.readiness(HEALTH_BUDGET).await;
+    let ready = readiness.iter().all(|(_, answer)| answer.is_ok());
+    let domains: serde_json::Map<String, serde_json::Value> = readiness
+        .into_iter()
+        .map(|(domain, answer)| {
+            let state = answer.map_or_else(|why| why, |()| "ready".to_owned());
+            (domain.name().to_owned(), state.into())
+        })
+        .collect();
+    let (status, word) = if ready {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "unready")
+    };
+    (status, Json(json!({ "status": word, "domains": domains })))
 }

@@ -26,6 +26,8 @@ use crate::cost::CostLimits;
 use crate::db::Databases;
 use crate::error::ApiError;
 use crate::guard::{self, DocumentLimits};
+use crate::metrics::Metrics;
+use crate::persisted::{PersistedOptions, PersistedQueries};
 
 /// What carries an operation; each has its rule about which operation types it runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +67,8 @@ pub struct Pipeline {
     document: DocumentLimits,
     cost: CostLimits,
     request_timeout: Duration,
+    persisted: PersistedQueries,
+    metrics: std::sync::Arc<Metrics>,
 }
 
 impl Pipeline {
@@ -82,7 +86,33 @@ impl Pipeline {
             document,
             cost,
             request_timeout,
+            persisted: PersistedQueries::new(&PersistedOptions::default()),
+            metrics: std::sync::Arc::default(),
         }
+    }
+
+    /// This pipeline counting its operations in `metrics`.
+    pub fn with_metrics(mut self, metrics: std::sync::Arc<Metrics>) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// What this pipeline counts.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// This pipeline with `persisted` as its persisted-query store.
+    pub fn with_persisted(mut self, persisted: PersistedQueries) -> Self {
+        self.persisted = persisted;
+        self
+    }
+
+    /// Gives `request` its document from the persisted queries, before anything parses
+    /// it ([`crate::persisted`]); the response to send when it cannot run.
+    #[allow(clippy::result_large_err)]
+    pub fn resolve(&self, request: &mut Request) -> Result<(), Response> {
+        self.persisted.resolve(request)
     }
 
     /// The storage operations run against.
@@ -146,17 +176,25 @@ impl Pipeline {
         viewer: &Viewer,
         transport: Transport,
     ) -> Response {
-        if let Err(refusal) = admit(&mut request, &self.document, Some(&self.cost), transport) {
-            return refusal;
-        }
+        let started = std::time::Instant::now();
+        let kind = match admit(&mut request, &self.document, Some(&self.cost), transport) {
+            Ok(kind) => kind,
+            Err(refusal) => {
+                self.metrics.observe(None, started.elapsed(), &refusal);
+                return refusal;
+            }
+        };
         // `admit` parsed the document, so async-graphql does not read its text again: it is
         // moved out for the error codes, not copied.
         let query = std::mem::take(&mut request.query);
         let request = self.prepare(request, viewer);
-        match tokio::time::timeout(self.request_timeout, executor.execute(request)).await {
-            Ok(response) => with_codes_in(response, &query),
-            Err(_) => timed_out(self.request_timeout),
-        }
+        let response =
+            match tokio::time::timeout(self.request_timeout, executor.execute(request)).await {
+                Ok(response) => with_codes_in(response, &query),
+                Err(_) => timed_out(self.request_timeout),
+            };
+        self.metrics.observe(kind, started.elapsed(), &response);
+        response
     }
 }
 

@@ -74,6 +74,7 @@ use axum::http::StatusCode;
 use serde_json::{Map, Value};
 use tokio::sync::{Semaphore, mpsc};
 use tokio::time::Instant;
+use tracing::Instrument;
 
 use crate::auth::Viewer;
 use crate::error::ApiError;
@@ -244,12 +245,17 @@ pub fn accept<E: Executor, H: Handler>(
         .write_buffer_size(WRITE_BUFFER)
         .on_upgrade({
             let fanout = fanout.clone();
-            move |socket| async move {
-                serve(
-                    socket, protocol, executor, handler, options, fanout, shutdown,
-                )
-                .await;
-                drop(permit);
+            // The socket's log lines carry the upgrade request's id.
+            let span = tracing::Span::current();
+            move |socket| {
+                async move {
+                    serve(
+                        socket, protocol, executor, handler, options, fanout, shutdown,
+                    )
+                    .await;
+                    drop(permit);
+                }
+                .instrument(span)
             }
         })
 }
@@ -672,15 +678,24 @@ impl<E: Executor, H: Handler> Connection<E, H> {
         let resume_payload = payload.clone();
         let mut request: Request = serde_json::from_value(Value::Object(payload))
             .map_err(|e| Close::bad(format!("invalid operation payload: {e}")))?;
+        if let Err(refusal) = self.handler.resolve(&mut request) {
+            self.handler.started(None, Some(&refusal));
+            return Ok(self.say(ServerMessage::Error(&id, &refusal.errors)).await?);
+        }
         let kind = match admit(
             &mut request,
             &self.options.document,
             self.handler.cost(),
             Transport::WebSocket,
         ) {
-            Ok(kind) => kind,
+            Ok(kind) => {
+                self.handler.started(kind, None);
+                kind
+            }
             Err(refusal) => {
-                let errors = with_codes(refusal).errors;
+                let refusal = with_codes(refusal);
+                self.handler.started(None, Some(&refusal));
+                let errors = refusal.errors;
                 return Ok(self.say(ServerMessage::Error(&id, &errors)).await?);
             }
         };
@@ -772,6 +787,11 @@ impl<E: Executor, H: Handler> Connection<E, H> {
                 Ok(request) => request,
                 Err(e) => return refusal(ApiError::internal(format!("resuming: {e}"))),
             };
+            if let Err(refused) = handler.resolve(&mut request) {
+                return Box::pin(async_graphql::futures_util::stream::once(
+                    async move { refused },
+                ));
+            }
             if let Err(refused) = admit(
                 &mut request,
                 &document,

@@ -161,6 +161,17 @@ fn help_documents_every_option_with_its_env_var() {
         "--pds-database-url",
         "[env: PDS_DATABASE_URL]",
         "--no-migrate",
+        "--no-demo",
+        "[env: MOSAIC_NO_DEMO=",
+        "--log-format",
+        "[env: MOSAIC_LOG_FORMAT=",
+        "--apq-cache-size",
+        "[env: MOSAIC_APQ_CACHE_SIZE=",
+        "--persisted-only",
+        "[env: MOSAIC_PERSISTED_ONLY=",
+        "--persisted-manifest",
+        "[env: MOSAIC_PERSISTED_MANIFEST",
+        "--shutdown-grace",
     ] {
         assert!(help.contains(needle), "`{needle}` in:\n{help}");
     }
@@ -175,30 +186,41 @@ pub struct Served {
     pub addr: String,
     /// Its data directory.
     pub dir: PathBuf,
+    /// What it logged so far.
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Served {
     /// Starts the binary with `args` after `serve --port 0 --data-dir <fresh dir>` and
     /// waits until it listens.
     pub fn start(args: &[&str]) -> Self {
+        Self::start_logging(args, "info")
+    }
+
+    /// [`Served::start`] with `RUST_LOG` set to `filter`.
+    pub fn start_logging(args: &[&str], filter: &str) -> Self {
         let dir = std::env::temp_dir().join(format!("mosaic-serve-{}", uuid::Uuid::new_v4()));
         let mut child = Command::new(env!("CARGO_BIN_EXE_mosaic"))
             .args(["serve", "--port", "0", "--data-dir"])
             .arg(&dir)
             .args(args)
             .env_remove("DATABASE_URL")
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", filter)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())
             .spawn()
             .unwrap();
         let stderr = child.stderr.take().unwrap();
         let (tx, rx) = std::sync::mpsc::channel();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = std::sync::Arc::clone(&log);
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                kept.lock().unwrap().push(line.clone());
                 if let Some(rest) = line.split("listening on http://").nth(1) {
+                    // The address ends at a space, or at the quote of a JSON log line.
                     let addr = rest
-                        .split_whitespace()
+                        .split(|c: char| c.is_whitespace() || c == '"')
                         .next()
                         .unwrap_or_default()
                         .to_owned();
@@ -211,11 +233,28 @@ impl Served {
             child,
             addr: String::new(),
             dir,
+            log,
         };
         served.addr = rx
             .recv_timeout(Duration::from_secs(60))
             .expect("server announces its address");
         served
+    }
+
+    /// Waits up to 10 s for a log line containing `needle`; the log so far.
+    pub fn wait_for_log(&self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let log = self.log.lock().unwrap().join("\n");
+            if log.contains(needle) {
+                return log;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no `{needle}` in:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     /// Waits up to `limit` for the process to exit; its status, if it did.
@@ -330,4 +369,95 @@ fn the_token_secret_is_generated_privately_into_the_data_dir() {
         assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// POSTs `query` to the served binary; its JSON answer.
+async fn post_query(served: &Served, query: &str) -> serde_json::Value {
+    reqwest::Client::new()
+        .post(format!("http://{}/graphql", served.addr))
+        .json(&serde_json::json!({ "query": query }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The README's run command on a fresh data directory: demo data to explore, and the log
+/// names the playground with a first query that finds it.
+#[tokio::test]
+async fn serve_on_a_fresh_data_dir_seeds_demo_data_and_offers_a_first_query() {
+    let served = Served::start(&[]);
+    let playground = format!("http://{}/graphql", served.addr);
+    let log = served.wait_for_log("{ bellamyPosts");
+    assert!(log.contains(&playground), "{log}");
+    assert!(log.contains("demo data in place"), "{log}");
+    // The query the log offers, as pasted.
+    let first = log
+        .lines()
+        .find(|l| l.trim_start().starts_with("{ bellamyPosts"))
+        .unwrap_or_else(|| panic!("a first query in {log}"))
+        .trim()
+        .to_owned();
+    let res = post_query(&served, &first).await;
+    assert!(res["errors"].is_null(), "{res}");
+    let posts = res["data"]["bellamyPosts"]["nodes"].as_array().unwrap();
+    assert!(!posts.is_empty(), "{res}");
+    assert!(posts[0]["author"]["username"].is_string(), "{res}");
+
+    // --no-demo starts empty.
+    let empty = Served::start(&["--no-demo"]);
+    let res = post_query(&empty, &first).await;
+    assert_eq!(
+        res["data"]["bellamyPosts"]["nodes"],
+        serde_json::json!([]),
+        "{res}"
+    );
+}
+
+/// `--log-format json`: one JSON object a line, a request's lines carrying its id, which
+/// the response echoes (the client's when it is sensible, a fresh one otherwise).
+#[tokio::test]
+async fn json_logs_carry_the_request_id_echoed_in_the_response() {
+    let served = Served::start_logging(&["--log-format", "json", "--no-demo"], "info,api=debug");
+    let client = reqwest::Client::new();
+    let url = format!("http://{}/graphql", served.addr);
+    let res = client
+        .post(&url)
+        .header("x-request-id", "trace-42.a:b")
+        .json(&serde_json::json!({ "query": "{ apiVersion }" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "trace-42.a:b");
+    for bad in ["has space", &"x".repeat(200)] {
+        let res = client
+            .post(&url)
+            .header("x-request-id", bad)
+            .json(&serde_json::json!({ "query": "{ apiVersion }" }))
+            .send()
+            .await
+            .unwrap();
+        let id = res.headers()["x-request-id"].to_str().unwrap().to_owned();
+        assert_ne!(id, bad);
+        assert_eq!(id.len(), 32, "{id}");
+    }
+    let res = client
+        .get(format!("http://{}/healthz", served.addr))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"].len(), 32);
+
+    let log = served.wait_for_log("trace-42.a:b");
+    let line = log.lines().find(|l| l.contains("trace-42.a:b")).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert_eq!(entry["span"]["id"], "trace-42.a:b", "{entry}");
+    assert_eq!(entry["span"]["path"], "/graphql", "{entry}");
+    assert_eq!(entry["fields"]["status"], 200, "{entry}");
+    for line in served.log.lock().unwrap().iter() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+    }
 }

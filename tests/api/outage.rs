@@ -243,13 +243,18 @@ fn names(answer: &Answer) -> Vec<String> {
         .collect()
 }
 
-async fn healthz(app: &TestApp) -> Answer {
+/// `GET path` and how long it took.
+async fn get_timed(app: &TestApp, path: &str) -> Answer {
     let started = Instant::now();
-    answer(
-        app.client.get(app.url("/healthz")).send().await.unwrap(),
-        started,
-    )
-    .await
+    answer(app.client.get(app.url(path)).send().await.unwrap(), started).await
+}
+
+async fn readyz(app: &TestApp) -> Answer {
+    get_timed(app, "/readyz").await
+}
+
+async fn healthz(app: &TestApp) -> Answer {
+    get_timed(app, "/healthz").await
 }
 
 fn all_ok() -> Value {
@@ -269,8 +274,20 @@ async fn postgres_down_answers_service_unavailable_fast_and_recovers_at_once() {
     };
     create(&app, "before").await.data();
     assert_eq!(names(&read(&app).await), ["before"]);
+    let ready = readyz(&app).await;
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    assert_eq!(ready.body["status"], "ready");
 
     proxy.outage().await;
+    // Unready within the health budget: a load balancer sends traffic elsewhere.
+    let ready = readyz(&app).await;
+    assert_eq!(ready.status, 503, "{}", ready.body);
+    assert!(ready.took < HEALTH_FAST, "readyz took {:?}", ready.took);
+    assert_eq!(ready.body["status"], "unready");
+    for domain in Domain::ALL {
+        let state = ready.body["domains"][domain.name()].as_str().unwrap();
+        assert!(state.starts_with("unavailable: "), "{domain}: {state}");
+    }
     read(&app).await.assert_unavailable();
     create(&app, "during").await.assert_unavailable();
     // GET and batches too.
@@ -345,6 +362,10 @@ async fn postgres_down_answers_service_unavailable_fast_and_recovers_at_once() {
     assert_eq!(names(&read(&app).await), ["before", "after"]);
     let health = healthz(&app).await;
     assert_eq!((health.status, &health.body), (200, &all_ok()));
+    // Ready again, with no restart.
+    let ready = readyz(&app).await;
+    assert_eq!(ready.status, 200, "{}", ready.body);
+    assert_eq!(ready.body["status"], "ready");
 }
 
 #[tokio::test]

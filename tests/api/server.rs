@@ -40,7 +40,13 @@ async fn graphiql_falls_back_to_the_cdn_without_local_assets() {
         ..Default::default()
     })
     .await;
-    let res = app.client.get(app.url("/graphql")).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/graphql"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let html = res.text().await.unwrap();
     assert!(

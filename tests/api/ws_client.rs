@@ -141,14 +141,18 @@ impl WsClient {
 
     /// Starts operation `id`.
     pub async fn subscribe(&mut self, id: &str, query: &str, variables: Value) {
+        self.start(id, json!({ "query": query, "variables": variables }))
+            .await;
+    }
+
+    /// Starts operation `id` with `payload` as it is (e.g. a persisted query's hash).
+    pub async fn start(&mut self, id: &str, payload: Value) {
         let ty = match self.protocol {
             Protocol::TransportWs => "subscribe",
             Protocol::Legacy => "start",
         };
-        self.send(
-            json!({ "id": id, "type": ty, "payload": { "query": query, "variables": variables } }),
-        )
-        .await;
+        self.send(json!({ "id": id, "type": ty, "payload": payload }))
+            .await;
     }
 
     /// Stops operation `id`.

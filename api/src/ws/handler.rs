@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::future::Future;
 
 use async_graphql::futures_util::stream::BoxStream;
+use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response};
 use entity::Domain;
 use serde_json::{Map, Value};
@@ -44,6 +45,20 @@ pub trait Handler: Clone + Send + Sync + 'static {
     /// The cost and depth limits operations pass besides the document guard, if any.
     fn cost(&self) -> Option<&crate::cost::CostLimits> {
         None
+    }
+
+    /// Gives `request` its document before it is parsed (persisted queries); the
+    /// response to send when it cannot run. By default the request is left as it is.
+    #[allow(clippy::result_large_err)]
+    fn resolve(&self, request: &mut Request) -> Result<(), Response> {
+        let _ = request;
+        Ok(())
+    }
+
+    /// An operation of type `kind` started (`None`: it was refused with `refusal`), for
+    /// the metrics. By default nothing is counted.
+    fn started(&self, kind: Option<OperationType>, refusal: Option<&Response>) {
+        let _ = (kind, refusal);
     }
 
     /// Subscription number `key` of the connection (`query` is its document) starts: the
@@ -188,6 +203,14 @@ impl Handler for MosaicHandler {
 
     fn cost(&self) -> Option<&crate::cost::CostLimits> {
         Some(self.pipeline.cost())
+    }
+
+    fn resolve(&self, request: &mut Request) -> Result<(), Response> {
+        self.pipeline.resolve(request)
+    }
+
+    fn started(&self, kind: Option<OperationType>, refusal: Option<&Response>) {
+        self.pipeline.metrics().ws_operation(kind, refusal);
     }
 
     async fn subscribed(

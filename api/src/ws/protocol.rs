@@ -168,10 +168,16 @@ impl Wire for WebSocketProtocols {
     }
 }
 
-/// An operation's request payload: `query` (a string), and optionally `operationName` (a
-/// string), `variables` and `extensions` (objects); each optional one may be null.
+/// An operation's request payload: `query` (a string; it may be left out when
+/// `extensions.persistedQuery` stands for it), and optionally `operationName` (a string),
+/// `variables` and `extensions` (objects); each optional one may be null.
 fn check_request(ty: &str, payload: &Map<String, Value>) -> Result<(), Close> {
-    if !matches!(payload.get("query"), Some(Value::String(_))) {
+    let persisted = payload
+        .get("extensions")
+        .and_then(|e| e.get("persistedQuery"))
+        .is_some();
+    let query = payload.get("query");
+    if !(matches!(query, Some(Value::String(_))) || (query.is_none() && persisted)) {
         return Err(Close::bad(format!(
             "the `{ty}` payload needs a `query` string"
         )));
