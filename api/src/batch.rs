@@ -256,7 +256,8 @@ pub struct PageNodes<M> {
     pub has_previous_page: bool,
 }
 
-/// A cursor of a list's ordering for a row of `rows`.
+/// An edge's cursor from its loader: `text` when encoded, unbound when left to be
+/// encoded (`lazy`).
 fn cursor_of(text: String, lazy: bool) -> Cursor {
     if lazy {
         Cursor::Unbound

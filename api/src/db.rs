@@ -90,6 +90,30 @@ impl Failures {
     }
 }
 
+/// What a pool's `before_acquire` check returns: whether to hand the connection out.
+type Checked<'c> = std::pin::Pin<
+    Box<dyn std::future::Future<Output = Result<bool, sea_orm::sqlx::Error>> + Send + 'c>,
+>;
+
+/// A pool's `before_acquire` check: ping the connection only if `failures` suspects it.
+fn ping_if_suspect<C: sea_orm::sqlx::Connection>(
+    failures: &Arc<Failures>,
+) -> impl for<'c> Fn(&'c mut C, sea_orm::sqlx::pool::PoolConnectionMetadata) -> Checked<'c>
++ Send
++ Sync
++ 'static {
+    let failures = Arc::clone(failures);
+    move |conn, meta| {
+        let ping = failures.suspect(meta.idle_for);
+        Box::pin(async move {
+            if ping {
+                conn.ping().await?;
+            }
+            Ok(true)
+        })
+    }
+}
+
 /// Where each domain's data lives.
 #[derive(Clone, Debug)]
 pub struct DbConfig {
@@ -605,18 +629,7 @@ async fn open_domain(
                 .set_application_name("mosaic")
                 .sqlx_logging(false)
                 .test_before_acquire(false)
-                .map_sqlx_postgres_before_acquire({
-                    let failures = Arc::clone(failures);
-                    move |conn, meta| {
-                        let ping = failures.suspect(meta.idle_for);
-                        Box::pin(async move {
-                            if ping {
-                                sea_orm::sqlx::Connection::ping(conn).await?;
-                            }
-                            Ok(true)
-                        })
-                    }
-                });
+                .map_sqlx_postgres_before_acquire(ping_if_suspect(failures));
             if let Some(t) = config.statement_timeout {
                 opts.statement_timeout(t);
             }
@@ -643,18 +656,7 @@ async fn open_domain(
                 .acquire_timeout(config.acquire_timeout)
                 .sqlx_logging(false)
                 .test_before_acquire(false)
-                .map_sqlx_sqlite_before_acquire({
-                    let failures = Arc::clone(failures);
-                    move |conn, meta| {
-                        let ping = failures.suspect(meta.idle_for);
-                        Box::pin(async move {
-                            if ping {
-                                sea_orm::sqlx::Connection::ping(conn).await?;
-                            }
-                            Ok(true)
-                        })
-                    }
-                })
+                .map_sqlx_sqlite_before_acquire(ping_if_suspect(failures))
                 .map_sqlx_sqlite_opts(move |o| {
                     o.create_if_missing(true)
                         .journal_mode(SqliteJournalMode::Wal)
