@@ -17,12 +17,12 @@ use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use async_graphql::Context;
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{Context, ErrorExtensions};
 use tokio::sync::OnceCell;
 
 use crate::connection::{Cursor, EncodeCursor};
-use crate::error::ApiError;
+use crate::error::{ApiError, ResultExt};
 use crate::loader::ListRef;
 use crate::pagination::PageOf;
 
@@ -187,7 +187,7 @@ where
     let tag = field_tag(ctx, tag);
     value_with(&cache, &loader, node, &tag, key_of)
         .await
-        .map_err(|e| e.extend())
+        .extend()
 }
 
 /// [`value`] with the parts at hand (for lazily computed fields).
@@ -239,7 +239,7 @@ where
         }
     })
     .await
-    .map_err(|e| e.extend())?;
+    .extend()?;
     Ok(all.index.get(&key_of(node.model())).map(|&i| Node {
         rows: Arc::clone(&all.rows),
         index: i,

@@ -6,10 +6,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use async_graphql::connection::{Connection, CursorType, Edge, EmptyFields};
-use async_graphql::{ErrorExtensions, Object, OutputType};
+use async_graphql::{Object, OutputType};
 
 use crate::batch::{Node, PageNodes};
-use crate::error::ApiError;
+use crate::error::{ApiError, ResultExt};
 
 /// The future computing a list's total.
 pub type CountFuture = Pin<Box<dyn Future<Output = Result<u64, ApiError>> + Send>>;
@@ -33,7 +33,7 @@ impl TotalCount {
     /// How many items the whole list holds (every page), after the filter (at most
     /// 2147483647: larger totals read as that).
     async fn total_count(&self) -> async_graphql::Result<i32> {
-        let n = (self.0)().await.map_err(|e| e.extend())?;
+        let n = (self.0)().await.extend()?;
         Ok(crate::scalars::int(n))
     }
 }
@@ -89,4 +89,70 @@ where
             .map(|(cursor, node)| Edge::new(cursor, T::from(node))),
     );
     conn
+}
+
+/// Declares a plural root connection `$field` over one table, in an object of its own
+/// (`$root`, merged into the domain's query root): the one way to write a root list.
+/// Its arguments are the Relay page (`first`/`after`/`last`/`before`), the table's
+/// `filter` and `orderBy` (`default_order` when the client gives none, else the table's
+/// key); `access` computes the condition that keeps the list to what
+/// the viewer may see (it may read the context and use `?`).
+///
+/// ```ignore
+/// root_list! {
+///     /// All users.
+///     UsersList.orquestra_users -> OrquestraUser,
+///     db: orquestra,
+///     filter: OrquestraUserFilter => "Only users matching this filter.",
+///     order: OrquestraUserOrder => "Sort order (the id breaks ties; default: id).",
+///     access: |ctx| Condition::all(),
+/// }
+/// ```
+#[macro_export]
+macro_rules! root_list {
+    (
+        $(#[$m:meta])*
+        $root:ident . $field:ident -> $ty:ty,
+        db: $db:ident,
+        filter: $filter:ty => $what:tt,
+        order: $order:ident => $order_desc:tt,
+        $(default_order: $default:expr,)?
+        access: |$ctx:ident| $access:expr $(,)?
+    ) => {
+        /// Holds one plural root connection.
+        #[derive(Default)]
+        pub struct $root;
+
+        #[async_graphql::Object]
+        impl $root {
+            $(#[$m])*
+            async fn $field(
+                &self,
+                $ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = "Page size, counting forward (default 20, at most 100).")]
+                first: Option<i32>,
+                #[graphql(desc = "Start after this cursor.")] after: Option<String>,
+                #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
+                #[graphql(desc = "End before this cursor.")] before: Option<String>,
+                #[graphql(desc = $what)] filter: Option<$filter>,
+                #[graphql(desc = $order_desc)] order_by: Option<$order>,
+            ) -> async_graphql::Result<$crate::connection::Conn<$ty>> {
+                use $crate::error::ResultExt as _;
+                $(let order_by = order_by.or(Some($default));)?
+                let req = $crate::context::list_request(
+                    filter.as_ref(),
+                    $access,
+                    $order::ordering(order_by),
+                    $crate::pagination::PageArgs::new(first, after, last, before),
+                )
+                .extend()?;
+                $crate::context::root_connection(
+                    $ctx,
+                    $crate::context::databases($ctx)?.$db(),
+                    req,
+                )
+                .await
+            }
+        }
+    };
 }

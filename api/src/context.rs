@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use async_graphql::{Context, ErrorExtensions, Request};
+use async_graphql::{Context, Request};
 use sea_orm::{
     Condition, DatabaseConnection, EntityTrait, FromQueryResult, ModelTrait, QueryFilter,
 };
@@ -13,7 +13,7 @@ use std::hash::Hash;
 use crate::batch::{self, Node, PageNodes};
 use crate::connection::{Conn, TotalCount, connection};
 use crate::db::Databases;
-use crate::error::ApiError;
+use crate::error::{ApiError, ResultExt};
 use crate::filter::TableFilter;
 use crate::loader::{CountRef, ListRef};
 use crate::pagination::{self, Ordering, PageArgs, PageOf};
@@ -110,7 +110,7 @@ where
         pagination::Cursors::Lazy,
     )
     .await
-    .map_err(|e| ApiError::from(e).extend())?;
+    .extend()?;
     let db = db.clone();
     let count = request.count;
     let total = TotalCount::lazy(move || {
@@ -145,7 +145,7 @@ where
     let list = request.list.project(Columns::of_connection(ctx));
     let page = batch::page(&cache, &loader, node, &tag, |p| page_key(p, &list))
         .await
-        .map_err(|e| e.extend())?
+        .extend()?
         .bind(&list);
     let node = node.clone();
     let count = Arc::new((request.count, count_key));

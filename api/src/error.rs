@@ -2,9 +2,11 @@
 //! `extensions.code`; internal details (SQL, I/O) are logged with a request-scoped id and
 //! never sent.
 //!
-//! Resolvers turn an [`ApiError`] into a GraphQL error with `.extend()`
-//! ([`async_graphql::ResultExt`]); a plain `?` would lose the code, because
-//! async-graphql converts any `Display` type into a code-less error.
+//! Resolvers turn a failed result into a GraphQL error with `.extend()` ([`ResultExt`],
+//! the one idiom for it: it takes an [`ApiError`] or anything that converts into one, such
+//! as a [`DbErr`]); a plain `?` would lose the code, because async-graphql converts any
+//! `Display` type into a code-less error. An [`ApiError`] value on its own becomes a
+//! GraphQL error with [`ErrorExtensions::extend`].
 
 use std::io::ErrorKind;
 
@@ -238,6 +240,20 @@ impl ErrorExtensions for ApiError {
 
 /// Result of a service call.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Turns a service result into a resolver result, keeping the error's stable code:
+/// `service::create(db, input).await.extend()?`. Implemented for every error that
+/// converts into an [`ApiError`] (a [`DbErr`] is masked and logged on the way).
+pub trait ResultExt<T> {
+    /// The same result, its error as a GraphQL error with `extensions.code`.
+    fn extend(self) -> async_graphql::Result<T>;
+}
+
+impl<T, E: Into<ApiError>> ResultExt<T> for Result<T, E> {
+    fn extend(self) -> async_graphql::Result<T> {
+        self.map_err(|e| e.into().extend())
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -10,6 +10,7 @@ pub mod context;
 pub mod cost;
 pub mod db;
 pub mod demo;
+pub mod enums;
 pub mod error;
 pub mod events;
 pub mod filter;

@@ -960,7 +960,7 @@ async fn types_expose_exactly_their_columns_and_relations() {
 async fn demo_seed_inserts_once() {
     let app = TestApp::spawn().await;
     let db = app.db.get(Domain::Atrarium);
-    api::atrarium::demo::seed(db).await.unwrap();
+    api::demo::atrarium::seed(db).await.unwrap();
     let counts = (
         communities::Entity::find().count(db).await.unwrap(),
         theme_feeds::Entity::find().count(db).await.unwrap(),
@@ -971,7 +971,7 @@ async fn demo_seed_inserts_once() {
     assert_eq!(counts.1, 11);
     assert!((12..=40).contains(&counts.2), "{counts:?}");
     assert!((55..=165).contains(&counts.3), "{counts:?}");
-    api::atrarium::demo::seed(db).await.unwrap();
+    api::demo::atrarium::seed(db).await.unwrap();
     let again = (
         communities::Entity::find().count(db).await.unwrap(),
         theme_feeds::Entity::find().count(db).await.unwrap(),

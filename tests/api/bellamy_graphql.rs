@@ -1235,7 +1235,7 @@ async fn password_hashes_are_not_fields() {
 async fn demo_seed_inserts_once() {
     let app = TestApp::spawn().await;
     let db = app.db.get(Domain::Bellamy);
-    api::bellamy::demo::seed(db).await.unwrap();
+    api::demo::bellamy::seed(db).await.unwrap();
     let counts = || async {
         (
             users::Entity::find().count(db).await.unwrap(),
@@ -1247,7 +1247,7 @@ async fn demo_seed_inserts_once() {
     };
     let first = counts().await;
     assert_eq!(first, (10, 15, 18, 12, 12));
-    api::bellamy::demo::seed(db).await.unwrap();
+    api::demo::bellamy::seed(db).await.unwrap();
     assert_eq!(counts().await, first);
 
     // The shared identities resolve, and the data is linked (signed in as alice, who may

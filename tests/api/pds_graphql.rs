@@ -992,7 +992,7 @@ async fn secrets_are_not_fields() {
 async fn demo_seed_inserts_once() {
     let app = TestApp::spawn().await;
     let db = app.db.get(Domain::Pds);
-    api::pds::demo::seed(db).await.unwrap();
+    api::demo::pds::seed(db).await.unwrap();
     let counts = || async {
         (
             accounts::Entity::find().count(db).await.unwrap(),
@@ -1005,7 +1005,7 @@ async fn demo_seed_inserts_once() {
     };
     let first = counts().await;
     assert_eq!(first, (4, 4, 12, 14, 23, 1));
-    api::pds::demo::seed(db).await.unwrap();
+    api::demo::pds::seed(db).await.unwrap();
     assert_eq!(counts().await, first, "a second run inserts nothing");
 
     // Signed in as Alice: her email, app passwords and sessions are hers to read.

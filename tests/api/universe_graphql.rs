@@ -1122,7 +1122,7 @@ async fn every_column_is_a_field_and_there_is_nothing_secret() {
 async fn demo_data_seeds_once_and_links_up() {
     let app = TestApp::spawn().await;
     let db = app.db.get(Domain::Universe);
-    api::universe::demo::seed(db).await.unwrap();
+    api::demo::universe::seed(db).await.unwrap();
     let counts = || async {
         (
             node::Entity::find().count(db).await.unwrap(),
@@ -1137,7 +1137,7 @@ async fn demo_data_seeds_once_and_links_up() {
     };
     let first = counts().await;
     assert_eq!(first, (20, 30, 8, 8, 30, 5, 2, 4));
-    api::universe::demo::seed(db).await.unwrap();
+    api::demo::universe::seed(db).await.unwrap();
     assert_eq!(counts().await, first, "a second run inserts nothing");
 
     let res = app

@@ -2,12 +2,10 @@
 //! community, then graduates), each with theme feeds that index posts, and members with
 //! roles.
 
-pub mod demo;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
-pub mod scale;
 pub mod service;
 pub mod subscription;
 pub mod types;

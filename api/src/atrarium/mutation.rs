@@ -3,7 +3,7 @@
 //! transaction ([`super::service`]); the payload holds the changed objects as Atrarium's
 //! read types.
 
-use async_graphql::{Context, Object, ResultExt, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 use entity::Domain;
 
 use super::inputs::*;
@@ -12,7 +12,7 @@ use super::types::{AtrariumCommunity, AtrariumMembership, AtrariumPost, Atrarium
 use crate::auth::Viewer;
 use crate::batch::Node;
 use crate::context::databases;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ResultExt};
 use crate::scalars::BigInt;
 use crate::validate::Did;
 use crate::write::Store;
@@ -37,11 +37,6 @@ fn store(ctx: &Context<'_>) -> ApiResult<Store> {
     databases(ctx)
         .map(|dbs| dbs.store(Domain::Atrarium))
         .map_err(|e| ApiError::internal(e.message))
-}
-
-/// Runs a resolver's body, turning its error into a GraphQL error with its code.
-async fn run<T>(body: impl std::future::Future<Output = ApiResult<T>>) -> Result<T> {
-    body.await.extend()
 }
 
 fn community(m: entity::atrarium::communities::Model) -> AtrariumCommunity {
@@ -190,16 +185,15 @@ impl AtrariumMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The community to create.")] input: AtrariumCreateCommunityInput,
     ) -> Result<AtrariumCreateCommunityPayload> {
-        run(async {
-            let actor = actor(ctx)?;
-            let new = input.parse()?;
-            let created = communities::create_community(&store(ctx)?, &actor, new).await?;
-            Ok(AtrariumCreateCommunityPayload {
-                community: community(created.community),
-                membership: membership(created.membership),
-            })
+        let actor = actor(ctx).extend()?;
+        let new = input.parse().extend()?;
+        let created = communities::create_community(&store(ctx).extend()?, &actor, new)
+            .await
+            .extend()?;
+        Ok(AtrariumCreateCommunityPayload {
+            community: community(created.community),
+            membership: membership(created.membership),
         })
-        .await
     }
 
     /// Changes a community's name, parent (never under itself or a descendant), feed mix
@@ -209,15 +203,14 @@ impl AtrariumMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The community and its changes.")] input: AtrariumUpdateCommunityInput,
     ) -> Result<AtrariumUpdateCommunityPayload> {
-        run(async {
-            let actor = actor(ctx)?;
-            let (id, changes) = input.parse()?;
-            let c = communities::update_community(&store(ctx)?, &actor, id, changes).await?;
-            Ok(AtrariumUpdateCommunityPayload {
-                community: community(c),
-            })
+        let actor = actor(ctx).extend()?;
+        let (id, changes) = input.parse().extend()?;
+        let c = communities::update_community(&store(ctx).extend()?, &actor, id, changes)
+            .await
+            .extend()?;
+        Ok(AtrariumUpdateCommunityPayload {
+            community: community(c),
         })
-        .await
     }
 
     /// Moves a community to its next stage: theme → community → graduated. Owners only.
@@ -229,15 +222,14 @@ impl AtrariumMutation {
         #[graphql(desc = "The community and the stage to move it to.")]
         input: AtrariumAdvanceCommunityStageInput,
     ) -> Result<AtrariumAdvanceCommunityStagePayload> {
-        run(async {
-            let actor = actor(ctx)?;
-            let (id, stage) = input.parse()?;
-            let c = communities::advance_stage(&store(ctx)?, &actor, id, stage).await?;
-            Ok(AtrariumAdvanceCommunityStagePayload {
-                community: community(c),
-            })
+        let actor = actor(ctx).extend()?;
+        let (id, stage) = input.parse().extend()?;
+        let c = communities::advance_stage(&store(ctx).extend()?, &actor, id, stage)
+            .await
+            .extend()?;
+        Ok(AtrariumAdvanceCommunityStagePayload {
+            community: community(c),
         })
-        .await
     }
 
     /// Deletes a community with its theme feeds, their indexed posts and its
@@ -247,15 +239,14 @@ impl AtrariumMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The community's id.")] id: BigInt,
     ) -> Result<AtrariumDeleteCommunityPayload> {
-        run(async {
-            let actor = actor(ctx)?;
-            let parent = communities::delete_community(&store(ctx)?, &actor, id.0).await?;
-            Ok(AtrariumDeleteCommunityPayload {
-                deleted_id: id,
-                parent: parent.map(community),
-            })
+        let actor = actor(ctx).extend()?;
+        let parent = communities::delete_community(&store(ctx).extend()?, &actor, id.0)
+            .await
+            .extend()?;
+        Ok(AtrariumDeleteCommunityPayload {
+            deleted_id: id,
+            parent: parent.map(community),
         })
-        .await
     }
 
     /// Creates a theme feed in a community. Owners and moderators; the feed URI is
@@ -265,15 +256,14 @@ impl AtrariumMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The theme feed to create.")] input: AtrariumCreateThemeFeedInput,
     ) -> Result<AtrariumCreateThemeFeedPayload> {
-        run(async {
-            let actor = actor(ctx)?;
-            let new = input.parse()?;
-            let f = feeds::create_feed(&store(ctx)?, &actor, new).await?;
-            Ok(AtrariumCreateThemeFeedPayload {
-                theme_feed: feed(f),
-            })
+        let actor = actor(ctx).extend()?;
+        let new = input.parse().extend()?;
+        let f = feeds::create_feed(&store(ctx).extend()?, &actor, new)
+            .await
+            .extend()?;
+        Ok(AtrariumCreateThemeFeedPayload {
+            theme_feed: feed(f),
         })
-        .await
     }
 
     /// Changes a theme feed's name, filter rules or health metrics. Owners and
@@ -283,15 +273,14 @@ impl AtrariumMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The theme feed and its changes.")] input: AtrariumUpdateThemeFeedInput,
     ) -> Result<AtrariumUpdateThemeFeedPayload> {
-        run(async {
-            let actor = actor(ctx)?;
-            let (id, changes) = input.parse()?;
-            let f = feeds::update_feed(&store(ctx)?, &actor, id, changes).await?;
-            Ok(AtrariumUpdateThemeFeedPayload {
-                theme_feed: feed(f),
-            })
+        let actor = actor(ctx).extend()?;
+        let (id, changes) = input.parse().extend()?;
+        let f = feeds::update_feed(&store(ctx).extend()?, &actor, id, changes)
+            .await
+            .extend()?;
+        Ok(AtrariumUpdateThemeFeedPayload {
+            theme_feed: feed(f),
         })
-        .await
     }
 
     /// Deletes a theme feed and its indexed posts; its community's `postCount` drops by
@@ -301,15 +290,14 @@ impl AtrariumMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The theme feed's id.")] id: BigInt,
     ) -> Result<AtrariumDeleteThemeFeedPayload> {
-        run(async {
-            let actor = actor(ctx)?;
-            let c = feeds::delete_feed(&store(ctx)?, &actor, id.0).await?;
-            Ok(AtrariumDeleteThemeFeedPayload {
-                deleted_id: id,
-                community: community(c),
-            })
+        let actor = actor(ctx).extend()?;
+        let c = feeds::delete_feed(&store(ctx).extend()?, &actor, id.0)
+            .await
+            .extend()?;
+        Ok(AtrariumDeleteThemeFeedPayload {
+            deleted_id: id,
+            community: community(c),
         })
-        .await
     }
 
     /// Joins a community as a `MEMBER` (`CONFLICT` if already a member).
@@ -318,15 +306,14 @@ impl AtrariumMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The community's id.")] community_id: BigInt,
     ) -> Result<AtrariumJoinCommunityPayload> {
-        run(async {
-            let actor = actor(ctx)?;
-            let change = members::join(&store(ctx)?, &actor, community_id.0).await?;
-            Ok(AtrariumJoinCommunityPayload {
-                membership: membership(change.membership),
-                community: community(change.community),
-            })
+        let actor = actor(ctx).extend()?;
+        let change = members::join(&store(ctx).extend()?, &actor, community_id.0)
+            .await
+            .extend()?;
+        Ok(AtrariumJoinCommunityPayload {
+            membership: membership(change.membership),
+            community: community(change.community),
         })
-        .await
     }
 
     /// Leaves a community. Its last owner cannot leave (`CONFLICT`): make another member
@@ -336,15 +323,14 @@ impl AtrariumMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The community's id.")] community_id: BigInt,
     ) -> Result<AtrariumLeaveCommunityPayload> {
-        run(async {
-            let actor = actor(ctx)?;
-            let c = members::leave(&store(ctx)?, &actor, community_id.0).await?;
-            Ok(AtrariumLeaveCommunityPayload {
-                user_did: actor.into_inner(),
-                community: community(c),
-            })
+        let actor = actor(ctx).extend()?;
+        let c = members::leave(&store(ctx).extend()?, &actor, community_id.0)
+            .await
+            .extend()?;
+        Ok(AtrariumLeaveCommunityPayload {
+            user_did: actor.into_inner(),
+            community: community(c),
         })
-        .await
     }
 
     /// Gives a member a new role. Owners set any role on anyone; moderators may only make
@@ -354,16 +340,15 @@ impl AtrariumMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The membership and its new role.")] input: AtrariumChangeMemberRoleInput,
     ) -> Result<AtrariumChangeMemberRolePayload> {
-        run(async {
-            let actor = actor(ctx)?;
-            let (community_id, target, role) = input.parse()?;
-            let change =
-                members::change_role(&store(ctx)?, &actor, community_id, &target, role).await?;
-            Ok(AtrariumChangeMemberRolePayload {
-                membership: membership(change.membership),
-            })
+        let actor = actor(ctx).extend()?;
+        let (community_id, target, role) = input.parse().extend()?;
+        let change =
+            members::change_role(&store(ctx).extend()?, &actor, community_id, &target, role)
+                .await
+                .extend()?;
+        Ok(AtrariumChangeMemberRolePayload {
+            membership: membership(change.membership),
         })
-        .await
     }
 
     /// Removes a member from a community. Owners remove anyone but the last owner
@@ -373,16 +358,15 @@ impl AtrariumMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The membership to end.")] input: AtrariumRemoveMemberInput,
     ) -> Result<AtrariumRemoveMemberPayload> {
-        run(async {
-            let actor = actor(ctx)?;
-            let (community_id, target) = input.parse()?;
-            let c = members::remove_member(&store(ctx)?, &actor, community_id, &target).await?;
-            Ok(AtrariumRemoveMemberPayload {
-                user_did: target.into_inner(),
-                community: community(c),
-            })
+        let actor = actor(ctx).extend()?;
+        let (community_id, target) = input.parse().extend()?;
+        let c = members::remove_member(&store(ctx).extend()?, &actor, community_id, &target)
+            .await
+            .extend()?;
+        Ok(AtrariumRemoveMemberPayload {
+            user_did: target.into_inner(),
+            community: community(c),
         })
-        .await
     }
 
     /// Indexes a post into a theme feed; the feed's `postCount` and `lastPostAt` and the
@@ -393,17 +377,16 @@ impl AtrariumMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The post and the feed to index it into.")] input: AtrariumIndexPostInput,
     ) -> Result<AtrariumIndexPostPayload> {
-        run(async {
-            let actor = actor(ctx)?;
-            let new = input.parse()?;
-            let change = posts::index_post(&store(ctx)?, &actor, new).await?;
-            Ok(AtrariumIndexPostPayload {
-                post: AtrariumPost(Node::single(change.post)),
-                theme_feed: feed(change.feed),
-                community: community(change.community),
-            })
+        let actor = actor(ctx).extend()?;
+        let new = input.parse().extend()?;
+        let change = posts::index_post(&store(ctx).extend()?, &actor, new)
+            .await
+            .extend()?;
+        Ok(AtrariumIndexPostPayload {
+            post: AtrariumPost(Node::single(change.post)),
+            theme_feed: feed(change.feed),
+            community: community(change.community),
         })
-        .await
     }
 
     /// Takes an indexed post out of its feed; the counters follow, and the feed's
@@ -414,15 +397,14 @@ impl AtrariumMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The indexed post's id.")] id: BigInt,
     ) -> Result<AtrariumUnindexPostPayload> {
-        run(async {
-            let actor = actor(ctx)?;
-            let change = posts::unindex_post(&store(ctx)?, &actor, id.0).await?;
-            Ok(AtrariumUnindexPostPayload {
-                deleted_id: BigInt(change.post),
-                theme_feed: feed(change.feed),
-                community: community(change.community),
-            })
+        let actor = actor(ctx).extend()?;
+        let change = posts::unindex_post(&store(ctx).extend()?, &actor, id.0)
+            .await
+            .extend()?;
+        Ok(AtrariumUnindexPostPayload {
+            deleted_id: BigInt(change.post),
+            theme_feed: feed(change.feed),
+            community: community(change.community),
         })
-        .await
     }
 }

@@ -1,6 +1,6 @@
 //! Atrarium's root query fields.
 
-use async_graphql::{Context, ErrorExtensions, Object};
+use async_graphql::{Context, MergedObject, Object};
 use entity::atrarium::{memberships, theme_feeds};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
@@ -10,8 +10,9 @@ use super::types::*;
 use crate::batch::{Node, Rows};
 use crate::connection::Conn;
 use crate::context::{databases, list_request, loader, root_connection};
-use crate::error::ApiError;
+use crate::error::{ApiError, ResultExt};
 use crate::pagination::PageArgs;
+use crate::root_list;
 use crate::scalars::BigInt;
 
 type Result<T> = async_graphql::Result<T>;
@@ -30,11 +31,24 @@ fn exactly_one(given: &[(&str, bool)]) -> std::result::Result<(), ApiError> {
 }
 
 /// Atrarium's part of the root query.
+#[derive(MergedObject, Default)]
+pub struct AtrariumQuery(AtrariumLookups, AtrariumLists);
+
+/// Atrarium's plural root connections.
+#[derive(MergedObject, Default)]
+pub struct AtrariumLists(
+    AtrariumCommunitiesList,
+    AtrariumThemeFeedsList,
+    AtrariumMembershipsList,
+    AtrariumPostsList,
+);
+
+/// Atrarium's single-object lookups and other root fields.
 #[derive(Default)]
-pub struct AtrariumQuery;
+pub struct AtrariumLookups;
 
 #[Object]
-impl AtrariumQuery {
+impl AtrariumLookups {
     /// One community by id; null if none matches.
     async fn atrarium_community(
         &self,
@@ -44,36 +58,8 @@ impl AtrariumQuery {
         let m = loader::<AtrariumLoader>(ctx)?
             .load_one(CommunityId(id.0))
             .await
-            .map_err(|e| e.extend())?;
+            .extend()?;
         Ok(m.map(|m| AtrariumCommunity(Node::single(m))))
-    }
-
-    /// All communities.
-    #[allow(clippy::too_many_arguments)]
-    async fn atrarium_communities(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only communities matching this filter.")] filter: Option<
-            AtrariumCommunityFilter,
-        >,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            AtrariumCommunityOrder,
-        >,
-    ) -> Result<Conn<AtrariumCommunity>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            AtrariumCommunityOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.atrarium(), req).await
     }
 
     /// One theme feed, by exactly one of `id` or `feedUri`; null if none matches.
@@ -83,13 +69,12 @@ impl AtrariumQuery {
         #[graphql(desc = "The feed's id.")] id: Option<BigInt>,
         #[graphql(desc = "The feed generator's `at://` URI.")] feed_uri: Option<String>,
     ) -> Result<Option<AtrariumThemeFeed>> {
-        exactly_one(&[("id", id.is_some()), ("feedUri", feed_uri.is_some())])
-            .map_err(|e| e.extend())?;
+        exactly_one(&[("id", id.is_some()), ("feedUri", feed_uri.is_some())]).extend()?;
         if let Some(id) = id {
             let m = loader::<AtrariumLoader>(ctx)?
                 .load_one(ThemeFeedId(id.0))
                 .await
-                .map_err(|e| e.extend())?;
+                .extend()?;
             return Ok(m.map(|m| AtrariumThemeFeed(Node::single(m))));
         }
         let db = databases(ctx)?.atrarium();
@@ -97,36 +82,8 @@ impl AtrariumQuery {
             .filter(theme_feeds::Column::FeedUri.eq(feed_uri.unwrap_or_default()))
             .one(db)
             .await
-            .map_err(|e| ApiError::from(e).extend())?;
+            .extend()?;
         Ok(m.map(|m| AtrariumThemeFeed(Node::single(m))))
-    }
-
-    /// All theme feeds.
-    #[allow(clippy::too_many_arguments)]
-    async fn atrarium_theme_feeds(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only feeds matching this filter.")] filter: Option<
-            AtrariumThemeFeedFilter,
-        >,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            AtrariumThemeFeedOrder,
-        >,
-    ) -> Result<Conn<AtrariumThemeFeed>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            AtrariumThemeFeedOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.atrarium(), req).await
     }
 
     /// One membership, by its key (community and DID); null if none matches.
@@ -140,35 +97,8 @@ impl AtrariumQuery {
         let m = memberships::Entity::find_by_id((community_id.0, user_did))
             .one(db)
             .await
-            .map_err(|e| ApiError::from(e).extend())?;
+            .extend()?;
         Ok(m.map(|m| AtrariumMembership(Node::single(m))))
-    }
-
-    /// All memberships.
-    #[allow(clippy::too_many_arguments)]
-    async fn atrarium_memberships(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only memberships matching this filter.")] filter: Option<
-            AtrariumMembershipFilter,
-        >,
-        #[graphql(desc = "Sort order (community id and DID break ties; default: both).")]
-        order_by: Option<AtrariumMembershipOrder>,
-    ) -> Result<Conn<AtrariumMembership>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            AtrariumMembershipOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.atrarium(), req).await
     }
 
     /// One indexed post by id; null if none matches.
@@ -180,34 +110,8 @@ impl AtrariumQuery {
         let m = loader::<AtrariumLoader>(ctx)?
             .load_one(PostId(id.0))
             .await
-            .map_err(|e| e.extend())?;
+            .extend()?;
         Ok(m.map(|m| AtrariumPost(Node::single(m))))
-    }
-
-    /// All indexed posts.
-    #[allow(clippy::too_many_arguments)]
-    async fn atrarium_posts(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only posts matching this filter.")] filter: Option<AtrariumPostFilter>,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            AtrariumPostOrder,
-        >,
-    ) -> Result<Conn<AtrariumPost>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            AtrariumPostOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.atrarium(), req).await
     }
 
     /// The seed's feed skeleton: the post URIs of the feed `feedUri`, newest first (the
@@ -228,7 +132,7 @@ impl AtrariumQuery {
         let s =
             service::feed_skeleton(db, &feed_uri, first.unwrap_or(DEFAULT_SKELETON_SIZE), after)
                 .await
-                .map_err(|e| e.extend())?;
+                .extend()?;
         Ok(AtrariumFeedSkeleton {
             feed: s
                 .posts
@@ -263,14 +167,13 @@ impl AtrariumQuery {
             max_activity_score.unwrap_or(DEFAULT_MAX_ACTIVITY_SCORE),
         )
         .await
-        .map_err(|e| e.extend())?;
+        .extend()?;
         Ok(Rows::new(rows).nodes().map(AtrariumCommunity).collect())
     }
 
     /// The seed's "user's communities": the memberships of `did` (each with its community
     /// and role), newest join first; joins in the same second: the highest community id
     /// first.
-    #[allow(clippy::too_many_arguments)]
     async fn atrarium_user_communities(
         &self,
         ctx: &Context<'_>,
@@ -291,7 +194,43 @@ impl AtrariumQuery {
             service::user_communities_ordering(),
             PageArgs::new(first, after, last, before),
         )
-        .map_err(|e| e.extend())?;
+        .extend()?;
         root_connection(ctx, databases(ctx)?.atrarium(), req).await
     }
+}
+
+root_list! {
+    /// All communities.
+    AtrariumCommunitiesList.atrarium_communities -> AtrariumCommunity,
+    db: atrarium,
+    filter: AtrariumCommunityFilter => "Only communities matching this filter.",
+    order: AtrariumCommunityOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All theme feeds.
+    AtrariumThemeFeedsList.atrarium_theme_feeds -> AtrariumThemeFeed,
+    db: atrarium,
+    filter: AtrariumThemeFeedFilter => "Only feeds matching this filter.",
+    order: AtrariumThemeFeedOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All memberships.
+    AtrariumMembershipsList.atrarium_memberships -> AtrariumMembership,
+    db: atrarium,
+    filter: AtrariumMembershipFilter => "Only memberships matching this filter.",
+    order: AtrariumMembershipOrder => "Sort order (community id and DID break ties; default: both).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All indexed posts.
+    AtrariumPostsList.atrarium_posts -> AtrariumPost,
+    db: atrarium,
+    filter: AtrariumPostFilter => "Only posts matching this filter.",
+    order: AtrariumPostOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| Condition::all(),
 }

@@ -14,7 +14,7 @@ use super::types::{AtrariumMembership, AtrariumPost, AtrariumRole};
 use crate::batch::Node;
 use crate::context::databases;
 use crate::db::Databases;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ResultExt};
 use crate::events::{Topic, cursor_of, deliver};
 use crate::scalars::BigInt;
 
@@ -68,7 +68,7 @@ async fn follow(
         .atrarium
         .follow(Topic::changes(topic, kinds), after, "after")
         .await
-        .map_err(|e| e.extend())
+        .extend()
 }
 
 #[Subscription]
@@ -84,11 +84,11 @@ impl AtrariumSubscription {
     ) -> Result<impl Stream<Item = Result<AtrariumFeedPostEvent>> + use<>> {
         let feed_id = feed_id.0;
         let dbs = databases(ctx)?.clone();
-        let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
+        let after = cursor_of(ctx, "after", after.as_deref()).extend()?;
         theme_feeds::Entity::find_by_id(feed_id)
             .one(dbs.atrarium())
             .await
-            .map_err(|e| ApiError::from(e).extend())?
+            .extend()?
             .ok_or_else(|| ApiError::NotFound(format!("theme feed {feed_id}")).extend())?;
         let events = follow(
             &dbs,
@@ -125,11 +125,11 @@ impl AtrariumSubscription {
     ) -> Result<impl Stream<Item = Result<AtrariumMembershipEvent>> + use<>> {
         let community_id = community_id.0;
         let dbs = databases(ctx)?.clone();
-        let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
+        let after = cursor_of(ctx, "after", after.as_deref()).extend()?;
         communities::Entity::find_by_id(community_id)
             .one(dbs.atrarium())
             .await
-            .map_err(|e| ApiError::from(e).extend())?
+            .extend()?
             .ok_or_else(|| ApiError::NotFound(format!("community {community_id}")).extend())?;
         const KINDS: &[&str] = &[
             changes::MEMBERSHIP_JOINED,

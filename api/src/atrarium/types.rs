@@ -3,7 +3,7 @@
 
 use crate::pds::loaders::{AccountDid, PdsLoader};
 use crate::pds::types::PdsAccount;
-use async_graphql::{Context, Enum, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::atrarium::{
     FeedMix, FilterConfig, HealthMetrics, Role, Stage, communities, memberships, post_index,
@@ -19,20 +19,15 @@ use super::loaders::{
 use crate::batch::{self, Node};
 use crate::connection::Conn;
 use crate::context::{list_request, nested_connection};
-use crate::error::ApiError;
+use crate::error::{ApiError, ResultExt};
 use crate::filter::{BigIntFilter, BooleanFilter, DateTimeFilter, IntFilter, StringFilter};
 use crate::loader::{CountRef, ListRef};
 use crate::order::OrderDirection;
 use crate::pagination::PageArgs;
 use crate::scalars::{BigInt, from_epoch};
-use crate::{enum_filter, filter_input, order_input};
+use crate::{enum_filter, filter_input, mirror_enum, order_input};
 
 type Result<T> = async_graphql::Result<T>;
-
-fn extend<T>(r: std::result::Result<T, ApiError>) -> Result<T> {
-    use async_graphql::ErrorExtensions;
-    r.map_err(|e| e.extend())
-}
 
 /// Default `maxDepth` of `ancestors`.
 pub const DEFAULT_ANCESTOR_DEPTH: i32 = 32;
@@ -41,66 +36,28 @@ pub const MAX_ANCESTOR_DEPTH: i32 = 100;
 
 // ------------------------------------------------------------------------------- enums
 
-/// Where a community is in its lifecycle: a theme grows into a community, which may
-/// graduate.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum AtrariumStage {
-    /// A theme feed: a topic gathering posts, not yet a community.
-    Theme,
-    /// A community with members of its own.
-    Community,
-    /// A community that has outgrown its parent.
-    Graduated,
-}
-
-impl From<AtrariumStage> for Stage {
-    fn from(s: AtrariumStage) -> Self {
-        match s {
-            AtrariumStage::Theme => Stage::Theme,
-            AtrariumStage::Community => Stage::Community,
-            AtrariumStage::Graduated => Stage::Graduated,
-        }
+mirror_enum! {
+    /// Where a community is in its lifecycle: a theme grows into a community, which may
+    /// graduate.
+    pub enum AtrariumStage => Stage {
+        /// A theme feed: a topic gathering posts, not yet a community.
+        Theme,
+        /// A community with members of its own.
+        Community,
+        /// A community that has outgrown its parent.
+        Graduated,
     }
 }
 
-impl From<Stage> for AtrariumStage {
-    fn from(s: Stage) -> Self {
-        match s {
-            Stage::Theme => AtrariumStage::Theme,
-            Stage::Community => AtrariumStage::Community,
-            Stage::Graduated => AtrariumStage::Graduated,
-        }
-    }
-}
-
-/// What a member may do in a community.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum AtrariumRole {
-    /// Full control: create feeds, manage members, delete the community.
-    Owner,
-    /// Moderation powers: approve posts, manage members.
-    Moderator,
-    /// View-only access.
-    Member,
-}
-
-impl From<AtrariumRole> for Role {
-    fn from(r: AtrariumRole) -> Self {
-        match r {
-            AtrariumRole::Owner => Role::Owner,
-            AtrariumRole::Moderator => Role::Moderator,
-            AtrariumRole::Member => Role::Member,
-        }
-    }
-}
-
-impl From<Role> for AtrariumRole {
-    fn from(r: Role) -> Self {
-        match r {
-            Role::Owner => AtrariumRole::Owner,
-            Role::Moderator => AtrariumRole::Moderator,
-            Role::Member => AtrariumRole::Member,
-        }
+mirror_enum! {
+    /// What a member may do in a community.
+    pub enum AtrariumRole => Role {
+        /// Full control: create feeds, manage members, delete the community.
+        Owner,
+        /// Moderation powers: approve posts, manage members.
+        Moderator,
+        /// View-only access.
+        Member,
     }
 }
 
@@ -389,22 +346,22 @@ impl AtrariumCommunity {
     ) -> Result<Vec<AtrariumCommunity>> {
         let max_depth = max_depth.unwrap_or(DEFAULT_ANCESTOR_DEPTH);
         if !(1..=MAX_ANCESTOR_DEPTH).contains(&max_depth) {
-            return extend(Err(ApiError::bad_input(
+            return Err(ApiError::bad_input(
                 "maxDepth",
                 format!("`maxDepth` must be between 1 and {MAX_ANCESTOR_DEPTH}"),
-            )));
+            ))
+            .extend();
         }
         let (cache, loader) = batch::parts::<AtrariumLoader>(ctx)?;
-        let page = extend(
-            batch::page(
-                &cache,
-                &loader,
-                &self.0,
-                &format!("ancestors:{max_depth}"),
-                |c| AncestorsOf(c.id, max_depth),
-            )
-            .await,
-        )?;
+        let page = (batch::page(
+            &cache,
+            &loader,
+            &self.0,
+            &format!("ancestors:{max_depth}"),
+            |c| AncestorsOf(c.id, max_depth),
+        )
+        .await)
+            .extend()?;
         Ok(page
             .edges
             .into_iter()
@@ -413,7 +370,6 @@ impl AtrariumCommunity {
     }
 
     /// The communities nested directly under this one (default order: id).
-    #[allow(clippy::too_many_arguments)]
     async fn children(
         &self,
         ctx: &Context<'_>,
@@ -430,12 +386,13 @@ impl AtrariumCommunity {
             AtrariumCommunityOrder,
         >,
     ) -> Result<Conn<AtrariumCommunity>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             AtrariumCommunityOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<AtrariumLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -447,7 +404,6 @@ impl AtrariumCommunity {
     }
 
     /// The community's theme feeds (default order: id).
-    #[allow(clippy::too_many_arguments)]
     async fn theme_feeds(
         &self,
         ctx: &Context<'_>,
@@ -464,12 +420,13 @@ impl AtrariumCommunity {
             AtrariumThemeFeedOrder,
         >,
     ) -> Result<Conn<AtrariumThemeFeed>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             AtrariumThemeFeedOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<AtrariumLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -481,7 +438,6 @@ impl AtrariumCommunity {
     }
 
     /// The community's members with their roles (default order: community id, then DID).
-    #[allow(clippy::too_many_arguments)]
     async fn memberships(
         &self,
         ctx: &Context<'_>,
@@ -498,12 +454,13 @@ impl AtrariumCommunity {
             AtrariumMembershipOrder,
         >,
     ) -> Result<Conn<AtrariumMembership>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             AtrariumMembershipOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<AtrariumLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -575,7 +532,6 @@ impl AtrariumThemeFeed {
     }
 
     /// The posts the feed has indexed (default order: newest first, then id).
-    #[allow(clippy::too_many_arguments)]
     async fn posts(
         &self,
         ctx: &Context<'_>,
@@ -593,12 +549,13 @@ impl AtrariumThemeFeed {
             field: AtrariumPostOrderField::CreatedAt,
             direction: OrderDirection::Desc,
         }));
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             AtrariumPostOrder::ordering(order),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<AtrariumLoader, _, _, _, _, _>(
             ctx,
             &self.0,

@@ -2,12 +2,10 @@
 //! friendships and follows, hashtags and media, stories, notifications and chat.
 
 pub mod access;
-pub mod demo;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
-pub mod scale;
 pub mod service;
 pub mod subscription;
 pub mod types;

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use async_graphql::{Context, ErrorExtensions, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::Domain;
 use entity::bellamy::users;
@@ -20,7 +20,7 @@ use super::service::{chat, notifications, posts, reactions, social, stories, use
 use crate::auth::{TokenKind, Tokens};
 use crate::batch::Node;
 use crate::context::databases;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ResultExt};
 use crate::write::Store;
 
 type Result<T> = async_graphql::Result<T>;
@@ -120,10 +120,6 @@ fn node<T: From<Node<M>>, M>(row: M) -> T {
     T::from(Node::single(row))
 }
 
-fn done<T>(r: ApiResult<T>) -> Result<T> {
-    r.map_err(|e| e.extend())
-}
-
 fn count(n: u64) -> i32 {
     crate::scalars::int(n)
 }
@@ -150,9 +146,7 @@ impl BellamyMutation {
     ) -> Result<BellamySession> {
         let db = databases(ctx)?.bellamy();
         let tokens = ctx.data::<Tokens>()?;
-        login(db, tokens, &email, &password)
-            .await
-            .map_err(|e| e.extend())
+        login(db, tokens, &email, &password).await.extend()
     }
 
     /// Creates an account and signs it in. `CONFLICT` when the email address or the
@@ -162,35 +156,34 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new account.")] input: BellamyRegisterInput,
     ) -> Result<BellamyRegisterPayload> {
-        done(
-            async {
-                let (f, password) = input.parse()?;
-                let store = store(ctx)?;
-                let tokens = ctx
-                    .data::<Tokens>()
-                    .map_err(|e| ApiError::internal(e.message))?;
-                let password_hash = crate::pds::auth::hash_password_bounded(password).await?;
-                let user = accounts::register(
-                    &store,
-                    NewUser {
-                        email: f.email,
-                        username: f.username,
-                        full_name: f.full_name,
-                        password_hash,
-                        bio: f.bio,
-                        profile_picture_url: f.profile_picture_url,
-                        cover_photo_url: f.cover_photo_url,
-                    },
-                )
-                .await?;
-                let session = session(tokens, &user)?;
-                Ok(BellamyRegisterPayload {
-                    user: super::types::BellamyUser(Node::single(user), true),
-                    session,
-                })
-            }
-            .await,
+        let (f, password) = input.parse().extend()?;
+        let store = store(ctx).extend()?;
+        let tokens = ctx
+            .data::<Tokens>()
+            .map_err(|e| ApiError::internal(e.message))
+            .extend()?;
+        let password_hash = crate::pds::auth::hash_password_bounded(password)
+            .await
+            .extend()?;
+        let user = accounts::register(
+            &store,
+            NewUser {
+                email: f.email,
+                username: f.username,
+                full_name: f.full_name,
+                password_hash,
+                bio: f.bio,
+                profile_picture_url: f.profile_picture_url,
+                cover_photo_url: f.cover_photo_url,
+            },
         )
+        .await
+        .extend()?;
+        let session = session(tokens, &user).extend()?;
+        Ok(BellamyRegisterPayload {
+            user: super::types::BellamyUser(Node::single(user), true),
+            session,
+        })
     }
 
     /// Changes the signed-in user's profile (`CONFLICT` for a taken username).
@@ -199,14 +192,11 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The changes.")] input: BellamyUpdateProfileInput,
     ) -> Result<BellamyUpdateProfilePayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let user = accounts::update_profile(&store, me, input.parse()?).await?;
-                Ok(BellamyUpdateProfilePayload { user: node(user) })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let user = accounts::update_profile(&store, me, input.parse().extend()?)
+            .await
+            .extend()?;
+        Ok(BellamyUpdateProfilePayload { user: node(user) })
     }
 
     /// Creates a post of the signed-in user, with its media; `#hashtags` in the content
@@ -216,14 +206,11 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new post.")] input: BellamyCreatePostInput,
     ) -> Result<BellamyPostPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let post = posts::create_post(&store, me, input.parse()?).await?;
-                Ok(BellamyPostPayload { post: node(post) })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let post = posts::create_post(&store, me, input.parse().extend()?)
+            .await
+            .extend()?;
+        Ok(BellamyPostPayload { post: node(post) })
     }
 
     /// Changes the content or the audience of a post of the signed-in user.
@@ -232,15 +219,10 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The post and its changes.")] input: BellamyUpdatePostInput,
     ) -> Result<BellamyPostPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let (id, changes) = input.parse()?;
-                let post = posts::update_post(&store, me, id, changes).await?;
-                Ok(BellamyPostPayload { post: node(post) })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let (id, changes) = input.parse().extend()?;
+        let post = posts::update_post(&store, me, id, changes).await.extend()?;
+        Ok(BellamyPostPayload { post: node(post) })
     }
 
     /// Deletes a post of the signed-in user with its comments, reactions, media and
@@ -250,14 +232,9 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The post.")] id: Uuid,
     ) -> Result<BellamyDeletePayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let deleted_id = posts::delete_post(&store, me, id).await?;
-                Ok(BellamyDeletePayload { deleted_id })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let deleted_id = posts::delete_post(&store, me, id).await.extend()?;
+        Ok(BellamyDeletePayload { deleted_id })
     }
 
     /// Comments on a post the signed-in user may see, or replies to a comment on it.
@@ -269,17 +246,14 @@ impl BellamyMutation {
         #[graphql(desc = "The post, the comment replied to, the text.")]
         input: BellamyCreateCommentInput,
     ) -> Result<BellamyCreateCommentPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let (comment, post) = posts::create_comment(&store, me, input.parse()?).await?;
-                Ok(BellamyCreateCommentPayload {
-                    comment: node(comment),
-                    post: node(post),
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let (comment, post) = posts::create_comment(&store, me, input.parse().extend()?)
+            .await
+            .extend()?;
+        Ok(BellamyCreateCommentPayload {
+            comment: node(comment),
+            post: node(post),
+        })
     }
 
     /// Deletes a comment with its replies (at any depth) and their reactions. Its author
@@ -289,18 +263,13 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The comment.")] id: Uuid,
     ) -> Result<BellamyDeleteCommentPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let (deleted_ids, post) = posts::delete_comment(&store, me, id).await?;
-                Ok(BellamyDeleteCommentPayload {
-                    deleted_id: id,
-                    deleted_ids,
-                    post: node(post),
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let (deleted_ids, post) = posts::delete_comment(&store, me, id).await.extend()?;
+        Ok(BellamyDeleteCommentPayload {
+            deleted_id: id,
+            deleted_ids,
+            post: node(post),
+        })
     }
 
     /// Reacts to a post or comment the signed-in user may see: one reaction per user per
@@ -311,23 +280,19 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The target and the reaction.")] input: BellamyReactInput,
     ) -> Result<BellamyReactPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let target = Target {
-                    id: input.target_id,
-                    kind: input.target_type.into(),
-                };
-                let (reaction, on) =
-                    reactions::react(&store, me, target, input.reaction_type.into()).await?;
-                Ok(BellamyReactPayload {
-                    reaction: node(reaction),
-                    post: node(on.post),
-                    comment: on.comment.map(node),
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let target = Target {
+            id: input.target_id,
+            kind: input.target_type.into(),
+        };
+        let (reaction, on) = reactions::react(&store, me, target, input.reaction_type.into())
+            .await
+            .extend()?;
+        Ok(BellamyReactPayload {
+            reaction: node(reaction),
+            post: node(on.post),
+            comment: on.comment.map(node),
+        })
     }
 
     /// Removes the signed-in user's reaction to a post or comment (`NOT_FOUND` when there
@@ -337,26 +302,21 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The target.")] input: BellamyUnreactInput,
     ) -> Result<BellamyUnreactPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let target = Target {
-                    id: input.target_id,
-                    kind: input.target_type.into(),
-                };
-                let (deleted_id, on) = reactions::unreact(&store, me, target).await?;
-                let (post, comment) = match on {
-                    Some(on) => (Some(node(on.post)), on.comment.map(node)),
-                    None => (None, None),
-                };
-                Ok(BellamyUnreactPayload {
-                    deleted_id,
-                    post,
-                    comment,
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let target = Target {
+            id: input.target_id,
+            kind: input.target_type.into(),
+        };
+        let (deleted_id, on) = reactions::unreact(&store, me, target).await.extend()?;
+        let (post, comment) = match on {
+            Some(on) => (Some(node(on.post)), on.comment.map(node)),
+            None => (None, None),
+        };
+        Ok(BellamyUnreactPayload {
+            deleted_id,
+            post,
+            comment,
+        })
     }
 
     /// Asks a user to be the signed-in user's friend, and notifies them
@@ -367,16 +327,13 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The user asked.")] input: BellamySendFriendRequestInput,
     ) -> Result<BellamyFriendRequestPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let r = social::send_friend_request(&store, me, input.receiver_id).await?;
-                Ok(BellamyFriendRequestPayload {
-                    friend_request: node(r),
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let r = social::send_friend_request(&store, me, input.receiver_id)
+            .await
+            .extend()?;
+        Ok(BellamyFriendRequestPayload {
+            friend_request: node(r),
+        })
     }
 
     /// Accepts a pending friend request sent to the signed-in user: the two become
@@ -386,17 +343,14 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The request.")] id: Uuid,
     ) -> Result<BellamyAcceptFriendRequestPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let (r, f) = social::accept_friend_request(&store, me, id).await?;
-                Ok(BellamyAcceptFriendRequestPayload {
-                    friend_request: node(r),
-                    friendship: node(f),
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let (r, f) = social::accept_friend_request(&store, me, id)
+            .await
+            .extend()?;
+        Ok(BellamyAcceptFriendRequestPayload {
+            friend_request: node(r),
+            friendship: node(f),
+        })
     }
 
     /// Declines a pending friend request sent to the signed-in user.
@@ -405,16 +359,13 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The request.")] id: Uuid,
     ) -> Result<BellamyFriendRequestPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let r = social::decline_friend_request(&store, me, id).await?;
-                Ok(BellamyFriendRequestPayload {
-                    friend_request: node(r),
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let r = social::decline_friend_request(&store, me, id)
+            .await
+            .extend()?;
+        Ok(BellamyFriendRequestPayload {
+            friend_request: node(r),
+        })
     }
 
     /// Cancels a pending friend request the signed-in user sent.
@@ -423,16 +374,13 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The request.")] id: Uuid,
     ) -> Result<BellamyFriendRequestPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let r = social::cancel_friend_request(&store, me, id).await?;
-                Ok(BellamyFriendRequestPayload {
-                    friend_request: node(r),
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let r = social::cancel_friend_request(&store, me, id)
+            .await
+            .extend()?;
+        Ok(BellamyFriendRequestPayload {
+            friend_request: node(r),
+        })
     }
 
     /// Ends the signed-in user's friendship with a user (`NOT_FOUND` when they are not
@@ -442,14 +390,9 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The friend.")] user_id: Uuid,
     ) -> Result<BellamyUserPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let user = social::unfriend(&store, me, user_id).await?;
-                Ok(BellamyUserPayload { user: node(user) })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let user = social::unfriend(&store, me, user_id).await.extend()?;
+        Ok(BellamyUserPayload { user: node(user) })
     }
 
     /// Follows a user (`CONFLICT` when already following).
@@ -458,14 +401,9 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The user to follow.")] user_id: Uuid,
     ) -> Result<BellamyFollowPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let f = social::follow(&store, me, user_id).await?;
-                Ok(BellamyFollowPayload { follow: node(f) })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let f = social::follow(&store, me, user_id).await.extend()?;
+        Ok(BellamyFollowPayload { follow: node(f) })
     }
 
     /// Stops following a user (`NOT_FOUND` when not following).
@@ -474,14 +412,9 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The user followed.")] user_id: Uuid,
     ) -> Result<BellamyUserPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let user = social::unfollow(&store, me, user_id).await?;
-                Ok(BellamyUserPayload { user: node(user) })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let user = social::unfollow(&store, me, user_id).await.extend()?;
+        Ok(BellamyUserPayload { user: node(user) })
     }
 
     /// Posts a story of the signed-in user; it expires in 24 hours unless `expiresAt`
@@ -491,14 +424,11 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new story.")] input: BellamyPostStoryInput,
     ) -> Result<BellamyStoryPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let story = stories::post_story(&store, me, input.parse()?).await?;
-                Ok(BellamyStoryPayload { story: node(story) })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let story = stories::post_story(&store, me, input.parse().extend()?)
+            .await
+            .extend()?;
+        Ok(BellamyStoryPayload { story: node(story) })
     }
 
     /// Deletes a story of the signed-in user, with its views.
@@ -507,14 +437,9 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The story.")] id: Uuid,
     ) -> Result<BellamyDeletePayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let deleted_id = stories::delete_story(&store, me, id).await?;
-                Ok(BellamyDeletePayload { deleted_id })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let deleted_id = stories::delete_story(&store, me, id).await.extend()?;
+        Ok(BellamyDeletePayload { deleted_id })
     }
 
     /// Records that the signed-in user viewed a friend's live story, once per viewer
@@ -525,17 +450,12 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The story.")] story_id: Uuid,
     ) -> Result<BellamyViewStoryPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let (story, view) = stories::view_story(&store, me, story_id).await?;
-                Ok(BellamyViewStoryPayload {
-                    story: node(story),
-                    view: view.map(node),
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let (story, view) = stories::view_story(&store, me, story_id).await.extend()?;
+        Ok(BellamyViewStoryPayload {
+            story: node(story),
+            view: view.map(node),
+        })
     }
 
     /// Marks one of the signed-in user's notifications read.
@@ -544,16 +464,11 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The notification.")] id: Uuid,
     ) -> Result<BellamyNotificationPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let n = notifications::mark_read(&store, me, id).await?;
-                Ok(BellamyNotificationPayload {
-                    notification: node(n),
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let n = notifications::mark_read(&store, me, id).await.extend()?;
+        Ok(BellamyNotificationPayload {
+            notification: node(n),
+        })
     }
 
     /// Marks all the signed-in user's notifications read.
@@ -561,17 +476,12 @@ impl BellamyMutation {
         &self,
         ctx: &Context<'_>,
     ) -> Result<BellamyMarkAllNotificationsReadPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let (n, user) = notifications::mark_all_read(&store, me).await?;
-                Ok(BellamyMarkAllNotificationsReadPayload {
-                    count: count(n),
-                    user: node(user),
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let (n, user) = notifications::mark_all_read(&store, me).await.extend()?;
+        Ok(BellamyMarkAllNotificationsReadPayload {
+            count: count(n),
+            user: node(user),
+        })
     }
 
     /// Starts a conversation of the signed-in user with other users, with an optional
@@ -583,28 +493,22 @@ impl BellamyMutation {
         #[graphql(desc = "The participants and a first message.")]
         input: BellamyStartConversationInput,
     ) -> Result<BellamyStartConversationPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let first = input
-                    .message
-                    .map(|m| message("input.message.", &m.content, m.message_type))
-                    .transpose()?;
-                let new = chat::NewConversation::parse(
-                    "input.participantIds",
-                    me,
-                    input.participant_ids,
-                    first,
-                )?;
-                let (c, m) =
-                    chat::start_conversation(&store, me, "input.participantIds", new).await?;
-                Ok(BellamyStartConversationPayload {
-                    conversation: node(c),
-                    message: m.map(node),
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let first = input
+            .message
+            .map(|m| message("input.message.", &m.content, m.message_type))
+            .transpose()
+            .extend()?;
+        let new =
+            chat::NewConversation::parse("input.participantIds", me, input.participant_ids, first)
+                .extend()?;
+        let (c, m) = chat::start_conversation(&store, me, "input.participantIds", new)
+            .await
+            .extend()?;
+        Ok(BellamyStartConversationPayload {
+            conversation: node(c),
+            message: m.map(node),
+        })
     }
 
     /// Sends a message to a conversation the signed-in user is in.
@@ -613,18 +517,15 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The conversation and the message.")] input: BellamySendMessageInput,
     ) -> Result<BellamySendMessagePayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let body = message("input.", &input.content, input.message_type)?;
-                let (m, c) = chat::send_message(&store, me, input.conversation_id, body).await?;
-                Ok(BellamySendMessagePayload {
-                    message: node(m),
-                    conversation: node(c),
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let body = message("input.", &input.content, input.message_type).extend()?;
+        let (m, c) = chat::send_message(&store, me, input.conversation_id, body)
+            .await
+            .extend()?;
+        Ok(BellamySendMessagePayload {
+            message: node(m),
+            conversation: node(c),
+        })
     }
 
     /// Marks a conversation read for the signed-in user: the others' messages in it
@@ -634,16 +535,13 @@ impl BellamyMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The conversation.")] conversation_id: Uuid,
     ) -> Result<BellamyMarkConversationReadPayload> {
-        done(
-            async {
-                let (me, store) = actor(ctx)?;
-                let (p, n) = chat::mark_conversation_read(&store, me, conversation_id).await?;
-                Ok(BellamyMarkConversationReadPayload {
-                    participant: node(p),
-                    count: count(n),
-                })
-            }
-            .await,
-        )
+        let (me, store) = actor(ctx).extend()?;
+        let (p, n) = chat::mark_conversation_read(&store, me, conversation_id)
+            .await
+            .extend()?;
+        Ok(BellamyMarkConversationReadPayload {
+            participant: node(p),
+            count: count(n),
+        })
     }
 }

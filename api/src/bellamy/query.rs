@@ -14,10 +14,9 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 use super::access::{self, Access, Hidden};
 use super::types::*;
 use crate::batch::Node;
-use crate::connection::Conn;
-use crate::context::{databases, list_request, root_connection};
-use crate::error::ApiError;
-use crate::pagination::PageArgs;
+use crate::context::databases;
+use crate::error::{ApiError, ResultExt};
+use crate::root_list;
 
 type Result<T> = async_graphql::Result<T>;
 
@@ -28,22 +27,22 @@ pub struct BellamyQuery(BellamyLookups, BellamyLists);
 /// Bellamy's plural root connections.
 #[derive(MergedObject, Default)]
 pub struct BellamyLists(
-    UsersList,
-    PostsList,
-    CommentsList,
-    ReactionsList,
-    FriendRequestsList,
-    FriendshipsList,
-    FollowsList,
-    HashtagsList,
-    PostHashtagsList,
-    MediaList,
-    StoriesList,
-    StoryViewsList,
-    NotificationsList,
-    ConversationsList,
-    ParticipantsList,
-    MessagesList,
+    BellamyUsersList,
+    BellamyPostsList,
+    BellamyCommentsList,
+    BellamyReactionsList,
+    BellamyFriendRequestsList,
+    BellamyFriendshipsList,
+    BellamyFollowsList,
+    BellamyHashtagsList,
+    BellamyPostHashtagsList,
+    BellamyAllMediaList,
+    BellamyStoriesList,
+    BellamyStoryViewsList,
+    BellamyNotificationsList,
+    BellamyConversationsList,
+    BellamyConversationParticipantsList,
+    BellamyMessagesList,
 );
 
 /// Bellamy's pool.
@@ -57,10 +56,7 @@ where
     E: EntityTrait,
     T: From<Node<E::Model>>,
 {
-    let m = select
-        .one(db(ctx)?)
-        .await
-        .map_err(|e| ApiError::from(e).extend())?;
+    let m = select.one(db(ctx)?).await.extend()?;
     Ok(m.map(|m| T::from(Node::single(m))))
 }
 
@@ -77,21 +73,12 @@ where
     T: From<Node<E::Model>>,
 {
     let db = db(ctx)?;
-    let visible = select
-        .clone()
-        .filter(rule)
-        .one(db)
-        .await
-        .map_err(|e| ApiError::from(e).extend())?;
+    let visible = select.clone().filter(rule).one(db).await.extend()?;
     if let Some(m) = visible {
         return Ok(Some(T::from(Node::single(m))));
     }
     // Only a miss costs a second statement: is the row absent, or hidden?
-    match select
-        .one(db)
-        .await
-        .map_err(|e| ApiError::from(e).extend())?
-    {
+    match select.one(db).await.extend()? {
         None => Ok(None),
         Some(m) => Ok(hidden(&m).refuse(ctx)),
     }
@@ -119,19 +106,11 @@ async fn scope_of<S: EntityTrait>(
     hidden: Hidden,
 ) -> Result<Scope> {
     let db = db(ctx)?;
-    let visible = parent
-        .clone()
-        .filter(rule)
-        .one(db)
-        .await
-        .map_err(|e| ApiError::from(e).extend())?;
+    let visible = parent.clone().filter(rule).one(db).await.extend()?;
     if visible.is_some() {
         return Ok(Scope::Open);
     }
-    let exists = parent
-        .one(db)
-        .await
-        .map_err(|e| ApiError::from(e).extend())?;
+    let exists = parent.one(db).await.extend()?;
     Ok(match exists {
         Some(_) => Scope::Closed(hidden),
         None => Scope::Absent,
@@ -506,152 +485,135 @@ impl BellamyLookups {
     }
 }
 
-/// Declares a plural root connection `$field` over one table, in its own object (merged
-/// into [`BellamyLists`]).
-macro_rules! root_list {
-    (
-        $(#[$m:meta])*
-        $root:ident . $field:ident -> $ty:ty,
-        filter: $filter:ty, order: $order:ident, access: |$a:ident| $access:expr,
-        what: $what:tt
-    ) => {
-        /// Holds one plural root connection.
-        #[derive(Default)]
-        pub struct $root;
-
-        #[Object]
-        impl $root {
-            $(#[$m])*
-            #[allow(clippy::too_many_arguments)]
-            async fn $field(
-                &self,
-                ctx: &Context<'_>,
-                #[graphql(desc = "Page size, counting forward (default 20, at most 100).")]
-                first: Option<i32>,
-                #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-                #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-                #[graphql(desc = "End before this cursor.")] before: Option<String>,
-                #[graphql(desc = $what)] filter: Option<$filter>,
-                #[graphql(desc = "Sort order (the key breaks ties; default: key order).")]
-                order_by: Option<$order>,
-            ) -> Result<Conn<$ty>> {
-                let $a = Access::of(ctx);
-                let req = list_request(
-                    filter.as_ref(),
-                    $access,
-                    $order::ordering(order_by),
-                    PageArgs::new(first, after, last, before),
-                )
-                .map_err(|e| e.extend())?;
-                root_connection(ctx, db(ctx)?, req).await
-            }
-        }
-    };
-}
-
 root_list! {
     /// All users (profiles are public; an email reads only for its own user).
-    UsersList.bellamy_users -> BellamyUser,
-    filter: BellamyUserFilter, order: BellamyUserOrder, access: |_a| access::public(),
-    what: "Only users matching this filter."
+    BellamyUsersList.bellamy_users -> BellamyUser,
+    db: bellamy,
+    filter: BellamyUserFilter => "Only users matching this filter.",
+    order: BellamyUserOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::public(),
 }
 root_list! {
     /// The posts the viewer may see: public posts, and for a signed-in viewer also their
     /// own and their friends' `FRIENDS` posts. The seed's "public posts, newest first" is
     /// `bellamyPosts(filter: {privacy: {eq: PUBLIC}}, orderBy: {field: CREATED_AT, direction: DESC})`.
-    PostsList.bellamy_posts -> BellamyPost,
-    filter: BellamyPostFilter, order: BellamyPostOrder, access: |a| access::posts(&a),
-    what: "Only posts matching this filter."
+    BellamyPostsList.bellamy_posts -> BellamyPost,
+    db: bellamy,
+    filter: BellamyPostFilter => "Only posts matching this filter.",
+    order: BellamyPostOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::posts(&Access::of(ctx)),
 }
 root_list! {
     /// The comments the viewer may see (those on visible posts).
-    CommentsList.bellamy_comments -> BellamyComment,
-    filter: BellamyCommentFilter, order: BellamyCommentOrder, access: |a| access::comments(&a),
-    what: "Only comments matching this filter."
+    BellamyCommentsList.bellamy_comments -> BellamyComment,
+    db: bellamy,
+    filter: BellamyCommentFilter => "Only comments matching this filter.",
+    order: BellamyCommentOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::comments(&Access::of(ctx)),
 }
 root_list! {
     /// The reactions the viewer may see (those to visible posts and comments).
-    ReactionsList.bellamy_reactions -> BellamyReaction,
-    filter: BellamyReactionFilter, order: BellamyReactionOrder, access: |a| access::reactions(&a),
-    what: "Only reactions matching this filter."
+    BellamyReactionsList.bellamy_reactions -> BellamyReaction,
+    db: bellamy,
+    filter: BellamyReactionFilter => "Only reactions matching this filter.",
+    order: BellamyReactionOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::reactions(&Access::of(ctx)),
 }
 root_list! {
     /// The friend requests the viewer sent or received (none when anonymous).
-    FriendRequestsList.bellamy_friend_requests -> BellamyFriendRequest,
-    filter: BellamyFriendRequestFilter, order: BellamyFriendRequestOrder,
-    access: |a| access::friend_requests(&a),
-    what: "Only requests matching this filter."
+    BellamyFriendRequestsList.bellamy_friend_requests -> BellamyFriendRequest,
+    db: bellamy,
+    filter: BellamyFriendRequestFilter => "Only requests matching this filter.",
+    order: BellamyFriendRequestOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::friend_requests(&Access::of(ctx)),
 }
 root_list! {
     /// All friendship rows (two per friendship, one each way; the social graph is public).
-    FriendshipsList.bellamy_friendships -> BellamyFriendship,
-    filter: BellamyFriendshipFilter, order: BellamyFriendshipOrder, access: |_a| access::public(),
-    what: "Only friendships matching this filter."
+    BellamyFriendshipsList.bellamy_friendships -> BellamyFriendship,
+    db: bellamy,
+    filter: BellamyFriendshipFilter => "Only friendships matching this filter.",
+    order: BellamyFriendshipOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::public(),
 }
 root_list! {
     /// All follows (the social graph is public).
-    FollowsList.bellamy_follows -> BellamyFollow,
-    filter: BellamyFollowFilter, order: BellamyFollowOrder, access: |_a| access::public(),
-    what: "Only follows matching this filter."
+    BellamyFollowsList.bellamy_follows -> BellamyFollow,
+    db: bellamy,
+    filter: BellamyFollowFilter => "Only follows matching this filter.",
+    order: BellamyFollowOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::public(),
 }
 root_list! {
     /// All hashtags.
-    HashtagsList.bellamy_hashtags -> BellamyHashtag,
-    filter: BellamyHashtagFilter, order: BellamyHashtagOrder, access: |_a| access::public(),
-    what: "Only hashtags matching this filter."
+    BellamyHashtagsList.bellamy_hashtags -> BellamyHashtag,
+    db: bellamy,
+    filter: BellamyHashtagFilter => "Only hashtags matching this filter.",
+    order: BellamyHashtagOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::public(),
 }
 root_list! {
     /// The post–hashtag links of the posts the viewer may see.
-    PostHashtagsList.bellamy_post_hashtags -> BellamyPostHashtag,
-    filter: BellamyPostHashtagFilter, order: BellamyPostHashtagOrder,
-    access: |a| access::post_hashtags(&a),
-    what: "Only links matching this filter."
+    BellamyPostHashtagsList.bellamy_post_hashtags -> BellamyPostHashtag,
+    db: bellamy,
+    filter: BellamyPostHashtagFilter => "Only links matching this filter.",
+    order: BellamyPostHashtagOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::post_hashtags(&Access::of(ctx)),
 }
 root_list! {
     /// The media items of the posts the viewer may see.
-    MediaList.bellamy_all_media -> BellamyMedia,
-    filter: BellamyMediaFilter, order: BellamyMediaOrder, access: |a| access::media(&a),
-    what: "Only media matching this filter."
+    BellamyAllMediaList.bellamy_all_media -> BellamyMedia,
+    db: bellamy,
+    filter: BellamyMediaFilter => "Only media matching this filter.",
+    order: BellamyMediaOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::media(&Access::of(ctx)),
 }
 root_list! {
     /// The stories the viewer may see: their own (expired ones included) and their
     /// friends' unexpired ones (none when anonymous).
-    StoriesList.bellamy_stories -> BellamyStory,
-    filter: BellamyStoryFilter, order: BellamyStoryOrder, access: |a| access::stories(&a),
-    what: "Only stories matching this filter."
+    BellamyStoriesList.bellamy_stories -> BellamyStory,
+    db: bellamy,
+    filter: BellamyStoryFilter => "Only stories matching this filter.",
+    order: BellamyStoryOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::stories(&Access::of(ctx)),
 }
 root_list! {
     /// The story views the viewer may see: the views of their own stories, and their own
     /// views (none when anonymous).
-    StoryViewsList.bellamy_story_views -> BellamyStoryView,
-    filter: BellamyStoryViewFilter, order: BellamyStoryViewOrder,
-    access: |a| access::story_views(&a),
-    what: "Only views matching this filter."
+    BellamyStoryViewsList.bellamy_story_views -> BellamyStoryView,
+    db: bellamy,
+    filter: BellamyStoryViewFilter => "Only views matching this filter.",
+    order: BellamyStoryViewOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::story_views(&Access::of(ctx)),
 }
 root_list! {
     /// The viewer's notifications (none when anonymous).
-    NotificationsList.bellamy_notifications -> BellamyNotification,
-    filter: BellamyNotificationFilter, order: BellamyNotificationOrder,
-    access: |a| access::notifications(&a),
-    what: "Only notifications matching this filter."
+    BellamyNotificationsList.bellamy_notifications -> BellamyNotification,
+    db: bellamy,
+    filter: BellamyNotificationFilter => "Only notifications matching this filter.",
+    order: BellamyNotificationOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::notifications(&Access::of(ctx)),
 }
 root_list! {
     /// The conversations the viewer takes part in (none when anonymous).
-    ConversationsList.bellamy_conversations -> BellamyConversation,
-    filter: BellamyConversationFilter, order: BellamyConversationOrder,
-    access: |a| access::conversations(&a),
-    what: "Only conversations matching this filter."
+    BellamyConversationsList.bellamy_conversations -> BellamyConversation,
+    db: bellamy,
+    filter: BellamyConversationFilter => "Only conversations matching this filter.",
+    order: BellamyConversationOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::conversations(&Access::of(ctx)),
 }
 root_list! {
     /// The memberships of the conversations the viewer takes part in.
-    ParticipantsList.bellamy_conversation_participants -> BellamyConversationParticipant,
-    filter: BellamyConversationParticipantFilter, order: BellamyConversationParticipantOrder,
-    access: |a| access::participants(&a),
-    what: "Only memberships matching this filter."
+    BellamyConversationParticipantsList.bellamy_conversation_participants -> BellamyConversationParticipant,
+    db: bellamy,
+    filter: BellamyConversationParticipantFilter => "Only memberships matching this filter.",
+    order: BellamyConversationParticipantOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::participants(&Access::of(ctx)),
 }
 root_list! {
     /// The messages of the conversations the viewer takes part in.
-    MessagesList.bellamy_messages -> BellamyMessage,
-    filter: BellamyMessageFilter, order: BellamyMessageOrder, access: |a| access::messages(&a),
-    what: "Only messages matching this filter."
+    BellamyMessagesList.bellamy_messages -> BellamyMessage,
+    db: bellamy,
+    filter: BellamyMessageFilter => "Only messages matching this filter.",
+    order: BellamyMessageOrder => "Sort order (the key breaks ties; default: key order).",
+    access: |ctx| access::messages(&Access::of(ctx)),
 }

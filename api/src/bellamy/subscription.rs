@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use async_graphql::futures_util::Stream;
-use async_graphql::{Context, ErrorExtensions, Result, SimpleObject, Subscription};
+use async_graphql::{Context, Result, SimpleObject, Subscription};
 use chrono::Utc;
 use entity::Domain;
 use entity::bellamy::{comments, conversation_participants, conversations, notifications, posts};
@@ -19,7 +19,7 @@ use crate::auth::Viewer;
 use crate::batch::Node;
 use crate::context::databases;
 use crate::db::Databases;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ResultExt};
 use crate::events::{Topic, cursor_of, deliver};
 
 /// Bellamy Book's subscription fields.
@@ -113,7 +113,7 @@ async fn follow(
         .bellamy
         .follow(Topic::changes(topic, kinds), after, "after")
         .await
-        .map_err(|e| e.extend())
+        .extend()
 }
 
 /// The row keyed by an event's subject (a UUID), if it still exists.
@@ -143,10 +143,8 @@ impl BellamySubscription {
     ) -> Result<impl Stream<Item = Result<BellamyCommentEvent>> + use<>> {
         let dbs = databases(ctx)?.clone();
         let viewer = Access::of(ctx).viewer;
-        let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
-        check_post(dbs.bellamy(), viewer, post_id)
-            .await
-            .map_err(|e| e.extend())?;
+        let after = cursor_of(ctx, "after", after.as_deref()).extend()?;
+        check_post(dbs.bellamy(), viewer, post_id).await.extend()?;
         let events = follow(
             &dbs,
             changes::post(post_id),
@@ -180,11 +178,11 @@ impl BellamySubscription {
         after: Option<String>,
     ) -> Result<impl Stream<Item = Result<BellamyMessageEvent>> + use<>> {
         let dbs = databases(ctx)?.clone();
-        let me = signed_in(ctx.data::<Viewer>()?).map_err(|e| e.extend())?;
-        let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
+        let me = signed_in(ctx.data::<Viewer>()?).extend()?;
+        let after = cursor_of(ctx, "after", after.as_deref()).extend()?;
         check_participant(dbs.bellamy(), me, conversation_id)
             .await
-            .map_err(|e| e.extend())?;
+            .extend()?;
         let events = follow(
             &dbs,
             changes::conversation(conversation_id),
@@ -215,8 +213,8 @@ impl BellamySubscription {
         after: Option<String>,
     ) -> Result<impl Stream<Item = Result<BellamyNotificationEvent>> + use<>> {
         let dbs = databases(ctx)?.clone();
-        let me = signed_in(ctx.data::<Viewer>()?).map_err(|e| e.extend())?;
-        let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
+        let me = signed_in(ctx.data::<Viewer>()?).extend()?;
+        let after = cursor_of(ctx, "after", after.as_deref()).extend()?;
         let events = follow(
             &dbs,
             changes::user(me),

@@ -20,54 +20,18 @@ use super::loaders::*;
 use crate::batch::{self, Node, PageNodes};
 use crate::connection::{Conn, TotalCount, connection};
 use crate::context::{list_request, nested_connection};
-use crate::error::ApiError;
+use crate::error::{ApiError, ResultExt};
 use crate::filter::{
     BooleanFilter, DateTimeFilter, IntFilter, StringFilter, TableFilter, UuidFilter,
 };
 use crate::loader::{CountRef, ListRef};
 use crate::order::OrderDirection;
 use crate::pagination::{Ordering, PageArgs, PageOf};
-use crate::{enum_filter, filter_input, order_input};
+use crate::{enum_filter, filter_input, mirror_enum, order_input};
 
 type Result<T> = async_graphql::Result<T>;
 
-fn extend<T>(r: std::result::Result<T, ApiError>) -> Result<T> {
-    r.map_err(|e| e.extend())
-}
-
 // ------------------------------------------------------------------------------- enums
-
-/// Declares a GraphQL enum mirroring an entity enum, with `From` both ways.
-macro_rules! mirror_enum {
-    (
-        $(#[$m:meta])*
-        pub enum $name:ident => enums::$entity:ident {
-            $( $(#[$vm:meta])* $v:ident ),* $(,)?
-        }
-    ) => {
-        $(#[$m])*
-        #[derive(async_graphql::Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $( $(#[$vm])* $v, )*
-        }
-
-        impl From<$name> for enums::$entity {
-            fn from(v: $name) -> Self {
-                match v {
-                    $( $name::$v => enums::$entity::$v, )*
-                }
-            }
-        }
-
-        impl From<enums::$entity> for $name {
-            fn from(v: enums::$entity) -> Self {
-                match v {
-                    $( enums::$entity::$v => $name::$v, )*
-                }
-            }
-        }
-    };
-}
 
 mirror_enum! {
     /// Who may see a post.
@@ -669,7 +633,6 @@ macro_rules! order_or {
 
 /// A nested connection of `node` (one windowed statement per level, one `GROUP BY` per
 /// level for `totalCount`).
-#[allow(clippy::too_many_arguments)]
 async fn nested<P, E, F, T, PK, CK>(
     ctx: &Context<'_>,
     node: &Node<P>,
@@ -691,7 +654,7 @@ where
     CK: Send + Sync + Hash + Eq + Clone + 'static,
     T: OutputType + From<Node<E::Model>>,
 {
-    let req = extend(list_request(filter, extra, ordering, args))?;
+    let req = list_request(filter, extra, ordering, args).extend()?;
     nested_connection::<BellamyLoader, _, _, _, _, _>(ctx, node, req, page_key, count_key).await
 }
 
@@ -699,7 +662,6 @@ where
 /// for the page of link rows (of all siblings), then one `IN (...)` lookup of the rows
 /// they point at (`target_key`). Order, cursors, filter and `totalCount` are the link
 /// table's; `extra` is the link rows' access rule (which makes the targets visible).
-#[allow(clippy::too_many_arguments)]
 async fn linked<P, E, F, V, T, PK, CK, TK>(
     ctx: &Context<'_>,
     node: &Node<P>,
@@ -725,12 +687,14 @@ where
     TK: Send + Sync + Hash + Eq + Clone + 'static,
     T: OutputType + From<Node<V>>,
 {
-    let req = extend(list_request(filter, extra, ordering, args))?;
+    let req = list_request(filter, extra, ordering, args).extend()?;
     let (cache, loader) = batch::parts::<BellamyLoader>(ctx)?;
     let tag = req.list.id().to_owned();
     let list = req.list;
-    let links =
-        extend(batch::page(&cache, &loader, node, &tag, |p| page_key(p, &list)).await)?.bind(&list);
+    let links = batch::page(&cache, &loader, node, &tag, |p| page_key(p, &list))
+        .await
+        .extend()?
+        .bind(&list);
     let mut edges = Vec::with_capacity(links.edges.len());
     for (cursor, link) in links.edges {
         // The first link resolves the targets of every link of the batch at once.
@@ -894,7 +858,6 @@ impl BellamyUser {
     }
 
     /// The user's posts the viewer may see (default order: newest first).
-    #[allow(clippy::too_many_arguments)]
     async fn posts(
         &self,
         ctx: &Context<'_>,
@@ -928,7 +891,6 @@ impl BellamyUser {
 
     /// The comments the user wrote on posts the viewer may see (default order: newest
     /// first).
-    #[allow(clippy::too_many_arguments)]
     async fn comments(
         &self,
         ctx: &Context<'_>,
@@ -964,7 +926,6 @@ impl BellamyUser {
 
     /// The reactions the user gave to posts and comments the viewer may see (default
     /// order: newest first).
-    #[allow(clippy::too_many_arguments)]
     async fn reactions(
         &self,
         ctx: &Context<'_>,
@@ -1000,7 +961,6 @@ impl BellamyUser {
 
     /// The friend requests the user sent, if the viewer sent or received them (default
     /// order: newest first).
-    #[allow(clippy::too_many_arguments)]
     async fn sent_friend_requests(
         &self,
         ctx: &Context<'_>,
@@ -1036,7 +996,6 @@ impl BellamyUser {
 
     /// The friend requests the user received, if the viewer sent or received them
     /// (default order: newest first).
-    #[allow(clippy::too_many_arguments)]
     async fn received_friend_requests(
         &self,
         ctx: &Context<'_>,
@@ -1072,7 +1031,6 @@ impl BellamyUser {
 
     /// The user's friends, through `friendships` (default order: newest friendship
     /// first). Filter, order and cursors are the friendship rows'.
-    #[allow(clippy::too_many_arguments)]
     async fn friends(
         &self,
         ctx: &Context<'_>,
@@ -1109,7 +1067,6 @@ impl BellamyUser {
 
     /// The users who follow this user, through `follows` (default order: newest follow
     /// first). Filter, order and cursors are the follow rows'.
-    #[allow(clippy::too_many_arguments)]
     async fn followers(
         &self,
         ctx: &Context<'_>,
@@ -1145,7 +1102,6 @@ impl BellamyUser {
 
     /// The users this user follows, through `follows` (default order: newest follow
     /// first). Filter, order and cursors are the follow rows'.
-    #[allow(clippy::too_many_arguments)]
     async fn following(
         &self,
         ctx: &Context<'_>,
@@ -1181,7 +1137,6 @@ impl BellamyUser {
 
     /// The user's stories the viewer may see: all of their own, a friend's unexpired ones
     /// (default order: newest first).
-    #[allow(clippy::too_many_arguments)]
     async fn stories(
         &self,
         ctx: &Context<'_>,
@@ -1215,7 +1170,6 @@ impl BellamyUser {
 
     /// The stories this user viewed: for the user themself, or the views of the viewer's
     /// stories (default order: most recently viewed first).
-    #[allow(clippy::too_many_arguments)]
     async fn story_views(
         &self,
         ctx: &Context<'_>,
@@ -1252,7 +1206,6 @@ impl BellamyUser {
 
     /// The user's notifications, for the user themself only (empty for anyone else;
     /// default order: newest first).
-    #[allow(clippy::too_many_arguments)]
     async fn notifications(
         &self,
         ctx: &Context<'_>,
@@ -1307,7 +1260,6 @@ impl BellamyUser {
     /// The conversations the user shares with the viewer, through `conversation_participants`
     /// (default order: most recently joined first). Filter, order and cursors are the
     /// participant rows'.
-    #[allow(clippy::too_many_arguments)]
     async fn conversations(
         &self,
         ctx: &Context<'_>,
@@ -1347,7 +1299,6 @@ impl BellamyUser {
 
     /// The chat messages the user sent in conversations the viewer takes part in (default
     /// order: newest first).
-    #[allow(clippy::too_many_arguments)]
     async fn messages(
         &self,
         ctx: &Context<'_>,
@@ -1424,7 +1375,6 @@ impl BellamyPost {
     /// The post's comments, oldest first by default. With `topLevelOnly` (the default)
     /// only the thread roots (comments that reply to no comment); replies are under each
     /// comment's `replies` and `thread`.
-    #[allow(clippy::too_many_arguments)]
     async fn comments(
         &self,
         ctx: &Context<'_>,
@@ -1468,7 +1418,6 @@ impl BellamyPost {
     }
 
     /// The reactions to the post (default order: newest first).
-    #[allow(clippy::too_many_arguments)]
     async fn reactions(
         &self,
         ctx: &Context<'_>,
@@ -1509,7 +1458,6 @@ impl BellamyPost {
     }
 
     /// The post's images and videos (default order: display position).
-    #[allow(clippy::too_many_arguments)]
     async fn media(
         &self,
         ctx: &Context<'_>,
@@ -1543,7 +1491,6 @@ impl BellamyPost {
     }
 
     /// The post's hashtags, through `post_hashtags` (in link order: hashtag id).
-    #[allow(clippy::too_many_arguments)]
     async fn hashtags(
         &self,
         ctx: &Context<'_>,
@@ -1646,7 +1593,6 @@ impl BellamyComment {
 
     /// The direct replies (default order: oldest first). Nest `replies` for deeper
     /// levels (one statement per level), or use `thread`.
-    #[allow(clippy::too_many_arguments)]
     async fn replies(
         &self,
         ctx: &Context<'_>,
@@ -1714,7 +1660,6 @@ impl BellamyComment {
     }
 
     /// The reactions to the comment (default order: newest first).
-    #[allow(clippy::too_many_arguments)]
     async fn reactions(
         &self,
         ctx: &Context<'_>,
@@ -1996,7 +1941,6 @@ impl BellamyHashtag {
 
     /// The posts carrying the tag that the viewer may see, through `post_hashtags` (in link
     /// order: post id).
-    #[allow(clippy::too_many_arguments)]
     async fn posts(
         &self,
         ctx: &Context<'_>,
@@ -2139,7 +2083,6 @@ impl BellamyStory {
 
     /// Who viewed the story, and when: all views for the story's author, the viewer's own
     /// view for anyone else (default order: most recent first).
-    #[allow(clippy::too_many_arguments)]
     async fn viewers(
         &self,
         ctx: &Context<'_>,
@@ -2284,7 +2227,6 @@ impl BellamyConversation {
     }
 
     /// Who takes part (default order: first to join first).
-    #[allow(clippy::too_many_arguments)]
     async fn participants(
         &self,
         ctx: &Context<'_>,
@@ -2320,7 +2262,6 @@ impl BellamyConversation {
     }
 
     /// The messages (default order: newest first).
-    #[allow(clippy::too_many_arguments)]
     async fn messages(
         &self,
         ctx: &Context<'_>,

@@ -2,11 +2,9 @@
 
 pub mod access;
 pub mod api_keys;
-pub mod demo;
 pub mod loaders;
 pub mod mutation;
 pub mod query;
-pub mod scale;
 pub mod service;
 pub mod subscription;
 pub mod types;

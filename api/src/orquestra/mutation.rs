@@ -17,7 +17,7 @@ use super::types::{
 };
 use crate::batch::Node;
 use crate::context::databases;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ResultExt};
 use crate::inputs::{change, payload};
 use crate::validate::{HttpUrl, Name, SolanaAddress, Text};
 use crate::write::Store;
@@ -359,16 +359,14 @@ impl OrquestraMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new project.")] input: OrquestraCreateProjectInput,
     ) -> Result<OrquestraCreateProjectPayload> {
-        async {
-            let (user, store) = actor(ctx)?;
-            let input = input.parse()?;
-            let p = service::create_project(&store, &user, input).await?;
-            Ok(OrquestraCreateProjectPayload {
-                project: project(p),
-            })
-        }
-        .await
-        .map_err(|e: ApiError| e.extend())
+        let (user, store) = actor(ctx).extend()?;
+        let input = input.parse().extend()?;
+        let p = service::create_project(&store, &user, input)
+            .await
+            .extend()?;
+        Ok(OrquestraCreateProjectPayload {
+            project: project(p),
+        })
     }
 
     /// Changes a project of the signed-in user.
@@ -377,16 +375,14 @@ impl OrquestraMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The project and its changes.")] input: OrquestraUpdateProjectInput,
     ) -> Result<OrquestraUpdateProjectPayload> {
-        async {
-            let (user, store) = actor(ctx)?;
-            let (id, changes) = input.parse()?;
-            let p = service::update_project(&store, &user, &id, changes).await?;
-            Ok(OrquestraUpdateProjectPayload {
-                project: project(p),
-            })
-        }
-        .await
-        .map_err(|e: ApiError| e.extend())
+        let (user, store) = actor(ctx).extend()?;
+        let (id, changes) = input.parse().extend()?;
+        let p = service::update_project(&store, &user, &id, changes)
+            .await
+            .extend()?;
+        Ok(OrquestraUpdateProjectPayload {
+            project: project(p),
+        })
     }
 
     /// Deletes a project of the signed-in user, with its IDL versions, API keys, social
@@ -396,13 +392,9 @@ impl OrquestraMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The project.")] id: ID,
     ) -> Result<OrquestraDeleteProjectPayload> {
-        async {
-            let (user, store) = actor(ctx)?;
-            let id = service::delete_project(&store, &user, &id).await?;
-            Ok(OrquestraDeleteProjectPayload { deleted_id: ID(id) })
-        }
-        .await
-        .map_err(|e: ApiError| e.extend())
+        let (user, store) = actor(ctx).extend()?;
+        let id = service::delete_project(&store, &user, &id).await.extend()?;
+        Ok(OrquestraDeleteProjectPayload { deleted_id: ID(id) })
     }
 
     /// Uploads the next IDL version of a project of the signed-in user: `version` is the
@@ -412,22 +404,21 @@ impl OrquestraMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The project and its IDL.")] input: OrquestraUploadIdlInput,
     ) -> Result<OrquestraUploadIdlPayload> {
-        async {
-            let (user, store) = actor(ctx)?;
-            let idl = NewIdl::parse(
-                "input.idl",
-                &input.idl.0,
-                "input.cpiMd",
-                input.cpi_md.as_deref(),
-            )?;
-            let (p, v) = service::upload_idl(&store, &user, &input.project_id, idl).await?;
-            Ok(OrquestraUploadIdlPayload {
-                idl_version: OrquestraIdlVersion(Node::single(v)),
-                project: project(p),
-            })
-        }
-        .await
-        .map_err(|e: ApiError| e.extend())
+        let (user, store) = actor(ctx).extend()?;
+        let idl = NewIdl::parse(
+            "input.idl",
+            &input.idl.0,
+            "input.cpiMd",
+            input.cpi_md.as_deref(),
+        )
+        .extend()?;
+        let (p, v) = service::upload_idl(&store, &user, &input.project_id, idl)
+            .await
+            .extend()?;
+        Ok(OrquestraUploadIdlPayload {
+            idl_version: OrquestraIdlVersion(Node::single(v)),
+            project: project(p),
+        })
     }
 
     /// Creates an API key of a project of the signed-in user. The key is in the payload
@@ -437,23 +428,22 @@ impl OrquestraMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The project and the key's expiry.")] input: OrquestraCreateApiKeyInput,
     ) -> Result<OrquestraCreateApiKeyPayload> {
-        async {
-            let (user, store) = actor(ctx)?;
-            if input.expires_at.is_some_and(|t| t <= Utc::now()) {
-                return Err(ApiError::bad_input(
-                    "input.expiresAt",
-                    "input.expiresAt must be in the future",
-                ));
-            }
-            let (row, key) =
-                service::create_api_key(&store, &user, &input.project_id, input.expires_at).await?;
-            Ok(OrquestraCreateApiKeyPayload {
-                api_key: OrquestraApiKey(Node::single(row)),
-                key,
-            })
+        let (user, store) = actor(ctx).extend()?;
+        if input.expires_at.is_some_and(|t| t <= Utc::now()) {
+            return Err(ApiError::bad_input(
+                "input.expiresAt",
+                "input.expiresAt must be in the future",
+            )
+            .extend());
         }
-        .await
-        .map_err(|e: ApiError| e.extend())
+        let (row, key) =
+            service::create_api_key(&store, &user, &input.project_id, input.expires_at)
+                .await
+                .extend()?;
+        Ok(OrquestraCreateApiKeyPayload {
+            api_key: OrquestraApiKey(Node::single(row)),
+            key,
+        })
     }
 
     /// Revokes (deletes) an API key of a project of the signed-in user: it stops working
@@ -463,17 +453,13 @@ impl OrquestraMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The API key's id.")] id: ID,
     ) -> Result<OrquestraRevokeApiKeyPayload> {
-        async {
-            let (user, store) = actor(ctx)?;
-            let (id, p) = service::revoke_api_key(&store, &user, &id).await?;
-            crate::context::revoked(ctx);
-            Ok(OrquestraRevokeApiKeyPayload {
-                deleted_id: ID(id),
-                project: project(p),
-            })
-        }
-        .await
-        .map_err(|e: ApiError| e.extend())
+        let (user, store) = actor(ctx).extend()?;
+        let (id, p) = service::revoke_api_key(&store, &user, &id).await.extend()?;
+        crate::context::revoked(ctx);
+        Ok(OrquestraRevokeApiKeyPayload {
+            deleted_id: ID(id),
+            project: project(p),
+        })
     }
 
     /// Checks an API key (hash, expiry) and records its use (`lastUsed`). Needs no
@@ -483,18 +469,15 @@ impl OrquestraMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The key, as `X-API-Key` would carry it.")] key: String,
     ) -> Result<OrquestraVerifyApiKeyPayload> {
-        async {
-            let store = databases(ctx)
-                .map_err(|e| ApiError::internal(e.message))?
-                .store(Domain::Orquestra);
-            let p = service::verify_api_key(&store, &key).await?;
-            Ok(OrquestraVerifyApiKeyPayload {
-                project_id: ID(p.id.clone()),
-                project: project(p),
-            })
-        }
-        .await
-        .map_err(|e: ApiError| e.extend())
+        let store = databases(ctx)
+            .map_err(|e| ApiError::internal(e.message))
+            .extend()?
+            .store(Domain::Orquestra);
+        let p = service::verify_api_key(&store, &key).await.extend()?;
+        Ok(OrquestraVerifyApiKeyPayload {
+            project_id: ID(p.id.clone()),
+            project: project(p),
+        })
     }
 
     /// Sets the social links of a project of the signed-in user (its one row, created
@@ -504,16 +487,14 @@ impl OrquestraMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The project and its links.")] input: OrquestraUpsertProjectSocialsInput,
     ) -> Result<OrquestraUpsertProjectSocialsPayload> {
-        async {
-            let (user, store) = actor(ctx)?;
-            let (project_id, socials) = input.parse()?;
-            let row = service::upsert_socials(&store, &user, &project_id, socials).await?;
-            Ok(OrquestraUpsertProjectSocialsPayload {
-                socials: OrquestraProjectSocials(Node::single(row)),
-            })
-        }
-        .await
-        .map_err(|e: ApiError| e.extend())
+        let (user, store) = actor(ctx).extend()?;
+        let (project_id, socials) = input.parse().extend()?;
+        let row = service::upsert_socials(&store, &user, &project_id, socials)
+            .await
+            .extend()?;
+        Ok(OrquestraUpsertProjectSocialsPayload {
+            socials: OrquestraProjectSocials(Node::single(row)),
+        })
     }
 
     /// Labels a Solana address in a project of the signed-in user (`CONFLICT` if the
@@ -523,16 +504,14 @@ impl OrquestraMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The project and the address.")] input: OrquestraCreateKnownAddressInput,
     ) -> Result<OrquestraCreateKnownAddressPayload> {
-        async {
-            let (user, store) = actor(ctx)?;
-            let (project_id, new) = input.parse()?;
-            let row = service::create_address(&store, &user, &project_id, new).await?;
-            Ok(OrquestraCreateKnownAddressPayload {
-                known_address: OrquestraKnownAddress(Node::single(row)),
-            })
-        }
-        .await
-        .map_err(|e: ApiError| e.extend())
+        let (user, store) = actor(ctx).extend()?;
+        let (project_id, new) = input.parse().extend()?;
+        let row = service::create_address(&store, &user, &project_id, new)
+            .await
+            .extend()?;
+        Ok(OrquestraCreateKnownAddressPayload {
+            known_address: OrquestraKnownAddress(Node::single(row)),
+        })
     }
 
     /// Changes a known address of a project of the signed-in user.
@@ -542,16 +521,14 @@ impl OrquestraMutation {
         #[graphql(desc = "The known address and its changes.")]
         input: OrquestraUpdateKnownAddressInput,
     ) -> Result<OrquestraUpdateKnownAddressPayload> {
-        async {
-            let (user, store) = actor(ctx)?;
-            let (id, changes) = input.parse()?;
-            let row = service::update_address(&store, &user, &id, changes).await?;
-            Ok(OrquestraUpdateKnownAddressPayload {
-                known_address: OrquestraKnownAddress(Node::single(row)),
-            })
-        }
-        .await
-        .map_err(|e: ApiError| e.extend())
+        let (user, store) = actor(ctx).extend()?;
+        let (id, changes) = input.parse().extend()?;
+        let row = service::update_address(&store, &user, &id, changes)
+            .await
+            .extend()?;
+        Ok(OrquestraUpdateKnownAddressPayload {
+            known_address: OrquestraKnownAddress(Node::single(row)),
+        })
     }
 
     /// Deletes a known address of a project of the signed-in user.
@@ -560,28 +537,20 @@ impl OrquestraMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The known address.")] id: ID,
     ) -> Result<OrquestraDeleteKnownAddressPayload> {
-        async {
-            let (user, store) = actor(ctx)?;
-            let (id, p) = service::delete_address(&store, &user, &id).await?;
-            Ok(OrquestraDeleteKnownAddressPayload {
-                deleted_id: ID(id),
-                project: project(p),
-            })
-        }
-        .await
-        .map_err(|e: ApiError| e.extend())
+        let (user, store) = actor(ctx).extend()?;
+        let (id, p) = service::delete_address(&store, &user, &id).await.extend()?;
+        Ok(OrquestraDeleteKnownAddressPayload {
+            deleted_id: ID(id),
+            project: project(p),
+        })
     }
 
     /// Deletes the signed-in user's account, with all their projects and everything
     /// hanging off them.
     async fn orquestra_delete_user(&self, ctx: &Context<'_>) -> Result<OrquestraDeleteUserPayload> {
-        async {
-            let (user, store) = actor(ctx)?;
-            let id = service::delete_user(&store, &user).await?;
-            crate::context::revoked(ctx);
-            Ok(OrquestraDeleteUserPayload { deleted_id: ID(id) })
-        }
-        .await
-        .map_err(|e: ApiError| e.extend())
+        let (user, store) = actor(ctx).extend()?;
+        let id = service::delete_user(&store, &user).await.extend()?;
+        crate::context::revoked(ctx);
+        Ok(OrquestraDeleteUserPayload { deleted_id: ID(id) })
     }
 }

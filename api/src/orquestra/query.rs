@@ -1,7 +1,7 @@
 //! Orquestra's root query fields. Lists hold only what the viewer may see; a lookup of
 //! something hidden answers `FORBIDDEN` (see [`super::access`]).
 
-use async_graphql::{Context, ErrorExtensions, ID, Object};
+use async_graphql::{Context, ErrorExtensions, ID, MergedObject, Object};
 use entity::orquestra::{api_keys, idl_versions, known_addresses, project_socials, users};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 
@@ -11,10 +11,11 @@ use super::types::*;
 use crate::batch::Node;
 use crate::connection::Conn;
 use crate::context::{databases, list_request, loader, root_connection};
-use crate::error::ApiError;
+use crate::error::{ApiError, ResultExt};
 use crate::order::OrderDirection;
 use crate::pagination::PageArgs;
 use crate::projection::Columns;
+use crate::root_list;
 use crate::scalars::BigInt;
 
 type Result<T> = async_graphql::Result<T>;
@@ -55,7 +56,7 @@ async fn guarded<T>(
     let project = loader::<OrquestraLoader>(ctx)?
         .load_one(ProjectId(project_of(&row)))
         .await
-        .map_err(|e| e.extend())?;
+        .extend()?;
     let Some(project) = project else {
         return Ok(None);
     };
@@ -72,11 +73,26 @@ async fn guarded<T>(
 }
 
 /// Orquestra's part of the root query.
+#[derive(MergedObject, Default)]
+pub struct OrquestraQuery(OrquestraLookups, OrquestraLists);
+
+/// Orquestra's plural root connections.
+#[derive(MergedObject, Default)]
+pub struct OrquestraLists(
+    OrquestraUsersList,
+    OrquestraProjectsList,
+    OrquestraIdlVersionsList,
+    OrquestraApiKeysList,
+    OrquestraAllProjectSocialsList,
+    OrquestraKnownAddressesList,
+);
+
+/// Orquestra's single-object lookups and other root fields.
 #[derive(Default)]
-pub struct OrquestraQuery;
+pub struct OrquestraLookups;
 
 #[Object]
-impl OrquestraQuery {
+impl OrquestraLookups {
     /// One user, by exactly one of `id`, `username` or `githubId`; null if none matches.
     async fn orquestra_user(
         &self,
@@ -90,12 +106,12 @@ impl OrquestraQuery {
             ("username", username.is_some()),
             ("githubId", github_id.is_some()),
         ])
-        .map_err(|e| e.extend())?;
+        .extend()?;
         if let Some(id) = id {
             let m = loader::<OrquestraLoader>(ctx)?
                 .load_one(UserId(id.0))
                 .await
-                .map_err(|e| e.extend())?;
+                .extend()?;
             return Ok(m.map(|m| OrquestraUser(Node::single(m))));
         }
         let db = databases(ctx)?.orquestra();
@@ -104,38 +120,8 @@ impl OrquestraQuery {
             (_, Some(g)) => users::Column::GithubId.eq(g.0),
             _ => return Ok(None),
         };
-        let m = users::Entity::find()
-            .filter(cond)
-            .one(db)
-            .await
-            .map_err(|e| ApiError::from(e).extend())?;
+        let m = users::Entity::find().filter(cond).one(db).await.extend()?;
         Ok(m.map(|m| OrquestraUser(Node::single(m))))
-    }
-
-    /// All users.
-    #[allow(clippy::too_many_arguments)]
-    async fn orquestra_users(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only users matching this filter.")] filter: Option<OrquestraUserFilter>,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            OrquestraUserOrder,
-        >,
-    ) -> Result<Conn<OrquestraUser>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            OrquestraUserOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.orquestra(), req).await
     }
 
     /// One project by id; null if none matches, `FORBIDDEN` if it is private and the
@@ -149,7 +135,7 @@ impl OrquestraQuery {
             let m = loader::<OrquestraLoader>(ctx)?
                 .load_one(ProjectId(id.0))
                 .await
-                .map_err(|e| e.extend())?;
+                .extend()?;
             match m {
                 Some(p) if !access::sees_project(access::viewer(ctx), &p) => {
                     Err(access::private_project().extend())
@@ -161,39 +147,9 @@ impl OrquestraQuery {
         .transpose()
     }
 
-    /// All projects the viewer may see: public ones, the viewer's own, and the project
-    /// of the request's `X-API-Key`.
-    #[allow(clippy::too_many_arguments)]
-    async fn orquestra_projects(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only projects matching this filter.")] filter: Option<
-            OrquestraProjectFilter,
-        >,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            OrquestraProjectOrder,
-        >,
-    ) -> Result<Conn<OrquestraProject>> {
-        let req = list_request(
-            filter.as_ref(),
-            access::projects(access::viewer(ctx)),
-            OrquestraProjectOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.orquestra(), req).await
-    }
-
     /// Public projects, newest first: the seed's project directory (the viewer's own
     /// private projects are not in it). Each project's
     /// `versionCount` and `user { username avatarUrl }` are batched (no N+1).
-    #[allow(clippy::too_many_arguments)]
     async fn orquestra_public_projects(
         &self,
         ctx: &Context<'_>,
@@ -220,7 +176,7 @@ impl OrquestraQuery {
             OrquestraProjectOrder::ordering(order),
             PageArgs::new(first, after, last, before),
         )
-        .map_err(|e| e.extend())?;
+        .extend()?;
         root_connection(ctx, databases(ctx)?.orquestra(), req).await
     }
 
@@ -238,40 +194,12 @@ impl OrquestraQuery {
                 .select(idl_versions::Entity::find_by_id(id.0))
                 .one(db)
                 .await
-                .map_err(|e| ApiError::from(e).extend())?;
+                .extend()?;
             let m = guarded(ctx, m, |v| v.project_id.clone(), Need::See).await?;
             Ok(m.map(|m| OrquestraIdlVersion(Node::single(m))))
         }
         .await
         .transpose()
-    }
-
-    /// The IDL versions of every project the viewer may see.
-    #[allow(clippy::too_many_arguments)]
-    async fn orquestra_idl_versions(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only versions matching this filter.")] filter: Option<
-            OrquestraIdlVersionFilter,
-        >,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            OrquestraIdlVersionOrder,
-        >,
-    ) -> Result<Conn<OrquestraIdlVersion>> {
-        let req = list_request(
-            filter.as_ref(),
-            access::of_visible_project(access::viewer(ctx), idl_versions::Column::ProjectId),
-            OrquestraIdlVersionOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.orquestra(), req).await
     }
 
     /// One API key's metadata by id; null if none matches, `FORBIDDEN` unless the
@@ -283,41 +211,12 @@ impl OrquestraQuery {
     ) -> Option<Result<OrquestraApiKey>> {
         async {
             let db = databases(ctx)?.orquestra();
-            let m = api_keys::Entity::find_by_id(id.0)
-                .one(db)
-                .await
-                .map_err(|e| ApiError::from(e).extend())?;
+            let m = api_keys::Entity::find_by_id(id.0).one(db).await.extend()?;
             let m = guarded(ctx, m, |k| k.project_id.clone(), Need::Own).await?;
             Ok(m.map(|m| OrquestraApiKey(Node::single(m))))
         }
         .await
         .transpose()
-    }
-
-    /// The API keys (metadata only) of the viewer's own projects; empty when anonymous.
-    #[allow(clippy::too_many_arguments)]
-    async fn orquestra_api_keys(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only keys matching this filter.")] filter: Option<OrquestraApiKeyFilter>,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            OrquestraApiKeyOrder,
-        >,
-    ) -> Result<Conn<OrquestraApiKey>> {
-        let req = list_request(
-            filter.as_ref(),
-            access::of_owned_project(access::viewer(ctx), api_keys::Column::ProjectId),
-            OrquestraApiKeyOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.orquestra(), req).await
     }
 
     /// One project's social links, by exactly one of `id` or `projectId`; null if none
@@ -329,13 +228,12 @@ impl OrquestraQuery {
         #[graphql(desc = "The project's id.")] project_id: Option<ID>,
     ) -> Option<Result<OrquestraProjectSocials>> {
         async {
-            exactly_one(&[("id", id.is_some()), ("projectId", project_id.is_some())])
-                .map_err(|e| e.extend())?;
+            exactly_one(&[("id", id.is_some()), ("projectId", project_id.is_some())]).extend()?;
             if let Some(p) = project_id {
                 let m = loader::<OrquestraLoader>(ctx)?
                     .load_one(SocialsOfProject(p.0))
                     .await
-                    .map_err(|e| e.extend())?;
+                    .extend()?;
                 let m = guarded(ctx, m, |s| s.project_id.clone(), Need::See).await?;
                 return Ok(m.map(|m| OrquestraProjectSocials(Node::single(m))));
             }
@@ -343,40 +241,12 @@ impl OrquestraQuery {
             let m = project_socials::Entity::find_by_id(id.map(|i| i.0).unwrap_or_default())
                 .one(db)
                 .await
-                .map_err(|e| ApiError::from(e).extend())?;
+                .extend()?;
             let m = guarded(ctx, m, |s| s.project_id.clone(), Need::See).await?;
             Ok(m.map(|m| OrquestraProjectSocials(Node::single(m))))
         }
         .await
         .transpose()
-    }
-
-    /// The social links of every project the viewer may see.
-    #[allow(clippy::too_many_arguments)]
-    async fn orquestra_all_project_socials(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only rows matching this filter.")] filter: Option<
-            OrquestraProjectSocialsFilter,
-        >,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            OrquestraProjectSocialsOrder,
-        >,
-    ) -> Result<Conn<OrquestraProjectSocials>> {
-        let req = list_request(
-            filter.as_ref(),
-            access::of_visible_project(access::viewer(ctx), project_socials::Column::ProjectId),
-            OrquestraProjectSocialsOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.orquestra(), req).await
     }
 
     /// One known address by id; null if none matches, `FORBIDDEN` if its project is
@@ -391,39 +261,66 @@ impl OrquestraQuery {
             let m = known_addresses::Entity::find_by_id(id.0)
                 .one(db)
                 .await
-                .map_err(|e| ApiError::from(e).extend())?;
+                .extend()?;
             let m = guarded(ctx, m, |a| a.project_id.clone(), Need::See).await?;
             Ok(m.map(|m| OrquestraKnownAddress(Node::single(m))))
         }
         .await
         .transpose()
     }
+}
 
+root_list! {
+    /// All users.
+    OrquestraUsersList.orquestra_users -> OrquestraUser,
+    db: orquestra,
+    filter: OrquestraUserFilter => "Only users matching this filter.",
+    order: OrquestraUserOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All projects the viewer may see: public ones, the viewer's own, and the project
+    /// of the request's `X-API-Key`.
+    OrquestraProjectsList.orquestra_projects -> OrquestraProject,
+    db: orquestra,
+    filter: OrquestraProjectFilter => "Only projects matching this filter.",
+    order: OrquestraProjectOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| access::projects(access::viewer(ctx)),
+}
+
+root_list! {
+    /// The IDL versions of every project the viewer may see.
+    OrquestraIdlVersionsList.orquestra_idl_versions -> OrquestraIdlVersion,
+    db: orquestra,
+    filter: OrquestraIdlVersionFilter => "Only versions matching this filter.",
+    order: OrquestraIdlVersionOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| access::of_visible_project(access::viewer(ctx), idl_versions::Column::ProjectId),
+}
+
+root_list! {
+    /// The API keys (metadata only) of the viewer's own projects; empty when anonymous.
+    OrquestraApiKeysList.orquestra_api_keys -> OrquestraApiKey,
+    db: orquestra,
+    filter: OrquestraApiKeyFilter => "Only keys matching this filter.",
+    order: OrquestraApiKeyOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| access::of_owned_project(access::viewer(ctx), api_keys::Column::ProjectId),
+}
+
+root_list! {
+    /// The social links of every project the viewer may see.
+    OrquestraAllProjectSocialsList.orquestra_all_project_socials -> OrquestraProjectSocials,
+    db: orquestra,
+    filter: OrquestraProjectSocialsFilter => "Only rows matching this filter.",
+    order: OrquestraProjectSocialsOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| access::of_visible_project(access::viewer(ctx), project_socials::Column::ProjectId),
+}
+
+root_list! {
     /// The known addresses of every project the viewer may see.
-    #[allow(clippy::too_many_arguments)]
-    async fn orquestra_known_addresses(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only addresses matching this filter.")] filter: Option<
-            OrquestraKnownAddressFilter,
-        >,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            OrquestraKnownAddressOrder,
-        >,
-    ) -> Result<Conn<OrquestraKnownAddress>> {
-        let req = list_request(
-            filter.as_ref(),
-            access::of_visible_project(access::viewer(ctx), known_addresses::Column::ProjectId),
-            OrquestraKnownAddressOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.orquestra(), req).await
-    }
+    OrquestraKnownAddressesList.orquestra_known_addresses -> OrquestraKnownAddress,
+    db: orquestra,
+    filter: OrquestraKnownAddressFilter => "Only addresses matching this filter.",
+    order: OrquestraKnownAddressOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| access::of_visible_project(access::viewer(ctx), known_addresses::Column::ProjectId),
 }

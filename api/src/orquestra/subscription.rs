@@ -1,7 +1,7 @@
 //! Orquestra's subscriptions, over its `change_log` (see [`crate::events`]).
 
 use async_graphql::futures_util::Stream;
-use async_graphql::{Context, ErrorExtensions, ID, Result, SimpleObject, Subscription};
+use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
 use entity::change_log;
 use entity::orquestra::{idl_versions, projects};
 use sea_orm::{DatabaseConnection, EntityTrait};
@@ -12,7 +12,7 @@ use super::types::OrquestraIdlVersion;
 use crate::auth::Viewer;
 use crate::batch::Node;
 use crate::context::databases;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ResultExt};
 use crate::events::{Topic, cursor_of, deliver};
 
 /// Orquestra's subscription fields.
@@ -64,18 +64,18 @@ impl OrquestraSubscription {
     ) -> Result<impl Stream<Item = Result<OrquestraIdlVersionEvent>> + use<>> {
         let dbs = databases(ctx)?.clone();
         let viewer = access::viewer(ctx).clone();
-        let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
+        let after = cursor_of(ctx, "after", after.as_deref()).extend()?;
         let project = project_id.to_string();
         visible_project(dbs.orquestra(), &viewer, &project)
             .await
-            .map_err(|e| e.extend())?;
+            .extend()?;
         let topic = Topic::changes(changes::project(&project), &[changes::IDL_VERSION_CREATED]);
         let events = dbs
             .feeds()
             .orquestra
             .follow(topic, after, "after")
             .await
-            .map_err(|e| e.extend())?;
+            .extend()?;
         Ok(deliver(
             ctx,
             events,

@@ -1,6 +1,7 @@
 //! Orquestra's GraphQL types, filters and orders. Secrets (API key hashes) are not fields,
 //! filters or orders; what a viewer may read is decided in [`super::access`].
 
+use crate::error::ResultExt;
 use async_graphql::ErrorExtensions;
 use async_graphql::{Context, ID, Json, Object};
 use chrono::{DateTime, Utc};
@@ -26,10 +27,6 @@ use crate::scalars::{BigInt, int};
 use crate::{filter_input, order_input};
 
 type Result<T> = async_graphql::Result<T>;
-
-fn extend<T>(r: std::result::Result<T, crate::error::ApiError>) -> Result<T> {
-    r.map_err(|e| e.extend())
-}
 
 // ----------------------------------------------------------------------------- filters
 
@@ -269,7 +266,6 @@ impl OrquestraUser {
     }
 
     /// The user's projects that the viewer may see (default order: newest first).
-    #[allow(clippy::too_many_arguments)]
     async fn projects(
         &self,
         ctx: &Context<'_>,
@@ -291,12 +287,13 @@ impl OrquestraUser {
             field: OrquestraProjectOrderField::CreatedAt,
             direction: crate::order::OrderDirection::Desc,
         }));
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             access::projects(access::viewer(ctx)),
             OrquestraProjectOrder::ordering(order),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<OrquestraLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -385,7 +382,6 @@ impl OrquestraProject {
     }
 
     /// The project's IDL versions (default order: newest version first).
-    #[allow(clippy::too_many_arguments)]
     async fn idl_versions(
         &self,
         ctx: &Context<'_>,
@@ -406,12 +402,13 @@ impl OrquestraProject {
             field: OrquestraIdlVersionOrderField::Version,
             direction: crate::order::OrderDirection::Desc,
         }));
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             OrquestraIdlVersionOrder::ordering(order),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<OrquestraLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -443,7 +440,6 @@ impl OrquestraProject {
 
     /// The project's API keys (metadata only; the key itself is never readable). Visible
     /// to the project's owner only (`FORBIDDEN` for anyone else, an `X-API-Key` included).
-    #[allow(clippy::too_many_arguments)]
     async fn api_keys(
         &self,
         ctx: &Context<'_>,
@@ -464,12 +460,13 @@ impl OrquestraProject {
                 return Err(access::keys_of_others().extend());
             }
             // Sibling projects are loaded in the same statement: only owned ones' keys.
-            let req = extend(list_request(
+            let req = list_request(
                 filter.as_ref(),
                 access::of_owned_project(viewer, api_keys::Column::ProjectId),
                 OrquestraApiKeyOrder::ordering(order_by),
                 PageArgs::new(first, after, last, before),
-            ))?;
+            )
+            .extend()?;
             nested_connection::<OrquestraLoader, _, _, _, _, _>(
                 ctx,
                 &self.0,
@@ -494,7 +491,6 @@ impl OrquestraProject {
     }
 
     /// The project's labelled addresses.
-    #[allow(clippy::too_many_arguments)]
     async fn known_addresses(
         &self,
         ctx: &Context<'_>,
@@ -511,12 +507,13 @@ impl OrquestraProject {
             OrquestraKnownAddressOrder,
         >,
     ) -> Result<Conn<OrquestraKnownAddress>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             OrquestraKnownAddressOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<OrquestraLoader, _, _, _, _, _>(
             ctx,
             &self.0,

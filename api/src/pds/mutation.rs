@@ -2,9 +2,7 @@
 //! ([`PdsWriteMutation`]: accounts, handles, status, the PLC log, repository blocks).
 //! Resolvers parse their input, then call [`super::service`].
 
-use async_graphql::{
-    Context, ErrorExtensions, ID, InputObject, MergedObject, Object, SimpleObject,
-};
+use async_graphql::{Context, ID, InputObject, MergedObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::Domain;
 
@@ -13,7 +11,7 @@ use super::{access, auth, dag_cbor, service};
 use crate::auth::{Tokens, Viewer};
 use crate::batch::Node;
 use crate::context::databases;
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, ResultExt};
 use crate::scalars::Base64;
 use crate::validate::{Cid, Codec, Email, Handle};
 use crate::write::Store;
@@ -74,7 +72,7 @@ impl PdsSessionMutation {
         auth::create_session(db, tokens, &identifier, &password)
             .await
             .map(Into::into)
-            .map_err(|e| e.extend())
+            .extend()
     }
 
     /// Opens a new session with a refresh token; that refresh token stops working.
@@ -87,7 +85,7 @@ impl PdsSessionMutation {
         let tokens = ctx.data::<Tokens>()?;
         let session = auth::refresh_session(db, tokens, &refresh_token)
             .await
-            .map_err(|e| e.extend())?;
+            .extend()?;
         crate::context::revoked(ctx);
         Ok(session.into())
     }
@@ -102,7 +100,7 @@ impl PdsSessionMutation {
         let tokens = ctx.data::<Tokens>()?;
         let ended = auth::delete_session(db, tokens, &refresh_token)
             .await
-            .map_err(|e| e.extend())?;
+            .extend()?;
         crate::context::revoked(ctx);
         Ok(ended)
     }
@@ -110,11 +108,9 @@ impl PdsSessionMutation {
     /// Logs the signed-in account out everywhere; returns how many sessions ended.
     async fn pds_delete_all_sessions(&self, ctx: &Context<'_>) -> Result<i32> {
         let viewer = ctx.data::<Viewer>()?;
-        let did = viewer.require(Domain::Pds).map_err(|e| e.extend())?;
+        let did = viewer.require(Domain::Pds).extend()?;
         let db = databases(ctx)?.pds();
-        let n = auth::delete_all_sessions(db, did)
-            .await
-            .map_err(|e| e.extend())?;
+        let n = auth::delete_all_sessions(db, did).await.extend()?;
         crate::context::revoked(ctx);
         Ok(crate::scalars::int(n))
     }
@@ -291,10 +287,8 @@ impl PdsWriteMutation {
                 password: input.password,
             })
         })();
-        let new = parsed.map_err(|e| e.extend())?;
-        let c = service::create_account(&store(ctx)?, new)
-            .await
-            .map_err(|e| e.extend())?;
+        let new = parsed.extend()?;
+        let c = service::create_account(&store(ctx)?, new).await.extend()?;
         Ok(PdsCreateAccountPayload {
             account: PdsAccount(Node::single(c.account)),
             repo: PdsRepo(Node::single(c.repo)),
@@ -308,11 +302,11 @@ impl PdsWriteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The account and its new handle.")] input: PdsUpdateHandleInput,
     ) -> Result<PdsUpdateHandlePayload> {
-        let handle = Handle::parse("input.handle", &input.handle).map_err(|e| e.extend())?;
-        let actor = acting(ctx).map_err(|e| e.extend())?;
+        let handle = Handle::parse("input.handle", &input.handle).extend()?;
+        let actor = acting(ctx).extend()?;
         let account = service::update_handle(&store(ctx)?, &actor, &input.did, handle)
             .await
-            .map_err(|e| e.extend())?;
+            .extend()?;
         Ok(PdsUpdateHandlePayload {
             account: PdsAccount(Node::single(account)),
         })
@@ -326,10 +320,10 @@ impl PdsWriteMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The account and its new status.")] input: PdsUpdateAccountStatusInput,
     ) -> Result<PdsUpdateAccountStatusPayload> {
-        let actor = acting(ctx).map_err(|e| e.extend())?;
+        let actor = acting(ctx).extend()?;
         let account = service::update_status(&store(ctx)?, &actor, &input.did, input.status.into())
             .await
-            .map_err(|e| e.extend())?;
+            .extend()?;
         crate::context::revoked(ctx);
         Ok(PdsUpdateAccountStatusPayload {
             account: PdsAccount(Node::single(account)),
@@ -358,8 +352,8 @@ impl PdsWriteMutation {
                 .transpose()?;
             Ok::<_, ApiError>((cid, prev))
         })();
-        let (cid, prev) = parsed.map_err(|e| e.extend())?;
-        let actor = acting(ctx).map_err(|e| e.extend())?;
+        let (cid, prev) = parsed.extend()?;
+        let actor = acting(ctx).extend()?;
         let op = service::append_operation(
             &store(ctx)?,
             &actor,
@@ -369,7 +363,7 @@ impl PdsWriteMutation {
             prev,
         )
         .await
-        .map_err(|e| e.extend())?;
+        .extend()?;
         Ok(PdsAppendPlcOperationPayload {
             plc_operation: PdsPlcOperation(Node::single(op)),
         })
@@ -424,12 +418,12 @@ impl PdsWriteMutation {
                 .transpose()?;
             Ok((blocks, root, swap))
         })();
-        let (blocks, root, swap) = parsed.map_err(|e| e.extend())?;
-        let actor = acting(ctx).map_err(|e| e.extend())?;
+        let (blocks, root, swap) = parsed.extend()?;
+        let actor = acting(ctx).extend()?;
         let (repo, blocks) =
             service::put_blocks(&store(ctx)?, &actor, &input.did, blocks, root, swap)
                 .await
-                .map_err(|e| e.extend())?;
+                .extend()?;
         Ok(PdsPutRepoBlocksPayload {
             repo: PdsRepo(Node::single(repo)),
             blocks: blocks

@@ -3,7 +3,7 @@
 //! viewer may see; a lookup of something hidden answers `FORBIDDEN` (see
 //! [`super::access`]).
 
-use async_graphql::{Context, ErrorExtensions, ID, Object};
+use async_graphql::{Context, ErrorExtensions, ID, MergedObject, Object};
 use entity::pds::{
     accounts, app_passwords, blobs, plc_operations, record_blobs, records, repo_blocks, repo_seq,
     repos,
@@ -13,10 +13,9 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 use super::access;
 use super::types::*;
 use crate::batch::Node;
-use crate::connection::Conn;
-use crate::context::{databases, list_request, root_connection};
-use crate::error::ApiError;
-use crate::pagination::PageArgs;
+use crate::context::databases;
+use crate::error::{ApiError, ResultExt};
+use crate::root_list;
 use crate::scalars::BigInt;
 
 type Result<T> = async_graphql::Result<T>;
@@ -40,11 +39,7 @@ where
     E: EntityTrait,
     T: From<Node<E::Model>>,
 {
-    let m = E::find()
-        .filter(cond)
-        .one(db)
-        .await
-        .map_err(|e| ApiError::from(e).extend())?;
+    let m = E::find().filter(cond).one(db).await.extend()?;
     Ok(m.map(|m| T::from(Node::single(m))))
 }
 
@@ -52,12 +47,30 @@ fn pds<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection> {
     Ok(databases(ctx)?.pds())
 }
 
-/// PDS's part of the root query.
+/// Pds's part of the root query.
+#[derive(MergedObject, Default)]
+pub struct PdsQuery(PdsLookups, PdsLists);
+
+/// Pds's plural root connections.
+#[derive(MergedObject, Default)]
+pub struct PdsLists(
+    PdsAccountsList,
+    PdsReposList,
+    PdsRepoBlocksList,
+    PdsPlcOperationsList,
+    PdsRecordsList,
+    PdsBlobsList,
+    PdsRecordBlobsList,
+    PdsRepoSeqEventsList,
+    PdsAppPasswordsList,
+);
+
+/// Pds's single-object lookups and other root fields.
 #[derive(Default)]
-pub struct PdsQuery;
+pub struct PdsLookups;
 
 #[Object]
-impl PdsQuery {
+impl PdsLookups {
     /// One account, by exactly one of `did`, `handle` or `email`; null if none matches.
     /// An email address finds the viewer's own account only: any other address answers
     /// `FORBIDDEN`, whether an account has it or not (which is not revealed).
@@ -75,7 +88,7 @@ impl PdsQuery {
                 ("handle", handle.is_some()),
                 ("email", email.is_some()),
             ])
-            .map_err(|e| e.extend())?;
+            .extend()?;
             let cond = match (did, handle, email) {
                 (Some(d), _, _) => Condition::all().add(accounts::Column::Did.eq(d.0)),
                 (_, Some(h), _) => Condition::all().add(accounts::Column::Handle.eq(h)),
@@ -103,32 +116,6 @@ impl PdsQuery {
         .transpose()
     }
 
-    /// All accounts (default order: by DID).
-    #[allow(clippy::too_many_arguments)]
-    async fn pds_accounts(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only accounts matching this filter.")] filter: Option<PdsAccountFilter>,
-        #[graphql(desc = "Sort order (the DID breaks ties; default: DID).")] order_by: Option<
-            PdsAccountOrder,
-        >,
-    ) -> Result<Conn<PdsAccount>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            PdsAccountOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, pds(ctx)?, req).await
-    }
-
     /// One repository, by its account's DID; null if none matches.
     async fn pds_repo(
         &self,
@@ -137,30 +124,6 @@ impl PdsQuery {
     ) -> Result<Option<PdsRepo>> {
         let cond = Condition::all().add(repos::Column::Did.eq(did.0));
         one::<repos::Entity, _>(pds(ctx)?, cond).await
-    }
-
-    /// All repositories (default order: by DID).
-    #[allow(clippy::too_many_arguments)]
-    async fn pds_repos(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only repositories matching this filter.")] filter: Option<PdsRepoFilter>,
-        #[graphql(desc = "Sort order (default: DID).")] order_by: Option<PdsRepoOrder>,
-    ) -> Result<Conn<PdsRepo>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            PdsRepoOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, pds(ctx)?, req).await
     }
 
     /// One repository block, by repository DID and CID; null if none matches.
@@ -176,33 +139,6 @@ impl PdsQuery {
         one::<repo_blocks::Entity, _>(pds(ctx)?, cond).await
     }
 
-    /// All repository blocks, across repositories (filter on `cid` for cross-repository
-    /// CID lookups; default order: repository DID, then CID).
-    #[allow(clippy::too_many_arguments)]
-    async fn pds_repo_blocks(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only blocks matching this filter.")] filter: Option<PdsRepoBlockFilter>,
-        #[graphql(desc = "Sort order (repository DID and CID break ties).")] order_by: Option<
-            PdsRepoBlockOrder,
-        >,
-    ) -> Result<Conn<PdsRepoBlock>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            PdsRepoBlockOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, pds(ctx)?, req).await
-    }
-
     /// One PLC operation, by DID and position in the log; null if none matches.
     async fn pds_plc_operation(
         &self,
@@ -214,34 +150,6 @@ impl PdsQuery {
             .add(plc_operations::Column::Did.eq(did.0))
             .add(plc_operations::Column::Seq.eq(seq.0));
         one::<plc_operations::Entity, _>(pds(ctx)?, cond).await
-    }
-
-    /// All PLC operations (default order: DID, then `seq`).
-    #[allow(clippy::too_many_arguments)]
-    async fn pds_plc_operations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only operations matching this filter.")] filter: Option<
-            PdsPlcOperationFilter,
-        >,
-        #[graphql(desc = "Sort order (DID and `seq` break ties).")] order_by: Option<
-            PdsPlcOperationOrder,
-        >,
-    ) -> Result<Conn<PdsPlcOperation>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            PdsPlcOperationOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, pds(ctx)?, req).await
     }
 
     /// One record, by exactly one of `uri` or the group `did` + `collection` + `rkey`;
@@ -266,8 +174,7 @@ impl PdsQuery {
             )
             .extend());
         }
-        exactly_one(&[("uri", uri.is_some()), ("did+collection+rkey", parts[0])])
-            .map_err(|e| e.extend())?;
+        exactly_one(&[("uri", uri.is_some()), ("did+collection+rkey", parts[0])]).extend()?;
         let cond = match (uri, did, collection, rkey) {
             (Some(u), ..) => Condition::all().add(records::Column::Uri.eq(u.0)),
             (None, Some(d), Some(c), Some(r)) => Condition::all()
@@ -277,30 +184,6 @@ impl PdsQuery {
             _ => return Ok(None),
         };
         one::<records::Entity, _>(pds(ctx)?, cond).await
-    }
-
-    /// All records (default order: by URI).
-    #[allow(clippy::too_many_arguments)]
-    async fn pds_records(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only records matching this filter.")] filter: Option<PdsRecordFilter>,
-        #[graphql(desc = "Sort order (the URI breaks ties).")] order_by: Option<PdsRecordOrder>,
-    ) -> Result<Conn<PdsRecord>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            PdsRecordOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, pds(ctx)?, req).await
     }
 
     /// One blob, by owner DID and CID; null if none matches, `FORBIDDEN` if it is an
@@ -317,7 +200,7 @@ impl PdsQuery {
                 .filter(blobs::Column::Cid.eq(cid))
                 .one(pds(ctx)?)
                 .await
-                .map_err(|e| ApiError::from(e).extend())?;
+                .extend()?;
             match m {
                 Some(b) if !access::sees_blob(access::viewer(ctx), &b) => {
                     Err(access::temporary_blob().extend())
@@ -327,31 +210,6 @@ impl PdsQuery {
         }
         .await
         .transpose()
-    }
-
-    /// All blobs the viewer may see: committed ones, and the viewer's own uploads still
-    /// in temporary storage (default order: DID, then CID).
-    #[allow(clippy::too_many_arguments)]
-    async fn pds_blobs(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only blobs matching this filter.")] filter: Option<PdsBlobFilter>,
-        #[graphql(desc = "Sort order (DID and CID break ties).")] order_by: Option<PdsBlobOrder>,
-    ) -> Result<Conn<PdsBlob>> {
-        let req = list_request(
-            filter.as_ref(),
-            access::blobs(access::viewer(ctx)),
-            PdsBlobOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, pds(ctx)?, req).await
     }
 
     /// One record-to-blob reference, by blob CID and record URI; null if none matches.
@@ -367,34 +225,6 @@ impl PdsQuery {
         one::<record_blobs::Entity, _>(pds(ctx)?, cond).await
     }
 
-    /// All record-to-blob references (default order: blob CID, then record URI).
-    #[allow(clippy::too_many_arguments)]
-    async fn pds_record_blobs(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only references matching this filter.")] filter: Option<
-            PdsRecordBlobFilter,
-        >,
-        #[graphql(desc = "Sort order (blob CID and record URI break ties).")] order_by: Option<
-            PdsRecordBlobOrder,
-        >,
-    ) -> Result<Conn<PdsRecordBlob>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            PdsRecordBlobOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, pds(ctx)?, req).await
-    }
-
     /// One sequencer event, by sequence number; null if none matches.
     async fn pds_repo_seq_event(
         &self,
@@ -403,34 +233,6 @@ impl PdsQuery {
     ) -> Result<Option<PdsRepoSeqEvent>> {
         let cond = Condition::all().add(repo_seq::Column::Seq.eq(seq.0));
         one::<repo_seq::Entity, _>(pds(ctx)?, cond).await
-    }
-
-    /// The sequencer's log (default order: `seq` ascending, i.e. firehose order).
-    #[allow(clippy::too_many_arguments)]
-    async fn pds_repo_seq_events(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only events matching this filter.")] filter: Option<
-            PdsRepoSeqEventFilter,
-        >,
-        #[graphql(desc = "Sort order (the sequence number breaks ties).")] order_by: Option<
-            PdsRepoSeqEventOrder,
-        >,
-    ) -> Result<Conn<PdsRepoSeqEvent>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            PdsRepoSeqEventOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, pds(ctx)?, req).await
     }
 
     /// One of the viewer's app passwords (metadata only), by DID and name; null if none
@@ -453,33 +255,88 @@ impl PdsQuery {
         .await
         .transpose()
     }
+}
 
+root_list! {
+    /// All accounts (default order: by DID).
+    PdsAccountsList.pds_accounts -> PdsAccount,
+    db: pds,
+    filter: PdsAccountFilter => "Only accounts matching this filter.",
+    order: PdsAccountOrder => "Sort order (the DID breaks ties; default: DID).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All repositories (default order: by DID).
+    PdsReposList.pds_repos -> PdsRepo,
+    db: pds,
+    filter: PdsRepoFilter => "Only repositories matching this filter.",
+    order: PdsRepoOrder => "Sort order (default: DID).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All repository blocks, across repositories (filter on `cid` for cross-repository
+    /// CID lookups; default order: repository DID, then CID).
+    PdsRepoBlocksList.pds_repo_blocks -> PdsRepoBlock,
+    db: pds,
+    filter: PdsRepoBlockFilter => "Only blocks matching this filter.",
+    order: PdsRepoBlockOrder => "Sort order (repository DID and CID break ties).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All PLC operations (default order: DID, then `seq`).
+    PdsPlcOperationsList.pds_plc_operations -> PdsPlcOperation,
+    db: pds,
+    filter: PdsPlcOperationFilter => "Only operations matching this filter.",
+    order: PdsPlcOperationOrder => "Sort order (DID and `seq` break ties).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All records (default order: by URI).
+    PdsRecordsList.pds_records -> PdsRecord,
+    db: pds,
+    filter: PdsRecordFilter => "Only records matching this filter.",
+    order: PdsRecordOrder => "Sort order (the URI breaks ties).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All blobs the viewer may see: committed ones, and the viewer's own uploads still
+    /// in temporary storage (default order: DID, then CID).
+    PdsBlobsList.pds_blobs -> PdsBlob,
+    db: pds,
+    filter: PdsBlobFilter => "Only blobs matching this filter.",
+    order: PdsBlobOrder => "Sort order (DID and CID break ties).",
+    access: |ctx| access::blobs(access::viewer(ctx)),
+}
+
+root_list! {
+    /// All record-to-blob references (default order: blob CID, then record URI).
+    PdsRecordBlobsList.pds_record_blobs -> PdsRecordBlob,
+    db: pds,
+    filter: PdsRecordBlobFilter => "Only references matching this filter.",
+    order: PdsRecordBlobOrder => "Sort order (blob CID and record URI break ties).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// The sequencer's log (default order: `seq` ascending, i.e. firehose order).
+    PdsRepoSeqEventsList.pds_repo_seq_events -> PdsRepoSeqEvent,
+    db: pds,
+    filter: PdsRepoSeqEventFilter => "Only events matching this filter.",
+    order: PdsRepoSeqEventOrder => "Sort order (the sequence number breaks ties).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
     /// The viewer's app passwords (metadata only; default order: DID, then name); empty
     /// when not signed in to the PDS.
-    #[allow(clippy::too_many_arguments)]
-    async fn pds_app_passwords(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only app passwords matching this filter.")] filter: Option<
-            PdsAppPasswordFilter,
-        >,
-        #[graphql(desc = "Sort order (DID and name break ties).")] order_by: Option<
-            PdsAppPasswordOrder,
-        >,
-    ) -> Result<Conn<PdsAppPassword>> {
-        let req = list_request(
-            filter.as_ref(),
-            access::own(access::viewer(ctx), app_passwords::Column::Did),
-            PdsAppPasswordOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, pds(ctx)?, req).await
-    }
+    PdsAppPasswordsList.pds_app_passwords -> PdsAppPassword,
+    db: pds,
+    filter: PdsAppPasswordFilter => "Only app passwords matching this filter.",
+    order: PdsAppPasswordOrder => "Sort order (DID and name break ties).",
+    access: |ctx| access::own(access::viewer(ctx), app_passwords::Column::Did),
 }

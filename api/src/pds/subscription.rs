@@ -1,10 +1,11 @@
 //! The PDS's subscription: the repository event stream (the firehose) over the sequencer
 //! log `repo_seq` (see [`super::sequencer`] and [`crate::events`]).
 
+use crate::error::ResultExt;
 use std::sync::Arc;
 
 use async_graphql::futures_util::Stream;
-use async_graphql::{Context, ErrorExtensions, Result, Subscription};
+use async_graphql::{Context, Result, Subscription};
 use entity::pds::repo_seq;
 use sea_orm::Condition;
 
@@ -33,7 +34,7 @@ impl PdsSubscription {
         cursor: Option<String>,
     ) -> Result<impl Stream<Item = Result<PdsRepoSeqEvent>> + use<>> {
         let dbs = databases(ctx)?.clone();
-        let cursor = cursor_of(ctx, "cursor", cursor.as_deref()).map_err(|e| e.extend())?;
+        let cursor = cursor_of(ctx, "cursor", cursor.as_deref()).extend()?;
         let events = dbs
             .feeds()
             .pds
@@ -43,7 +44,7 @@ impl PdsSubscription {
                 "cursor",
             )
             .await
-            .map_err(|e| e.extend())?;
+            .extend()?;
         Ok(deliver(
             ctx,
             events,

@@ -7,8 +7,9 @@
 //! itself may read (its email, sessions, app passwords, temporary uploads) is decided in
 //! [`super::access`].
 
+use crate::error::ResultExt;
 use async_graphql::ErrorExtensions;
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entity::pds::enums::{AccountStatus, RepoSeqEventType};
 use entity::pds::{
@@ -28,13 +29,9 @@ use crate::filter::{BigIntFilter, BooleanFilter, DateTimeFilter, IntFilter, Stri
 use crate::loader::{CountRef, ListRef};
 use crate::pagination::PageArgs;
 use crate::scalars::{Base64, BigInt, int};
-use crate::{enum_filter, filter_input, order_input};
+use crate::{enum_filter, filter_input, mirror_enum, order_input};
 
 type Result<T> = async_graphql::Result<T>;
-
-fn extend<T>(r: std::result::Result<T, crate::error::ApiError>) -> Result<T> {
-    r.map_err(|e| e.extend())
-}
 
 /// The list name of blob connections (the `order_input!` literal below), shared with
 /// the `record.blobs` view so that its cursors are blob cursors.
@@ -44,81 +41,35 @@ pub const RECORDS_LIST: &str = "pds.records";
 
 // ------------------------------------------------------------------------------- enums
 
-/// Where an account is in its lifecycle.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum PdsAccountStatus {
-    /// A live account.
-    Active,
-    /// Taken down by the service's moderators.
-    Takendown,
-    /// Deactivated by its owner; may be reactivated.
-    Deactivated,
-    /// Deleted; kept only as a tombstone.
-    Deleted,
-}
-
-impl From<AccountStatus> for PdsAccountStatus {
-    fn from(s: AccountStatus) -> Self {
-        match s {
-            AccountStatus::Active => Self::Active,
-            AccountStatus::Takendown => Self::Takendown,
-            AccountStatus::Deactivated => Self::Deactivated,
-            AccountStatus::Deleted => Self::Deleted,
-        }
+mirror_enum! {
+    /// Where an account is in its lifecycle.
+    pub enum PdsAccountStatus => AccountStatus {
+        /// A live account.
+        Active,
+        /// Taken down by the service's moderators.
+        Takendown,
+        /// Deactivated by its owner; may be reactivated.
+        Deactivated,
+        /// Deleted; kept only as a tombstone.
+        Deleted,
     }
 }
 
-impl From<PdsAccountStatus> for AccountStatus {
-    fn from(s: PdsAccountStatus) -> Self {
-        match s {
-            PdsAccountStatus::Active => Self::Active,
-            PdsAccountStatus::Takendown => Self::Takendown,
-            PdsAccountStatus::Deactivated => Self::Deactivated,
-            PdsAccountStatus::Deleted => Self::Deleted,
-        }
-    }
-}
-
-/// The kind of an event in the sequencer's log.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq, Hash)]
-pub enum PdsRepoSeqEventType {
-    /// A repository commit (records created, updated or deleted).
-    Append,
-    /// A revision-only update.
-    Rev,
-    /// A full repository sync marker.
-    Sync,
-    /// A handle or DID document change.
-    Identity,
-    /// An account status change.
-    Account,
-    /// The repository was deleted.
-    Tombstone,
-}
-
-impl From<RepoSeqEventType> for PdsRepoSeqEventType {
-    fn from(t: RepoSeqEventType) -> Self {
-        match t {
-            RepoSeqEventType::Append => Self::Append,
-            RepoSeqEventType::Rev => Self::Rev,
-            RepoSeqEventType::Sync => Self::Sync,
-            RepoSeqEventType::Identity => Self::Identity,
-            RepoSeqEventType::Account => Self::Account,
-            RepoSeqEventType::Tombstone => Self::Tombstone,
-        }
-    }
-}
-
-impl From<PdsRepoSeqEventType> for RepoSeqEventType {
-    fn from(t: PdsRepoSeqEventType) -> Self {
-        match t {
-            PdsRepoSeqEventType::Append => Self::Append,
-            PdsRepoSeqEventType::Rev => Self::Rev,
-            PdsRepoSeqEventType::Sync => Self::Sync,
-            PdsRepoSeqEventType::Identity => Self::Identity,
-            PdsRepoSeqEventType::Account => Self::Account,
-            PdsRepoSeqEventType::Tombstone => Self::Tombstone,
-        }
+mirror_enum! {
+    /// The kind of an event in the sequencer's log.
+    pub enum PdsRepoSeqEventType => RepoSeqEventType {
+        /// A repository commit (records created, updated or deleted).
+        Append,
+        /// A revision-only update.
+        Rev,
+        /// A full repository sync marker.
+        Sync,
+        /// A handle or DID document change.
+        Identity,
+        /// An account status change.
+        Account,
+        /// The repository was deleted.
+        Tombstone,
     }
 }
 
@@ -464,7 +415,6 @@ impl PdsAccount {
     }
 
     /// The blocks of the account's repository (default order: by CID).
-    #[allow(clippy::too_many_arguments)]
     async fn blocks(
         &self,
         ctx: &Context<'_>,
@@ -479,12 +429,13 @@ impl PdsAccount {
             PdsRepoBlockOrder,
         >,
     ) -> Result<Conn<PdsRepoBlock>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             PdsRepoBlockOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<PdsLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -496,7 +447,6 @@ impl PdsAccount {
     }
 
     /// The account's PLC operation log (default order: `seq` ascending, genesis first).
-    #[allow(clippy::too_many_arguments)]
     async fn plc_operations(
         &self,
         ctx: &Context<'_>,
@@ -514,12 +464,13 @@ impl PdsAccount {
         >,
     ) -> Result<Conn<PdsPlcOperation>> {
         // The primary key order, (did, seq), is the log in seq order.
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             PdsPlcOperationOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<PdsLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -558,12 +509,13 @@ impl PdsAccount {
                 None => None,
             };
             // Sibling accounts are loaded in the same statement: only the viewer's rows.
-            let req = extend(list_request(
+            let req = list_request(
                 filter.as_ref(),
                 access::own(viewer, refresh_tokens::Column::Did),
                 session_ordering(),
                 PageArgs::new(first, after, last, before),
-            ))?;
+            )
+            .extend()?;
             let mut conn: Conn<PdsSession> = nested_connection::<PdsLoader, _, _, _, _, _>(
                 ctx,
                 &self.0,
@@ -582,7 +534,6 @@ impl PdsAccount {
     }
 
     /// The account's records (default order: by URI, i.e. collection then record key).
-    #[allow(clippy::too_many_arguments)]
     async fn records(
         &self,
         ctx: &Context<'_>,
@@ -601,12 +552,13 @@ impl PdsAccount {
             Some(c) => Condition::all().add(records::Column::Collection.eq(c)),
             None => Condition::all(),
         };
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             extra,
             PdsRecordOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<PdsLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -619,7 +571,6 @@ impl PdsAccount {
 
     /// The account's uploaded blobs (default order: by CID); uploads still in temporary
     /// storage only when the viewer is the account.
-    #[allow(clippy::too_many_arguments)]
     async fn blobs(
         &self,
         ctx: &Context<'_>,
@@ -634,12 +585,13 @@ impl PdsAccount {
             PdsBlobOrder,
         >,
     ) -> Result<Conn<PdsBlob>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             access::blobs(access::viewer(ctx)),
             PdsBlobOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<PdsLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -651,7 +603,6 @@ impl PdsAccount {
     }
 
     /// The account's record-to-blob references.
-    #[allow(clippy::too_many_arguments)]
     async fn record_blobs(
         &self,
         ctx: &Context<'_>,
@@ -668,12 +619,13 @@ impl PdsAccount {
             PdsRecordBlobOrder,
         >,
     ) -> Result<Conn<PdsRecordBlob>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             PdsRecordBlobOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<PdsLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -686,7 +638,6 @@ impl PdsAccount {
 
     /// The account's app passwords (metadata only; default order: by name): visible to
     /// the account itself only (`FORBIDDEN` for anyone else).
-    #[allow(clippy::too_many_arguments)]
     async fn app_passwords(
         &self,
         ctx: &Context<'_>,
@@ -709,12 +660,13 @@ impl PdsAccount {
                 return Err(access::app_passwords_of_another().extend());
             }
             // Sibling accounts are loaded in the same statement: only the viewer's rows.
-            let req = extend(list_request(
+            let req = list_request(
                 filter.as_ref(),
                 access::own(viewer, app_passwords::Column::Did),
                 PdsAppPasswordOrder::ordering(order_by),
                 PageArgs::new(first, after, last, before),
-            ))?;
+            )
+            .extend()?;
             nested_connection::<PdsLoader, _, _, _, _, _>(
                 ctx,
                 &self.0,
@@ -730,7 +682,6 @@ impl PdsAccount {
     }
 
     /// The sequencer events about the account's DID (default order: `seq` ascending).
-    #[allow(clippy::too_many_arguments)]
     async fn seq_events(
         &self,
         ctx: &Context<'_>,
@@ -747,12 +698,13 @@ impl PdsAccount {
             PdsRepoSeqEventOrder,
         >,
     ) -> Result<Conn<PdsRepoSeqEvent>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             PdsRepoSeqEventOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<PdsLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -768,7 +720,7 @@ impl PdsAccount {
     /// The internal cursor of a client's session cursor, matched for all sibling
     /// accounts at once.
     async fn session_cursor(&self, ctx: &Context<'_>, cursor: &str, field: &str) -> Result<String> {
-        let at = extend(unseal(cursor, field))?;
+        let at = unseal(cursor, field).extend()?;
         // A cursor of another account's sessions is not one of this list: it is never
         // looked up (its session is not the viewer's to read).
         if !access::is_me(access::viewer(ctx), &at.did) {
@@ -831,7 +783,6 @@ impl PdsRepo {
     }
 
     /// The repository's blocks (default order: by CID).
-    #[allow(clippy::too_many_arguments)]
     async fn blocks(
         &self,
         ctx: &Context<'_>,
@@ -846,12 +797,13 @@ impl PdsRepo {
             PdsRepoBlockOrder,
         >,
     ) -> Result<Conn<PdsRepoBlock>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             PdsRepoBlockOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<PdsLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -1068,7 +1020,6 @@ impl PdsRecord {
     /// The uploaded blobs the record references (through its blob references; a
     /// reference to a blob not uploaded yet, or still in another account's temporary
     /// storage, is skipped). Default order: by CID.
-    #[allow(clippy::too_many_arguments)]
     async fn blobs(
         &self,
         ctx: &Context<'_>,
@@ -1083,12 +1034,13 @@ impl PdsRecord {
             PdsBlobOrder,
         >,
     ) -> Result<Conn<PdsBlob>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             access::blobs(access::viewer(ctx)),
             PdsBlobOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<PdsLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -1100,7 +1052,6 @@ impl PdsRecord {
     }
 
     /// The record's blob references (rows of `record_blobs`).
-    #[allow(clippy::too_many_arguments)]
     async fn record_blobs(
         &self,
         ctx: &Context<'_>,
@@ -1117,12 +1068,13 @@ impl PdsRecord {
             PdsRecordBlobOrder,
         >,
     ) -> Result<Conn<PdsRecordBlob>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             PdsRecordBlobOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<PdsLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -1191,7 +1143,6 @@ impl PdsBlob {
     }
 
     /// The records referencing the blob (default order: by URI).
-    #[allow(clippy::too_many_arguments)]
     async fn records(
         &self,
         ctx: &Context<'_>,
@@ -1204,12 +1155,13 @@ impl PdsBlob {
         #[graphql(desc = "Only records matching this filter.")] filter: Option<PdsRecordFilter>,
         #[graphql(desc = "Sort order (the URI breaks ties).")] order_by: Option<PdsRecordOrder>,
     ) -> Result<Conn<PdsRecord>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             PdsRecordOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<PdsLoader, _, _, _, _, _>(
             ctx,
             &self.0,

@@ -8,7 +8,7 @@
 //! each mutation runs in one transaction and appends its events to the event log in it;
 //! every payload carries the changed objects and the events appended.
 
-use async_graphql::{Context, ErrorExtensions, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::Domain;
 use entity::universe::event_log;
@@ -22,14 +22,10 @@ use super::types::{
 use crate::auth::{Tokens, Viewer};
 use crate::batch::{Node, Rows};
 use crate::context::databases;
-use crate::error::ApiResult;
+use crate::error::{ApiResult, ResultExt};
 use crate::write::Store;
 
 type Result<T> = async_graphql::Result<T>;
-
-fn extend<T>(r: ApiResult<T>) -> Result<T> {
-    r.map_err(|e| e.extend())
-}
 
 /// The acting identity: the subject of the request's Universe token.
 fn actor(ctx: &Context<'_>) -> ApiResult<String> {
@@ -180,9 +176,11 @@ impl UniverseMutation {
         #[graphql(desc = "What the client is (user agent, SDK version; at most 512 characters).")]
         client_info: Option<String>,
     ) -> Result<UniverseIdentity> {
-        let info = extend(sessions::client_info("clientInfo", client_info.as_deref()))?;
+        let info = sessions::client_info("clientInfo", client_info.as_deref()).extend()?;
         let tokens = ctx.data::<Tokens>()?;
-        let written = extend(sessions::connect(&store(ctx)?, tokens, info).await)?;
+        let written = sessions::connect(&store(ctx)?, tokens, info)
+            .await
+            .extend()?;
         let sessions::Connected { connection, token } = written.value;
         Ok(UniverseIdentity {
             identity: connection.identity.clone(),
@@ -200,9 +198,11 @@ impl UniverseMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The entity.")] input: UniverseCreateEntityInput,
     ) -> Result<UniverseCreateEntityPayload> {
-        let actor = extend(actor(ctx))?;
-        let input = extend(input.parse())?;
-        let written = extend(entities::create_entity(&store(ctx)?, &actor, input).await)?;
+        let actor = actor(ctx).extend()?;
+        let input = input.parse().extend()?;
+        let written = entities::create_entity(&store(ctx)?, &actor, input)
+            .await
+            .extend()?;
         Ok(UniverseCreateEntityPayload {
             entity: UniverseEntity(Node::single(written.value)),
             events: events(written.events),
@@ -218,9 +218,11 @@ impl UniverseMutation {
         #[graphql(desc = "The entity, the version read and the changes.")]
         input: UniverseUpdateEntityInput,
     ) -> Result<UniverseUpdateEntityPayload> {
-        let actor = extend(actor(ctx))?;
-        let input = extend(input.parse())?;
-        let written = extend(entities::update_entity(&store(ctx)?, &actor, input).await)?;
+        let actor = actor(ctx).extend()?;
+        let input = input.parse().extend()?;
+        let written = entities::update_entity(&store(ctx)?, &actor, input)
+            .await
+            .extend()?;
         Ok(UniverseUpdateEntityPayload {
             entity: UniverseEntity(Node::single(written.value)),
             events: events(written.events),
@@ -234,9 +236,11 @@ impl UniverseMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The entity and the version read.")] input: UniverseDeleteEntityInput,
     ) -> Result<UniverseDeleteEntityPayload> {
-        let actor = extend(actor(ctx))?;
-        let (id, expected) = extend(input.parse())?;
-        let written = extend(entities::delete_entity(&store(ctx)?, &actor, id, expected).await)?;
+        let actor = actor(ctx).extend()?;
+        let (id, expected) = input.parse().extend()?;
+        let written = entities::delete_entity(&store(ctx)?, &actor, id, expected)
+            .await
+            .extend()?;
         Ok(UniverseDeleteEntityPayload {
             deleted_id: ID(written.value.id),
             deleted_relation_ids: written.value.relation_ids.into_iter().map(ID).collect(),
@@ -251,9 +255,11 @@ impl UniverseMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The relation.")] input: UniverseCreateRelationInput,
     ) -> Result<UniverseCreateRelationPayload> {
-        let actor = extend(actor(ctx))?;
-        let input = extend(input.parse())?;
-        let written = extend(entities::create_relation(&store(ctx)?, &actor, input).await)?;
+        let actor = actor(ctx).extend()?;
+        let input = input.parse().extend()?;
+        let written = entities::create_relation(&store(ctx)?, &actor, input)
+            .await
+            .extend()?;
         Ok(UniverseCreateRelationPayload {
             relation: UniverseRelation(Node::single(written.value)),
             events: events(written.events),
@@ -266,13 +272,11 @@ impl UniverseMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The relation's id.")] id: ID,
     ) -> Result<UniverseDeleteRelationPayload> {
-        let actor = extend(actor(ctx))?;
-        let id = extend(service::values::Key::parse(
-            "id",
-            &id,
-            service::values::MAX_ID,
-        ))?;
-        let written = extend(entities::delete_relation(&store(ctx)?, &actor, id).await)?;
+        let actor = actor(ctx).extend()?;
+        let id = service::values::Key::parse("id", &id, service::values::MAX_ID).extend()?;
+        let written = entities::delete_relation(&store(ctx)?, &actor, id)
+            .await
+            .extend()?;
         Ok(UniverseDeleteRelationPayload {
             deleted_id: ID(written.value),
             events: events(written.events),
@@ -288,9 +292,11 @@ impl UniverseMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The version and its deltas.")] input: UniverseCommitStateVersionInput,
     ) -> Result<UniverseCommitStateVersionPayload> {
-        let actor = extend(actor(ctx))?;
-        let input = extend(input.parse())?;
-        let written = extend(versions::commit_version(&store(ctx)?, &actor, input).await)?;
+        let actor = actor(ctx).extend()?;
+        let input = input.parse().extend()?;
+        let written = versions::commit_version(&store(ctx)?, &actor, input)
+            .await
+            .extend()?;
         let versions::Committed { version, deltas } = written.value;
         Ok(UniverseCommitStateVersionPayload {
             version: UniverseStateVersion(Node::single(version)),
@@ -307,9 +313,11 @@ impl UniverseMutation {
         #[graphql(desc = "The key, the value and optionally the description.")]
         input: UniverseSetConfigInput,
     ) -> Result<UniverseSetConfigPayload> {
-        let actor = extend(actor(ctx))?;
-        let input = extend(input.parse())?;
-        let written = extend(config::set_config(&store(ctx)?, &actor, input).await)?;
+        let actor = actor(ctx).extend()?;
+        let input = input.parse().extend()?;
+        let written = config::set_config(&store(ctx)?, &actor, input)
+            .await
+            .extend()?;
         Ok(UniverseSetConfigPayload {
             config: UniverseConfig(Node::single(written.value)),
             events: events(written.events),
@@ -326,10 +334,10 @@ impl UniverseMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The new status.")] input: UniverseSetConnectionStatusInput,
     ) -> Result<UniverseSetConnectionStatusPayload> {
-        let actor = extend(actor(ctx))?;
-        let written = extend(
-            sessions::set_connection_status(&store(ctx)?, &actor, input.status.into()).await,
-        )?;
+        let actor = actor(ctx).extend()?;
+        let written = sessions::set_connection_status(&store(ctx)?, &actor, input.status.into())
+            .await
+            .extend()?;
         let sessions::ConnectionChanged {
             connection,
             cancelled,
@@ -350,9 +358,11 @@ impl UniverseMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The query to subscribe to.")] input: UniverseCreateSubscriptionInput,
     ) -> Result<UniverseCreateSubscriptionPayload> {
-        let actor = extend(actor(ctx))?;
-        let query = extend(sessions::query("input.query", &input.query))?;
-        let written = extend(sessions::create_subscription(&store(ctx)?, &actor, query).await)?;
+        let actor = actor(ctx).extend()?;
+        let query = sessions::query("input.query", &input.query).extend()?;
+        let written = sessions::create_subscription(&store(ctx)?, &actor, query)
+            .await
+            .extend()?;
         Ok(UniverseCreateSubscriptionPayload {
             subscription: UniverseSubscription(Node::single(written.value)),
             events: events(written.events),
@@ -369,11 +379,12 @@ impl UniverseMutation {
         #[graphql(desc = "The subscription and its new status.")]
         input: UniverseSetSubscriptionStatusInput,
     ) -> Result<UniverseSetSubscriptionStatusPayload> {
-        let actor = extend(actor(ctx))?;
-        let id = extend(input.subscription_id())?;
-        let written = extend(
-            sessions::set_subscription_status(&store(ctx)?, &actor, id, input.status.into()).await,
-        )?;
+        let actor = actor(ctx).extend()?;
+        let id = input.subscription_id().extend()?;
+        let written =
+            sessions::set_subscription_status(&store(ctx)?, &actor, id, input.status.into())
+                .await
+                .extend()?;
         Ok(UniverseSetSubscriptionStatusPayload {
             subscription: UniverseSubscription(Node::single(written.value)),
             events: events(written.events),

@@ -1,7 +1,7 @@
 //! Universe's root query fields: a lookup and a connection per table, and the seed's
 //! documented queries (entities by tag, version history, latest version).
 
-use async_graphql::{Context, ErrorExtensions, ID, Object};
+use async_graphql::{Context, ID, MergedObject, Object};
 use entity::universe::{
     client_connection, config, delta_record, entity as node, event_log, relation, state_version,
     subscription,
@@ -13,9 +13,10 @@ use super::types::*;
 use crate::batch::{Node, Rows};
 use crate::connection::Conn;
 use crate::context::{databases, list_request, root_connection};
-use crate::error::ApiError;
+use crate::error::ResultExt;
 use crate::order::OrderDirection;
 use crate::pagination::PageArgs;
+use crate::root_list;
 
 type Result<T> = async_graphql::Result<T>;
 
@@ -28,19 +29,33 @@ where
     T: From<Node<E::Model>>,
 {
     let db = databases(ctx)?.universe();
-    let m = E::find_by_id(id.0)
-        .one(db)
-        .await
-        .map_err(|e| ApiError::from(e).extend())?;
+    let m = E::find_by_id(id.0).one(db).await.extend()?;
     Ok(m.map(|m| T::from(Node::single(m))))
 }
 
 /// Universe's part of the root query.
+#[derive(MergedObject, Default)]
+pub struct UniverseQuery(UniverseLookups, UniverseLists);
+
+/// Universe's plural root connections.
+#[derive(MergedObject, Default)]
+pub struct UniverseLists(
+    UniverseEntitiesList,
+    UniverseRelationsList,
+    UniverseStateVersionsList,
+    UniverseEventsList,
+    UniverseDeltasList,
+    UniverseConfigsList,
+    UniverseClientConnectionsList,
+    UniverseSubscriptionsList,
+);
+
+/// Universe's single-object lookups and other root fields.
 #[derive(Default)]
-pub struct UniverseQuery;
+pub struct UniverseLookups;
 
 #[Object]
-impl UniverseQuery {
+impl UniverseLookups {
     /// One entity by id; null if none matches.
     async fn universe_entity(
         &self,
@@ -113,238 +128,8 @@ impl UniverseQuery {
         by_id::<subscription::Entity, _>(ctx, subscription_id).await
     }
 
-    /// All entities of the knowledge graph. The seed's "entities by type" is
-    /// `filter: {entityType: {eq: ...}}`; "recently created" is
-    /// `orderBy: {field: CREATED_AT, direction: DESC}`.
-    #[allow(clippy::too_many_arguments)]
-    async fn universe_entities(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only entities matching this filter.")] filter: Option<
-            UniverseEntityFilter,
-        >,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            UniverseEntityOrder,
-        >,
-    ) -> Result<Conn<UniverseEntity>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            UniverseEntityOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.universe(), req).await
-    }
-
-    /// All relations. The seed's "relations of an entity" is
-    /// `filter: {or: [{fromEntity: {eq: ...}}, {toEntity: {eq: ...}}]}`; "by type" is
-    /// `filter: {relationType: {eq: ...}}`.
-    #[allow(clippy::too_many_arguments)]
-    async fn universe_relations(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only relations matching this filter.")] filter: Option<
-            UniverseRelationFilter,
-        >,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            UniverseRelationOrder,
-        >,
-    ) -> Result<Conn<UniverseRelation>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            UniverseRelationOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.universe(), req).await
-    }
-
-    /// All state versions.
-    #[allow(clippy::too_many_arguments)]
-    async fn universe_state_versions(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only versions matching this filter.")] filter: Option<
-            UniverseStateVersionFilter,
-        >,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            UniverseStateVersionOrder,
-        >,
-    ) -> Result<Conn<UniverseStateVersion>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            UniverseStateVersionOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.universe(), req).await
-    }
-
-    /// The event log, newest first unless `orderBy` says otherwise. The seed's "events by
-    /// type and time range" is `filter: {eventType: {eq: ...}, timestamp: {gte: ..., lte: ...}}`.
-    #[allow(clippy::too_many_arguments)]
-    async fn universe_events(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only events matching this filter.")] filter: Option<UniverseEventFilter>,
-        #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
-        order_by: Option<UniverseEventOrder>,
-    ) -> Result<Conn<UniverseEvent>> {
-        let order_by = order_by.or(Some(UniverseEventOrder {
-            field: UniverseEventOrderField::Timestamp,
-            direction: OrderDirection::Desc,
-        }));
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            UniverseEventOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.universe(), req).await
-    }
-
-    /// All delta records.
-    #[allow(clippy::too_many_arguments)]
-    async fn universe_deltas(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only delta records matching this filter.")] filter: Option<
-            UniverseDeltaFilter,
-        >,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            UniverseDeltaOrder,
-        >,
-    ) -> Result<Conn<UniverseDelta>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            UniverseDeltaOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.universe(), req).await
-    }
-
-    /// All configuration parameters.
-    #[allow(clippy::too_many_arguments)]
-    async fn universe_configs(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only configuration parameters matching this filter.")] filter: Option<
-            UniverseConfigFilter,
-        >,
-        #[graphql(desc = "Sort order (the key breaks ties; default: key).")] order_by: Option<
-            UniverseConfigOrder,
-        >,
-    ) -> Result<Conn<UniverseConfig>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            UniverseConfigOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.universe(), req).await
-    }
-
-    /// All client connections.
-    #[allow(clippy::too_many_arguments)]
-    async fn universe_client_connections(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only client connections matching this filter.")] filter: Option<
-            UniverseClientConnectionFilter,
-        >,
-        #[graphql(desc = "Sort order (the identity breaks ties; default: identity).")]
-        order_by: Option<UniverseClientConnectionOrder>,
-    ) -> Result<Conn<UniverseClientConnection>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            UniverseClientConnectionOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.universe(), req).await
-    }
-
-    /// All subscriptions.
-    #[allow(clippy::too_many_arguments)]
-    async fn universe_subscriptions(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size, counting forward (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Start after this cursor.")] after: Option<String>,
-        #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
-        #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only subscriptions matching this filter.")] filter: Option<
-            UniverseSubscriptionFilter,
-        >,
-        #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
-            UniverseSubscriptionOrder,
-        >,
-    ) -> Result<Conn<UniverseSubscription>> {
-        let req = list_request(
-            filter.as_ref(),
-            Condition::all(),
-            UniverseSubscriptionOrder::ordering(order_by),
-            PageArgs::new(first, after, last, before),
-        )
-        .map_err(|e| e.extend())?;
-        root_connection(ctx, databases(ctx)?.universe(), req).await
-    }
-
     /// The entities whose `metadata.tags` contain `tag` (the seed's "entities with tag"),
     /// by id unless `orderBy` says otherwise.
-    #[allow(clippy::too_many_arguments)]
     async fn universe_entities_by_tag(
         &self,
         ctx: &Context<'_>,
@@ -369,7 +154,7 @@ impl UniverseQuery {
             UniverseEntityOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
         )
-        .map_err(|e| e.extend())?;
+        .extend()?;
         root_connection(ctx, db, req).await
     }
 
@@ -387,7 +172,7 @@ impl UniverseQuery {
         )]
         max_depth: i32,
     ) -> Result<Vec<UniverseStateVersion>> {
-        let depth = service::check_depth(max_depth).map_err(|e| e.extend())?;
+        let depth = service::check_depth(max_depth).extend()?;
         let db = databases(ctx)?.universe();
         let mut found = service::walk_versions(
             db,
@@ -397,7 +182,7 @@ impl UniverseQuery {
             true,
         )
         .await
-        .map_err(|e| ApiError::from(e).extend())?;
+        .extend()?;
         let rows = Rows::new(found.remove(&version_id.0).unwrap_or_default());
         Ok(rows.nodes().map(UniverseStateVersion).collect())
     }
@@ -416,7 +201,88 @@ impl UniverseQuery {
             .order_by_desc(state_version::Column::VersionId)
             .one(db)
             .await
-            .map_err(|e| ApiError::from(e).extend())?;
+            .extend()?;
         Ok(m.map(|m| UniverseStateVersion(Node::single(m))))
     }
+}
+
+root_list! {
+    /// All entities of the knowledge graph. The seed's "entities by type" is
+    /// `filter: {entityType: {eq: ...}}`; "recently created" is
+    /// `orderBy: {field: CREATED_AT, direction: DESC}`.
+    UniverseEntitiesList.universe_entities -> UniverseEntity,
+    db: universe,
+    filter: UniverseEntityFilter => "Only entities matching this filter.",
+    order: UniverseEntityOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All relations. The seed's "relations of an entity" is
+    /// `filter: {or: [{fromEntity: {eq: ...}}, {toEntity: {eq: ...}}]}`; "by type" is
+    /// `filter: {relationType: {eq: ...}}`.
+    UniverseRelationsList.universe_relations -> UniverseRelation,
+    db: universe,
+    filter: UniverseRelationFilter => "Only relations matching this filter.",
+    order: UniverseRelationOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All state versions.
+    UniverseStateVersionsList.universe_state_versions -> UniverseStateVersion,
+    db: universe,
+    filter: UniverseStateVersionFilter => "Only versions matching this filter.",
+    order: UniverseStateVersionOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// The event log, newest first unless `orderBy` says otherwise. The seed's "events by
+    /// type and time range" is `filter: {eventType: {eq: ...}, timestamp: {gte: ..., lte: ...}}`.
+    UniverseEventsList.universe_events -> UniverseEvent,
+    db: universe,
+    filter: UniverseEventFilter => "Only events matching this filter.",
+    order: UniverseEventOrder => "Sort order (the id breaks ties; default: newest first).",
+    default_order: UniverseEventOrder {
+        field: UniverseEventOrderField::Timestamp,
+        direction: OrderDirection::Desc,
+    },
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All delta records.
+    UniverseDeltasList.universe_deltas -> UniverseDelta,
+    db: universe,
+    filter: UniverseDeltaFilter => "Only delta records matching this filter.",
+    order: UniverseDeltaOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All configuration parameters.
+    UniverseConfigsList.universe_configs -> UniverseConfig,
+    db: universe,
+    filter: UniverseConfigFilter => "Only configuration parameters matching this filter.",
+    order: UniverseConfigOrder => "Sort order (the key breaks ties; default: key).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All client connections.
+    UniverseClientConnectionsList.universe_client_connections -> UniverseClientConnection,
+    db: universe,
+    filter: UniverseClientConnectionFilter => "Only client connections matching this filter.",
+    order: UniverseClientConnectionOrder => "Sort order (the identity breaks ties; default: identity).",
+    access: |ctx| Condition::all(),
+}
+
+root_list! {
+    /// All subscriptions.
+    UniverseSubscriptionsList.universe_subscriptions -> UniverseSubscription,
+    db: universe,
+    filter: UniverseSubscriptionFilter => "Only subscriptions matching this filter.",
+    order: UniverseSubscriptionOrder => "Sort order (the id breaks ties; default: id).",
+    access: |ctx| Condition::all(),
 }

@@ -2,10 +2,11 @@
 //! [`crate::events`]): the log filtered by type and source, new state versions, and the
 //! changes of one entity. Like every Universe table, the log is readable by everyone.
 
+use crate::error::ResultExt;
 use std::sync::Arc;
 
 use async_graphql::futures_util::Stream;
-use async_graphql::{Context, ErrorExtensions, ID, Result, SimpleObject, Subscription};
+use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
 use entity::universe::{entity as node, event_log, state_version};
 use sea_orm::{ColumnTrait, Condition, EntityTrait};
 
@@ -55,12 +56,12 @@ async fn follow(
 ) -> Result<
     impl Stream<Item = crate::error::ApiResult<Arc<event_log::Model>>> + Send + 'static + use<>,
 > {
-    let after = cursor_of(ctx, "after", after.as_deref()).map_err(|e| e.extend())?;
+    let after = cursor_of(ctx, "after", after.as_deref()).extend()?;
     dbs.feeds()
         .universe
         .follow(topic, after, "after")
         .await
-        .map_err(|e| e.extend())
+        .extend()
 }
 
 /// The cursor of a logged event.

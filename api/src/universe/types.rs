@@ -1,7 +1,8 @@
 //! Universe's GraphQL types, filters and orders. The domain holds no secrets: every
 //! column is a field.
 
-use async_graphql::{Context, Enum, ErrorExtensions, ID, Json, Object, SimpleObject};
+use crate::error::ResultExt;
+use async_graphql::{Context, Enum, ID, Json, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entity::universe::enums::{ConnectionStatus, SubscriptionStatus};
 use entity::universe::json::{
@@ -26,13 +27,9 @@ use crate::filter::{DateTimeFilter, IntFilter, StringFilter};
 use crate::loader::{CountRef, ListRef};
 use crate::order::OrderDirection;
 use crate::pagination::PageArgs;
-use crate::{enum_filter, filter_input, order_input};
+use crate::{enum_filter, filter_input, mirror_enum, order_input};
 
 type Result<T> = async_graphql::Result<T>;
-
-fn extend<T>(r: std::result::Result<T, crate::error::ApiError>) -> Result<T> {
-    r.map_err(|e| e.extend())
-}
 
 fn json_map(m: &serde_json::Map<String, serde_json::Value>) -> Json<serde_json::Value> {
     Json(serde_json::Value::Object(m.clone()))
@@ -40,100 +37,41 @@ fn json_map(m: &serde_json::Map<String, serde_json::Value>) -> Json<serde_json::
 
 // ------------------------------------------------------------------------------- enums
 
-/// Where a client session stands.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum UniverseConnectionStatus {
-    /// Connected and active.
-    Connected,
-    /// Connected but quiet.
-    Idle,
-    /// Closing.
-    Disconnecting,
-    /// Gone.
-    Disconnected,
-}
-
-impl From<ConnectionStatus> for UniverseConnectionStatus {
-    fn from(s: ConnectionStatus) -> Self {
-        match s {
-            ConnectionStatus::Connected => Self::Connected,
-            ConnectionStatus::Idle => Self::Idle,
-            ConnectionStatus::Disconnecting => Self::Disconnecting,
-            ConnectionStatus::Disconnected => Self::Disconnected,
-        }
+mirror_enum! {
+    /// Where a client session stands.
+    pub enum UniverseConnectionStatus => ConnectionStatus {
+        /// Connected and active.
+        Connected,
+        /// Connected but quiet.
+        Idle,
+        /// Closing.
+        Disconnecting,
+        /// Gone.
+        Disconnected,
     }
 }
 
-impl From<UniverseConnectionStatus> for ConnectionStatus {
-    fn from(s: UniverseConnectionStatus) -> Self {
-        match s {
-            UniverseConnectionStatus::Connected => Self::Connected,
-            UniverseConnectionStatus::Idle => Self::Idle,
-            UniverseConnectionStatus::Disconnecting => Self::Disconnecting,
-            UniverseConnectionStatus::Disconnected => Self::Disconnected,
-        }
+mirror_enum! {
+    /// Whether a subscription delivers changes.
+    pub enum UniverseSubscriptionStatus => SubscriptionStatus {
+        /// Delivering changes.
+        Active,
+        /// Temporarily not delivering.
+        Paused,
+        /// Ended for good.
+        Cancelled,
     }
 }
 
-/// Whether a subscription delivers changes.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum UniverseSubscriptionStatus {
-    /// Delivering changes.
-    Active,
-    /// Temporarily not delivering.
-    Paused,
-    /// Ended for good.
-    Cancelled,
-}
-
-impl From<SubscriptionStatus> for UniverseSubscriptionStatus {
-    fn from(s: SubscriptionStatus) -> Self {
-        match s {
-            SubscriptionStatus::Active => Self::Active,
-            SubscriptionStatus::Paused => Self::Paused,
-            SubscriptionStatus::Cancelled => Self::Cancelled,
-        }
-    }
-}
-
-impl From<UniverseSubscriptionStatus> for SubscriptionStatus {
-    fn from(s: UniverseSubscriptionStatus) -> Self {
-        match s {
-            UniverseSubscriptionStatus::Active => Self::Active,
-            UniverseSubscriptionStatus::Paused => Self::Paused,
-            UniverseSubscriptionStatus::Cancelled => Self::Cancelled,
-        }
-    }
-}
-
-/// What a delta operation does to its target.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum UniverseDeltaOp {
-    /// The target came into being.
-    Create,
-    /// The target (or the value at `path` inside it) changed.
-    Update,
-    /// The target went away.
-    Delete,
-}
-
-impl From<DeltaOp> for UniverseDeltaOp {
-    fn from(op: DeltaOp) -> Self {
-        match op {
-            DeltaOp::Create => Self::Create,
-            DeltaOp::Update => Self::Update,
-            DeltaOp::Delete => Self::Delete,
-        }
-    }
-}
-
-impl From<UniverseDeltaOp> for DeltaOp {
-    fn from(op: UniverseDeltaOp) -> Self {
-        match op {
-            UniverseDeltaOp::Create => Self::Create,
-            UniverseDeltaOp::Update => Self::Update,
-            UniverseDeltaOp::Delete => Self::Delete,
-        }
+mirror_enum! {
+    /// What a delta operation does to its target.
+    pub enum UniverseDeltaOp => DeltaOp {
+        /// The target came into being.
+        Create,
+        /// The target (or the value at `path` inside it) changed.
+        Update,
+        /// The target went away.
+        Delete,
     }
 }
 
@@ -535,7 +473,6 @@ impl UniverseEntity {
     }
 
     /// The relations leaving this entity (default order: id).
-    #[allow(clippy::too_many_arguments)]
     async fn outgoing(
         &self,
         ctx: &Context<'_>,
@@ -552,12 +489,13 @@ impl UniverseEntity {
             UniverseRelationOrder,
         >,
     ) -> Result<Conn<UniverseRelation>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             UniverseRelationOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<UniverseLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -569,7 +507,6 @@ impl UniverseEntity {
     }
 
     /// The relations arriving at this entity (default order: id).
-    #[allow(clippy::too_many_arguments)]
     async fn incoming(
         &self,
         ctx: &Context<'_>,
@@ -586,12 +523,13 @@ impl UniverseEntity {
             UniverseRelationOrder,
         >,
     ) -> Result<Conn<UniverseRelation>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             UniverseRelationOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<UniverseLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -621,7 +559,7 @@ impl UniverseEntity {
             ConnectedOf(e.id.clone(), reach, relation_type.clone())
         })
         .await
-        .map_err(|e| e.extend())?;
+        .extend()?;
         Ok(page
             .edges
             .into_iter()
@@ -730,7 +668,6 @@ impl UniverseStateVersion {
     }
 
     /// The versions derived directly from this one (default order: oldest first).
-    #[allow(clippy::too_many_arguments)]
     async fn children(
         &self,
         ctx: &Context<'_>,
@@ -751,12 +688,13 @@ impl UniverseStateVersion {
             field: UniverseStateVersionOrderField::Timestamp,
             direction: OrderDirection::Asc,
         }));
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             UniverseStateVersionOrder::ordering(order),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<UniverseLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -768,7 +706,6 @@ impl UniverseStateVersion {
     }
 
     /// The delta records that produced this version (default order: timestamp).
-    #[allow(clippy::too_many_arguments)]
     async fn deltas(
         &self,
         ctx: &Context<'_>,
@@ -787,12 +724,13 @@ impl UniverseStateVersion {
             field: UniverseDeltaOrderField::Timestamp,
             direction: OrderDirection::Asc,
         }));
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             UniverseDeltaOrder::ordering(order),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<UniverseLoader, _, _, _, _, _>(
             ctx,
             &self.0,
@@ -814,7 +752,7 @@ impl UniverseStateVersion {
         )]
         max_depth: i32,
     ) -> Result<Vec<UniverseStateVersion>> {
-        let depth = extend(service::check_depth(max_depth))?;
+        let depth = service::check_depth(max_depth).extend()?;
         let (cache, loader) = batch::parts::<UniverseLoader>(ctx)?;
         let page = batch::page(
             &cache,
@@ -824,7 +762,7 @@ impl UniverseStateVersion {
             |v| AncestorsOf(v.version_id.clone(), depth),
         )
         .await
-        .map_err(|e| e.extend())?;
+        .extend()?;
         Ok(page
             .edges
             .into_iter()
@@ -844,7 +782,7 @@ impl UniverseStateVersion {
         )]
         max_depth: i32,
     ) -> Result<Vec<UniverseStateVersion>> {
-        let depth = extend(service::check_depth(max_depth))?;
+        let depth = service::check_depth(max_depth).extend()?;
         let (cache, loader) = batch::parts::<UniverseLoader>(ctx)?;
         let page = batch::page(
             &cache,
@@ -854,7 +792,7 @@ impl UniverseStateVersion {
             |v| DescendantsOf(v.version_id.clone(), depth),
         )
         .await
-        .map_err(|e| e.extend())?;
+        .extend()?;
         Ok(page
             .edges
             .into_iter()
@@ -1011,7 +949,6 @@ impl UniverseClientConnection {
     }
 
     /// The client's subscriptions (default order: id).
-    #[allow(clippy::too_many_arguments)]
     async fn subscriptions(
         &self,
         ctx: &Context<'_>,
@@ -1028,12 +965,13 @@ impl UniverseClientConnection {
             UniverseSubscriptionOrder,
         >,
     ) -> Result<Conn<UniverseSubscription>> {
-        let req = extend(list_request(
+        let req = list_request(
             filter.as_ref(),
             Condition::all(),
             UniverseSubscriptionOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
-        ))?;
+        )
+        .extend()?;
         nested_connection::<UniverseLoader, _, _, _, _, _>(
             ctx,
             &self.0,

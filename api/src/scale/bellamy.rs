@@ -18,7 +18,7 @@ use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use serde_json::json;
 use uuid::Uuid;
 
-use super::service::kind;
+use crate::bellamy::service::kind;
 use crate::scale::{Batch, CHUNK, Plan, Rng, at, flush_all};
 
 /// The data tables, checked for emptiness before seeding.

@@ -1,5 +1,5 @@
 //! Orquestra scale data (see [`crate::scale`]): users, each with 5 projects; each project
-//! with 5 IDL versions (Anchor 0.30 IDLs of about 2 KB that pass [`super::service::idl::check`]),
+//! with 5 IDL versions (Anchor 0.30 IDLs of about 2 KB that pass [`crate::orquestra::service::idl::check`]),
 //! a socials row, 2 known addresses and an API key.
 
 use chrono::Duration;
@@ -184,7 +184,7 @@ pub async fn seed(
             keys_out.push(api_keys::Model {
                 id: rng.uuid().to_string(),
                 project_id: project_id.clone(),
-                key: super::api_keys::hash_secret(&secret),
+                key: crate::orquestra::api_keys::hash_secret(&secret),
                 last_used: None,
                 created_at: Some(created),
                 expires_at: None,
@@ -223,7 +223,7 @@ mod tests {
         for v in 1..=VERSIONS_PER_PROJECT {
             let doc = idl(&mut rng, "swap_pool", "11111111111111111111111111111111", v);
             assert!(
-                super::super::service::idl::check("idl", &doc).is_ok(),
+                crate::orquestra::service::idl::check("idl", &doc).is_ok(),
                 "{doc}"
             );
             let len = doc.to_string().len();

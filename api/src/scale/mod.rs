@@ -15,6 +15,12 @@
 //! - A domain holding data is refused unless `force` is given, which recreates the
 //!   domain's tables first (`mosaic migrate fresh`).
 
+pub mod atrarium;
+pub mod bellamy;
+pub mod orquestra;
+pub mod pds;
+pub mod universe;
+
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -318,11 +324,11 @@ async fn holds_data(db: &DatabaseConnection, tables: &[&str]) -> Result<bool, Db
 /// The data tables of `domain` (not the change logs, not migration bookkeeping).
 fn tables(domain: Domain) -> &'static [&'static str] {
     match domain {
-        Domain::Atrarium => crate::atrarium::scale::TABLES,
-        Domain::Orquestra => crate::orquestra::scale::TABLES,
-        Domain::Bellamy => crate::bellamy::scale::TABLES,
-        Domain::Pds => crate::pds::scale::TABLES,
-        Domain::Universe => crate::universe::scale::TABLES,
+        Domain::Atrarium => atrarium::TABLES,
+        Domain::Orquestra => orquestra::TABLES,
+        Domain::Bellamy => bellamy::TABLES,
+        Domain::Pds => pds::TABLES,
+        Domain::Universe => universe::TABLES,
     }
 }
 
@@ -355,11 +361,11 @@ pub async fn seed(dbs: &Databases, options: &Options) -> Result<Vec<DomainReport
         }
         tracing::info!("{domain}: generating");
         let tables = match domain {
-            Domain::Atrarium => crate::atrarium::scale::seed(db, &plan, options.seed).await,
-            Domain::Orquestra => crate::orquestra::scale::seed(db, &plan, options.seed).await,
-            Domain::Bellamy => crate::bellamy::scale::seed(db, &plan, options.seed).await,
-            Domain::Pds => crate::pds::scale::seed(db, &plan, options.seed).await,
-            Domain::Universe => crate::universe::scale::seed(db, &plan, options.seed).await,
+            Domain::Atrarium => atrarium::seed(db, &plan, options.seed).await,
+            Domain::Orquestra => orquestra::seed(db, &plan, options.seed).await,
+            Domain::Bellamy => bellamy::seed(db, &plan, options.seed).await,
+            Domain::Pds => pds::seed(db, &plan, options.seed).await,
+            Domain::Universe => universe::seed(db, &plan, options.seed).await,
         }
         .map_err(failed)?;
         let report = DomainReport {
@@ -376,7 +382,7 @@ pub async fn seed(dbs: &Databases, options: &Options) -> Result<Vec<DomainReport
 /// The DID of PDS account `i` at `seed` — derived from the account's genesis operation,
 /// so it is computed by the PDS generator and shared with Atrarium through this list.
 pub fn pds_dids(plan: &Plan, seed: u64) -> Vec<String> {
-    crate::pds::scale::dids(plan, seed)
+    pds::dids(plan, seed)
 }
 
 #[cfg(test)]

@@ -26,8 +26,8 @@ use entity::universe::{
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 use serde_json::{Map, Value, json};
 
-use super::service::events as kinds;
 use crate::scale::{Batch, CHUNK, Plan, Rng, at, flush_all};
+use crate::universe::service::events as kinds;
 
 /// The data tables, checked for emptiness before seeding.
 pub const TABLES: &[&str] = &[

@@ -18,8 +18,8 @@ use entity::pds::{
 use ipld_core::ipld::Ipld;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 
-use super::dag_cbor;
-use super::keys::{self, KeyPair};
+use crate::pds::dag_cbor;
+use crate::pds::keys::{self, KeyPair};
 use crate::scale::{Batch, CHUNK, Plan, Rng, flush_all};
 use crate::validate::{Cid, Codec};
 
@@ -114,8 +114,9 @@ pub async fn seed(
     let keys = key_pairs(seed);
     let mut rng = Rng::new(seed, 4);
     let params = scrypt::Params::new(10, 8, 1, 32).map_err(|e| DbErr::Custom(e.to_string()))?;
-    let password_hash = super::auth::hash_password_salted(PASSWORD, params, &rng.bytes::<16>())
-        .map_err(|e| DbErr::Custom(e.to_string()))?;
+    let password_hash =
+        crate::pds::auth::hash_password_salted(PASSWORD, params, &rng.bytes::<16>())
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
     let txn = db.begin().await?;
     let mut accounts_out = Batch::<_, accounts::ActiveModel>::new(&txn);
     let mut repos_out = Batch::<_, repos::ActiveModel>::new(&txn);
@@ -161,12 +162,12 @@ pub async fn seed(
             app_password_name: None,
             created_at: created + Duration::minutes(1),
         });
-        for row in super::sequencer::numbered(
+        for row in crate::pds::sequencer::numbered(
             seq,
             created,
             vec![
-                super::sequencer::identity(&account),
-                super::sequencer::account(&account),
+                crate::pds::sequencer::identity(&account),
+                crate::pds::sequencer::account(&account),
             ],
         )
         .map_err(failed)?
@@ -233,7 +234,7 @@ pub async fn seed(
             ("l", Ipld::Null),
         ]))?;
         let data = dag_cbor::link_of(&mst).map_err(failed)?;
-        let commit = super::commit::sign(&did, &rev, data, None, signing).map_err(failed)?;
+        let commit = crate::pds::commit::sign(&did, &rev, data, None, signing).map_err(failed)?;
         let mst = block(&did, mst, commit_at);
         let commit = block(&did, commit, commit_at);
         cids.push(mst.cid.clone());
@@ -241,10 +242,12 @@ pub async fn seed(
         let root = commit.cid.clone();
         blocks_out.push(mst);
         blocks_out.push(commit);
-        for row in super::sequencer::numbered(
+        for row in crate::pds::sequencer::numbered(
             seq,
             commit_at,
-            vec![super::sequencer::commit(&did, &root, &rev, None, &cids)],
+            vec![crate::pds::sequencer::commit(
+                &did, &root, &rev, None, &cids,
+            )],
         )
         .map_err(failed)?
         {
