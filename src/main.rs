@@ -128,7 +128,8 @@ async fn serve(db: &cli::DbArgs, args: ServeArgs) -> anyhow::Result<()> {
     let pruning = args
         .log_retention()
         .map(|retention| api::events::retention::spawn(databases.clone(), retention));
-    let router = api::http::router_with(databases.clone(), tokens, options);
+    let passwords = api::auth::password::Passwords::default();
+    let router = api::http::router_with(databases.clone(), tokens, passwords, options);
     api::server::serve(listener, router, args.timeouts(), shutdown_signal()).await?;
     if let Some(pruning) = pruning {
         pruning.abort();

@@ -36,6 +36,7 @@ use serde_json::json;
 use tower_http::decompression::RequestDecompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 
+use crate::auth::password::Passwords;
 use crate::auth::{Tokens, Viewer};
 use crate::db::Databases;
 use crate::guard::DocumentLimits;
@@ -137,15 +138,27 @@ struct AppState {
 }
 
 /// Builds the application router over `databases`, signing tokens with `tokens`, with
-/// default options.
+/// default options (and a password hasher of one permit per core).
 pub fn router(databases: Databases, tokens: Tokens) -> Router {
-    router_with(databases, tokens, HttpOptions::default())
+    router_with(
+        databases,
+        tokens,
+        Passwords::default(),
+        HttpOptions::default(),
+    )
 }
 
-/// Builds the application router over `databases` with `options`.
-pub fn router_with(databases: Databases, tokens: Tokens, options: HttpOptions) -> Router {
+/// Builds the application router over `databases`, hashing passwords with `passwords`,
+/// with `options`.
+pub fn router_with(
+    databases: Databases,
+    tokens: Tokens,
+    passwords: Passwords,
+    options: HttpOptions,
+) -> Router {
     let schema = schema::build(
         Some(databases.clone()),
+        passwords,
         options.limits,
         options.introspection,
     );

@@ -3,6 +3,7 @@
 
 use async_graphql::{MergedObject, MergedSubscription, Object, Schema};
 
+use crate::auth::password::Passwords;
 use crate::db::Databases;
 
 /// The root query: every domain's fields, prefixed with the domain's name.
@@ -104,8 +105,14 @@ impl Default for Limits {
 }
 
 /// Builds the schema with `limits`, with or without introspection (and "did you mean"
-/// suggestions); `databases` is attached as data when given.
-pub fn build(databases: Option<Databases>, limits: Limits, introspection: bool) -> MosaicSchema {
+/// suggestions). The server's data is attached: its password hasher `passwords` (made
+/// once per server), and `databases` when given.
+pub fn build(
+    databases: Option<Databases>,
+    passwords: Passwords,
+    limits: Limits,
+    introspection: bool,
+) -> MosaicSchema {
     let mut builder = Schema::build(
         Query::default(),
         Mutation::default(),
@@ -119,6 +126,7 @@ pub fn build(databases: Option<Databases>, limits: Limits, introspection: bool) 
     if !introspection {
         builder = builder.disable_introspection().disable_suggestions();
     }
+    builder = builder.data(passwords);
     match databases {
         Some(dbs) => builder.data(dbs).finish(),
         None => builder.finish(),
@@ -142,5 +150,5 @@ pub fn cost_limits(limits: Limits) -> crate::cost::CostLimits {
 
 /// The schema's SDL, as committed in `schema.graphql`.
 pub fn sdl() -> String {
-    build(None, Limits::default(), true).sdl()
+    build(None, Passwords::new(1), Limits::default(), true).sdl()
 }

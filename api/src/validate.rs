@@ -4,9 +4,11 @@
 //! e.g. `input.handle`) and answers `BAD_USER_INPUT` with that `field` when the value is
 //! not acceptable. The types only exist once parsed, so a service taking a [`Did`] cannot
 //! be handed an unchecked string.
+//!
+//! These are the text types; the formats under them (base32, base58, CIDs) are
+//! [`crate::codec`]'s, and [`Cid`] and [`Codec`] are re-exported from there.
 
-use sha2::{Digest, Sha256};
-
+use crate::codec::base58;
 use crate::error::{ApiError, ApiResult};
 
 fn bad(field: &str, message: impl Into<String>) -> ApiError {
@@ -359,174 +361,7 @@ impl std::fmt::Display for AtUri {
 // ---------------------------------------------------------------------------------------
 // CIDs
 
-/// The multicodec of a block's content.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Codec {
-    /// `raw` (0x55): opaque bytes (blobs).
-    Raw,
-    /// `dag-cbor` (0x71): AT Protocol records and repository nodes.
-    DagCbor,
-}
-
-impl Codec {
-    fn code(self) -> u64 {
-        match self {
-            Codec::Raw => 0x55,
-            Codec::DagCbor => 0x71,
-        }
-    }
-
-    fn from_code(code: u64) -> Option<Self> {
-        match code {
-            0x55 => Some(Codec::Raw),
-            0x71 => Some(Codec::DagCbor),
-            _ => None,
-        }
-    }
-}
-
-const SHA2_256: u64 = 0x12;
-
-/// A content identifier as the AT Protocol uses them: CIDv1, `raw` or `dag-cbor`, a
-/// SHA-256 multihash, base32 multibase (`b...`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Cid {
-    text: String,
-    codec: Codec,
-    digest: [u8; 32],
-}
-
-impl Cid {
-    /// The CID of `bytes` with `codec`.
-    pub fn of(codec: Codec, bytes: &[u8]) -> Self {
-        Self::from_parts(codec, Sha256::digest(bytes).into())
-    }
-
-    /// Parses a CID string.
-    pub fn parse(field: &str, raw: &str) -> ApiResult<Self> {
-        let invalid = |why: &str| bad(field, format!("{field} is not a valid CID: {why}"));
-        let body = raw
-            .strip_prefix('b')
-            .ok_or_else(|| invalid("expected a base32 CIDv1 (b...)"))?;
-        let bytes = base32_decode(body).ok_or_else(|| invalid("bad base32"))?;
-        let mut rest = bytes.as_slice();
-        let mut next = || read_varint(&mut rest);
-        if next() != Some(1) {
-            return Err(invalid("only CIDv1 is supported"));
-        }
-        let codec = next()
-            .and_then(Codec::from_code)
-            .ok_or_else(|| invalid("the codec must be raw or dag-cbor"))?;
-        if next() != Some(SHA2_256) || next() != Some(32) {
-            return Err(invalid("the hash must be sha2-256"));
-        }
-        let digest: [u8; 32] = rest
-            .try_into()
-            .map_err(|_| invalid("the digest must be 32 bytes"))?;
-        let cid = Self::from_parts(codec, digest);
-        if cid.text != raw {
-            return Err(invalid("not in canonical form"));
-        }
-        Ok(cid)
-    }
-
-    fn from_parts(codec: Codec, digest: [u8; 32]) -> Self {
-        let mut raw = Vec::with_capacity(36);
-        write_varint(&mut raw, 1);
-        write_varint(&mut raw, codec.code());
-        write_varint(&mut raw, SHA2_256);
-        write_varint(&mut raw, 32);
-        raw.extend_from_slice(&digest);
-        Self {
-            text: format!("b{}", base32_encode(&raw)),
-            codec,
-            digest,
-        }
-    }
-
-    /// Whether this CID addresses exactly `bytes`.
-    pub fn matches(&self, bytes: &[u8]) -> bool {
-        let digest: [u8; 32] = Sha256::digest(bytes).into();
-        digest == self.digest
-    }
-
-    /// The codec.
-    pub fn codec(&self) -> Codec {
-        self.codec
-    }
-
-    /// The canonical text.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-}
-
-impl std::fmt::Display for Cid {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-fn write_varint(out: &mut Vec<u8>, mut n: u64) {
-    loop {
-        let byte = (n & 0x7f) as u8;
-        n >>= 7;
-        if n == 0 {
-            out.push(byte);
-            return;
-        }
-        out.push(byte | 0x80);
-    }
-}
-
-fn read_varint(input: &mut &[u8]) -> Option<u64> {
-    let mut n = 0u64;
-    for shift in (0..63).step_by(7) {
-        let (&byte, rest) = input.split_first()?;
-        *input = rest;
-        n |= u64::from(byte & 0x7f) << shift;
-        if byte & 0x80 == 0 {
-            return Some(n);
-        }
-    }
-    None
-}
-
-const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
-
-/// Lowercase RFC 4648 base32 without padding (multibase `b`, `did:plc` ids).
-pub(crate) fn base32_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 8 / 5 + 1);
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for &b in bytes {
-        buffer = (buffer << 8) | u32::from(b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(BASE32[((buffer >> bits) & 31) as usize]));
-        }
-    }
-    if bits > 0 {
-        out.push(char::from(BASE32[((buffer << (5 - bits)) & 31) as usize]));
-    }
-    out
-}
-
-fn base32_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 5 / 8);
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for c in text.bytes() {
-        let v = BASE32.iter().position(|&x| x == c)? as u32;
-        buffer = (buffer << 5) | v;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((buffer >> bits) & 0xff) as u8);
-        }
-        buffer &= (1 << bits) - 1;
-    }
-    Some(out)
-}
+pub use crate::codec::cid::{Cid, Codec};
 
 // ---------------------------------------------------------------------------------------
 // Solana
@@ -535,8 +370,6 @@ string_type!(
     /// A Solana address (a program or account public key): base58 of 32 bytes.
     SolanaAddress
 );
-
-const BASE58: &[u8; 58] = b"123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 impl SolanaAddress {
     /// Checks that `raw` (trimmed) is base58 and decodes to exactly 32 bytes.
@@ -551,58 +384,11 @@ impl SolanaAddress {
         if s.is_empty() || s.len() > 44 {
             return Err(invalid());
         }
-        if base58_decode(s).ok_or_else(invalid)?.len() != 32 {
+        if base58::decode(s).ok_or_else(invalid)?.len() != 32 {
             return Err(invalid());
         }
         Ok(Self(s.to_owned()))
     }
-}
-
-/// Base58 (Bitcoin alphabet), as multibase `z` and Solana use it.
-pub(crate) fn base58_encode(bytes: &[u8]) -> String {
-    let zeros = bytes.iter().take_while(|&&b| b == 0).count();
-    let mut digits: Vec<u8> = Vec::new();
-    for &byte in &bytes[zeros..] {
-        let mut carry = u32::from(byte);
-        for d in &mut digits {
-            carry += u32::from(*d) << 8;
-            *d = (carry % 58) as u8;
-            carry /= 58;
-        }
-        while carry > 0 {
-            digits.push((carry % 58) as u8);
-            carry /= 58;
-        }
-    }
-    let mut out = "1".repeat(zeros);
-    out.extend(
-        digits
-            .iter()
-            .rev()
-            .map(|&d| char::from(BASE58[usize::from(d)])),
-    );
-    out
-}
-
-fn base58_decode(text: &str) -> Option<Vec<u8>> {
-    // Big-endian base-256 accumulator; inputs are at most 44 characters.
-    let mut out: Vec<u8> = Vec::new();
-    for c in text.bytes() {
-        let mut carry = BASE58.iter().position(|&x| x == c)? as u32;
-        for byte in out.iter_mut().rev() {
-            carry += u32::from(*byte) * 58;
-            *byte = (carry & 0xff) as u8;
-            carry >>= 8;
-        }
-        while carry > 0 {
-            out.insert(0, (carry & 0xff) as u8);
-            carry >>= 8;
-        }
-    }
-    let zeros = text.bytes().take_while(|&c| c == b'1').count();
-    let mut result = vec![0u8; zeros];
-    result.extend(out.into_iter().skip_while(|&b| b == 0));
-    Some(result)
 }
 
 #[cfg(test)]
@@ -712,22 +498,6 @@ mod tests {
             format!("at://{plc}/app.bsky.feed.post/.."),
         ] {
             assert!(AtUri::parse("uri", &bad).is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn cids_round_trip_and_match_their_bytes() {
-        // The well-known CIDv1 (dag-cbor, sha2-256) of the empty CBOR map `a0`.
-        let cid = Cid::of(Codec::DagCbor, &[0xa0]);
-        assert!(cid.as_str().starts_with("bafyrei"), "{cid}");
-        let parsed = Cid::parse("cid", cid.as_str()).unwrap();
-        assert_eq!(parsed, cid);
-        assert!(parsed.matches(&[0xa0]));
-        assert!(!parsed.matches(&[0xa1]));
-        assert_eq!(Cid::of(Codec::Raw, b"x").codec(), Codec::Raw);
-        assert!(Cid::of(Codec::Raw, b"x").as_str().starts_with("bafkrei"));
-        for bad in ["", "Qm", "bafyrei!", "zb2rh", &cid.as_str()[..20]] {
-            assert!(Cid::parse("cid", bad).is_err(), "{bad}");
         }
     }
 

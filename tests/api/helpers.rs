@@ -213,6 +213,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// Signs tokens the server accepts.
     pub tokens: api::auth::Tokens,
+    /// The server's password hasher (its verification counters).
+    pub passwords: api::auth::password::Passwords,
     server: tokio::task::JoinHandle<()>,
 }
 
@@ -228,7 +230,7 @@ impl TestApp {
             handle: sea_orm::Set(format!("{name}.test")),
             email: sea_orm::Set(format!("{name}@example.com")),
             password_hash: sea_orm::Set(
-                api::pds::auth::hash_password_with(
+                api::auth::password::hash_password_with(
                     PASSWORD,
                     scrypt::Params::new(4, 8, 1, 32).unwrap(),
                 )
@@ -341,7 +343,9 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let tokens = api::auth::Tokens::new(&api::auth::Secret::generate().unwrap());
-        let router = api::http::router_with(db.dbs.clone(), tokens.clone(), options);
+        let passwords = api::auth::password::Passwords::default();
+        let router =
+            api::http::router_with(db.dbs.clone(), tokens.clone(), passwords.clone(), options);
         let server = tokio::spawn(async move {
             let _ = api::server::serve(listener, router, timeouts, shutdown).await;
         });
@@ -350,6 +354,7 @@ impl TestApp {
             db,
             client: reqwest::Client::new(),
             tokens,
+            passwords,
             server,
         }
     }

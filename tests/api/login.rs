@@ -1,6 +1,6 @@
 //! Bellamy login and Inner Universe's anonymous identities.
 
-use api::pds::auth::hash_password_with;
+use api::auth::password::hash_password_with;
 use entity::Domain;
 use entity::bellamy::users;
 use sea_orm::{ActiveModelTrait, IntoActiveModel};
@@ -94,14 +94,14 @@ async fn bellamy_login_issues_a_bellamy_token() {
 
 #[tokio::test]
 async fn bellamy_login_of_an_unknown_email_costs_one_scrypt_too() {
-    use api::pds::auth::verifications;
     let app = TestApp::spawn().await;
+    let verifications = || app.passwords.verifications();
     let before = verifications();
     for e in ["nobody@example.com", "somebody@example.org"] {
         let res = gql(&app, LOGIN, json!({ "e": e, "p": "s3cret pass" }), None).await;
         assert_eq!(code(&res), "UNAUTHENTICATED", "{res}");
     }
-    // Process-wide counters (other tests log in too) only grow: at least these two.
+    // The server's counters only grow: at least these two.
     assert!(
         verifications().against_dummy >= before.against_dummy + 2,
         "{before:?} -> {:?}",

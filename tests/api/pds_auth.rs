@@ -1,6 +1,6 @@
 //! PDS sessions through HTTP: login, refresh rotation, logout, logout everywhere.
 
-use api::pds::auth::hash_password_with;
+use api::auth::password::hash_password_with;
 use entity::Domain;
 use entity::pds::{accounts, enums::AccountStatus};
 use sea_orm::{ActiveModelTrait, IntoActiveModel};
@@ -122,8 +122,8 @@ async fn wrong_passwords_unknown_accounts_and_disabled_accounts_are_refused() {
 
 #[tokio::test]
 async fn unknown_identifiers_cost_one_scrypt_like_known_ones() {
-    use api::pds::auth::verifications;
     let app = TestApp::spawn().await;
+    let verifications = || app.passwords.verifications();
     account(&app, "did:plc:alice", "alice.test", AccountStatus::Active).await;
     // An account whose stored hash is not a usable scrypt string (like the demo data's).
     account(&app, "did:plc:odd", "odd.test", AccountStatus::Active).await;
@@ -135,8 +135,7 @@ async fn unknown_identifiers_cost_one_scrypt_like_known_ones() {
     .await
     .unwrap();
 
-    // Counters are process-wide (other tests log in too): they can only grow, so each
-    // check is "at least what this test caused".
+    // The counters are this server's: each check is "at least what this test caused".
     let before = verifications();
     let res = gql(
         &app,

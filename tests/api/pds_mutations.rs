@@ -2,7 +2,7 @@
 //! operation appends and repository blocks, with their validation, authorization,
 //! concurrency and rollback.
 
-use api::pds::auth::hash_password_with;
+use api::auth::password::hash_password_with;
 use api::validate::{Cid, Codec};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

@@ -342,7 +342,12 @@ async fn a_subscription_resumed_after_a_cursor_replays_what_followed_it() {
             e["cursor"].as_str().unwrap().to_owned(),
         )
     };
-    let schema = api::schema::build(Some(app.db.dbs.clone()), Default::default(), true);
+    let schema = api::schema::build(
+        Some(app.db.dbs.clone()),
+        app.passwords.clone(),
+        Default::default(),
+        true,
+    );
     let pipeline = api::pipeline::Pipeline::new(
         app.db.dbs.clone(),
         app.tokens.clone(),

@@ -210,7 +210,7 @@ impl BellamyRegisterInput {
                 .map(|u| url_max("input.coverPhotoUrl", &u, URL_MAX))
                 .transpose()?,
         };
-        crate::pds::service::check_password("input.password", &self.password)?;
+        crate::auth::password::check_new("input.password", &self.password)?;
         Ok((fields, self.password))
     }
 }

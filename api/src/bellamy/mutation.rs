@@ -45,6 +45,7 @@ pub struct BellamySession {
 pub async fn login(
     db: &sea_orm::DatabaseConnection,
     tokens: &Tokens,
+    passwords: &crate::auth::password::Passwords,
     email: &str,
     password: &str,
 ) -> ApiResult<BellamySession> {
@@ -68,7 +69,7 @@ pub async fn login(
         .await?;
     // An unknown email costs one scrypt too (against a dummy hash).
     let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = crate::pds::auth::check_password(password.to_owned(), stored).await?;
+    let ok = passwords.check(password.to_owned(), stored).await?;
     match user {
         Some(user) if ok => session(tokens, &user),
         _ => Err(denied()),
@@ -146,7 +147,10 @@ impl BellamyMutation {
     ) -> Result<BellamySession> {
         let db = databases(ctx)?.bellamy();
         let tokens = ctx.data::<Tokens>()?;
-        login(db, tokens, &email, &password).await.extend()
+        let passwords = ctx.data::<crate::auth::password::Passwords>()?;
+        login(db, tokens, passwords, &email, &password)
+            .await
+            .extend()
     }
 
     /// Creates an account and signs it in. `CONFLICT` when the email address or the
@@ -162,7 +166,9 @@ impl BellamyMutation {
             .data::<Tokens>()
             .map_err(|e| ApiError::internal(e.message))
             .extend()?;
-        let password_hash = crate::pds::auth::hash_password_bounded(password)
+        let password_hash = ctx
+            .data::<crate::auth::password::Passwords>()?
+            .hash(password)
             .await
             .extend()?;
         let user = accounts::register(

@@ -11,6 +11,8 @@ use sea_orm::{
     Set, TransactionTrait,
 };
 
+use crate::codec::tid;
+
 /// alice.mosaic.test
 const ALICE: &str = "did:plc:ragtjsm2j2vknwkz3zp4oxrd";
 /// bob.mosaic.test
@@ -198,16 +200,6 @@ const COMMUNITIES: [CommunitySpec; 8] = [
     },
 ];
 
-/// A record key in the AT Protocol TID format: 53 bits of microseconds and a 10-bit
-/// clock id, in the sortable base32 alphabet (13 characters).
-fn tid(micros: i64, clock: u64) -> String {
-    const ALPHABET: &[u8; 32] = b"234567abcdefghijklmnopqrstuvwxyz";
-    let v = ((micros.max(0) as u64) << 10) | (clock & 0x3ff);
-    (0..13)
-        .map(|i| ALPHABET[((v >> (60 - 5 * i)) & 31) as usize] as char)
-        .collect()
-}
-
 /// Inserts the demo data set into Atrarium's pool, in one transaction. Does nothing if
 /// any community exists already.
 pub async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
@@ -311,7 +303,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
                     feed_id: Set(f.id),
                     uri: Set(format!(
                         "at://{author}/app.bsky.feed.post/{}",
-                        tid(at * 1_000_000 + k * 1_000, (post_n + k) as u64)
+                        tid::of_micros(at * 1_000_000 + k * 1_000, (post_n + k) as u64)
                     )),
                     author_did: Set(author.to_owned()),
                     created_at: Set(at),
@@ -332,18 +324,4 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
         c.update(&txn).await?;
     }
     txn.commit().await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::tid;
-
-    #[test]
-    fn tids_are_13_sortable_characters() {
-        let a = tid(1_756_684_800_000_000, 1);
-        let b = tid(1_756_684_800_000_001, 0);
-        assert_eq!(a.len(), 13);
-        assert!(a < b, "{a} < {b}");
-        assert!(a.starts_with('3'), "{a}");
-    }
 }

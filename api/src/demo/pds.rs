@@ -15,6 +15,8 @@ use sea_orm::{
     ActiveModelTrait, DatabaseConnection, DbErr, EntityTrait, IntoActiveModel, TransactionTrait,
 };
 
+use crate::codec::tid;
+
 /// The shared identities: DID, handle, display name, status.
 const ACCOUNTS: [(&str, &str, &str, AccountStatus); 4] = [
     (
@@ -108,17 +110,6 @@ impl Noise {
     }
 }
 
-/// A TID (timestamp identifier) for `t`: 13 base32-sortable characters.
-fn tid(t: DateTime<Utc>, clock: u64) -> String {
-    const ALPHABET: &[u8] = b"234567abcdefghijklmnopqrstuvwxyz";
-    let micros = t.timestamp_micros().max(0) as u64;
-    let v = (micros << 10) | (clock & 0x3ff);
-    (0..13)
-        .rev()
-        .map(|i| char::from(ALPHABET[((v >> (i * 5)) & 0x1f) as usize]))
-        .collect()
-}
-
 /// Inserts the demo data, in one transaction; does nothing if the PDS holds any
 /// account already.
 pub async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
@@ -192,7 +183,7 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
 
         // Records: a profile, then posts an hour apart.
         let posts = POSTS[i];
-        let mut rev = tid(joined, i as u64); // replaced by each record's commit
+        let mut rev = tid::of_time(joined, i as u64); // replaced by each record's commit
         let mut record_rows = Vec::new();
         let profile_at = joined + Duration::minutes(5);
         record_rows.push((
@@ -202,10 +193,14 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
         ));
         for (p, _text) in posts.iter().enumerate() {
             let at = joined + Duration::hours(p as i64 + 1);
-            record_rows.push(("app.bsky.feed.post".to_owned(), tid(at, i as u64), at));
+            record_rows.push((
+                "app.bsky.feed.post".to_owned(),
+                tid::of_time(at, i as u64),
+                at,
+            ));
         }
         for (collection, rkey, at) in &record_rows {
-            rev = tid(*at, i as u64);
+            rev = tid::of_time(*at, i as u64);
             let cid = noise.cid("bafyrei");
             // The record's own block.
             repo_blocks::Model {
@@ -365,14 +360,6 @@ pub async fn seed(db: &DatabaseConnection) -> Result<(), DbErr> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tids_sort_by_time_and_have_13_characters() {
-        let a = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap();
-        let b = a + Duration::microseconds(1);
-        assert_eq!(tid(a, 0).len(), 13);
-        assert!(tid(a, 5) < tid(b, 0));
-    }
 
     #[test]
     fn placeholder_cids_look_like_cids() {

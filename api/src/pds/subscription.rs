@@ -1,5 +1,5 @@
 //! The PDS's subscription: the repository event stream (the firehose) over the sequencer
-//! log `repo_seq` (see [`super::sequencer`] and [`crate::events`]).
+//! log `repo_seq` (see [`super::service::sequencer`] and [`crate::events`]).
 
 use crate::error::ResultExt;
 use std::sync::Arc;

@@ -108,10 +108,11 @@ pub async fn seed(
                     feed_id,
                     uri: format!(
                         "at://{author}/app.bsky.feed.post/{}",
-                        crate::pds::keys::tid(
+                        crate::codec::tid::of_time(
                             crate::scale::epoch()
                                 + chrono::Duration::seconds(at - base())
-                                + chrono::Duration::microseconds(post_id % 1_000_000)
+                                + chrono::Duration::microseconds(post_id % 1_000_000),
+                            0
                         )
                     ),
                     author_did: author.clone(),

@@ -88,7 +88,7 @@ pub async fn seed(
     let mut rng = Rng::new(seed, 3);
     let params = scrypt::Params::new(10, 8, 1, 32).map_err(|e| DbErr::Custom(e.to_string()))?;
     let password_hash =
-        crate::pds::auth::hash_password_salted(PASSWORD, params, &rng.bytes::<16>())
+        crate::auth::password::hash_password_salted(PASSWORD, params, &rng.bytes::<16>())
             .map_err(|e| DbErr::Custom(e.to_string()))?;
     let b = plan.bellamy_users;
     let ids: Vec<Uuid> = (0..b).map(|_| rng.uuid()).collect();

@@ -37,7 +37,7 @@ const ARG_TYPES: [&str; 8] = ["u8", "u16", "u32", "u64", "i64", "bool", "pubkey"
 
 /// A base58 Solana address from the stream.
 fn address(rng: &mut Rng) -> String {
-    crate::validate::base58_encode(&rng.bytes::<32>())
+    crate::codec::base58::encode(&rng.bytes::<32>())
 }
 
 /// An Anchor 0.30 IDL of about 2 KB for `program` at `version` (1-based): each version

@@ -18,8 +18,8 @@ use entity::pds::{
 use ipld_core::ipld::Ipld;
 use sea_orm::{DatabaseConnection, DbErr, TransactionTrait};
 
-use crate::pds::dag_cbor;
-use crate::pds::keys::{self, KeyPair};
+use crate::codec::{dag_cbor, tid};
+use crate::pds::service::keys::{self, KeyPair};
 use crate::scale::{Batch, CHUNK, Plan, Rng, flush_all};
 use crate::validate::{Cid, Codec};
 
@@ -115,7 +115,7 @@ pub async fn seed(
     let mut rng = Rng::new(seed, 4);
     let params = scrypt::Params::new(10, 8, 1, 32).map_err(|e| DbErr::Custom(e.to_string()))?;
     let password_hash =
-        crate::pds::auth::hash_password_salted(PASSWORD, params, &rng.bytes::<16>())
+        crate::auth::password::hash_password_salted(PASSWORD, params, &rng.bytes::<16>())
             .map_err(|e| DbErr::Custom(e.to_string()))?;
     let txn = db.begin().await?;
     let mut accounts_out = Batch::<_, accounts::ActiveModel>::new(&txn);
@@ -162,12 +162,12 @@ pub async fn seed(
             app_password_name: None,
             created_at: created + Duration::minutes(1),
         });
-        for row in crate::pds::sequencer::numbered(
+        for row in crate::pds::service::sequencer::numbered(
             seq,
             created,
             vec![
-                crate::pds::sequencer::identity(&account),
-                crate::pds::sequencer::account(&account),
+                crate::pds::service::sequencer::identity(&account),
+                crate::pds::service::sequencer::account(&account),
             ],
         )
         .map_err(failed)?
@@ -179,7 +179,7 @@ pub async fn seed(
         // The records, each its own block, then one flat MST node and the commit.
         let commit_at =
             created + Duration::minutes(i64::try_from(RECORDS_PER_ACCOUNT).unwrap_or(0) + 1);
-        let rev = keys::tid(commit_at);
+        let rev = tid::of_time(commit_at, 0);
         let mut entries = Vec::new();
         let mut cids = Vec::new();
         for r in 0..RECORDS_PER_ACCOUNT {
@@ -198,7 +198,7 @@ pub async fn seed(
             } else {
                 (
                     "app.bsky.feed.post",
-                    keys::tid(at),
+                    tid::of_time(at, 0),
                     dag_cbor::map([
                         ("$type", dag_cbor::text("app.bsky.feed.post")),
                         ("text", dag_cbor::text(*rng.pick(&POST_TEXTS))),
@@ -234,7 +234,8 @@ pub async fn seed(
             ("l", Ipld::Null),
         ]))?;
         let data = dag_cbor::link_of(&mst).map_err(failed)?;
-        let commit = crate::pds::commit::sign(&did, &rev, data, None, signing).map_err(failed)?;
+        let commit =
+            crate::pds::service::commit::sign(&did, &rev, data, None, signing).map_err(failed)?;
         let mst = block(&did, mst, commit_at);
         let commit = block(&did, commit, commit_at);
         cids.push(mst.cid.clone());
@@ -242,10 +243,10 @@ pub async fn seed(
         let root = commit.cid.clone();
         blocks_out.push(mst);
         blocks_out.push(commit);
-        for row in crate::pds::sequencer::numbered(
+        for row in crate::pds::service::sequencer::numbered(
             seq,
             commit_at,
-            vec![crate::pds::sequencer::commit(
+            vec![crate::pds::service::sequencer::commit(
                 &did, &root, &rev, None, &cids,
             )],
         )

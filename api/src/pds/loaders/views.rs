@@ -9,8 +9,52 @@
 //! entity's columns (`"blobs"."mime_type"`, from the client's filter) then apply to the
 //! view unchanged, and the view's rows convert into the target's models.
 
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use entity::pds::{blobs, records};
 use sea_orm::sea_query::{Expr, ExprTrait, JoinType, Query, SelectStatement};
-use sea_orm::{EntityTrait, QuerySelect, Select, Value};
+use sea_orm::{EntityTrait, Iterable, QuerySelect, Select, Value};
+
+use crate::pagination::Ordering;
+
+/// The order of a list read through a view, as part of a loader key: compared and hashed
+/// by its id (the list name and sort keys that cursors carry). The caller builds it with
+/// the list's own name and the target table's column names, so that the view's cursors
+/// are the table's.
+pub struct ViewOrder<E: EntityTrait>(Arc<Ordering<E>>);
+
+impl<E: EntityTrait> ViewOrder<E> {
+    /// Wraps `ordering`.
+    pub fn new(ordering: Ordering<E>) -> Self {
+        Self(Arc::new(ordering))
+    }
+
+    /// The order.
+    pub fn ordering(&self) -> &Ordering<E> {
+        &self.0
+    }
+}
+
+impl<E: EntityTrait> Clone for ViewOrder<E> {
+    fn clone(&self) -> Self {
+        Self(Arc::clone(&self.0))
+    }
+}
+
+impl<E: EntityTrait> PartialEq for ViewOrder<E> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.id() == other.0.id()
+    }
+}
+
+impl<E: EntityTrait> Eq for ViewOrder<E> {}
+
+impl<E: EntityTrait> Hash for ViewOrder<E> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.id().hash(state);
+    }
+}
 
 /// A derived table replacing `select`'s `FROM` (its alias is the view's table name).
 fn from_derived<E: EntityTrait>(mut select: Select<E>, inner: SelectStatement) -> Select<E> {
@@ -21,7 +65,8 @@ fn from_derived<E: EntityTrait>(mut select: Select<E>, inner: SelectStatement) -
     select
 }
 
-/// Blobs as referenced by records: `blobs` columns plus the referencing `record_uri`.
+/// Blobs as referenced by records: `blobs` columns plus the referencing `record_uri`
+/// (the statement selects every column of [`blobs::Column`]).
 pub mod record_blob_rows {
     use entity::pds::blobs;
     use sea_orm::entity::prelude::*;
@@ -79,7 +124,8 @@ pub mod record_blob_rows {
 }
 
 /// Records as referencing blobs: `records` columns plus the referenced blob's key
-/// (`did || ' ' || blob_cid`; neither part can hold a space).
+/// (`did || ' ' || blob_cid`; neither part can hold a space; the statement selects every
+/// column of [`records::Column`]).
 pub mod blob_record_rows {
     use entity::pds::records;
     use sea_orm::entity::prelude::*;
@@ -142,16 +188,7 @@ pub fn blob_key(did: &str, cid: &str) -> String {
 /// `record_blobs`' primary key, which starts with `blob_cid`).
 pub fn blob_records(cids: Vec<Value>) -> Select<blob_record_rows::Entity> {
     let mut inner = Query::select();
-    for c in [
-        "uri",
-        "cid",
-        "did",
-        "collection",
-        "rkey",
-        "repo_rev",
-        "indexed_at",
-        "takedown_ref",
-    ] {
+    for c in records::Column::iter() {
         inner.column(("r", c));
     }
     inner
@@ -174,17 +211,7 @@ pub fn blob_records(cids: Vec<Value>) -> Select<blob_record_rows::Entity> {
 pub fn record_blobs(uris: Vec<Value>) -> Select<record_blob_rows::Entity> {
     let mut inner = Query::select();
     inner.column(("rb", "record_uri"));
-    for c in [
-        "did",
-        "cid",
-        "mime_type",
-        "size",
-        "temp_key",
-        "width",
-        "height",
-        "created_at",
-        "takedown_ref",
-    ] {
+    for c in blobs::Column::iter() {
         inner.column(("b", c));
     }
     inner

@@ -1,23 +1,26 @@
 //! PDS's request-scoped loaders: one typed key per relation. Each batch of keys is one
 //! SQL statement (`IN (...)`, a windowed page, or a `GROUP BY` count).
+//!
+//! Loaders know nothing of GraphQL: keys carry plain values, [`ListRef`]s and, for the
+//! lists read through a view ([`views`]), the view's [`ViewOrder`]. Sealed session
+//! cursors and their loader are in [`sessions`].
+
+pub mod sessions;
+pub mod views;
 
 use std::collections::HashMap;
 
 use async_graphql::dataloader::Loader;
-use chrono::{DateTime, Utc};
 use entity::pds::{
     accounts, app_passwords, blobs, plc_operations, record_blobs, records, refresh_tokens,
     repo_blocks, repo_seq, repos,
 };
 use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Value};
 
-use super::sessions::session_digest;
-use super::types::{PdsBlobOrder, PdsBlobOrderField, PdsRecordOrder, PdsRecordOrderField};
-use super::views::{self, blob_record_rows, record_blob_rows};
+use self::views::{ViewOrder, blob_record_rows, record_blob_rows};
 use crate::error::ApiError;
 use crate::loader::{CountRef, ListRef};
-use crate::order::OrderDirection;
-use crate::pagination::{self, Key, Ordering, PageOf};
+use crate::pagination::{self, Key, PageOf};
 use crate::projection::{Placeholder, Projected, Wide};
 use crate::{by_key, count_key, page_key};
 
@@ -172,42 +175,6 @@ count_key!(
 
 // ------------------------------------------------------ many-to-many via record_blobs
 
-/// The order of `record.blobs` over the view, mirroring [`PdsBlobOrder::ordering`]
-/// column for column (same list name, same column names), so cursors are the same.
-pub fn blob_view_ordering(order: Option<PdsBlobOrder>) -> Ordering<record_blob_rows::Entity> {
-    use record_blob_rows::Column as C;
-    let (column, descending) = order.map_or((None, false), |o| {
-        let column = match o.field {
-            PdsBlobOrderField::PrimaryKey => None,
-            PdsBlobOrderField::Cid => Some((C::Cid, false)),
-            PdsBlobOrderField::TempKey => Some((C::TempKey, true)),
-        };
-        (column, o.direction == OrderDirection::Desc)
-    });
-    Ordering::by(
-        super::types::BLOBS_LIST,
-        column,
-        descending,
-        &[C::Did, C::Cid],
-    )
-}
-
-/// The order of `blob.records` over the view, mirroring [`PdsRecordOrder::ordering`].
-pub fn record_view_ordering(order: Option<PdsRecordOrder>) -> Ordering<blob_record_rows::Entity> {
-    use blob_record_rows::Column as C;
-    let (column, descending) = order.map_or((None, false), |o| {
-        let column = match o.field {
-            PdsRecordOrderField::PrimaryKey => None,
-            PdsRecordOrderField::Collection => Some((C::Collection, false)),
-            PdsRecordOrderField::Rkey => Some((C::Rkey, false)),
-            PdsRecordOrderField::Cid => Some((C::Cid, false)),
-            PdsRecordOrderField::RepoRev => Some((C::RepoRev, true)),
-        };
-        (column, o.direction == OrderDirection::Desc)
-    });
-    Ordering::by(super::types::RECORDS_LIST, column, descending, &[C::Uri])
-}
-
 fn convert_page<A, B: From<A>>(page: PageOf<A>) -> PageOf<B> {
     PageOf {
         edges: page
@@ -247,12 +214,14 @@ fn by_filter<'a, K>(
     groups
 }
 
-/// A page of the blobs a record references (through `record_blobs`).
+/// A page of the blobs a record references (through `record_blobs`), in the list's
+/// order over the view (the same list name and column names as the list's own order, so
+/// that cursors are blob cursors).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct BlobsOfRecord(
     pub String,
     pub ListRef<blobs::Entity>,
-    pub Option<PdsBlobOrder>,
+    pub ViewOrder<record_blob_rows::Entity>,
 );
 
 impl Loader<BlobsOfRecord> for PdsLoader {
@@ -265,7 +234,9 @@ impl Loader<BlobsOfRecord> for PdsLoader {
     ) -> Result<HashMap<BlobsOfRecord, Self::Value>, Self::Error> {
         let mut out = HashMap::with_capacity(keys.len());
         for (list, members) in by_list(keys, |k| (k.0.as_str(), &k.1)) {
-            let order = members.first().and_then(|(k, _)| k.2);
+            let Some(order) = members.first().map(|(k, _)| k.2.clone()) else {
+                continue;
+            };
             let uris: Vec<Value> = members.iter().map(|(_, u)| (*u).into()).collect();
             let parents: Vec<Key> = members.iter().map(|(_, u)| Key::Str((*u).into())).collect();
             let mut pages = pagination::fetch_pages_by_parent(
@@ -273,7 +244,7 @@ impl Loader<BlobsOfRecord> for PdsLoader {
                 views::record_blobs(uris).filter(list.0.condition.clone()),
                 record_blob_rows::Column::RecordUri,
                 &parents,
-                &blob_view_ordering(order),
+                order.ordering(),
                 &list.0.page,
                 pagination::Cursors::Now,
             )
@@ -327,13 +298,13 @@ fn cids_of<'a>(keys: impl Iterator<Item = &'a str>) -> Vec<Value> {
         .collect()
 }
 
-/// A page of the records referencing a blob (through `record_blobs`); the parent is
-/// [`views::blob_key`] of the blob.
+/// A page of the records referencing a blob (through `record_blobs`), in the list's
+/// order over the view; the parent is [`views::blob_key`] of the blob.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct RecordsOfBlob(
     pub String,
     pub ListRef<records::Entity>,
-    pub Option<PdsRecordOrder>,
+    pub ViewOrder<blob_record_rows::Entity>,
 );
 
 impl Loader<RecordsOfBlob> for PdsLoader {
@@ -346,7 +317,9 @@ impl Loader<RecordsOfBlob> for PdsLoader {
     ) -> Result<HashMap<RecordsOfBlob, Self::Value>, Self::Error> {
         let mut out = HashMap::with_capacity(keys.len());
         for (list, members) in by_list(keys, |k| (k.0.as_str(), &k.1)) {
-            let order = members.first().and_then(|(k, _)| k.2);
+            let Some(order) = members.first().map(|(k, _)| k.2.clone()) else {
+                continue;
+            };
             let cids = cids_of(members.iter().map(|(_, b)| *b));
             let parents: Vec<Key> = members.iter().map(|(_, b)| Key::Str((*b).into())).collect();
             let mut pages = pagination::fetch_pages_by_parent(
@@ -354,7 +327,7 @@ impl Loader<RecordsOfBlob> for PdsLoader {
                 views::blob_records(cids).filter(list.0.condition.clone()),
                 blob_record_rows::Column::BlobKey,
                 &parents,
-                &record_view_ordering(order),
+                order.ordering(),
                 &list.0.page,
                 pagination::Cursors::Now,
             )
@@ -396,58 +369,6 @@ impl Loader<RecordCountOfBlob> for PdsLoader {
             for (k, b) in members {
                 let n = counts.get(&Key::Str(b.to_owned())).copied();
                 out.insert(k.clone(), n.unwrap_or(0));
-            }
-        }
-        Ok(out)
-    }
-}
-
-// ------------------------------------------------------------------ session cursors
-
-/// The session a client's (sealed) session cursor points at: the account, the creation
-/// time and a digest of the refresh token id, which itself is never sent.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct SessionAt {
-    /// The session's account.
-    pub did: String,
-    /// When the session was created.
-    pub created_at: DateTime<Utc>,
-    /// [`session_digest`] of the refresh token id.
-    pub digest: u64,
-}
-
-impl Loader<SessionAt> for PdsLoader {
-    type Value = refresh_tokens::Model;
-    type Error = ApiError;
-
-    async fn load(
-        &self,
-        keys: &[SessionAt],
-    ) -> Result<HashMap<SessionAt, Self::Value>, Self::Error> {
-        if keys.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let mut any = Condition::any();
-        for k in keys {
-            any = any.add(
-                Condition::all()
-                    .add(refresh_tokens::Column::Did.eq(k.did.clone()))
-                    .add(refresh_tokens::Column::CreatedAt.eq(k.created_at)),
-            );
-        }
-        let rows = refresh_tokens::Entity::find()
-            .filter(any)
-            .all(&self.db)
-            .await?;
-        let mut out = HashMap::new();
-        for m in rows {
-            let k = SessionAt {
-                did: m.did.clone(),
-                created_at: m.created_at,
-                digest: session_digest(&m.jti),
-            };
-            if keys.contains(&k) {
-                out.insert(k, m);
             }
         }
         Ok(out)

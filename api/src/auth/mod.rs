@@ -6,6 +6,8 @@
 //! it was issued for. The secret comes from configuration or is generated once into the
 //! data directory; it is never logged.
 
+pub mod password;
+
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;

@@ -7,8 +7,9 @@
 //! null) and `sig` (bytes): the signing key's ECDSA signature of the DAG-CBOR of the map
 //! without `sig`.
 
-use super::dag_cbor::{self, Ipld, Link};
 use super::keys::{self, KeyPair, PublicKey};
+use crate::codec::dag_cbor::{self, Ipld, Link};
+use crate::codec::tid;
 use crate::error::{ApiError, ApiResult};
 
 /// The repository format version written and accepted.
@@ -100,7 +101,7 @@ impl Commit {
         let Ipld::String(rev) = rev else {
             return Err(not_commit("`rev` must be text".into()));
         };
-        if !keys::is_tid(&rev) {
+        if !tid::is_tid(&rev) {
             return Err(not_commit(format!("`rev` {rev:?} is not a TID")));
         }
         let prev = match prev {

@@ -1,4 +1,4 @@
-//! DAG-CBOR, the PDS's one codec for it: `serde_ipld_dagcbor` over `ipld-core` values.
+//! DAG-CBOR, Mosaic's one codec for it: `serde_ipld_dagcbor` over `ipld-core` values.
 //!
 //! - [`encode`] writes the PDS's own objects (PLC operations, commits, MST nodes,
 //!   firehose events) canonically: map keys by length then bytewise, minimal integers.
@@ -9,7 +9,7 @@
 //!   so one value has one encoding and one CID.
 //!
 //! CIDs inside values are the crate's ([`Link`]); CIDs as text are
-//! [`crate::validate::Cid`]; [`cid_text`] reads the one as the other.
+//! [`super::cid::Cid`]; [`cid_text`] reads the one as the other.
 
 use std::collections::BTreeMap;
 
@@ -18,14 +18,13 @@ pub use ipld_core::ipld::Ipld;
 use serde_ipld_dagcbor::DecodeError;
 use sha2::{Digest, Sha256};
 
+use super::cid::{Cid, Codec, SHA2_256};
 use crate::error::{ApiError, ApiResult};
-use crate::validate::{Cid, Codec};
 
 /// A CID inside a DAG-CBOR value (tag 42).
 pub type Link = ipld_core::cid::Cid;
 
 const DAG_CBOR: u64 = 0x71;
-const SHA2_256: u64 = 0x12;
 
 /// The canonical DAG-CBOR encoding of `value`.
 pub fn encode(value: &Ipld) -> ApiResult<Vec<u8>> {

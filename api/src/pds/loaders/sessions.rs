@@ -6,22 +6,76 @@
 //! therefore ordered internally by `(created_at DESC, jti)`, but the cursors clients
 //! see carry only the account, the creation time and a one-way 64-bit digest of the
 //! `jti`; a cursor coming back is matched to its row again (one batched statement per
-//! level) and turned into the internal cursor there.
+//! level) and turned into the internal cursor there ([`SessionAt`], loaded by
+//! [`PdsLoader`]).
 
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
+use async_graphql::dataloader::Loader;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use entity::pds::refresh_tokens;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
-use super::loaders::SessionAt;
+use super::PdsLoader;
 use crate::error::ApiError;
 use crate::pagination::{Ordering, SortKey};
 
 /// Names session cursors (and the internal order).
 const LIST: &str = "pds.sessions";
+
+/// The session a client's (sealed) session cursor points at: the account, the creation
+/// time and a digest of the refresh token id, which itself is never sent.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SessionAt {
+    /// The session's account.
+    pub did: String,
+    /// When the session was created.
+    pub created_at: DateTime<Utc>,
+    /// [`session_digest`] of the refresh token id.
+    pub digest: u64,
+}
+
+impl Loader<SessionAt> for PdsLoader {
+    type Value = refresh_tokens::Model;
+    type Error = ApiError;
+
+    async fn load(
+        &self,
+        keys: &[SessionAt],
+    ) -> Result<HashMap<SessionAt, Self::Value>, Self::Error> {
+        if keys.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut any = Condition::any();
+        for k in keys {
+            any = any.add(
+                Condition::all()
+                    .add(refresh_tokens::Column::Did.eq(k.did.clone()))
+                    .add(refresh_tokens::Column::CreatedAt.eq(k.created_at)),
+            );
+        }
+        let rows = refresh_tokens::Entity::find()
+            .filter(any)
+            .all(&self.db)
+            .await?;
+        let mut out = HashMap::new();
+        for m in rows {
+            let k = SessionAt {
+                did: m.did.clone(),
+                created_at: m.created_at,
+                digest: session_digest(&m.jti),
+            };
+            if keys.contains(&k) {
+                out.insert(k, m);
+            }
+        }
+        Ok(out)
+    }
+}
 
 /// The internal order of sessions: newest first, the refresh token id breaking ties.
 pub fn session_ordering() -> Ordering<refresh_tokens::Entity> {

@@ -15,7 +15,7 @@ use entity::pds::enums::{AccountStatus, RepoSeqEventType};
 use entity::pds::{accounts, repo_seq};
 use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel};
 
-use super::dag_cbor::{self, Ipld};
+use crate::codec::dag_cbor::{self, Ipld};
 use crate::error::ApiResult;
 use crate::events::{RepoSeq, log};
 
