@@ -19,8 +19,9 @@ use async_graphql::{Response, ServerError};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use super::MAX_ID_LEN;
+use super::connection::Close;
 use super::operation::internal_errors;
-use super::{Close, MAX_ID_LEN};
 use crate::error::ApiError;
 
 /// A client message, in the connection loop's words.

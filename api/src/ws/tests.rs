@@ -4,13 +4,19 @@
 mod legacy;
 mod shutdown;
 
+use super::connection::truncate;
 use super::*;
+use crate::auth::Viewer;
+use crate::error::ApiError;
+use async_graphql::Request;
 use async_graphql::futures_util::stream::BoxStream;
 use async_graphql::futures_util::{SinkExt, Stream, StreamExt};
 use async_graphql::{EmptyMutation, Object, Response, Schema, Subscription};
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::routing::any;
 use axum::{Extension, Router};
 use serde_json::json;
+use serde_json::{Map, Value};
 use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::{self as ts, protocol::frame::coding::CloseCode};
