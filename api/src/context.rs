@@ -24,7 +24,7 @@ use crate::projection::{Columns, Projected};
 /// The loaders dispatch at once, without DataLoader's default 1 ms wait for more keys:
 /// every relation field asks for the keys of all its siblings in one call ([`batch`]), so
 /// the wait would add latency (a millisecond per level) and batch nothing more.
-pub fn with_loaders(request: Request, dbs: &Databases) -> Request {
+pub fn with_loaders(request: Request, dbs: &Databases, digests: &crate::auth::Digests) -> Request {
     fn loader<L: Send + Sync + 'static>(l: L) -> Arc<DataLoader<L>> {
         Arc::new(DataLoader::new(l, tokio::spawn).delay(std::time::Duration::ZERO))
     }
@@ -41,6 +41,7 @@ pub fn with_loaders(request: Request, dbs: &Databases) -> Request {
         )))
         .data(loader(crate::pds::loaders::PdsLoader::new(
             dbs.pds().clone(),
+            digests.clone(),
         )))
         .data(loader(crate::universe::loaders::UniverseLoader::new(
             dbs.universe().clone(),

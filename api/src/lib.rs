@@ -5,6 +5,7 @@ pub mod atrarium;
 pub mod auth;
 pub mod batch;
 pub mod bellamy;
+pub mod clock;
 pub mod codec;
 pub mod connection;
 pub mod context;

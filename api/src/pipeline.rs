@@ -162,7 +162,7 @@ impl Pipeline {
     /// `request`, ready to execute for `viewer`: fresh per-request loaders, the viewer
     /// and the token signer attached.
     pub fn prepare(&self, request: Request, viewer: &Viewer) -> Request {
-        with_loaders(request, &self.databases)
+        with_loaders(request, &self.databases, self.tokens.digests())
             .data(viewer.clone())
             .data(self.tokens.clone())
     }

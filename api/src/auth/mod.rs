@@ -8,6 +8,8 @@
 
 pub mod password;
 
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -17,6 +19,7 @@ use entity::Domain;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use crate::clock::Clock;
 use crate::error::ApiError;
 
 const ISSUER: &str = "mosaic";
@@ -145,12 +148,61 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 pub struct Tokens {
     encoding: EncodingKey,
     decoding: DecodingKey,
+    digests: Digests,
+    /// The time tokens are issued at and checked against.
+    clock: Clock,
 }
 
 impl fmt::Debug for Tokens {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Tokens(***)")
     }
+}
+
+/// Keyed one-way digests: HMAC-SHA-256 under a key derived from the server's secret,
+/// truncated to 64 bits. A cursor that must point at a row without revealing a secret
+/// column (a PDS session's refresh token id) carries such a digest: it is stable across
+/// restarts and Rust releases (unlike `std`'s `DefaultHasher`), the same on every instance
+/// sharing the secret, and cannot be computed, or inverted, without the secret.
+#[derive(Clone)]
+pub struct Digests(Arc<Hmac<Sha256>>);
+
+impl fmt::Debug for Digests {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Digests(***)")
+    }
+}
+
+impl Digests {
+    /// Digests keyed by `secret` (through a derived key, so the signing key itself is
+    /// never used for anything but signing).
+    pub fn new(secret: &Secret) -> Self {
+        let derived = hmac_sha256(&secret.0, b"mosaic cursor digests v1");
+        // HMAC takes a key of any length: this cannot fail.
+        let mac = Hmac::<Sha256>::new_from_slice(&derived)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
+        Self(Arc::new(mac))
+    }
+
+    /// The digest of `value` in `context` (a name that keeps digests of different kinds
+    /// apart, e.g. `"pds.sessions"`).
+    pub fn of(&self, context: &str, value: &str) -> u64 {
+        let mut mac = (*self.0).clone();
+        mac.update(&(context.len() as u64).to_be_bytes());
+        mac.update(context.as_bytes());
+        mac.update(value.as_bytes());
+        let out = mac.finalize().into_bytes();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&out[..8]);
+        u64::from_be_bytes(first)
+    }
+}
+
+fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of every length"));
+    mac.update(message);
+    mac.finalize().into_bytes().to_vec()
 }
 
 /// A freshly issued token.
@@ -172,7 +224,22 @@ impl Tokens {
         Self {
             encoding: EncodingKey::from_secret(&secret.0),
             decoding: DecodingKey::from_secret(&secret.0),
+            digests: Digests::new(secret),
+            clock: Clock::system(),
         }
+    }
+
+    /// The same tokens, issued at and checked against `clock`'s time (a test issues
+    /// tokens in the past this way, instead of waiting for them to expire).
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The keyed digests of this server's secret (for cursors that must not reveal a
+    /// value, see [`Digests`]).
+    pub fn digests(&self) -> &Digests {
+        &self.digests
     }
 
     /// Signs a token for `subject` in `domain`, valid for `ttl`.
@@ -196,7 +263,7 @@ impl Tokens {
         ttl: Duration,
         sid: Option<&str>,
     ) -> Result<Issued, ApiError> {
-        let now = chrono::Utc::now().timestamp();
+        let now = self.clock.now().timestamp();
         let claims = Claims {
             iss: ISSUER.into(),
             aud: domain.name().into(),
@@ -232,19 +299,18 @@ impl Tokens {
     /// Verifies signature, issuer and expiry, whatever the domain and kind.
     pub fn verify_any(&self, token: &str) -> Result<Claims, ApiError> {
         let mut v = Validation::new(Algorithm::HS256);
-        v.leeway = 0;
+        // Expiry is checked below against this server's clock, with no leeway.
+        v.validate_exp = false;
         v.set_issuer(&[ISSUER]);
         v.validate_aud = false;
         v.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
+        let claims = jsonwebtoken::decode::<Claims>(token, &self.decoding, &v)
             .map(|d| d.claims)
-            .map_err(|e| {
-                use jsonwebtoken::errors::ErrorKind;
-                ApiError::Unauthenticated(match e.kind() {
-                    ErrorKind::ExpiredSignature => "the token has expired".into(),
-                    _ => "the token is not valid".into(),
-                })
-            })
+            .map_err(|_| ApiError::Unauthenticated("the token is not valid".into()))?;
+        if claims.exp < self.clock.now().timestamp() {
+            return Err(ApiError::Unauthenticated("the token has expired".into()));
+        }
+        Ok(claims)
     }
 }
 

@@ -27,12 +27,14 @@ use crate::{by_key, count_key, page_key};
 /// Loads PDS rows in batches, for one request.
 pub struct PdsLoader {
     db: DatabaseConnection,
+    /// Keys the digests in session cursors ([`sessions`]).
+    digests: crate::auth::Digests,
 }
 
 impl PdsLoader {
-    /// A loader over the PDS pool.
-    pub fn new(db: DatabaseConnection) -> Self {
-        Self { db }
+    /// A loader over the PDS pool, matching session cursors with `digests`.
+    pub fn new(db: DatabaseConnection, digests: crate::auth::Digests) -> Self {
+        Self { db, digests }
     }
 }
 

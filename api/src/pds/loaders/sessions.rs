@@ -4,13 +4,12 @@
 //! shared keyset cursors carry the sort-key values of a row, primary key included, so
 //! a plain cursor over sessions would hand out refresh token ids. Session pages are
 //! therefore ordered internally by `(created_at DESC, jti)`, but the cursors clients
-//! see carry only the account, the creation time and a one-way 64-bit digest of the
-//! `jti`; a cursor coming back is matched to its row again (one batched statement per
+//! see carry only the account, the creation time and a keyed one-way 64-bit digest of
+//! the `jti` ([`crate::auth::Digests`]: HMAC-SHA-256 under the server's secret); a cursor coming back is matched to its row again (one batched statement per
 //! level) and turned into the internal cursor there ([`SessionAt`], loaded by
 //! [`PdsLoader`]).
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 use async_graphql::dataloader::Loader;
 use base64::Engine;
@@ -21,6 +20,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 
 use super::PdsLoader;
+use crate::auth::Digests;
 use crate::error::ApiError;
 use crate::pagination::{Ordering, SortKey};
 
@@ -67,7 +67,7 @@ impl Loader<SessionAt> for PdsLoader {
             let k = SessionAt {
                 did: m.did.clone(),
                 created_at: m.created_at,
-                digest: session_digest(&m.jti),
+                digest: session_digest(&self.digests, &m.jti),
             };
             if keys.contains(&k) {
                 out.insert(k, m);
@@ -96,12 +96,10 @@ pub fn session_ordering() -> Ordering<refresh_tokens::Entity> {
     )
 }
 
-/// A one-way digest of a refresh token id (ids are random: it cannot be inverted).
-pub fn session_digest(jti: &str) -> u64 {
-    let mut h = DefaultHasher::new();
-    LIST.hash(&mut h);
-    jti.hash(&mut h);
-    h.finish()
+/// The keyed one-way digest of a refresh token id: it cannot be inverted, nor computed
+/// without the server's secret, and stays the same across restarts and upgrades.
+pub fn session_digest(digests: &Digests, jti: &str) -> u64 {
+    digests.of(LIST, jti)
 }
 
 #[derive(Serialize, Deserialize)]
@@ -113,12 +111,12 @@ struct Sealed {
 }
 
 /// The cursor a client sees for `session`.
-pub fn seal(session: &refresh_tokens::Model) -> String {
+pub fn seal(digests: &Digests, session: &refresh_tokens::Model) -> String {
     let body = Sealed {
         l: LIST.to_owned(),
         d: session.did.clone(),
         t: session.created_at,
-        h: format!("{:016x}", session_digest(&session.jti)),
+        h: format!("{:016x}", session_digest(digests, &session.jti)),
     };
     // Serialising plain data cannot fail; an empty cursor would be refused later.
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(&body).unwrap_or_default())
@@ -177,13 +175,21 @@ mod tests {
             app_password_name: None,
             created_at: DateTime::from_timestamp(1_000, 0).unwrap_or_default(),
         };
-        let c = seal(&m);
+        let digests = Digests::new(
+            &crate::auth::Secret::from_config("0123456789abcdef0123456789abcdef").unwrap(),
+        );
+        let c = seal(&digests, &m);
         let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(c.as_bytes()).unwrap()).unwrap();
         assert!(!raw.contains("secret-jti-123"), "{raw}");
         let at = unseal(&c, "after").unwrap();
         assert_eq!(at.did, "did:plc:abc");
         assert_eq!(at.created_at, m.created_at);
-        assert_eq!(at.digest, session_digest("secret-jti-123"));
+        assert_eq!(at.digest, session_digest(&digests, "secret-jti-123"));
+        // Another secret, another digest: a cursor cannot be forged without the secret.
+        let other = Digests::new(
+            &crate::auth::Secret::from_config("fedcba9876543210fedcba9876543210").unwrap(),
+        );
+        assert_ne!(at.digest, session_digest(&other, "secret-jti-123"));
         assert_eq!(
             unseal("e30", "before").unwrap_err().code(),
             "BAD_USER_INPUT"

@@ -180,8 +180,9 @@ impl PdsAccount {
                 |a, c: &CountRef| SessionCountOfAccount(a.did.clone(), c.clone()),
             )
             .await?;
+            let digests = ctx.data::<crate::auth::Tokens>()?.digests();
             for edge in &mut conn.edges {
-                edge.cursor = crate::connection::Cursor::Ready(seal(edge.node.0.model()));
+                edge.cursor = crate::connection::Cursor::Ready(seal(digests, edge.node.0.model()));
             }
             Ok(Some(conn))
         }
