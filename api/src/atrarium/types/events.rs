@@ -13,6 +13,7 @@ pub struct AtrariumFeedPostEvent {
     pub post: AtrariumPost,
 }
 
+/// A membership change, delivered as it is made.
 #[derive(SimpleObject)]
 pub struct AtrariumMembershipEvent {
     /// This event's place in Atrarium's change log: pass it as `after` to resume after it.

@@ -6,7 +6,6 @@ use super::enums::{AtrariumRoleFilter, AtrariumStageFilter};
 use crate::filter::{BigIntFilter, BooleanFilter, DateTimeFilter, IntFilter, StringFilter};
 use crate::{filter_input, order_input};
 
-
 filter_input! {
     /// Filters Atrarium communities.
     pub struct AtrariumCommunityFilter for communities::Column {
