@@ -14,7 +14,7 @@
 //! A PDS account that is deactivated, taken down or deleted keeps its session on the PDS
 //! (to reactivate, read its data, or sign out) but is nobody anywhere else:
 //! [`Viewer::require`] answers `FORBIDDEN` naming the status. Orquestra API keys are
-//! checked the same way on every use ([`crate::orquestra::api_keys::authenticate`]).
+//! checked the same way on every use ([`crate::orquestra::service::api_keys::authenticate`]).
 
 use entity::Domain;
 use entity::pds::{AccountStatus, accounts, refresh_tokens};

@@ -151,9 +151,10 @@ impl Pipeline {
                 None => Viewer::anonymous(),
             };
         if let Some(key) = api_key {
-            let project = crate::orquestra::api_keys::authenticate(self.databases.orquestra(), key)
-                .await
-                .map_err(Refused::ApiKey)?;
+            let project =
+                crate::orquestra::service::api_keys::authenticate(self.databases.orquestra(), key)
+                    .await
+                    .map_err(Refused::ApiKey)?;
             viewer.api_key_project = Some(project);
         }
         Ok(viewer)

@@ -144,7 +144,7 @@ async fn fixture(app: &TestApp) -> String {
     }
     let mut p2_key = String::new();
     for (id, project) in [("k1", "p1"), (LONG_KEY, "p2"), ("k3", "q1"), ("k4", "q2")] {
-        let (plain, hash) = api::orquestra::api_keys::new_key(id).unwrap();
+        let (plain, hash) = api::orquestra::service::api_keys::new_key(id).unwrap();
         if project == "p2" {
             p2_key = plain;
         }

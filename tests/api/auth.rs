@@ -181,7 +181,7 @@ async fn api_keys_authenticate_their_project_until_they_expire() {
         ("k1", None),
         ("k2", Some(now - chrono::Duration::minutes(1))),
     ] {
-        let (plain, hash) = api::orquestra::api_keys::new_key(id).unwrap();
+        let (plain, hash) = api::orquestra::service::api_keys::new_key(id).unwrap();
         api_keys::Model {
             id: id.into(),
             project_id: "p1".into(),

@@ -413,7 +413,7 @@ async fn the_viewer_comes_from_the_init_payload() {
     .insert(db)
     .await
     .unwrap();
-    let (plain, hash) = api::orquestra::api_keys::new_key("k1").unwrap();
+    let (plain, hash) = api::orquestra::service::api_keys::new_key("k1").unwrap();
     api_keys::Model {
         id: "k1".into(),
         project_id: "p1".into(),

@@ -2,6 +2,7 @@
 //! community, then graduates), each with theme feeds that index posts, and members with
 //! roles.
 
+pub mod access;
 pub mod inputs;
 pub mod loaders;
 pub mod mutation;

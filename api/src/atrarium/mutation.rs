@@ -3,34 +3,20 @@
 //! transaction ([`super::service`]); the payload holds the changed objects as Atrarium's
 //! read types.
 
-use async_graphql::{Context, Object, SimpleObject};
+use async_graphql::{Context, Object};
 use entity::Domain;
 
+use super::access::actor;
 use super::inputs::*;
 use super::service::{communities, feeds, members, posts};
-use super::types::{AtrariumCommunity, AtrariumMembership, AtrariumPost, AtrariumThemeFeed};
-use crate::auth::Viewer;
+use super::types::*;
 use crate::batch::Node;
 use crate::context::databases;
 use crate::error::{ApiError, ApiResult, ResultExt};
 use crate::scalars::BigInt;
-use crate::validate::Did;
 use crate::write::Store;
 
 type Result<T> = async_graphql::Result<T>;
-
-/// The acting DID: the subject of an Atrarium or PDS access token. `UNAUTHENTICATED`
-/// when anonymous, or when the session's subject is not a DID.
-fn actor(ctx: &Context<'_>) -> ApiResult<Did> {
-    let anonymous = Viewer::anonymous();
-    let viewer = ctx.data_opt::<Viewer>().unwrap_or(&anonymous);
-    let subject = viewer.require(Domain::Atrarium)?;
-    Did::parse("viewer", subject).map_err(|_| {
-        ApiError::Unauthenticated(
-            "Atrarium acts as a DID; this session's subject is not one".into(),
-        )
-    })
-}
 
 /// Atrarium's storage.
 fn store(ctx: &Context<'_>) -> ApiResult<Store> {
@@ -49,122 +35,6 @@ fn feed(m: entity::atrarium::theme_feeds::Model) -> AtrariumThemeFeed {
 
 fn membership(m: entity::atrarium::memberships::Model) -> AtrariumMembership {
     AtrariumMembership(Node::single(m))
-}
-
-// ------------------------------------------------------------------------------ payloads
-
-/// What `atrariumCreateCommunity` created.
-#[derive(SimpleObject)]
-pub struct AtrariumCreateCommunityPayload {
-    /// The new community, at stage `THEME` with one member.
-    pub community: AtrariumCommunity,
-    /// The creator's membership, as its owner.
-    pub membership: AtrariumMembership,
-}
-
-/// The community `atrariumUpdateCommunity` changed.
-#[derive(SimpleObject)]
-pub struct AtrariumUpdateCommunityPayload {
-    /// The community as it is now.
-    pub community: AtrariumCommunity,
-}
-
-/// The community `atrariumAdvanceCommunityStage` moved on.
-#[derive(SimpleObject)]
-pub struct AtrariumAdvanceCommunityStagePayload {
-    /// The community at its new stage.
-    pub community: AtrariumCommunity,
-}
-
-/// What `atrariumDeleteCommunity` removed.
-#[derive(SimpleObject)]
-pub struct AtrariumDeleteCommunityPayload {
-    /// The deleted community's id (its feeds, their posts and its memberships went with
-    /// it).
-    pub deleted_id: BigInt,
-    /// Its parent community, which lost a child (null for a root).
-    pub parent: Option<AtrariumCommunity>,
-}
-
-/// The theme feed `atrariumCreateThemeFeed` created.
-#[derive(SimpleObject)]
-pub struct AtrariumCreateThemeFeedPayload {
-    /// The new theme feed, with no posts yet.
-    pub theme_feed: AtrariumThemeFeed,
-}
-
-/// The theme feed `atrariumUpdateThemeFeed` changed.
-#[derive(SimpleObject)]
-pub struct AtrariumUpdateThemeFeedPayload {
-    /// The theme feed as it is now.
-    pub theme_feed: AtrariumThemeFeed,
-}
-
-/// What `atrariumDeleteThemeFeed` removed.
-#[derive(SimpleObject)]
-pub struct AtrariumDeleteThemeFeedPayload {
-    /// The deleted feed's id (its indexed posts went with it).
-    pub deleted_id: BigInt,
-    /// The feed's community, its `postCount` down by the feed's posts.
-    pub community: AtrariumCommunity,
-}
-
-/// What `atrariumJoinCommunity` changed.
-#[derive(SimpleObject)]
-pub struct AtrariumJoinCommunityPayload {
-    /// The new membership, role `MEMBER`.
-    pub membership: AtrariumMembership,
-    /// The community, its `memberCount` up by one.
-    pub community: AtrariumCommunity,
-}
-
-/// What `atrariumLeaveCommunity` changed.
-#[derive(SimpleObject)]
-pub struct AtrariumLeaveCommunityPayload {
-    /// The DID whose membership ended (with the community's id, the membership's key).
-    pub user_did: String,
-    /// The community, its `memberCount` down by one.
-    pub community: AtrariumCommunity,
-}
-
-/// What `atrariumChangeMemberRole` changed.
-#[derive(SimpleObject)]
-pub struct AtrariumChangeMemberRolePayload {
-    /// The membership with its new role.
-    pub membership: AtrariumMembership,
-}
-
-/// What `atrariumRemoveMember` changed.
-#[derive(SimpleObject)]
-pub struct AtrariumRemoveMemberPayload {
-    /// The DID whose membership ended (with the community's id, the membership's key).
-    pub user_did: String,
-    /// The community, its `memberCount` down by one.
-    pub community: AtrariumCommunity,
-}
-
-/// What `atrariumIndexPost` changed.
-#[derive(SimpleObject)]
-pub struct AtrariumIndexPostPayload {
-    /// The indexed post.
-    pub post: AtrariumPost,
-    /// The feed, its `postCount` up by one and `lastPostAt` moved on if the post is its
-    /// newest.
-    pub theme_feed: AtrariumThemeFeed,
-    /// The feed's community, its `postCount` up by one.
-    pub community: AtrariumCommunity,
-}
-
-/// What `atrariumUnindexPost` changed.
-#[derive(SimpleObject)]
-pub struct AtrariumUnindexPostPayload {
-    /// The id of the index row removed.
-    pub deleted_id: BigInt,
-    /// The feed, its `postCount` down by one and `lastPostAt` that of its newest
-    /// remaining post.
-    pub theme_feed: AtrariumThemeFeed,
-    /// The feed's community, its `postCount` down by one.
-    pub community: AtrariumCommunity,
 }
 
 // ----------------------------------------------------------------------------- resolvers

@@ -4,13 +4,13 @@
 use std::sync::Arc;
 
 use async_graphql::futures_util::Stream;
-use async_graphql::{Context, Enum, ErrorExtensions, Result, SimpleObject, Subscription};
+use async_graphql::{Context, ErrorExtensions, Result, Subscription};
 use entity::atrarium::{Role, communities, memberships, post_index, theme_feeds};
 use entity::change_log;
 use sea_orm::{ActiveEnum, EntityTrait};
 
 use super::service::changes;
-use super::types::{AtrariumMembership, AtrariumPost, AtrariumRole};
+use super::types::{AtrariumFeedPostEvent, AtrariumMembershipChangeKind, AtrariumMembershipEvent};
 use crate::batch::Node;
 use crate::context::databases;
 use crate::db::Databases;
@@ -21,41 +21,6 @@ use crate::scalars::BigInt;
 /// Atrarium's subscription fields.
 #[derive(Default)]
 pub struct AtrariumSubscription;
-
-/// A post, delivered as it is indexed into a feed.
-#[derive(SimpleObject)]
-pub struct AtrariumFeedPostEvent {
-    /// This event's place in Atrarium's change log: pass it as `after` to resume after it.
-    pub cursor: String,
-    /// The indexed post.
-    pub post: AtrariumPost,
-}
-
-/// What happened to a membership.
-#[derive(Enum, Copy, Clone, Debug, PartialEq, Eq)]
-pub enum AtrariumMembershipChangeKind {
-    /// Someone joined the community.
-    Joined,
-    /// A member's role changed.
-    RoleChanged,
-    /// Someone left the community, or was removed.
-    Left,
-}
-
-/// A membership change, delivered as it is made.
-#[derive(SimpleObject)]
-pub struct AtrariumMembershipEvent {
-    /// This event's place in Atrarium's change log: pass it as `after` to resume after it.
-    pub cursor: String,
-    /// What happened.
-    pub kind: AtrariumMembershipChangeKind,
-    /// The member's DID.
-    pub user_did: String,
-    /// The member's role after the change (for `LEFT`: the role they had).
-    pub role: Option<AtrariumRole>,
-    /// The membership as it is now; null once the member has left.
-    pub membership: Option<AtrariumMembership>,
-}
 
 /// The events of `topic` with one of `kinds` in Atrarium's log, after `after`.
 async fn follow(

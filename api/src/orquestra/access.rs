@@ -1,4 +1,4 @@
-//! Orquestra's read access rules, in one place.
+//! Orquestra's access rules, in one place.
 //!
 //! - A project is visible when it is public (`is_public` true, or unset: the seed's
 //!   default is `TRUE`), to its owner (`viewer.subject(Orquestra) == project.user_id`) and
@@ -11,6 +11,9 @@
 //! Lists take the conditions below (SQL, so pages and counts stay exact and nothing hidden
 //! is fetched); a direct lookup of something hidden answers `FORBIDDEN` with the message
 //! of the matching error function.
+//!
+//! Writes: only a project's owner changes it or what hangs off it
+//! ([`may_change_project`]).
 
 use async_graphql::Context;
 use entity::Domain;
@@ -118,6 +121,20 @@ pub fn of_owned_project(viewer: &Viewer, column: impl ColumnTrait) -> Condition 
 /// Reading a private project (or what hangs off it) without being allowed to.
 pub fn private_project() -> ApiError {
     ApiError::Forbidden("this project is private".into())
+}
+
+/// `FORBIDDEN` unless the user `user` owns `project`: only a project's owner writes to
+/// it (for a private project of someone else, the message of [`private_project`]).
+pub fn may_change_project(user: &str, project: &projects::Model) -> Result<(), ApiError> {
+    if project.user_id != user {
+        if project.is_public == Some(false) {
+            return Err(private_project());
+        }
+        return Err(ApiError::Forbidden(
+            "only the project's owner may change it".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Reading API keys without owning their project.

@@ -1,7 +1,7 @@
 //! Orquestra: GitHub users, their Solana IDL projects and everything hanging off them.
 
 pub mod access;
-pub mod api_keys;
+pub mod inputs;
 pub mod loaders;
 pub mod mutation;
 pub mod query;

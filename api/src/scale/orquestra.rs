@@ -184,7 +184,7 @@ pub async fn seed(
             keys_out.push(api_keys::Model {
                 id: rng.uuid().to_string(),
                 project_id: project_id.clone(),
-                key: crate::orquestra::api_keys::hash_secret(&secret),
+                key: crate::orquestra::service::api_keys::hash_secret(&secret),
                 last_used: None,
                 created_at: Some(created),
                 expires_at: None,

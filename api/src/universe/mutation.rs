@@ -8,31 +8,22 @@
 //! each mutation runs in one transaction and appends its events to the event log in it;
 //! every payload carries the changed objects and the events appended.
 
-use async_graphql::{Context, ID, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, ID, Object};
+use chrono::DateTime;
 use entity::Domain;
 use entity::universe::event_log;
 
+use super::access::actor;
 use super::inputs::*;
-use super::service::{self, config, entities, sessions, versions};
-use super::types::{
-    UniverseClientConnection, UniverseConfig, UniverseDelta, UniverseEntity, UniverseEvent,
-    UniverseRelation, UniverseStateVersion, UniverseSubscription,
-};
-use crate::auth::{Tokens, Viewer};
+use super::service::{self, config, connections, entities, subscriptions, versions};
+use super::types::*;
+use crate::auth::Tokens;
 use crate::batch::{Node, Rows};
 use crate::context::databases;
-use crate::error::{ApiResult, ResultExt};
+use crate::error::ResultExt;
 use crate::write::Store;
 
 type Result<T> = async_graphql::Result<T>;
-
-/// The acting identity: the subject of the request's Universe token.
-fn actor(ctx: &Context<'_>) -> ApiResult<String> {
-    let anonymous = Viewer::anonymous();
-    let viewer = ctx.data_opt::<Viewer>().unwrap_or(&anonymous);
-    viewer.require(Domain::Universe).map(str::to_owned)
-}
 
 fn store(ctx: &Context<'_>) -> Result<Store> {
     Ok(databases(ctx)?.store(Domain::Universe))
@@ -40,123 +31,6 @@ fn store(ctx: &Context<'_>) -> Result<Store> {
 
 fn events(rows: Vec<event_log::Model>) -> Vec<UniverseEvent> {
     Rows::new(rows).nodes().map(UniverseEvent).collect()
-}
-
-// ------------------------------------------------------------------------------ payloads
-
-/// A new anonymous identity and its token.
-#[derive(SimpleObject)]
-pub struct UniverseIdentity {
-    /// The new identity (hex).
-    pub identity: String,
-    /// The connection recorded for it.
-    pub connection_id: String,
-    /// Send as `Authorization: Bearer <token>` to act as this identity.
-    pub token: String,
-    /// When the token expires.
-    pub expires_at: DateTime<Utc>,
-    /// The connection recorded for it (status `CONNECTED`).
-    pub connection: UniverseClientConnection,
-    /// The events appended (`client.connected`).
-    pub events: Vec<UniverseEvent>,
-}
-
-/// The result of `universeCreateEntity`.
-#[derive(SimpleObject)]
-pub struct UniverseCreateEntityPayload {
-    /// The new entity (at version 1).
-    pub entity: UniverseEntity,
-    /// The events appended (`entity.created`).
-    pub events: Vec<UniverseEvent>,
-}
-
-/// The result of `universeUpdateEntity`.
-#[derive(SimpleObject)]
-pub struct UniverseUpdateEntityPayload {
-    /// The entity after the update (its version one more than the one read).
-    pub entity: UniverseEntity,
-    /// The events appended (`entity.updated`).
-    pub events: Vec<UniverseEvent>,
-}
-
-/// The result of `universeDeleteEntity`.
-#[derive(SimpleObject)]
-pub struct UniverseDeleteEntityPayload {
-    /// The deleted entity's id.
-    pub deleted_id: ID,
-    /// The ids of the relations deleted with it (both directions), in id order.
-    pub deleted_relation_ids: Vec<ID>,
-    /// The events appended (`relation.deleted` for each relation, then
-    /// `entity.deleted`).
-    pub events: Vec<UniverseEvent>,
-}
-
-/// The result of `universeCreateRelation`.
-#[derive(SimpleObject)]
-pub struct UniverseCreateRelationPayload {
-    /// The new relation.
-    pub relation: UniverseRelation,
-    /// The events appended (`relation.created`).
-    pub events: Vec<UniverseEvent>,
-}
-
-/// The result of `universeDeleteRelation`.
-#[derive(SimpleObject)]
-pub struct UniverseDeleteRelationPayload {
-    /// The deleted relation's id.
-    pub deleted_id: ID,
-    /// The events appended (`relation.deleted`).
-    pub events: Vec<UniverseEvent>,
-}
-
-/// The result of `universeCommitStateVersion`.
-#[derive(SimpleObject)]
-pub struct UniverseCommitStateVersionPayload {
-    /// The new version.
-    pub version: UniverseStateVersion,
-    /// Its delta records, in the order given.
-    pub deltas: Vec<UniverseDelta>,
-    /// The events appended (`version.committed`).
-    pub events: Vec<UniverseEvent>,
-}
-
-/// The result of `universeSetConfig`.
-#[derive(SimpleObject)]
-pub struct UniverseSetConfigPayload {
-    /// The parameter as set.
-    pub config: UniverseConfig,
-    /// The events appended (`config.set`).
-    pub events: Vec<UniverseEvent>,
-}
-
-/// The result of `universeSetConnectionStatus`.
-#[derive(SimpleObject)]
-pub struct UniverseSetConnectionStatusPayload {
-    /// The caller's connection after the change.
-    pub connection: UniverseClientConnection,
-    /// The subscriptions a disconnect cancelled (empty otherwise).
-    pub cancelled_subscriptions: Vec<UniverseSubscription>,
-    /// The events appended (`client.status_changed`, then
-    /// `subscription.status_changed` for each cancelled subscription).
-    pub events: Vec<UniverseEvent>,
-}
-
-/// The result of `universeCreateSubscription`.
-#[derive(SimpleObject)]
-pub struct UniverseCreateSubscriptionPayload {
-    /// The new subscription (`ACTIVE`).
-    pub subscription: UniverseSubscription,
-    /// The events appended (`subscription.created`).
-    pub events: Vec<UniverseEvent>,
-}
-
-/// The result of `universeSetSubscriptionStatus`.
-#[derive(SimpleObject)]
-pub struct UniverseSetSubscriptionStatusPayload {
-    /// The subscription after the change.
-    pub subscription: UniverseSubscription,
-    /// The events appended (`subscription.status_changed`).
-    pub events: Vec<UniverseEvent>,
 }
 
 // ----------------------------------------------------------------------------- resolvers
@@ -176,12 +50,12 @@ impl UniverseMutation {
         #[graphql(desc = "What the client is (user agent, SDK version; at most 512 characters).")]
         client_info: Option<String>,
     ) -> Result<UniverseIdentity> {
-        let info = sessions::client_info("clientInfo", client_info.as_deref()).extend()?;
+        let info = connections::client_info("clientInfo", client_info.as_deref()).extend()?;
         let tokens = ctx.data::<Tokens>()?;
-        let written = sessions::connect(&store(ctx)?, tokens, info)
+        let written = connections::connect(&store(ctx)?, tokens, info)
             .await
             .extend()?;
-        let sessions::Connected { connection, token } = written.value;
+        let connections::Connected { connection, token } = written.value;
         Ok(UniverseIdentity {
             identity: connection.identity.clone(),
             connection_id: connection.connection_id.clone(),
@@ -335,10 +209,10 @@ impl UniverseMutation {
         #[graphql(desc = "The new status.")] input: UniverseSetConnectionStatusInput,
     ) -> Result<UniverseSetConnectionStatusPayload> {
         let actor = actor(ctx).extend()?;
-        let written = sessions::set_connection_status(&store(ctx)?, &actor, input.status.into())
+        let written = connections::set_connection_status(&store(ctx)?, &actor, input.status.into())
             .await
             .extend()?;
-        let sessions::ConnectionChanged {
+        let connections::ConnectionChanged {
             connection,
             cancelled,
         } = written.value;
@@ -359,8 +233,8 @@ impl UniverseMutation {
         #[graphql(desc = "The query to subscribe to.")] input: UniverseCreateSubscriptionInput,
     ) -> Result<UniverseCreateSubscriptionPayload> {
         let actor = actor(ctx).extend()?;
-        let query = sessions::query("input.query", &input.query).extend()?;
-        let written = sessions::create_subscription(&store(ctx)?, &actor, query)
+        let query = subscriptions::query("input.query", &input.query).extend()?;
+        let written = subscriptions::create_subscription(&store(ctx)?, &actor, query)
             .await
             .extend()?;
         Ok(UniverseCreateSubscriptionPayload {
@@ -382,7 +256,7 @@ impl UniverseMutation {
         let actor = actor(ctx).extend()?;
         let id = input.subscription_id().extend()?;
         let written =
-            sessions::set_subscription_status(&store(ctx)?, &actor, id, input.status.into())
+            subscriptions::set_subscription_status(&store(ctx)?, &actor, id, input.status.into())
                 .await
                 .extend()?;
         Ok(UniverseSetSubscriptionStatusPayload {

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use crate::auth::Viewer;
 use crate::error::ApiError;
 use crate::pipeline::{Pipeline, Refused};
-use crate::universe::presence::Presence;
+use crate::universe::service::presence::Presence;
 
 /// What a connection asks of the application: who the client is, what each of its
 /// operations carries, and what the application keeps while the connection lives (a

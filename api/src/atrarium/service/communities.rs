@@ -9,9 +9,8 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QuerySelect, Set,
 };
 
-use super::access::{
-    community_not_found, lock_community, lock_tree, now, reload_community, require_role,
-};
+use super::shared::{community_not_found, lock_community, lock_tree, now, reload_community};
+use crate::atrarium::access::require_role;
 use crate::error::{ApiError, ApiResult};
 use crate::validate::{Did, Name};
 use crate::write::Store;

@@ -6,9 +6,8 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, Set,
 };
 
-use super::access::{
-    add_posts, feed_not_found, lock_community, lock_feed, now, reload_community, require_role,
-};
+use super::shared::{add_posts, feed_not_found, lock_community, lock_feed, now, reload_community};
+use crate::atrarium::access::require_role;
 use crate::error::{ApiError, ApiResult};
 use crate::validate::{AtUri, Did, Name};
 use crate::write::Store;

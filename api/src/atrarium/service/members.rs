@@ -11,10 +11,9 @@
 use entity::atrarium::{Role, communities, memberships};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 
-use super::access::{
-    add_members, keep_an_owner, lock_community, membership, now, reload_community,
-};
 use super::changes::{self, record};
+use super::shared::{add_members, keep_an_owner, lock_community, now, reload_community};
+use crate::atrarium::access::membership;
 use crate::error::{ApiError, ApiResult};
 use crate::validate::Did;
 use crate::write::Store;

@@ -8,8 +8,9 @@ use sea_orm::{
     QuerySelect, Set,
 };
 
-use super::access::{add_posts, feed_not_found, lock_feed, reload_community, require_role};
 use super::changes;
+use super::shared::{add_posts, feed_not_found, lock_feed, reload_community};
+use crate::atrarium::access::require_role;
 use crate::error::{ApiError, ApiResult};
 use crate::validate::{AtUri, Did};
 use crate::write::Store;

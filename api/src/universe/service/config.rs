@@ -8,9 +8,9 @@ use serde_json::json;
 
 use super::entities::Patch;
 use super::events::{self, Events, Written};
-use super::sessions::require_live;
 use super::values::Key;
 use crate::error::{ApiError, ApiResult};
+use crate::universe::access::require_live;
 use crate::validate::Text;
 use crate::write::Store;
 

@@ -22,9 +22,9 @@ use sea_orm::{
 use serde_json::{Map, Value, json};
 
 use super::events::{self, Events, Written};
-use super::sessions::require_live;
 use super::values::Key;
 use crate::error::{ApiError, ApiResult};
+use crate::universe::access::require_live;
 use crate::write::Store;
 
 /// How an update treats one optional value.

@@ -7,23 +7,50 @@
 //!   (only between existing entities);
 //! - [`versions`]: committing a state version with its delta records;
 //! - [`config`]: setting a configuration parameter (`updated_by` = the actor);
-//! - [`sessions`]: connecting, connection status and subscription status transitions.
+//! - [`connections`]: connecting, and connection status transitions;
+//! - [`subscriptions`]: creating subscriptions and their status transitions;
+//! - [`sockets`]: the rows of a WebSocket's connection and subscriptions, kept true by
+//!   its [`presence`].
 //!
 //! Event sourcing: every state change appends its events to `event_log` in the same
 //! transaction as the change ([`events`]), so the log is the complete audit trail —
 //! a change that commits has its events, a change that rolls back leaves none.
 //!
-//! Every write except [`sessions::connect`] and [`sessions::set_connection_status`] is
-//! made by a live session: the acting identity's `client_connection` must be `connected`
-//! or `idle` ([`sessions::require_live`]).
+//! Every write except [`connections::connect`] and [`connections::set_connection_status`]
+//! is made by a live session: the acting identity's `client_connection` must be
+//! `connected` or `idle` ([`crate::universe::access::require_live`]).
 
 mod graph;
 
 pub mod config;
+pub mod connections;
 pub mod entities;
 pub mod events;
-pub mod sessions;
+pub mod presence;
+pub mod sockets;
+pub mod subscriptions;
 pub mod values;
 pub mod versions;
 
 pub use graph::*;
+
+use entity::universe::enums::{ConnectionStatus, SubscriptionStatus};
+
+/// The lowercase name of a connection status, as stored and as logged.
+pub fn connection_name(s: ConnectionStatus) -> &'static str {
+    match s {
+        ConnectionStatus::Connected => "connected",
+        ConnectionStatus::Idle => "idle",
+        ConnectionStatus::Disconnecting => "disconnecting",
+        ConnectionStatus::Disconnected => "disconnected",
+    }
+}
+
+/// The lowercase name of a subscription status, as stored and as logged.
+pub fn subscription_name(s: SubscriptionStatus) -> &'static str {
+    match s {
+        SubscriptionStatus::Active => "active",
+        SubscriptionStatus::Paused => "paused",
+        SubscriptionStatus::Cancelled => "cancelled",
+    }
+}

@@ -16,9 +16,9 @@ use sea_orm::{
 use serde_json::json;
 
 use super::events::{self, Events, Written};
-use super::sessions::require_live;
 use super::values::{DataHash, Key};
 use crate::error::{ApiError, ApiResult};
+use crate::universe::access::require_live;
 use crate::validate::Text;
 use crate::write::Store;
 

@@ -1,5 +1,5 @@
 //! A WebSocket authenticated as an Inner Universe identity, kept true in the seed's own
-//! tables (see [`service::sessions`] for the rows and events):
+//! tables (see [`super::sockets`] for the rows and events):
 //!
 //! - `client_connection`: the socket opening makes the identity's connection `connected`
 //!   under the socket's own `connection_id`; the socket closing, whoever closes it (client,
@@ -21,13 +21,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use async_graphql::Response;
 use async_graphql::futures_util::stream::{self, BoxStream, Stream, StreamExt};
 use entity::Domain;
 use entity::universe::event_log;
 use sea_orm::{ColumnTrait, Condition};
 
-use super::service::{events, sessions};
+use super::{connections, events, sockets};
 use crate::db::Databases;
 use crate::error::{ApiError, ApiResult};
 use crate::events::{EventLog, Feed, Topic};
@@ -51,9 +50,9 @@ impl Presence {
         identity: &str,
         client_info: Option<&str>,
     ) -> ApiResult<Self> {
-        let client_info = sessions::client_info("clientInfo", client_info)?;
+        let client_info = connections::client_info("clientInfo", client_info)?;
         let store = dbs.store(Domain::Universe);
-        let written = sessions::attach_socket(&store, identity, client_info).await?;
+        let written = sockets::attach_socket(&store, identity, client_info).await?;
         Ok(Self {
             store,
             feed: dbs.feeds().universe.clone(),
@@ -65,13 +64,13 @@ impl Presence {
 
     /// Subscription `key` (document `query`) starts: its row is recorded, and its stream
     /// follows the row's status.
-    pub async fn subscribed(
+    pub async fn subscribed<T: Send + 'static>(
         &self,
         key: u64,
         query: &str,
-        stream: BoxStream<'static, Response>,
-    ) -> ApiResult<BoxStream<'static, Response>> {
-        let written = sessions::open_socket_subscription(
+        stream: BoxStream<'static, T>,
+    ) -> ApiResult<BoxStream<'static, T>> {
+        let written = sockets::open_socket_subscription(
             &self.store,
             &self.identity,
             &self.connection_id,
@@ -94,7 +93,7 @@ impl Presence {
             return;
         };
         if let Err(e) =
-            sessions::end_socket_subscriptions(&self.store, &self.identity, vec![id]).await
+            sockets::end_socket_subscriptions(&self.store, &self.identity, vec![id]).await
         {
             tracing::warn!(identity = %self.identity, error = %e, "could not cancel a subscription row");
         }
@@ -104,7 +103,7 @@ impl Presence {
     pub async fn closed(self) {
         let ids: Vec<String> = self.lock().drain().map(|(_, id)| id).collect();
         if let Err(e) =
-            sessions::detach_socket(&self.store, &self.identity, &self.connection_id, ids).await
+            sockets::detach_socket(&self.store, &self.identity, &self.connection_id, ids).await
         {
             tracing::warn!(identity = %self.identity, error = %e, "could not record a socket's close");
         }
@@ -149,10 +148,10 @@ fn signal(row: &event_log::Model) -> Option<Signal> {
 }
 
 /// `inner`, held while its row is paused and ended once it is cancelled.
-fn governed(
-    inner: BoxStream<'static, Response>,
+fn governed<T: Send + 'static>(
+    inner: BoxStream<'static, T>,
     control: impl Stream<Item = ApiResult<Arc<event_log::Model>>> + Send + 'static,
-) -> impl Stream<Item = Response> + Send + 'static {
+) -> impl Stream<Item = T> + Send + 'static {
     let control: Option<BoxStream<'static, ApiResult<Arc<event_log::Model>>>> =
         Some(control.boxed());
     stream::unfold(

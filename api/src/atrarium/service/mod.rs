@@ -1,12 +1,12 @@
 //! Atrarium's business rules, knowing nothing of GraphQL: the seed's queries as plain
 //! functions over the pool (here), and the writes, one transaction each, in submodules.
 
-mod access;
 pub mod changes;
 pub mod communities;
 pub mod feeds;
 pub mod members;
 pub mod posts;
+mod shared;
 
 use entity::atrarium::{self as rows, Stage, post_index, theme_feeds};
 use sea_orm::sea_query::{Expr, ExprTrait, Order};

@@ -1,17 +1,23 @@
-//! Orquestra API keys: `X-API-Key` authentication for a project.
+//! Orquestra API keys: creating and revoking a project's keys, and `X-API-Key`
+//! authentication for a project.
 //!
 //! A key reads `oq_<key id>_<secret>`. The id finds the row; the secret's SHA-256 is
 //! compared with the stored hash in constant time (so the lookup's timing says nothing
 //! about the secret); expiry is enforced and `last_used` updated. Only the hash is
 //! stored, never the key.
 
-use chrono::Utc;
-use entity::orquestra::api_keys;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, sea_query::Expr};
+use chrono::{DateTime, Utc};
+use entity::orquestra::{api_keys, projects};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    sea_query::Expr,
+};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use super::{changes, new_id, owned_project, project_not_found, record};
 use crate::error::{ApiError, ApiResult};
+use crate::write::Store;
 
 /// Prefix of every Orquestra API key.
 pub const PREFIX: &str = "oq_";
@@ -71,6 +77,75 @@ pub async fn authenticate(db: &DatabaseConnection, presented: &str) -> ApiResult
         .exec(db)
         .await?;
     Ok(row.project_id)
+}
+
+/// Creates an API key of a project of `user`: the row (holding the hash only) and the
+/// plaintext key, which is never stored nor shown again.
+pub async fn create_api_key(
+    store: &Store,
+    user: &str,
+    project_id: &str,
+    expires_at: Option<DateTime<Utc>>,
+) -> ApiResult<(api_keys::Model, String)> {
+    let (user, project_id) = (user.to_owned(), project_id.to_owned());
+    store
+        .transaction(|txn| {
+            Box::pin(async move {
+                owned_project(txn, &user, &project_id).await?;
+                let id = new_id();
+                let (plaintext, hash) = new_key(&id)?;
+                let row = api_keys::Model {
+                    id,
+                    project_id,
+                    key: hash,
+                    last_used: None,
+                    created_at: Some(Utc::now()),
+                    expires_at,
+                }
+                .into_active_model()
+                .insert(txn)
+                .await?;
+                record(txn, &user, vec![changes::api_key_created(&row)]).await?;
+                Ok((row, plaintext))
+            })
+        })
+        .await
+}
+
+/// Revokes (deletes) an API key of a project of `user`; answers the key's project.
+pub async fn revoke_api_key(
+    store: &Store,
+    user: &str,
+    id: &str,
+) -> ApiResult<(String, projects::Model)> {
+    let (user, id) = (user.to_owned(), id.to_owned());
+    store
+        .transaction(|txn| {
+            Box::pin(async move {
+                let key = api_keys::Entity::find_by_id(id.clone())
+                    .one(txn)
+                    .await?
+                    .ok_or_else(|| ApiError::NotFound("API key".into()))?;
+                let project = owned_project(txn, &user, &key.project_id).await?;
+                api_keys::Entity::delete_by_id(id.clone()).exec(txn).await?;
+                record(txn, &user, vec![changes::api_key_revoked(&key)]).await?;
+                Ok((id, project))
+            })
+        })
+        .await
+}
+
+/// Checks a presented API key (hash, expiry) and records its use: the project it
+/// authenticates.
+pub async fn verify_api_key(store: &Store, key: &str) -> ApiResult<projects::Model> {
+    if key.len() > 256 {
+        return Err(ApiError::bad_input("key", "key is too long"));
+    }
+    let project_id = authenticate(store.db(), key).await?;
+    projects::Entity::find_by_id(project_id)
+        .one(store.db())
+        .await?
+        .ok_or_else(project_not_found)
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! What every Atrarium write shares: locking a community, reading the actor's role, and
-//! moving the cached counters.
+//! What every Atrarium write shares: locking a community, the `NOT_FOUND` errors, the
+//! last-owner rule, and moving the cached counters. (Reading the actor's role is in
+//! [`crate::atrarium::access`].)
 //!
 //! Lock order: a write that touches a community and one of its feeds locks the community
 //! row first, then the feed row, so two writes never wait on each other in a circle.
@@ -12,7 +13,6 @@ use sea_orm::{
 };
 
 use crate::error::{ApiError, ApiResult};
-use crate::validate::Did;
 
 /// Now, in the seed's unix-epoch seconds.
 pub fn now() -> i64 {
@@ -68,41 +68,6 @@ pub async fn lock_feed(
         .await?
         .ok_or_else(|| feed_not_found(id))?;
     Ok((community, feed))
-}
-
-/// The membership of `did` in `community_id`, if any.
-pub async fn membership(
-    txn: &DatabaseTransaction,
-    community_id: i64,
-    did: &str,
-) -> ApiResult<Option<memberships::Model>> {
-    Ok(
-        memberships::Entity::find_by_id((community_id, did.to_owned()))
-            .one(txn)
-            .await?,
-    )
-}
-
-/// The actor's role in `community_id`, which must be one of `allowed`; `FORBIDDEN`
-/// otherwise (also when the actor is not a member). `what` completes "only ... may".
-pub async fn require_role(
-    txn: &DatabaseTransaction,
-    community_id: i64,
-    actor: &Did,
-    allowed: &[Role],
-    what: &str,
-) -> ApiResult<Role> {
-    match membership(txn, community_id, actor.as_str()).await? {
-        Some(m) if allowed.contains(&m.role) => Ok(m.role),
-        _ => Err(ApiError::Forbidden(format!(
-            "only {} of community {community_id} may {what}",
-            allowed
-                .iter()
-                .map(|r| format!("{}s", r.to_value()))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ))),
-    }
 }
 
 /// How many owners `community_id` has.
