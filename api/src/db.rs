@@ -342,6 +342,8 @@ pub struct Databases {
     _anchors: Arc<[DatabaseConnection]>,
     /// Wakes open WebSockets when a credential is revoked (see [`crate::identity`]).
     revocations: crate::identity::Revocations,
+    /// The server's clock: the times and time-ordered ids of writes.
+    clock: crate::clock::Clock,
 }
 
 impl Databases {
@@ -400,6 +402,7 @@ impl Databases {
             feeds,
             _anchors: anchors.into(),
             revocations: crate::identity::Revocations::default(),
+            clock: crate::clock::Clock::system(),
         })
     }
 
@@ -429,7 +432,20 @@ impl Databases {
         let db = self.get(domain).clone();
         let lock = (db.get_database_backend() == DbBackend::Sqlite)
             .then(|| Arc::clone(&self.write_locks[domain.index()]));
-        crate::write::Store::new(db, lock).waking(self.feeds.waker(domain))
+        crate::write::Store::new(db, lock)
+            .waking(self.feeds.waker(domain))
+            .clocked(self.clock.clone())
+    }
+
+    /// The server's clock (the system clock unless [`Databases::with_clock`] set another).
+    pub fn clock(&self) -> &crate::clock::Clock {
+        &self.clock
+    }
+
+    /// The same storage, writing times and ids from `clock` (a test's manual clock).
+    pub fn with_clock(mut self, clock: crate::clock::Clock) -> Self {
+        self.clock = clock;
+        self
     }
 
     /// Atrarium's pool.

@@ -28,6 +28,7 @@ use sea_orm::{
 };
 use tokio::sync::Mutex;
 
+use crate::clock::Clock;
 use crate::error::ApiResult;
 
 /// The future a transaction's body returns.
@@ -41,6 +42,8 @@ pub struct Store {
     lock: Option<Arc<Mutex<()>>>,
     /// Woken after every commit: the domain's change log may have grown.
     wake: Option<Arc<tokio::sync::Notify>>,
+    /// The server's clock (times and time-ordered ids of writes).
+    clock: Clock,
 }
 
 impl Store {
@@ -50,7 +53,19 @@ impl Store {
             db,
             lock,
             wake: None,
+            clock: Clock::system(),
         }
+    }
+
+    /// The same store, writing times and ids from `clock`.
+    pub fn clocked(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The server's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// The same store, waking `wake` after every commit (the domain's log tailer).

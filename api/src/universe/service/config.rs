@@ -36,12 +36,13 @@ pub async fn set_config(
     actor: &str,
     input: ConfigSet,
 ) -> ApiResult<Written<config::Model>> {
+    let clock = store.clock().clone();
     let actor = actor.to_owned();
     store
         .transaction(move |txn| {
             Box::pin(async move {
                 require_live(txn, &actor).await?;
-                let now = events::now();
+                let now = clock.now_stored();
                 let description = match &input.description {
                     Patch::Set(d) => Some(d.as_str().to_owned()),
                     Patch::Keep | Patch::Clear => None,
@@ -83,7 +84,7 @@ pub async fn set_config(
                         (next, Some(current))
                     }
                 };
-                let mut log = Events::new(&actor, now);
+                let mut log = Events::new(&clock, &actor, now);
                 log.push(
                     events::CONFIG_SET,
                     json!({

@@ -73,6 +73,7 @@ pub async fn connect(
     tokens: &Tokens,
     client_info: Option<Text>,
 ) -> ApiResult<Written<Connected>> {
+    let clock = store.clock().clone();
     let mut raw = [0u8; 32];
     getrandom::fill(&mut raw).map_err(ApiError::internal)?;
     let identity: String = raw.iter().map(|b| format!("{b:02x}")).collect();
@@ -83,7 +84,7 @@ pub async fn connect(
         TokenKind::Access,
         IDENTITY_TTL,
     )?;
-    let now = events::now();
+    let now = clock.now_stored();
     let connection = client_connection::Model {
         identity: identity.clone(),
         connection_id: uuid::Uuid::new_v4().to_string(),
@@ -92,7 +93,7 @@ pub async fn connect(
         client_info: client_info.map(Text::into_inner),
         status: ConnectionStatus::Connected,
     };
-    let mut log = Events::new(&identity, now);
+    let mut log = Events::new(&clock, &identity, now);
     log.push(
         events::CLIENT_CONNECTED,
         json!({
@@ -132,11 +133,12 @@ pub async fn set_connection_status(
     actor: &str,
     to: ConnectionStatus,
 ) -> ApiResult<Written<ConnectionChanged>> {
+    let clock = store.clock().clone();
     let actor = actor.to_owned();
     store
         .transaction(move |txn| {
             Box::pin(async move {
-                let now = events::now();
+                let now = clock.now_stored();
                 let current = client_connection::Entity::find_by_id(actor.clone())
                     .lock_exclusive()
                     .one(txn)
@@ -167,7 +169,7 @@ pub async fn set_connection_status(
                     .update(txn)
                     .await?;
 
-                let mut log = Events::new(&actor, now);
+                let mut log = Events::new(&clock, &actor, now);
                 let mut data = json!({
                     "identity": actor,
                     "connection_id": next.connection_id,

@@ -178,12 +178,13 @@ pub async fn create_entity(
     actor: &str,
     input: NewEntity,
 ) -> ApiResult<Written<node::Model>> {
+    let clock = store.clock().clone();
     let actor = actor.to_owned();
     store
         .transaction(move |txn| {
             Box::pin(async move {
                 require_live(txn, &actor).await?;
-                let now = events::now();
+                let now = clock.now_stored();
                 let taken = node::Entity::find_by_id(input.id.as_str().to_owned())
                     .one(txn)
                     .await?;
@@ -202,7 +203,7 @@ pub async fn create_entity(
                     version: 1,
                 };
                 model.clone().into_active_model().insert(txn).await?;
-                let mut log = Events::new(&actor, now);
+                let mut log = Events::new(&clock, &actor, now);
                 log.push(
                     events::ENTITY_CREATED,
                     json!({
@@ -229,12 +230,13 @@ pub async fn update_entity(
     actor: &str,
     input: EntityUpdate,
 ) -> ApiResult<Written<node::Model>> {
+    let clock = store.clock().clone();
     let actor = actor.to_owned();
     store
         .transaction(move |txn| {
             Box::pin(async move {
                 require_live(txn, &actor).await?;
-                let now = events::now();
+                let now = clock.now_stored();
                 let expected = input.expected_version;
                 let current = lock_at_version(txn, &input.id, expected).await?;
                 let mut next = current.clone();
@@ -258,7 +260,7 @@ pub async fn update_entity(
                     }
                     Err(e) => return Err(e.into()),
                 }
-                let mut log = Events::new(&actor, now);
+                let mut log = Events::new(&clock, &actor, now);
                 log.push(
                     events::ENTITY_UPDATED,
                     json!({
@@ -287,12 +289,13 @@ pub async fn delete_entity(
     id: Key,
     expected_version: i64,
 ) -> ApiResult<Written<EntityDeleted>> {
+    let clock = store.clock().clone();
     let actor = actor.to_owned();
     store
         .transaction(move |txn| {
             Box::pin(async move {
                 require_live(txn, &actor).await?;
-                let now = events::now();
+                let now = clock.now_stored();
                 let current = lock_at_version(txn, &id, expected_version).await?;
                 let relations = relation::Entity::find()
                     .filter(
@@ -319,7 +322,7 @@ pub async fn delete_entity(
                 if gone.rows_affected != 1 {
                     return Err(stale(&current.id, current.version, expected_version));
                 }
-                let mut log = Events::new(&actor, now);
+                let mut log = Events::new(&clock, &actor, now);
                 for r in &relations {
                     let mut data = relation_data(r);
                     data["with_entity"] = json!(current.id);
@@ -355,12 +358,13 @@ pub async fn create_relation(
     actor: &str,
     input: NewRelation,
 ) -> ApiResult<Written<relation::Model>> {
+    let clock = store.clock().clone();
     let actor = actor.to_owned();
     store
         .transaction(move |txn| {
             Box::pin(async move {
                 require_live(txn, &actor).await?;
-                let now = events::now();
+                let now = clock.now_stored();
                 let ends: Vec<String> = node::Entity::find()
                     .select_only()
                     .column(node::Column::Id)
@@ -401,7 +405,7 @@ pub async fn create_relation(
                     metadata: input.metadata,
                 };
                 model.clone().into_active_model().insert(txn).await?;
-                let mut log = Events::new(&actor, now);
+                let mut log = Events::new(&clock, &actor, now);
                 log.push(events::RELATION_CREATED, relation_data(&model));
                 let events = log.append(txn).await?;
                 Ok(Written {
@@ -415,12 +419,13 @@ pub async fn create_relation(
 
 /// Deletes a relation: `NOT_FOUND` if there is none.
 pub async fn delete_relation(store: &Store, actor: &str, id: Key) -> ApiResult<Written<String>> {
+    let clock = store.clock().clone();
     let actor = actor.to_owned();
     store
         .transaction(move |txn| {
             Box::pin(async move {
                 require_live(txn, &actor).await?;
-                let now = events::now();
+                let now = clock.now_stored();
                 let current = relation::Entity::find_by_id(id.as_str().to_owned())
                     .lock_exclusive()
                     .one(txn)
@@ -429,7 +434,7 @@ pub async fn delete_relation(store: &Store, actor: &str, id: Key) -> ApiResult<W
                 relation::Entity::delete_by_id(current.id.clone())
                     .exec(txn)
                     .await?;
-                let mut log = Events::new(&actor, now);
+                let mut log = Events::new(&clock, &actor, now);
                 log.push(events::RELATION_DELETED, relation_data(&current));
                 let events = log.append(txn).await?;
                 Ok(Written {

@@ -14,13 +14,12 @@
 //! - `data`: a JSON object naming the changed row(s), with the values before and after
 //!   where there is a before.
 
-use std::sync::Mutex;
-
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{DateTime, Utc};
 use entity::universe::event_log;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, IntoActiveModel};
 use serde_json::Value;
 
+use crate::clock::Clock;
 use crate::events::EventLog;
 use crate::events::log;
 
@@ -54,57 +53,20 @@ pub const SUBSCRIPTION_CREATED: &str = "subscription.created";
 /// `with_connection` when a disconnect cancelled it).
 pub const SUBSCRIPTION_STATUS_CHANGED: &str = "subscription.status_changed";
 
-/// The current time at the precision both backends store (microseconds), so a row
-/// returned by a write equals the row read back later.
-pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
-}
-
-/// Last (millisecond, counter) handed out, so ids never go backwards in this process.
-static CLOCK: Mutex<(u64, u16)> = Mutex::new((0, 0));
-
-/// A new time-ordered event id: a UUID in the version 7 layout (48-bit milliseconds,
-/// then a 12-bit counter, then random bits). Within this process every id sorts after
-/// the previous one, even within one millisecond.
-pub fn next_event_id() -> String {
-    let wall = u64::try_from(Utc::now().timestamp_millis()).unwrap_or_default();
-    let (millis, counter) = {
-        let mut clock = match CLOCK.lock() {
-            Ok(c) => c,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let (last, count) = *clock;
-        *clock = if wall > last {
-            (wall, 0)
-        } else if count < 0x0FFF {
-            (last, count + 1)
-        } else {
-            (last + 1, 0)
-        };
-        *clock
-    };
-    let mut bytes = [0u8; 10];
-    bytes[..2].copy_from_slice(&counter.to_be_bytes());
-    // The random tail only separates processes; a failing OS RNG leaves it zero, and
-    // the counter still keeps this process's ids unique.
-    let _ = getrandom::fill(&mut bytes[2..]);
-    uuid::Builder::from_unix_timestamp_millis(millis, &bytes)
-        .into_uuid()
-        .to_string()
-}
-
 /// The events of one write, appended to `event_log` by [`Events::append`].
 #[derive(Debug)]
 pub struct Events {
+    clock: Clock,
     source: String,
     at: DateTime<Utc>,
     rows: Vec<event_log::Model>,
 }
 
 impl Events {
-    /// Events caused by `actor` at `at`.
-    pub fn new(actor: &str, at: DateTime<Utc>) -> Self {
+    /// Events caused by `actor` at `at`, their ids from `clock`.
+    pub fn new(clock: &Clock, actor: &str, at: DateTime<Utc>) -> Self {
         Self {
+            clock: clock.clone(),
             source: actor.to_owned(),
             at,
             rows: Vec::new(),
@@ -114,7 +76,7 @@ impl Events {
     /// Records one event of `event_type` with `data`.
     pub fn push(&mut self, event_type: &str, data: Value) {
         self.rows.push(event_log::Model {
-            event_id: next_event_id(),
+            event_id: self.clock.ordered_id(),
             event_type: event_type.to_owned(),
             source: Some(self.source.clone()),
             timestamp: self.at,
@@ -162,16 +124,12 @@ mod tests {
 
     #[test]
     fn event_ids_are_time_ordered_uuids_that_never_go_backwards() {
-        let ids: Vec<String> = (0..10_000).map(|_| next_event_id()).collect();
+        let clock = Clock::system();
+        let ids: Vec<String> = (0..10_000).map(|_| clock.ordered_id()).collect();
         for pair in ids.windows(2) {
             assert!(pair[0] < pair[1], "{} then {}", pair[0], pair[1]);
         }
         let id = uuid::Uuid::parse_str(&ids[0]).unwrap();
         assert_eq!(id.get_version_num(), 7);
-    }
-
-    #[test]
-    fn now_is_at_microsecond_precision() {
-        assert_eq!(now().timestamp_subsec_nanos() % 1000, 0);
     }
 }

@@ -31,11 +31,12 @@ pub async fn attach_socket(
     identity: &str,
     client_info: Option<Text>,
 ) -> ApiResult<Written<client_connection::Model>> {
+    let clock = store.clock().clone();
     let identity = identity.to_owned();
     store
         .transaction(move |txn| {
             Box::pin(async move {
-                let now = events::now();
+                let now = clock.now_stored();
                 let current = client_connection::Entity::find_by_id(identity.clone())
                     .lock_exclusive()
                     .one(txn)
@@ -59,7 +60,7 @@ pub async fn attach_socket(
                     .reset_all()
                     .update(txn)
                     .await?;
-                let mut log = Events::new(&identity, now);
+                let mut log = Events::new(&clock, &identity, now);
                 log.push(
                     events::CLIENT_CONNECTED,
                     json!({
@@ -89,13 +90,14 @@ pub async fn open_socket_subscription(
     connection_id: &str,
     query: &str,
 ) -> ApiResult<Written<subscription::Model>> {
+    let clock = store.clock().clone();
     let query: String = query.trim().chars().take(MAX_QUERY).collect();
     let (identity, connection_id) = (identity.to_owned(), connection_id.to_owned());
     store
         .transaction(move |txn| {
             Box::pin(async move {
                 require_live(txn, &identity).await?;
-                let now = events::now();
+                let now = clock.now_stored();
                 let sub = subscription::Model {
                     subscription_id: Key::generate().into_inner(),
                     identity: identity.clone(),
@@ -113,7 +115,7 @@ pub async fn open_socket_subscription(
                     .filter(client_connection::Column::Identity.eq(identity.clone()))
                     .exec(txn)
                     .await?;
-                let mut log = Events::new(&identity, now);
+                let mut log = Events::new(&clock, &identity, now);
                 log.push(
                     events::SUBSCRIPTION_CREATED,
                     json!({
@@ -138,12 +140,13 @@ pub async fn end_socket_subscriptions(
     identity: &str,
     ids: Vec<String>,
 ) -> ApiResult<Written<Vec<subscription::Model>>> {
+    let clock = store.clock().clone();
     let identity = identity.to_owned();
     store
         .transaction(move |txn| {
             Box::pin(async move {
-                let now = events::now();
-                let mut log = Events::new(&identity, now);
+                let now = clock.now_stored();
+                let mut log = Events::new(&clock, &identity, now);
                 let extra = json!({ "reason": "operation ended", "transport": WEBSOCKET });
                 let value = cancel_live(txn, &identity, Some(&ids), now, &mut log, extra).await?;
                 let events = log.append(txn).await?;
@@ -163,12 +166,13 @@ pub async fn detach_socket(
     connection_id: &str,
     ids: Vec<String>,
 ) -> ApiResult<Written<Option<client_connection::Model>>> {
+    let clock = store.clock().clone();
     let (identity, connection_id) = (identity.to_owned(), connection_id.to_owned());
     store
         .transaction(move |txn| {
             Box::pin(async move {
-                let now = events::now();
-                let mut log = Events::new(&identity, now);
+                let now = clock.now_stored();
+                let mut log = Events::new(&clock, &identity, now);
                 let current = client_connection::Entity::find_by_id(identity.clone())
                     .lock_exclusive()
                     .one(txn)

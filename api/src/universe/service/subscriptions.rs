@@ -101,12 +101,13 @@ pub async fn create_subscription(
     actor: &str,
     query: Text,
 ) -> ApiResult<Written<subscription::Model>> {
+    let clock = store.clock().clone();
     let actor = actor.to_owned();
     store
         .transaction(move |txn| {
             Box::pin(async move {
                 require_live(txn, &actor).await?;
-                let now = events::now();
+                let now = clock.now_stored();
                 let sub = subscription::Model {
                     subscription_id: Key::generate().into_inner(),
                     identity: actor.clone(),
@@ -116,7 +117,7 @@ pub async fn create_subscription(
                     status: SubscriptionStatus::Active,
                 };
                 sub.clone().into_active_model().insert(txn).await?;
-                let mut log = Events::new(&actor, now);
+                let mut log = Events::new(&clock, &actor, now);
                 log.push(
                     events::SUBSCRIPTION_CREATED,
                     json!({
@@ -141,12 +142,13 @@ pub async fn set_subscription_status(
     id: Key,
     to: SubscriptionStatus,
 ) -> ApiResult<Written<subscription::Model>> {
+    let clock = store.clock().clone();
     let actor = actor.to_owned();
     store
         .transaction(move |txn| {
             Box::pin(async move {
                 require_live(txn, &actor).await?;
-                let now = events::now();
+                let now = clock.now_stored();
                 let current = subscription::Entity::find_by_id(id.as_str().to_owned())
                     .lock_exclusive()
                     .one(txn)
@@ -172,7 +174,7 @@ pub async fn set_subscription_status(
                     .reset_all()
                     .update(txn)
                     .await?;
-                let mut log = Events::new(&actor, now);
+                let mut log = Events::new(&clock, &actor, now);
                 log.push(
                     events::SUBSCRIPTION_STATUS_CHANGED,
                     json!({

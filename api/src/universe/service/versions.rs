@@ -71,12 +71,13 @@ pub async fn commit_version(
     actor: &str,
     input: NewVersion,
 ) -> ApiResult<Written<Committed>> {
+    let clock = store.clock().clone();
     let actor = actor.to_owned();
     store
         .transaction(move |txn| {
             Box::pin(async move {
                 require_live(txn, &actor).await?;
-                let now = events::now();
+                let now = clock.now_stored();
                 if let Some(parent) = &input.parent {
                     let found = state_version::Entity::find_by_id(parent.as_str().to_owned())
                         .lock_shared()
@@ -147,7 +148,7 @@ pub async fn commit_version(
                     .await?;
                 }
                 let operation_count: usize = deltas.iter().map(|d| d.operations.0.len()).sum();
-                let mut log = Events::new(&actor, now);
+                let mut log = Events::new(&clock, &actor, now);
                 log.push(
                     events::VERSION_COMMITTED,
                     json!({
