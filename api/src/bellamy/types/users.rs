@@ -3,8 +3,8 @@
 use async_graphql::{Context, Object, Result};
 use chrono::{DateTime, Utc};
 use entity::bellamy::{conversation_participants, follows, friendships, notifications, users};
-use sea_orm::ColumnTrait;
 use sea_orm::entity::prelude::Uuid;
+use sea_orm::{ColumnTrait, Condition};
 
 use super::relations::{linked, nested};
 use super::*;
@@ -14,6 +14,11 @@ use crate::bellamy::loaders::*;
 use crate::connection::Conn;
 use crate::loader::{CountRef, ListRef};
 use crate::pagination::PageArgs;
+
+/// The viewer's unread notifications (notifications are their recipient's only).
+fn unread_notifications(ctx: &Context<'_>) -> Condition {
+    access::notifications(&Access::of(ctx)).add(notifications::Column::Read.eq(false))
+}
 
 /// A Bellamy Book account. The flag marks the account just registered in this request,
 /// whose creator may read its email although the request carries no token yet.
@@ -436,10 +441,11 @@ impl BellamyUser {
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<BellamyNotificationOrder>,
     ) -> Result<Conn<BellamyNotification>> {
-        let mut extra = access::notifications(&Access::of(ctx));
-        if unread_only {
-            extra = extra.add(notifications::Column::Read.eq(false));
-        }
+        let extra = if unread_only {
+            unread_notifications(ctx)
+        } else {
+            access::notifications(&Access::of(ctx))
+        };
         nested(
             ctx,
             &self.0,
@@ -461,9 +467,7 @@ impl BellamyUser {
     /// How many of the user's notifications are unread. Notifications are their
     /// recipient's only, so this counts for the viewer themself and is 0 for anyone else.
     async fn unread_notification_count(&self, ctx: &Context<'_>) -> Result<i32> {
-        let unread = CountRef::new(
-            access::notifications(&Access::of(ctx)).add(notifications::Column::Read.eq(false)),
-        );
+        let unread = CountRef::new(unread_notifications(ctx));
         let n = batch::value::<BellamyLoader, _, _>(ctx, &self.0, "unread", |u| {
             NotificationCountOfUser(u.id, unread.clone())
         })
