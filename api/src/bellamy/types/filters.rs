@@ -307,6 +307,7 @@ filter_input! {
         created_at: DateTimeFilter => CreatedAt,
     }
 }
+
 // ------------------------------------------------------------------------------ orders
 
 order_input! {

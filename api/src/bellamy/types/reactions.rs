@@ -13,31 +13,6 @@ use crate::batch::{self, Node};
 use crate::bellamy::access::{self, Access, Hidden};
 use crate::bellamy::loaders::*;
 
-/// Reactions to one target type (`reactions.target_type`) that the viewer may see.
-pub(super) fn reactions_to(ctx: &Context<'_>, target: enums::ReactionTargetType) -> Condition {
-    access::reactions(&Access::of(ctx)).add(reactions::Column::TargetType.eq(target))
-}
-/// The six reaction counts of `node` (one `GROUP BY` for all siblings).
-pub(super) async fn reaction_counts<M>(
-    ctx: &Context<'_>,
-    node: &Node<M>,
-    target: enums::ReactionTargetType,
-    id: impl Fn(&M) -> Uuid,
-) -> Result<Vec<BellamyReactionCount>> {
-    let a = Access::of(ctx);
-    let tally = batch::value::<BellamyLoader, _, _>(ctx, node, "reactionCounts", |m| {
-        ReactionCountsOf(target, id(m), a.clone())
-    })
-    .await?
-    .unwrap_or_default();
-    Ok(tally
-        .into_iter()
-        .map(|(t, n)| BellamyReactionCount {
-            reaction_type: t.into(),
-            count: crate::scalars::int(n),
-        })
-        .collect())
-}
 /// How many reactions of one type a post or a comment has.
 #[derive(SimpleObject, Clone, Debug, PartialEq, Eq)]
 pub struct BellamyReactionCount {
@@ -47,6 +22,7 @@ pub struct BellamyReactionCount {
     /// How many reactions of that type.
     pub count: i32,
 }
+
 node_type!(
     /// A user's reaction to a post or a comment.
     BellamyReaction(reactions::Model)
@@ -127,4 +103,31 @@ impl BellamyReaction {
         .await?;
         Ok(n.map(BellamyComment))
     }
+}
+
+/// Reactions to one target type (`reactions.target_type`) that the viewer may see.
+pub(super) fn reactions_to(ctx: &Context<'_>, target: enums::ReactionTargetType) -> Condition {
+    access::reactions(&Access::of(ctx)).add(reactions::Column::TargetType.eq(target))
+}
+
+/// The six reaction counts of `node` (one `GROUP BY` for all siblings).
+pub(super) async fn reaction_counts<M>(
+    ctx: &Context<'_>,
+    node: &Node<M>,
+    target: enums::ReactionTargetType,
+    id: impl Fn(&M) -> Uuid,
+) -> Result<Vec<BellamyReactionCount>> {
+    let a = Access::of(ctx);
+    let tally = batch::value::<BellamyLoader, _, _>(ctx, node, "reactionCounts", |m| {
+        ReactionCountsOf(target, id(m), a.clone())
+    })
+    .await?
+    .unwrap_or_default();
+    Ok(tally
+        .into_iter()
+        .map(|(t, n)| BellamyReactionCount {
+            reaction_type: t.into(),
+            count: crate::scalars::int(n),
+        })
+        .collect())
 }

@@ -112,6 +112,7 @@ where
     });
     Ok(connection(page, total))
 }
+
 /// The row a to-one relation of `node` points at, loaded with the viewer's access rule
 /// (batched with its siblings). The relation's foreign key guarantees the row exists, so
 /// an absent row is a hidden one: null, with a `FORBIDDEN` error saying why.
