@@ -16,6 +16,11 @@
 //! - users (but their email: the user only), friendships, follows and hashtags are public.
 //!
 //! An anonymous viewer sees public posts and what hangs off them, and the public tables.
+//!
+//! What a viewer may not see answers `FORBIDDEN`, saying why ([`Hidden`]): a to-one field
+//! or a lookup of a hidden row is null with that error. The lookups by key decide between
+//! null (no such row) and `FORBIDDEN` (a hidden one) with [`guarded`] and, for compound
+//! keys, [`scope_of`] and [`scoped`].
 
 use async_graphql::dataloader::DataLoader;
 use async_graphql::{Context, ErrorExtensions};
@@ -28,11 +33,15 @@ use entity::bellamy::{
 };
 use sea_orm::entity::prelude::Uuid;
 use sea_orm::sea_query::{Expr, ExprTrait, Query, SelectStatement};
-use sea_orm::{ColumnTrait, Condition};
+use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Select};
 
 use super::loaders::BellamyLoader;
 use crate::auth::Viewer;
-use crate::error::ApiError;
+use crate::batch::Node;
+use crate::context::databases;
+use crate::error::{ApiError, ResultExt};
+
+type Result<T> = async_graphql::Result<T>;
 
 /// Who is reading, and when: what every access condition depends on. Part of the batched
 /// loader keys, so loads for different viewers can never share a result.
@@ -351,5 +360,91 @@ impl Hidden {
         } else {
             Hidden::Story
         }
+    }
+}
+
+// --------------------------------------------------------------------------- lookups
+
+/// Bellamy's pool.
+fn db<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection> {
+    Ok(databases(ctx)?.bellamy())
+}
+
+/// The one row `select` finds if the viewer may see it (`rule`); null if there is none;
+/// `FORBIDDEN` (saying why: `hidden`) if there is one the viewer may not see.
+pub async fn guarded<E, T>(
+    ctx: &Context<'_>,
+    select: Select<E>,
+    rule: Condition,
+    hidden: impl FnOnce(&E::Model) -> Hidden,
+) -> Result<Option<T>>
+where
+    E: EntityTrait,
+    T: From<Node<E::Model>>,
+{
+    let db = db(ctx)?;
+    let visible = select.clone().filter(rule).one(db).await.extend()?;
+    if let Some(m) = visible {
+        return Ok(Some(T::from(Node::single(m))));
+    }
+    // Only a miss costs a second statement: is the row absent, or hidden?
+    match select.one(db).await.extend()? {
+        None => Ok(None),
+        Some(m) => Ok(hidden(&m).refuse(ctx)),
+    }
+}
+
+/// Whether the viewer may see the rows a compound key names, decided from the key (and
+/// the row it hangs off) alone, so that a refusal tells nothing about whether the row
+/// itself exists: whether Ada reacted to a hidden post, sent Bob a request, viewed a
+/// story.
+pub enum Scope {
+    /// The viewer may see such rows: look the row up.
+    Open,
+    /// The viewer may not: `FORBIDDEN`, whether or not the row exists.
+    Closed(Hidden),
+    /// The row the key hangs off does not exist, so neither does the row: null.
+    Absent,
+}
+
+/// The [`Scope`] of rows hanging off the one `parent` finds: open if the viewer may see
+/// it (`rule`), closed (`hidden`) if it exists but is hidden, absent if there is none.
+pub async fn scope_of<S: EntityTrait>(
+    ctx: &Context<'_>,
+    parent: Select<S>,
+    rule: Condition,
+    hidden: Hidden,
+) -> Result<Scope> {
+    let db = db(ctx)?;
+    let visible = parent.clone().filter(rule).one(db).await.extend()?;
+    if visible.is_some() {
+        return Ok(Scope::Open);
+    }
+    let exists = parent.one(db).await.extend()?;
+    Ok(match exists {
+        Some(_) => Scope::Closed(hidden),
+        None => Scope::Absent,
+    })
+}
+
+/// A lookup by compound key within its `scope`: the row `select` finds if the viewer may
+/// see it (`rule`, checked again), or null; `FORBIDDEN` if the scope is closed.
+pub async fn scoped<E, T>(
+    ctx: &Context<'_>,
+    scope: Scope,
+    select: Select<E>,
+    rule: Condition,
+) -> Result<Option<T>>
+where
+    E: EntityTrait,
+    T: From<Node<E::Model>>,
+{
+    match scope {
+        Scope::Open => {
+            let m = select.filter(rule).one(db(ctx)?).await.extend()?;
+            Ok(m.map(|m| T::from(Node::single(m))))
+        }
+        Scope::Closed(hidden) => Ok(hidden.refuse(ctx)),
+        Scope::Absent => Ok(None),
     }
 }

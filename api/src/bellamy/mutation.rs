@@ -4,93 +4,25 @@
 //! [`super::service`]; everything but `bellamyLogin` and `bellamyRegister` needs a Bellamy
 //! access token (`UNAUTHENTICATED` otherwise) and acts as the signed-in user.
 
-use std::time::Duration;
-
-use async_graphql::{Context, Object, SimpleObject};
-use chrono::{DateTime, Utc};
+use async_graphql::{Context, Object};
 use entity::Domain;
-use entity::bellamy::users;
 use sea_orm::entity::prelude::Uuid;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 use super::inputs::*;
 use super::service::reactions::Target;
 use super::service::users::NewUser;
-use super::service::{chat, notifications, posts, reactions, social, stories, users as accounts};
-use crate::auth::{TokenKind, Tokens};
+use super::service::{
+    auth, chat, notifications, posts, reactions, social, stories, users as accounts,
+};
+use super::types::*;
+use crate::auth::Tokens;
+use crate::auth::password::Passwords;
 use crate::batch::Node;
 use crate::context::databases;
 use crate::error::{ApiError, ApiResult, ResultExt};
 use crate::write::Store;
 
 type Result<T> = async_graphql::Result<T>;
-
-/// Lifetime of a Bellamy session token.
-pub const SESSION_TTL: Duration = Duration::from_secs(12 * 3600);
-
-/// A Bellamy session.
-#[derive(SimpleObject)]
-pub struct BellamySession {
-    /// The user's id.
-    pub user_id: uuid::Uuid,
-    /// The username.
-    pub username: String,
-    /// Send as `Authorization: Bearer <token>`.
-    pub token: String,
-    /// When the token expires.
-    pub expires_at: DateTime<Utc>,
-}
-
-/// Verifies an email and password and issues a session token.
-pub async fn login(
-    db: &sea_orm::DatabaseConnection,
-    tokens: &Tokens,
-    passwords: &crate::auth::password::Passwords,
-    email: &str,
-    password: &str,
-) -> ApiResult<BellamySession> {
-    let email = email.trim().to_lowercase();
-    if email.is_empty() || email.len() > 255 || !email.contains('@') {
-        return Err(ApiError::bad_input(
-            "email",
-            "give the account's email address",
-        ));
-    }
-    if password.is_empty() || password.len() > 1024 {
-        return Err(ApiError::bad_input(
-            "password",
-            "give the account's password",
-        ));
-    }
-    let denied = || ApiError::Unauthenticated("invalid email or password".into());
-    let user = users::Entity::find()
-        .filter(users::Column::Email.eq(email))
-        .one(db)
-        .await?;
-    // An unknown email costs one scrypt too (against a dummy hash).
-    let stored = user.as_ref().map(|u| u.password_hash.clone());
-    let ok = passwords.check(password.to_owned(), stored).await?;
-    match user {
-        Some(user) if ok => session(tokens, &user),
-        _ => Err(denied()),
-    }
-}
-
-/// A session token for `user`.
-fn session(tokens: &Tokens, user: &users::Model) -> ApiResult<BellamySession> {
-    let issued = tokens.issue(
-        Domain::Bellamy,
-        &user.id.to_string(),
-        TokenKind::Access,
-        SESSION_TTL,
-    )?;
-    Ok(BellamySession {
-        user_id: user.id,
-        username: user.username.clone(),
-        token: issued.token,
-        expires_at: DateTime::from_timestamp(issued.claims.exp, 0).unwrap_or_default(),
-    })
-}
 
 // ----------------------------------------------------------------------------- helpers
 
@@ -147,10 +79,11 @@ impl BellamyMutation {
     ) -> Result<BellamySession> {
         let db = databases(ctx)?.bellamy();
         let tokens = ctx.data::<Tokens>()?;
-        let passwords = ctx.data::<crate::auth::password::Passwords>()?;
-        login(db, tokens, passwords, &email, &password)
+        let passwords = ctx.data::<Passwords>()?;
+        let session = auth::login(db, tokens, passwords, &email, &password)
             .await
-            .extend()
+            .extend()?;
+        Ok(session.into())
     }
 
     /// Creates an account and signs it in. `CONFLICT` when the email address or the
@@ -166,29 +99,20 @@ impl BellamyMutation {
             .data::<Tokens>()
             .map_err(|e| ApiError::internal(e.message))
             .extend()?;
-        let password_hash = ctx
-            .data::<crate::auth::password::Passwords>()?
-            .hash(password)
-            .await
-            .extend()?;
-        let user = accounts::register(
-            &store,
-            NewUser {
-                email: f.email,
-                username: f.username,
-                full_name: f.full_name,
-                password_hash,
-                bio: f.bio,
-                profile_picture_url: f.profile_picture_url,
-                cover_photo_url: f.cover_photo_url,
-            },
-        )
-        .await
-        .extend()?;
-        let session = session(tokens, &user).extend()?;
+        let password_hash = ctx.data::<Passwords>()?.hash(password).await.extend()?;
+        let new = NewUser {
+            email: f.email,
+            username: f.username,
+            full_name: f.full_name,
+            password_hash,
+            bio: f.bio,
+            profile_picture_url: f.profile_picture_url,
+            cover_photo_url: f.cover_photo_url,
+        };
+        let (user, session) = auth::register(&store, tokens, new).await.extend()?;
         Ok(BellamyRegisterPayload {
-            user: super::types::BellamyUser(Node::single(user), true),
-            session,
+            user: BellamyUser(Node::single(user), true),
+            session: session.into(),
         })
     }
 

@@ -9,9 +9,9 @@ use entity::bellamy::{
     story_viewers, users,
 };
 use sea_orm::entity::prelude::Uuid;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Select};
 
-use super::access::{self, Access, Hidden};
+use super::access::{self, Access, Hidden, Scope, guarded, scope_of, scoped};
 use super::types::*;
 use crate::batch::Node;
 use crate::context::databases;
@@ -45,95 +45,14 @@ pub struct BellamyLists(
     BellamyMessagesList,
 );
 
-/// Bellamy's pool.
-fn db<'a>(ctx: &Context<'a>) -> Result<&'a DatabaseConnection> {
-    Ok(databases(ctx)?.bellamy())
-}
-
 /// The one row `select` finds, as a GraphQL object (null if none).
 async fn one<E, T>(ctx: &Context<'_>, select: Select<E>) -> Result<Option<T>>
 where
     E: EntityTrait,
     T: From<Node<E::Model>>,
 {
-    let m = select.one(db(ctx)?).await.extend()?;
+    let m = select.one(databases(ctx)?.bellamy()).await.extend()?;
     Ok(m.map(|m| T::from(Node::single(m))))
-}
-
-/// The one row `select` finds if the viewer may see it (`rule`); null if there is none;
-/// `FORBIDDEN` (saying why: `hidden`) if there is one the viewer may not see.
-async fn guarded<E, T>(
-    ctx: &Context<'_>,
-    select: Select<E>,
-    rule: Condition,
-    hidden: impl FnOnce(&E::Model) -> Hidden,
-) -> Result<Option<T>>
-where
-    E: EntityTrait,
-    T: From<Node<E::Model>>,
-{
-    let db = db(ctx)?;
-    let visible = select.clone().filter(rule).one(db).await.extend()?;
-    if let Some(m) = visible {
-        return Ok(Some(T::from(Node::single(m))));
-    }
-    // Only a miss costs a second statement: is the row absent, or hidden?
-    match select.one(db).await.extend()? {
-        None => Ok(None),
-        Some(m) => Ok(hidden(&m).refuse(ctx)),
-    }
-}
-
-/// Whether the viewer may see the rows a compound key names, decided from the key (and
-/// the row it hangs off) alone, so that a refusal tells nothing about whether the row
-/// itself exists: whether Ada reacted to a hidden post, sent Bob a request, viewed a
-/// story.
-enum Scope {
-    /// The viewer may see such rows: look the row up.
-    Open,
-    /// The viewer may not: `FORBIDDEN`, whether or not the row exists.
-    Closed(Hidden),
-    /// The row the key hangs off does not exist, so neither does the row: null.
-    Absent,
-}
-
-/// The [`Scope`] of rows hanging off the one `parent` finds: open if the viewer may see
-/// it (`rule`), closed (`hidden`) if it exists but is hidden, absent if there is none.
-async fn scope_of<S: EntityTrait>(
-    ctx: &Context<'_>,
-    parent: Select<S>,
-    rule: Condition,
-    hidden: Hidden,
-) -> Result<Scope> {
-    let db = db(ctx)?;
-    let visible = parent.clone().filter(rule).one(db).await.extend()?;
-    if visible.is_some() {
-        return Ok(Scope::Open);
-    }
-    let exists = parent.one(db).await.extend()?;
-    Ok(match exists {
-        Some(_) => Scope::Closed(hidden),
-        None => Scope::Absent,
-    })
-}
-
-/// A lookup by compound key within its `scope`: the row `select` finds if the viewer may
-/// see it (`rule`, checked again), or null; `FORBIDDEN` if the scope is closed.
-async fn scoped<E, T>(
-    ctx: &Context<'_>,
-    scope: Scope,
-    select: Select<E>,
-    rule: Condition,
-) -> Result<Option<T>>
-where
-    E: EntityTrait,
-    T: From<Node<E::Model>>,
-{
-    match scope {
-        Scope::Open => one(ctx, select.filter(rule)).await,
-        Scope::Closed(hidden) => Ok(hidden.refuse(ctx)),
-        Scope::Absent => Ok(None),
-    }
 }
 
 /// Exactly one of the lookup alternatives must be given.

@@ -24,6 +24,7 @@
 //! comment or a reaction to a comment holds it shared), so a reaction or a reply cannot
 //! land on a comment being deleted, and no two writes wait on each other in a cycle.
 
+pub mod auth;
 pub mod changes;
 pub mod chat;
 pub mod notifications;
