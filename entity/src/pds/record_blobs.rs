@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+/// A row of `record_blobs`: one record referencing one blob; primary key (`blob_cid`,
+/// `record_uri`).
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "record_blobs")]
@@ -11,13 +13,15 @@ pub struct Model {
     /// the reference PDS, so a record may name a blob before it is uploaded).
     #[sea_orm(primary_key, auto_increment = false)]
     pub blob_cid: String,
-    /// URI of the referencing record.
+    /// AT URI of the referencing record (`records.uri`; cascade: deleted with the record).
     #[sea_orm(primary_key, auto_increment = false)]
     pub record_uri: String,
-    /// The owning account.
+    /// The owning account's DID (cascade: deleted with the account); indexed.
     pub did: String,
+    /// The referencing record, through `record_uri`.
     #[sea_orm(belongs_to, from = "record_uri", to = "uri", on_delete = "Cascade")]
     pub record: BelongsTo<super::records::Entity>,
+    /// The account owning the record and the blob, through `did`.
     #[sea_orm(belongs_to, from = "did", to = "did", on_delete = "Cascade")]
     pub account: BelongsTo<super::accounts::Entity>,
 }

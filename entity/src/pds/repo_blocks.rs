@@ -3,6 +3,8 @@
 
 use sea_orm::entity::prelude::*;
 
+/// A row of `repo_blocks`: one content-addressed block (MST node or signed commit) of one
+/// repository; primary key (`repo_did`, `cid`).
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "repo_blocks")]
@@ -17,7 +19,9 @@ pub struct Model {
     pub bytes: Vec<u8>,
     /// `bytes.len()`, denormalised for cheap aggregation.
     pub size: i32,
+    /// When the block was stored, UTC (defaults to now).
     pub created_at: DateTimeUtc,
+    /// The account whose repository holds the block, through `repo_did` (cascade).
     #[sea_orm(belongs_to, from = "repo_did", to = "did", on_delete = "Cascade")]
     pub account: BelongsTo<super::accounts::Entity>,
 }
