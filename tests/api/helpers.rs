@@ -1,16 +1,26 @@
 //! Test harness: fresh databases per test on either backend, the real router on a free
-//! port, and readers of the database catalog.
+//! port, readers of the database catalog, and the assertions and tools every test file
+//! shares: GraphQL requests and their checks (`gql`, `ok`, `code`, `field`), statement
+//! counting, signing in as each kind of user, the PDS account fixture, the change-log
+//! reader, the `mosaic` binary and the JS tool runners.
 //!
 //! The backend is chosen by `DATABASE_URL`: unset (or `sqlite:...`) gives every domain a
 //! private in-memory SQLite database; `postgres://...` creates a fresh PostgreSQL database
 //! `mosaic_test_<uuid>` per test (a schema per domain inside it) and drops it afterwards.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
 
 use api::{Databases, DbConfig};
 use entity::Domain;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use sea_orm::{ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, Statement};
+use serde_json::{Value, json};
 
 /// The PostgreSQL server URL from the environment, if tests run on PostgreSQL.
 pub fn postgres_url() -> Option<String> {
@@ -200,7 +210,7 @@ impl TestDb {
     }
 }
 
-/// The password of accounts made by [`TestApp::pds_account`].
+/// The password of accounts made by [`pds_account`].
 pub const PASSWORD: &str = "correct horse battery staple";
 
 /// The real router served on a free port over fresh, migrated storage.
@@ -219,35 +229,6 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// A PDS account `did` (handle `<name>.test`, email `<name>@example.com`, password
-    /// [`PASSWORD`] hashed with cheap scrypt parameters, status `status`) with no
-    /// repository or sessions.
-    pub async fn pds_account(&self, did: &str, status: entity::pds::enums::AccountStatus) {
-        use sea_orm::ActiveModelTrait;
-        let name = did.rsplit(':').next().unwrap_or(did);
-        entity::pds::accounts::ActiveModel {
-            did: sea_orm::Set(did.to_owned()),
-            handle: sea_orm::Set(format!("{name}.test")),
-            email: sea_orm::Set(format!("{name}@example.com")),
-            password_hash: sea_orm::Set(
-                api::auth::password::hash_password_with(
-                    PASSWORD,
-                    scrypt::Params::new(4, 8, 1, 32).unwrap(),
-                )
-                .unwrap(),
-            ),
-            signing_key_priv: sea_orm::Set("00".repeat(32)),
-            signing_key_pub: sea_orm::Set("zQ3shSigning".to_owned()),
-            rotation_key_priv: sea_orm::Set("11".repeat(32)),
-            rotation_key_pub: sea_orm::Set("zQ3shRotation".to_owned()),
-            status: sea_orm::Set(status),
-            created_at: sea_orm::Set(chrono::Utc::now()),
-        }
-        .insert(self.db.get(Domain::Pds))
-        .await
-        .unwrap();
-    }
-
     /// An access token of `domain` for `subject`. A PDS token belongs to a session of
     /// the account `subject`, as `pdsCreateSession` would give: its newest session, or a
     /// new one when it has none (PDS access tokens work only while their session lasts;
@@ -614,4 +595,580 @@ pub async fn assert_migrations_reversible(domain: Domain) {
         applied(true)
     );
     assert_eq!(tables(conn).await, full, "up again recreates every table");
+}
+
+// ---------------------------------------------------------------------------------------
+// GraphQL requests and their checks.
+
+/// POSTs `query` with `vars`, with `bearer` as its bearer token (anonymous for `None`).
+pub async fn gql(app: &TestApp, query: &str, vars: Value, bearer: Option<&str>) -> Value {
+    app.graphql_as(bearer, query, vars).await
+}
+
+/// POSTs `query` (no variables) with an optional bearer token and `X-API-Key`.
+pub async fn request(
+    app: &TestApp,
+    bearer: Option<&str>,
+    api_key: Option<&str>,
+    query: &str,
+) -> Value {
+    let mut req = app
+        .client
+        .post(app.url("/graphql"))
+        .json(&json!({ "query": query }));
+    if let Some(t) = bearer {
+        req = req.bearer_auth(t);
+    }
+    if let Some(k) = api_key {
+        req = req.header("x-api-key", k);
+    }
+    req.send().await.unwrap().json().await.unwrap()
+}
+
+/// The data of a response that must have no errors.
+pub fn ok(res: &Value) -> &Value {
+    assert!(res.get("errors").is_none(), "unexpected errors: {res}");
+    &res["data"]
+}
+
+/// `data.<field>` of a response that must have no errors (owned).
+pub fn ok_field(res: Value, field: &str) -> Value {
+    ok(&res)[field].clone()
+}
+
+/// The data of `query` (no variables, anonymous), asserting there are no errors.
+pub async fn query_ok(app: &TestApp, query: &str) -> Value {
+    ok(&app.graphql(query, json!({})).await).clone()
+}
+
+/// The first error's `extensions.code` (empty when there is none).
+pub fn code(res: &Value) -> &str {
+    res["errors"][0]["extensions"]["code"]
+        .as_str()
+        .unwrap_or("")
+}
+
+/// The first error's `extensions.field` (empty when there is none).
+pub fn field(res: &Value) -> &str {
+    res["errors"][0]["extensions"]["field"]
+        .as_str()
+        .unwrap_or("")
+}
+
+/// The first error's message (empty when there is none).
+pub fn message(res: &Value) -> &str {
+    res["errors"][0]["message"].as_str().unwrap_or("")
+}
+
+/// `(extensions.code, extensions.field)` of a response that must have failed with no
+/// data (a refused mutation).
+pub fn failure(res: &Value) -> (String, Option<String>) {
+    let err = &res["errors"][0];
+    assert!(err.is_object(), "expected an error: {res}");
+    assert!(
+        res["data"].is_null(),
+        "a failed mutation has no data: {res}"
+    );
+    (
+        err["extensions"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        err["extensions"]["field"].as_str().map(str::to_owned),
+    )
+}
+
+/// The code of a response that must have failed with no data (see [`failure`]).
+pub fn refused_code(res: &Value) -> String {
+    failure(res).0
+}
+
+/// Asserts `res` failed with `expected` (and, when given, `expected_field`) and wrote no
+/// data.
+pub fn refused(res: &Value, expected: &str, expected_field: Option<&str>) {
+    assert_eq!(code(res), expected, "{res}");
+    if let Some(f) = expected_field {
+        assert_eq!(field(res), f, "{res}");
+    }
+    assert!(res["data"].is_null(), "{res}");
+}
+
+/// The response's errors as `(path joined with dots, code)`, sorted.
+pub fn errors(res: &Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = res["errors"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            let path: Vec<String> = e["path"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .map(|p| match p {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            (
+                path.join("."),
+                e["extensions"]["code"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// `(path, "FORBIDDEN")` for each path, sorted (to compare with [`errors`]).
+pub fn forbidden(paths: &[&str]) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = paths
+        .iter()
+        .map(|p| ((*p).to_owned(), "FORBIDDEN".to_owned()))
+        .collect();
+    v.sort();
+    v
+}
+
+// ---------------------------------------------------------------------------------------
+// Statement counting (SeaORM's metric callback, per domain pool).
+
+/// Runs `query` anonymously, asserting there are no errors, and returns how many SQL
+/// statements `domain`'s pool ran for it.
+pub async fn statements(app: &TestApp, domain: Domain, query: &str) -> u64 {
+    let before = app.db.dbs.metrics().statements(domain);
+    ok(&app.graphql(query, json!({})).await);
+    app.db.dbs.metrics().statements(domain) - before
+}
+
+/// Runs `query` with the bearer `token`: the response (unchecked) and how many SQL
+/// statements `domain`'s pool ran for it.
+pub async fn statements_as(
+    app: &TestApp,
+    domain: Domain,
+    token: &str,
+    query: &str,
+) -> (Value, u64) {
+    let before = app.db.dbs.metrics().statements(domain);
+    let res = request(app, Some(token), None, query).await;
+    (res, app.db.dbs.metrics().statements(domain) - before)
+}
+
+// ---------------------------------------------------------------------------------------
+// Signing in as each kind of user.
+
+/// A Bellamy access token for the user `Uuid::from_u128(n)` (the Bellamy fixtures' ids).
+pub fn bellamy_token(app: &TestApp, n: u128) -> String {
+    app.tokens
+        .issue(
+            Domain::Bellamy,
+            &uuid::Uuid::from_u128(n).to_string(),
+            api::auth::TokenKind::Access,
+            std::time::Duration::from_secs(600),
+        )
+        .unwrap()
+        .token
+}
+
+/// Who sends a request (an Atrarium actor signs in with an Atrarium or a PDS token).
+#[derive(Clone, Copy, Debug)]
+pub enum Who<'a> {
+    /// No token.
+    Anonymous,
+    /// An Atrarium access token for this DID.
+    Atrarium(&'a str),
+    /// A PDS access token for this DID.
+    Pds(&'a str),
+    /// A token of another domain.
+    Other(Domain, &'a str),
+}
+
+/// POSTs `query` with `variables` as `who`.
+pub async fn gql_by(app: &TestApp, who: Who<'_>, query: &str, variables: Value) -> Value {
+    let bearer = match who {
+        Who::Anonymous => None,
+        Who::Atrarium(sub) => Some(app.token(Domain::Atrarium, sub).await),
+        Who::Pds(sub) => Some(app.token(Domain::Pds, sub).await),
+        Who::Other(domain, sub) => Some(app.token(domain, sub).await),
+    };
+    gql(app, query, variables, bearer.as_deref()).await
+}
+
+/// `query` signed in to the PDS as the account `did`.
+pub async fn as_account(app: &TestApp, did: &str, query: &str) -> Value {
+    request(app, Some(&app.token(Domain::Pds, did).await), None, query).await
+}
+
+/// `query` signed in to Orquestra as the user `user_id`.
+pub async fn as_user(app: &TestApp, user_id: &str, query: &str) -> Value {
+    request(
+        app,
+        Some(&app.token(Domain::Orquestra, user_id).await),
+        None,
+        query,
+    )
+    .await
+}
+
+/// `pdsCreateSession` with every field of its payload (`$i` identifier, `$p` password).
+pub const PDS_LOGIN: &str = "mutation($i: String!, $p: String!) { pdsCreateSession(identifier: $i, password: $p) { did handle accessToken refreshToken accessExpiresAt refreshExpiresAt } }";
+
+/// Signs in to the PDS by handle or email with [`PASSWORD`]: the `pdsCreateSession`
+/// payload (did, handle, tokens and their expiries), asserting it succeeded.
+pub async fn pds_login(app: &TestApp, identifier: &str) -> Value {
+    let res = gql(
+        app,
+        PDS_LOGIN,
+        json!({ "i": identifier, "p": PASSWORD }),
+        None,
+    )
+    .await;
+    assert_eq!(res.get("errors"), None, "{res}");
+    res["data"]["pdsCreateSession"].clone()
+}
+
+/// Connects a Universe client (`universeConnect` with `client_info`): its identity and
+/// session token.
+pub async fn universe_connect(app: &TestApp, client_info: &str) -> (String, String) {
+    let res = gql(
+        app,
+        "mutation($c: String) { universeConnect(clientInfo: $c) { identity token } }",
+        json!({ "c": client_info }),
+        None,
+    )
+    .await;
+    let c = &ok(&res)["universeConnect"];
+    (
+        c["identity"].as_str().unwrap().to_owned(),
+        c["token"].as_str().unwrap().to_owned(),
+    )
+}
+
+/// A deterministic secp256k1 key for `seed`: the private scalar as the PDS stores it
+/// (64 hex characters) and the public key as a Multikey (`zQ3s...`).
+pub fn key_pair(seed: &str) -> (String, String) {
+    let scalar = <sha2::Sha256 as sha2::Digest>::digest(seed.as_bytes());
+    let key = k256::ecdsa::SigningKey::from_slice(&scalar).unwrap();
+    let mut public = vec![0xe7, 0x01];
+    public.extend_from_slice(key.verifying_key().to_encoded_point(true).as_bytes());
+    let hex = scalar.iter().map(|b| format!("{b:02x}")).collect();
+    (hex, multibase::encode(multibase::Base::Base58Btc, public))
+}
+
+/// The PDS account fixture: an account inserted directly (handle `handle`, email
+/// `<handle>@example.com`, password [`PASSWORD`] hashed with cheap scrypt parameters, a
+/// real signing key pair, status `status`), with its repo (root `cid(b"genesis")`, rev
+/// `3jzfcijpj2z2a`) and genesis operation. Sessions come from [`TestApp::token`] or
+/// [`pds_login`].
+pub async fn pds_account(
+    app: &TestApp,
+    did: &str,
+    handle: &str,
+    status: entity::pds::enums::AccountStatus,
+) {
+    let db = app.db.get(Domain::Pds);
+    let cheap = scrypt::Params::new(4, 8, 1, 32).unwrap();
+    let now = chrono::Utc::now();
+    let (signing_key_priv, signing_key_pub) = key_pair(did);
+    use api::validate::{Cid, Codec};
+    use entity::pds::{accounts, plc_operations, repos};
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    accounts::Model {
+        did: did.into(),
+        handle: handle.into(),
+        email: format!("{handle}@example.com"),
+        password_hash: api::auth::password::hash_password_with(PASSWORD, cheap).unwrap(),
+        signing_key_priv,
+        signing_key_pub,
+        rotation_key_priv: "11".repeat(32),
+        rotation_key_pub: "zQ3shRotation".into(),
+        status,
+        created_at: now,
+    }
+    .into_active_model()
+    .insert(db)
+    .await
+    .unwrap();
+    repos::Model {
+        did: did.into(),
+        root_cid: Cid::of(Codec::DagCbor, b"genesis").to_string(),
+        rev: "3jzfcijpj2z2a".into(),
+        created_at: now,
+    }
+    .into_active_model()
+    .insert(db)
+    .await
+    .unwrap();
+    let genesis = format!("genesis of {did}").into_bytes();
+    plc_operations::Model {
+        did: did.into(),
+        seq: 0,
+        cid: Cid::of(Codec::DagCbor, &genesis).to_string(),
+        operation: genesis,
+        created_at: now,
+    }
+    .into_active_model()
+    .insert(db)
+    .await
+    .unwrap();
+}
+
+/// A short wait in which an unwanted event would have arrived.
+pub const QUIET: std::time::Duration = std::time::Duration::from_millis(300);
+
+// ---------------------------------------------------------------------------------------
+// The change log of a domain.
+
+/// One expected row: kind, topic, subject.
+pub type Row = (&'static str, String, String);
+
+/// Reads a domain's `change_log` as it grows.
+pub struct Log<'a> {
+    app: &'a TestApp,
+    domain: Domain,
+    seen: i64,
+}
+
+impl<'a> Log<'a> {
+    pub fn of(app: &'a TestApp, domain: Domain) -> Self {
+        Self {
+            app,
+            domain,
+            seen: 0,
+        }
+    }
+
+    /// Every row, in `seq` order.
+    pub async fn all(&self) -> Vec<entity::change_log::Model> {
+        entity::change_log::Entity::find()
+            .order_by_asc(entity::change_log::Column::Seq)
+            .all(self.app.db.get(self.domain))
+            .await
+            .unwrap()
+    }
+
+    /// Asserts that the rows appended since the last check are exactly `expected`, with
+    /// the next sequence numbers; returns them (for their `data` and `actor`).
+    pub async fn appended(&mut self, expected: &[Row]) -> Vec<entity::change_log::Model> {
+        let rows = entity::change_log::Entity::find()
+            .filter(entity::change_log::Column::Seq.gt(self.seen))
+            .order_by_asc(entity::change_log::Column::Seq)
+            .all(self.app.db.get(self.domain))
+            .await
+            .unwrap();
+        let got: Vec<(String, String, String)> = rows
+            .iter()
+            .map(|r| (r.kind.clone(), r.topic.clone(), r.subject.clone()))
+            .collect();
+        let want: Vec<(String, String, String)> = expected
+            .iter()
+            .map(|(k, t, s)| ((*k).to_owned(), t.clone(), s.clone()))
+            .collect();
+        assert_eq!(got, want, "rows after seq {}", self.seen);
+        let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
+        let next: Vec<i64> = (self.seen + 1..).take(rows.len()).collect();
+        assert_eq!(seqs, next, "sequence numbers continue without a gap");
+        self.seen += rows.len() as i64;
+        rows
+    }
+
+    /// Asserts that nothing was appended since the last check.
+    pub async fn nothing(&mut self) {
+        self.appended(&[]).await;
+    }
+
+    /// Asserts that the whole log is numbered 1..=n and holds `n` rows.
+    pub async fn gap_free(&self, n: i64) {
+        let seqs: Vec<i64> = self.all().await.iter().map(|r| r.seq).collect();
+        assert_eq!(seqs, (1..=n).collect::<Vec<_>>());
+    }
+}
+
+/// The string `v` (which must be one).
+pub fn str_of(v: &Value) -> String {
+    v.as_str()
+        .unwrap_or_else(|| panic!("not a string: {v}"))
+        .to_owned()
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTP GET requests.
+
+/// `GET /graphql` with `params` in its query string.
+pub fn get_url(app: &TestApp, params: &[(&str, &str)]) -> String {
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(params)
+        .finish();
+    app.url(&format!("/graphql?{query}"))
+}
+
+// ---------------------------------------------------------------------------------------
+// The `mosaic` binary.
+
+/// `mosaic serve --port 0` on a fresh SQLite data directory; killed, and its directory
+/// removed, when dropped.
+pub struct Served {
+    /// The process.
+    pub child: Child,
+    /// Where it listens (`host:port`).
+    pub addr: String,
+    /// Its data directory.
+    pub dir: PathBuf,
+    /// What it logged so far.
+    pub log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Served {
+    /// Starts the binary with `args` after `serve --port 0 --data-dir <fresh dir>` and
+    /// waits until it listens.
+    pub fn start(args: &[&str]) -> Self {
+        Self::start_logging(args, "info")
+    }
+
+    /// [`Served::start`] with `RUST_LOG` set to `filter`.
+    pub fn start_logging(args: &[&str], filter: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("mosaic-serve-{}", uuid::Uuid::new_v4()));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mosaic"))
+            .args(["serve", "--port", "0", "--data-dir"])
+            .arg(&dir)
+            .args(args)
+            .env_remove("DATABASE_URL")
+            .env("RUST_LOG", filter)
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = std::sync::Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                kept.lock().unwrap().push(line.clone());
+                if let Some(rest) = line.split("listening on http://").nth(1) {
+                    // The address ends at a space, or at the quote of a JSON log line.
+                    let addr = rest
+                        .split(|c: char| c.is_whitespace() || c == '"')
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    let _ = tx.send(addr);
+                }
+            }
+        });
+        // Killed (and cleaned up) on drop, also if it never announces itself.
+        let mut served = Self {
+            child,
+            addr: String::new(),
+            dir,
+            log,
+        };
+        served.addr = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("server announces its address");
+        served
+    }
+
+    /// Waits up to 10 s for a log line containing `needle`; the log so far.
+    pub fn wait_for_log(&self, needle: &str) -> String {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let log = self.log.lock().unwrap().join("\n");
+            if log.contains(needle) {
+                return log;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no `{needle}` in:\n{log}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Waits up to `limit` for the process to exit; its status, if it did.
+    pub fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let until = std::time::Instant::now() + limit;
+        while std::time::Instant::now() < until {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Node.js tools (npm packages pinned by `tests/js/package-lock.json`).
+
+/// `tests/js`: the JS clients, their scripts and their lockfile.
+pub fn js_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js")
+}
+
+/// Runs `npm ci` in `dir` unless its `node_modules` is newer than its lockfile (once per
+/// directory per test run).
+pub fn npm_ci(dir: &Path) {
+    static INSTALLED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    let mut installed = INSTALLED.lock().unwrap_or_else(|e| e.into_inner());
+    if installed.iter().any(|d| d == dir) {
+        return;
+    }
+    let modified = |p: PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let fresh = match (
+        modified(dir.join("node_modules/.package-lock.json")),
+        modified(dir.join("package-lock.json")),
+    ) {
+        (Some(installed), Some(lock)) => installed >= lock,
+        _ => false,
+    };
+    if !fresh {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(dir)
+            .status()
+            .expect("npm (Node.js 20+) on the PATH: the JS client tests need it");
+        assert!(status.success(), "npm ci in {} failed", dir.display());
+    }
+    installed.push(dir.to_owned());
+}
+
+/// Runs `node <script> <args>` in `tests/js` and returns the JSON it printed; fails the
+/// test with node's stderr if it fails.
+pub async fn node(script: &str, args: Vec<String>) -> Value {
+    let script = script.to_owned();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg(&script)
+            .args(&args)
+            .current_dir(js_dir())
+            .output()
+            .expect("node (Node.js 20+) on the PATH")
+    })
+    .await
+    .unwrap();
+    assert!(
+        output.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// Signs in to the PDS like [`pds_login`]: (access token, refresh token).
+pub async fn pds_tokens(app: &TestApp, identifier: &str) -> (String, String) {
+    let s = pds_login(app, identifier).await;
+    (
+        s["accessToken"].as_str().unwrap().to_owned(),
+        s["refreshToken"].as_str().unwrap().to_owned(),
+    )
 }

@@ -1,48 +1,35 @@
 //! Integration tests of the whole server, on SQLite (default) or PostgreSQL (when
 //! `DATABASE_URL` points at one). Every test gets fresh databases.
+//!
+//! Layout: one folder per domain, the same file names in each (a file only where there
+//! are tests for it), and one folder for what cuts across the domains:
+//!
+//! ```text
+//! helpers.rs        shared assertions and tools: TestApp, code/field/ok, gql, statement
+//!                   counting, signing in as each kind of user, the PDS account fixture,
+//!                   the change-log reader, the mosaic binary and the JS tool runners
+//! ws_client.rs      the WebSocket client (graphql-transport-ws and graphql-ws)
+//! <domain>/         atrarium, bellamy, orquestra, pds, universe
+//!   mod.rs          the domain's fixtures (no tests)
+//!   storage.rs      migrations, catalog, constraints, entity round trips
+//!   queries.rs      the read API through HTTP: lookups, lists, filters, batching
+//!   mutations.rs    the write API through HTTP (split by concern only when too long,
+//!                   e.g. bellamy/mutations_social.rs)
+//!   access.rs       who may see and do what; signing in
+//!   subscriptions.rs subscriptions over WebSocket and the domain's change log
+//! server/           cross-cutting tests, one file per topic (http, ws, cli, cost, ...)
+//! ```
+//!
+//! Test modules never import each other: only `helpers`, `ws_client` and a domain's
+//! `mod.rs` (its fixtures) are imported.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod access_bellamy;
-mod access_orquestra;
-mod access_pds;
 mod atrarium;
-mod atrarium_graphql;
-mod atrarium_mutations;
-mod auth;
 mod bellamy;
-mod bellamy_graphql;
-mod bellamy_mutations;
-mod bellamy_social_mutations;
-mod change_log;
-mod cli;
-mod cost;
-mod cross_domain;
-mod graphiql;
-mod graphql_over_http;
 mod helpers;
-mod http;
-mod identity;
-mod js_clients;
-mod login;
-mod operations;
 mod orquestra;
-mod orquestra_graphql;
-mod orquestra_mutations;
-mod outage;
 mod pds;
-mod pds_auth;
-mod pds_graphql;
-mod pds_mutations;
-mod pds_repo;
-mod persisted;
-mod scalars;
-mod scale;
 mod server;
-mod storage;
-mod subscriptions;
 mod universe;
-mod universe_graphql;
-mod universe_mutations;
-mod ws;
 mod ws_client;

@@ -1,0 +1,6 @@
+//! Inner Universe's tests.
+
+mod mutations;
+mod queries;
+mod storage;
+mod subscriptions;
