@@ -188,7 +188,7 @@ impl DbArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP server (GraphQL at /graphql, GraphiQL on GET /graphql, /healthz).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Inspect or change the database schema of one domain or all of them.
     #[command(subcommand)]
     Migrate(MigrateCommand),
@@ -274,6 +274,12 @@ pub struct ServeArgs {
     /// Longest a request may run, in seconds (its SQL is cancelled with it on PostgreSQL).
     #[arg(long, env = "MOSAIC_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
+
+    /// Most queries and mutations executing at once (0: no limit); the others wait their
+    /// turn, first come first served, within their request timeout. Bounds the memory a
+    /// burst of clients takes.
+    #[arg(long, env = "MOSAIC_MAX_RUNNING", default_value_t = 0)]
+    pub max_running: usize,
 
     /// Longest a client may take to send a request's headers, in seconds (slowloris).
     #[arg(long, env = "MOSAIC_HEADER_TIMEOUT", default_value_t = 10)]
@@ -367,6 +373,7 @@ impl ServeArgs {
             body_limit: self.body_limit,
             max_batch: self.max_batch.max(1),
             request_timeout: std::time::Duration::from_secs(self.request_timeout.max(1)),
+            max_running: self.max_running,
             introspection: !self.no_introspection,
             ws_init_timeout: std::time::Duration::from_secs(self.ws_init_timeout.max(1)),
             ws_max_operations: self.ws_max_operations.max(1),
@@ -498,7 +505,7 @@ mod tests {
     fn serve_args(args: &[&str]) -> ServeArgs {
         let argv = ["mosaic", "serve"].iter().chain(args).copied();
         match Cli::try_parse_from(argv).unwrap().command {
-            Command::Serve(args) => args,
+            Command::Serve(args) => *args,
             other => panic!("not serve: {other:?}"),
         }
     }

@@ -35,7 +35,7 @@ async fn main() -> anyhow::Result<()> {
             print!("{}", api::schema::sdl());
             Ok(())
         }
-        Command::Serve(args) => serve(&cli.db, args).await,
+        Command::Serve(args) => serve(&cli.db, *args).await,
         Command::Migrate(cmd) => migrate(&cli.db, cmd).await,
         Command::Token(cli::TokenCommand::Orquestra { user, hours }) => {
             mint_orquestra(&cli.db, &user, hours).await

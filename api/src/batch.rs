@@ -6,13 +6,14 @@
 //! splitting one level into several statements.
 //!
 //! So every object built from a page remembers its siblings ([`Node`] = the page's rows +
-//! its index). The first sibling to resolve a relation field asks the DataLoader for the
-//! keys of *all* siblings at once (`load_many`); the others await that same result
-//! through a per-request [`BatchCache`]. One level of a query therefore costs one batch,
-//! whatever the fan-out and whatever the timing.
+//! its index). The first sibling to resolve a relation field hands the keys of *all*
+//! siblings at once to the DataLoader's [`Loader`] (called directly: the batch is already
+//! whole); the others await that same result through a per-request [`BatchCache`]. One
+//! level of a query therefore costs one batch, whatever the fan-out and whatever the
+//! timing.
 
 use std::any::{Any, TypeId};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -146,15 +147,17 @@ impl BatchCache {
     }
 }
 
-/// The keys of all of `node`'s siblings, loaded in one `load_many`, post-processed once
-/// by `build` and shared by the siblings.
+/// The keys of all of `node`'s siblings, loaded in one call of the loader, post-processed once
+/// by `build` and shared by the siblings. `build` gets what was loaded and each
+/// sibling's key, in sibling order, so that a sibling finds its part by its index: no
+/// sibling but the first makes (or hashes) a key.
 async fn shared<L, K, M, T>(
     cache: &BatchCache,
     loader: &DataLoader<L>,
     node: &Node<M>,
     tag: &str,
     key_of: &impl Fn(&M) -> K,
-    build: impl FnOnce(HashMap<K, L::Value>) -> T,
+    build: impl FnOnce(HashMap<K, L::Value>, Vec<K>) -> T,
 ) -> Result<Arc<T>, ApiError>
 where
     L: Loader<K, Error = ApiError>,
@@ -164,12 +167,27 @@ where
     let cell = cache.cell::<K, Arc<T>>(node.rows.id, tag);
     let value = cell
         .get_or_try_init(|| async {
-            let keys: Vec<K> = node.siblings().iter().map(key_of).collect();
-            let loaded = loader.load_many(keys).await?;
-            Ok::<_, ApiError>(Arc::new(build(loaded)))
+            let siblings: Vec<K> = node.siblings().iter().map(key_of).collect();
+            // Each key once (siblings may share a parent). The loader is called
+            // directly: the batch is already whole, so DataLoader's queue would only add
+            // a task, a channel and a copy of every value it hands back.
+            let mut seen = HashSet::with_capacity(siblings.len());
+            let keys: Vec<K> = siblings
+                .iter()
+                .filter(|k| seen.insert(*k))
+                .cloned()
+                .collect();
+            drop(seen);
+            let loaded = loader.loader().load(&keys).await?;
+            Ok::<_, ApiError>(Arc::new(build(loaded, siblings)))
         })
         .await?;
     Ok(Arc::clone(value))
+}
+
+/// Where each sibling's part is in a batch's results (`None`: nothing was found for it).
+fn slots<K: Hash + Eq>(siblings: &[K], index: &HashMap<K, usize>) -> Vec<Option<usize>> {
+    siblings.iter().map(|k| index.get(k).copied()).collect()
 }
 
 /// A plain value (a count, a flag) for `node`, batched with its siblings.
@@ -202,14 +220,31 @@ where
     L: Loader<K, Error = ApiError>,
     K: Send + Sync + Hash + Eq + Clone + 'static,
 {
-    let all = shared(cache, loader, node, tag, &key_of, |m| m).await?;
-    Ok(all.get(&key_of(node.model())).cloned())
+    let all = shared(cache, loader, node, tag, &key_of, |mut loaded, siblings| {
+        let mut values = Vec::with_capacity(siblings.len());
+        // The last sibling with a key takes its value; the others copy it.
+        let mut last = HashMap::with_capacity(loaded.len());
+        for (i, k) in siblings.iter().enumerate() {
+            last.insert(k, i);
+        }
+        for (i, k) in siblings.iter().enumerate() {
+            values.push(if last.get(k) == Some(&i) {
+                loaded.remove(k)
+            } else {
+                loaded.get(k).cloned()
+            });
+        }
+        values
+    })
+    .await?;
+    Ok(all.get(node.index).cloned().flatten())
 }
 
 /// Rows loaded for a batch of siblings, shared as one sibling set for the next level.
-struct RowsByKey<K, V> {
+struct RowsBySibling<V> {
     rows: Arc<Rows<V>>,
-    index: HashMap<K, usize>,
+    /// Per sibling, the index of its row in `rows`.
+    slots: Vec<Option<usize>>,
 }
 
 /// The row a to-one relation of `node` points at, batched with its siblings. The rows
@@ -226,21 +261,21 @@ where
 {
     let (cache, loader) = parts::<L>(ctx)?;
     let tag = field_tag(ctx, "");
-    let all = shared(&cache, &loader, node, &tag, &key_of, |loaded| {
+    let all = shared(&cache, &loader, node, &tag, &key_of, |loaded, siblings| {
         let mut index = HashMap::with_capacity(loaded.len());
         let mut rows = Vec::with_capacity(loaded.len());
         for (k, v) in loaded {
             index.insert(k, rows.len());
             rows.push(v);
         }
-        RowsByKey {
+        RowsBySibling {
             rows: Rows::new(rows),
-            index,
+            slots: slots(&siblings, &index),
         }
     })
     .await
     .extend()?;
-    Ok(all.index.get(&key_of(node.model())).map(|&i| Node {
+    Ok(all.slots.get(node.index).copied().flatten().map(|i| Node {
         rows: Arc::clone(&all.rows),
         index: i,
     }))
@@ -331,9 +366,11 @@ where
 /// whether the cursors are left to be encoded.
 type PageSlots = (Vec<(String, usize)>, bool, bool, bool);
 
-struct PagesByKey<K, M> {
+struct PagesBySibling<M> {
     rows: Arc<Rows<M>>,
-    pages: HashMap<K, PageSlots>,
+    pages: Vec<PageSlots>,
+    /// Per sibling, the index of its page in `pages`.
+    slots: Vec<Option<usize>>,
 }
 
 /// A page of a to-many relation of `node`, batched with its siblings. The rows of all
@@ -350,9 +387,10 @@ where
     K: Send + Sync + Hash + Eq + Clone + 'static,
     M: Send + Sync + Clone + 'static,
 {
-    let all = shared(cache, loader, node, tag, &key_of, |loaded| {
+    let all = shared(cache, loader, node, tag, &key_of, |loaded, siblings| {
         let mut rows = Vec::new();
-        let mut pages = HashMap::with_capacity(loaded.len());
+        let mut pages = Vec::with_capacity(loaded.len());
+        let mut index = HashMap::with_capacity(loaded.len());
         for (k, page) in loaded {
             let edges = page
                 .edges
@@ -362,18 +400,18 @@ where
                     (cursor, rows.len() - 1)
                 })
                 .collect();
-            pages.insert(
-                k,
-                (edges, page.has_next_page, page.has_previous_page, page.lazy),
-            );
+            index.insert(k, pages.len());
+            pages.push((edges, page.has_next_page, page.has_previous_page, page.lazy));
         }
-        PagesByKey {
+        PagesBySibling {
             rows: Rows::new(rows),
             pages,
+            slots: slots(&siblings, &index),
         }
     })
     .await?;
-    Ok(match all.pages.get(&key_of(node.model())) {
+    let slot = all.slots.get(node.index).copied().flatten();
+    Ok(match slot.and_then(|i| all.pages.get(i)) {
         None => PageNodes {
             edges: Vec::new(),
             has_next_page: false,
@@ -403,6 +441,15 @@ where
 /// batch, since their keys come from different columns.
 pub fn field_tag(ctx: &Context<'_>, tag: &str) -> String {
     format!("{}|{tag}", ctx.field().name())
+}
+
+/// A batch tag naming the field being resolved by its place in the document (line and
+/// column, unique per field of the operation and its fragments). Siblings resolve the same
+/// field with the same arguments, so its list request is the same for all of them: the tag
+/// needs no formatted request.
+pub fn place_tag(ctx: &Context<'_>) -> String {
+    let pos = ctx.item.pos;
+    format!("{}@{}:{}", ctx.field().name(), pos.line, pos.column)
 }
 
 /// The request's batch cache and loader of type `L`.

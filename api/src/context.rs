@@ -142,7 +142,9 @@ where
     T: async_graphql::OutputType + From<Node<E::Model>>,
 {
     let (cache, loader) = batch::parts::<L>(ctx)?;
-    let tag = batch::field_tag(ctx, request.list.id());
+    // Every sibling resolves this same field of the document, with the same arguments and
+    // viewer, so the field's place names the batch: no sibling formats its list request.
+    let tag = batch::place_tag(ctx);
     let list = request.list.project(Columns::of_connection(ctx));
     let page = batch::page(&cache, &loader, node, &tag, |p| page_key(p, &list))
         .await

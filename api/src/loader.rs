@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, ModelTrait, QueryFilter,
@@ -38,12 +38,13 @@ impl From<uuid::Uuid> for Key {
 
 /// A list request shared by every parent of one field: filter, order and page. Compared
 /// and hashed by a canonical id, so that siblings asking the same thing share one batch.
+///
+/// The id is formatted (and hashed) only when first compared or hashed: every sibling of a
+/// relation field builds its request, but only the first one's goes into the batch.
 pub struct ListQuery<E: EntityTrait> {
-    /// The canonical form of order, page and filter (without the columns).
-    base: String,
-    id: String,
-    /// `id`'s hash, computed once: a batch's keys are hashed several times each.
-    hash: u64,
+    /// The canonical form of order, page, filter and columns, with its hash (a batch's
+    /// keys are hashed several times each): made on first use.
+    id: OnceLock<(String, u64)>,
     /// The client's filter (and any access rule).
     pub condition: Condition,
     /// The total order.
@@ -64,26 +65,18 @@ fn id_hash(id: &str) -> u64 {
     h.finish()
 }
 
+/// Whether two canonical ids are the same (the hashes first).
+fn same(a: &(String, u64), b: &(String, u64)) -> bool {
+    a.1 == b.1 && a.0 == b.0
+}
+
 impl<E: EntityTrait> ListRef<E> {
     /// Wraps a list request.
     pub fn new(condition: Condition, ordering: Ordering<E>, page: Page) -> Self {
-        let canonical = format!("{condition:?}");
-        Self::of_canonical(&canonical, condition, ordering, page)
+        Self::with_columns(condition, ordering, page, Columns::all())
     }
 
-    /// Wraps a list request whose condition's canonical form (`{condition:?}`) is at hand.
-    fn of_canonical(
-        canonical: &str,
-        condition: Condition,
-        ordering: Ordering<E>,
-        page: Page,
-    ) -> Self {
-        let base = format!("{}|{page:?}|{canonical}", ordering.id());
-        Self::with_base(base, condition, ordering, page, Columns::all())
-    }
-
-    fn with_base(
-        base: String,
+    fn with_columns(
         condition: Condition,
         ordering: Ordering<E>,
         page: Page,
@@ -92,11 +85,8 @@ impl<E: EntityTrait> ListRef<E> {
         for column in ordering.columns() {
             columns = columns.keep(column);
         }
-        let id = format!("{base}|{columns:?}");
         Self(Arc::new(ListQuery {
-            hash: id_hash(&id),
-            base,
-            id,
+            id: OnceLock::new(),
             condition,
             ordering,
             page,
@@ -110,16 +100,29 @@ impl<E: EntityTrait> ListRef<E> {
             return self;
         }
         match Arc::try_unwrap(self.0) {
-            Ok(q) => Self::with_base(q.base, q.condition, q.ordering, q.page, columns),
+            Ok(q) => Self::with_columns(q.condition, q.ordering, q.page, columns),
             Err(shared) => Self(shared),
         }
     }
-}
 
-impl<E: EntityTrait> ListRef<E> {
+    fn canonical(&self) -> &(String, u64) {
+        let q = &self.0;
+        q.id.get_or_init(|| {
+            let id = format!(
+                "{}|{:?}|{:?}|{:?}",
+                q.ordering.id(),
+                q.page,
+                q.condition,
+                q.columns
+            );
+            let hash = id_hash(&id);
+            (id, hash)
+        })
+    }
+
     /// The canonical id (order, page, filter and columns).
     pub fn id(&self) -> &str {
-        &self.0.id
+        &self.canonical().0
     }
 }
 
@@ -131,7 +134,7 @@ impl<E: EntityTrait> Clone for ListRef<E> {
 
 impl<E: EntityTrait> PartialEq for ListRef<E> {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || (self.0.hash == other.0.hash && self.0.id == other.0.id)
+        Arc::ptr_eq(&self.0, &other.0) || same(self.canonical(), other.canonical())
     }
 }
 
@@ -139,45 +142,48 @@ impl<E: EntityTrait> Eq for ListRef<E> {}
 
 impl<E: EntityTrait> Hash for ListRef<E> {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.0.hash);
+        state.write_u64(self.canonical().1);
     }
 }
 
-/// A filter shared by every parent of a `totalCount`, hashed by its canonical form.
+/// A filter shared by every parent of a `totalCount`, hashed by its canonical form (made
+/// on first use, like a [`ListRef`]'s).
 #[derive(Clone)]
-pub struct CountRef(Arc<(String, u64, Condition)>);
+pub struct CountRef(Arc<(OnceLock<(String, u64)>, Condition)>);
 
 impl CountRef {
     /// Wraps a condition.
     pub fn new(condition: Condition) -> Self {
-        Self::of_canonical(format!("{condition:?}"), condition)
-    }
-
-    fn of_canonical(canonical: String, condition: Condition) -> Self {
-        let hash = id_hash(&canonical);
-        Self(Arc::new((canonical, hash, condition)))
+        Self(Arc::new((OnceLock::new(), condition)))
     }
 
     /// The condition.
     pub fn condition(&self) -> &Condition {
-        &self.0.2
+        &self.0.1
+    }
+
+    fn canonical(&self) -> &(String, u64) {
+        self.0.0.get_or_init(|| {
+            let id = format!("{:?}", self.0.1);
+            let hash = id_hash(&id);
+            (id, hash)
+        })
     }
 }
 
-/// A list request and its count, for a condition formatted once.
+/// A list request and its count.
 pub fn list_and_count<E: EntityTrait>(
     condition: Condition,
     ordering: Ordering<E>,
     page: Page,
 ) -> (ListRef<E>, CountRef) {
-    let canonical = format!("{condition:?}");
-    let list = ListRef::of_canonical(&canonical, condition.clone(), ordering, page);
-    (list, CountRef::of_canonical(canonical, condition))
+    let list = ListRef::new(condition.clone(), ordering, page);
+    (list, CountRef::new(condition))
 }
 
 impl PartialEq for CountRef {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.0, &other.0) || (self.0.1 == other.0.1 && self.0.0 == other.0.0)
+        Arc::ptr_eq(&self.0, &other.0) || same(self.canonical(), other.canonical())
     }
 }
 
@@ -185,7 +191,7 @@ impl Eq for CountRef {}
 
 impl Hash for CountRef {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.0.1);
+        state.write_u64(self.canonical().1);
     }
 }
 

@@ -69,6 +69,8 @@ pub struct Pipeline {
     request_timeout: Duration,
     persisted: PersistedQueries,
     metrics: std::sync::Arc<Metrics>,
+    /// Slots for queries and mutations executing at once (`None`: no limit).
+    running: Option<std::sync::Arc<tokio::sync::Semaphore>>,
 }
 
 impl Pipeline {
@@ -88,7 +90,18 @@ impl Pipeline {
             request_timeout,
             persisted: PersistedQueries::new(&PersistedOptions::default()),
             metrics: std::sync::Arc::default(),
+            running: None,
         }
+    }
+
+    /// This pipeline executing at most `limit` queries and mutations at once (0: no
+    /// limit); the others wait their turn, first come first served, within their request
+    /// timeout. Every executing operation holds its whole response tree, rows and futures
+    /// in memory, so the limit bounds the memory a burst of clients takes; a few per core
+    /// keep the cores and the database busy.
+    pub fn with_max_running(mut self, limit: usize) -> Self {
+        self.running = (limit > 0).then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(limit)));
+        self
     }
 
     /// This pipeline counting its operations in `metrics`.
@@ -189,11 +202,18 @@ impl Pipeline {
         // moved out for the error codes, not copied.
         let query = std::mem::take(&mut request.query);
         let request = self.prepare(request, viewer);
-        let response =
-            match tokio::time::timeout(self.request_timeout, executor.execute(request)).await {
-                Ok(response) => with_codes_in(response, &query),
-                Err(_) => timed_out(self.request_timeout),
+        let running = async {
+            // The semaphore is never closed, so a permit always comes.
+            let _slot = match &self.running {
+                Some(slots) => slots.acquire().await.ok(),
+                None => None,
             };
+            executor.execute(request).await
+        };
+        let response = match tokio::time::timeout(self.request_timeout, running).await {
+            Ok(response) => with_codes_in(response, &query),
+            Err(_) => timed_out(self.request_timeout),
+        };
         self.metrics.observe(kind, started.elapsed(), &response);
         response
     }
@@ -364,4 +384,132 @@ pub fn with_codes(mut response: Response) -> Response {
         }
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use async_graphql::{EmptyMutation, EmptySubscription, Object, Schema};
+
+    use super::*;
+
+    /// Counts the operations inside `busy` at once, and the most seen.
+    #[derive(Default)]
+    struct Gauge {
+        now: AtomicUsize,
+        most: AtomicUsize,
+    }
+
+    struct Query;
+
+    #[Object]
+    impl Query {
+        /// Stays busy for `ms` milliseconds.
+        async fn busy(&self, ctx: &async_graphql::Context<'_>, ms: u64) -> i32 {
+            let gauge = ctx.data_unchecked::<Arc<Gauge>>();
+            let now = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
+            gauge.most.fetch_max(now, Ordering::SeqCst);
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            gauge.now.fetch_sub(1, Ordering::SeqCst);
+            1
+        }
+    }
+
+    async fn limited(max_running: usize, timeout: Duration) -> Pipeline {
+        let dir = std::env::temp_dir().join(format!("mosaic-pipeline-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let dbs = Databases::connect(&crate::DbConfig::sqlite_dir(&dir))
+            .await
+            .unwrap();
+        let mut registry = async_graphql::registry::Registry {
+            query_type: "Query".into(),
+            ..Default::default()
+        };
+        <Query as async_graphql::OutputType>::create_type_info(&mut registry);
+        Pipeline::new(
+            dbs,
+            Tokens::new(&crate::auth::Secret::generate().unwrap()),
+            DocumentLimits::default(),
+            CostLimits::new(registry, 1000, 10),
+            timeout,
+        )
+        .with_max_running(max_running)
+    }
+
+    #[tokio::test]
+    async fn at_most_max_running_operations_execute_at_once_and_the_rest_wait() {
+        let gauge = Arc::new(Gauge::default());
+        let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
+            .data(Arc::clone(&gauge))
+            .finish();
+        let pipeline = limited(2, Duration::from_secs(30)).await;
+        let viewer = Viewer::anonymous();
+        let runs = (0..6).map(|_| {
+            pipeline.run(
+                &schema,
+                Request::new("{ busy(ms: 50) }"),
+                &viewer,
+                Transport::Post,
+            )
+        });
+        let responses = async_graphql::futures_util::future::join_all(runs).await;
+        for r in &responses {
+            assert!(r.errors.is_empty(), "{:?}", r.errors);
+            assert_eq!(r.data.to_string(), "{busy: 1}");
+        }
+        assert_eq!(gauge.most.load(Ordering::SeqCst), 2);
+
+        // Without a limit they all run together.
+        let gauge = Arc::new(Gauge::default());
+        let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
+            .data(Arc::clone(&gauge))
+            .finish();
+        let pipeline = limited(0, Duration::from_secs(30)).await;
+        let runs = (0..6).map(|_| {
+            pipeline.run(
+                &schema,
+                Request::new("{ busy(ms: 50) }"),
+                &viewer,
+                Transport::Post,
+            )
+        });
+        async_graphql::futures_util::future::join_all(runs).await;
+        assert_eq!(gauge.most.load(Ordering::SeqCst), 6);
+    }
+
+    #[tokio::test]
+    async fn an_operation_waiting_for_a_slot_past_its_timeout_is_refused_with_timeout() {
+        let gauge = Arc::new(Gauge::default());
+        let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
+            .data(Arc::clone(&gauge))
+            .finish();
+        let pipeline = limited(1, Duration::from_millis(300)).await;
+        let viewer = Viewer::anonymous();
+        let first = pipeline.run(
+            &schema,
+            Request::new("{ busy(ms: 200) }"),
+            &viewer,
+            Transport::Post,
+        );
+        let second = async {
+            // Queued behind the first, then runs past its own 300 ms.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            pipeline
+                .run(
+                    &schema,
+                    Request::new("{ busy(ms: 200) }"),
+                    &viewer,
+                    Transport::Post,
+                )
+                .await
+        };
+        let (first, second) = tokio::join!(first, second);
+        assert!(first.errors.is_empty(), "{:?}", first.errors);
+        assert_eq!(second.errors.len(), 1);
+        assert_eq!(code_of(&second.errors[0]), Some("TIMEOUT"));
+        assert_eq!(gauge.most.load(Ordering::SeqCst), 1);
+    }
 }

@@ -62,6 +62,9 @@ pub struct HttpOptions {
     pub max_batch: usize,
     /// Longest a request may run.
     pub request_timeout: Duration,
+    /// Most queries and mutations executing at once, over every transport (0: no limit);
+    /// the others wait their turn within their request timeout.
+    pub max_running: usize,
     /// Whether introspection and "did you mean" suggestions are served.
     pub introspection: bool,
     /// Longest a WebSocket client may take to send `connection_init`.
@@ -90,6 +93,7 @@ impl Default for HttpOptions {
             body_limit: 2 * 1024 * 1024,
             max_batch: 10,
             request_timeout: Duration::from_secs(30),
+            max_running: 0,
             introspection: true,
             ws_init_timeout: Duration::from_secs(10),
             ws_max_operations: 100,
@@ -182,7 +186,8 @@ pub fn router_with(
                 options.request_timeout,
             )
             .with_persisted(PersistedQueries::new(&options.persisted))
-            .with_metrics(Arc::clone(&metrics)),
+            .with_metrics(Arc::clone(&metrics))
+            .with_max_running(options.max_running),
             metrics,
             databases,
             ws_slots: ws::slots(options.ws_max_connections),

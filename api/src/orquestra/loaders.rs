@@ -181,9 +181,40 @@ impl Projected for idl_versions::Entity {
     ];
 }
 
+/// A user's text columns are read only when shown: a list of users for their projects
+/// (the nested query) reads ids and names.
+impl Projected for users::Entity {
+    const WIDE: &'static [Wide<Self>] = &[
+        Wide {
+            column: users::Column::Email,
+            fields: &["email"],
+            placeholder: Placeholder::Text,
+        },
+        Wide {
+            column: users::Column::AvatarUrl,
+            fields: &["avatarUrl"],
+            placeholder: Placeholder::NullText,
+        },
+    ];
+}
+
+/// A project's free texts are read only when shown.
+impl Projected for projects::Entity {
+    const WIDE: &'static [Wide<Self>] = &[
+        Wide {
+            column: projects::Column::Description,
+            fields: &["description"],
+            placeholder: Placeholder::NullText,
+        },
+        Wide {
+            column: projects::Column::CustomDocs,
+            fields: &["customDocs"],
+            placeholder: Placeholder::NullText,
+        },
+    ];
+}
+
 crate::narrow!(
-    users::Entity,
-    projects::Entity,
     api_keys::Entity,
     project_socials::Entity,
     known_addresses::Entity,

@@ -689,3 +689,75 @@ async fn idl_documents_are_read_only_when_the_selection_shows_them() {
         Some(&json!({"idl": {"version": "0.2.0"}, "cpiMd": null}))
     );
 }
+
+#[tokio::test]
+async fn user_and_project_texts_are_read_only_when_the_selection_shows_them() {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    f.user(1).await;
+    let mut project = f.project("u001", 1, true).await.into_active_model();
+    project.description = Set(Some("a description".into()));
+    project.custom_docs = Set(Some("# docs".into()));
+    project.update(app.db.get(Domain::Orquestra)).await.unwrap();
+    let statements = |query: &'static str| {
+        let app = &app;
+        async move {
+            app.db.dbs.metrics().start_log();
+            let res = app.graphql(query, json!({})).await;
+            let log = app.db.dbs.metrics().take_log();
+            (ok(&res).clone(), log)
+        }
+    };
+    let from = |log: &[String], table: &str| -> String {
+        let found: Vec<&String> = log
+            .iter()
+            .filter(|sql| sql.contains(&format!("FROM \"{table}\"")))
+            .collect();
+        assert_eq!(found.len(), 1, "{table}: {log:?}");
+        found[0].clone()
+    };
+
+    // The nested list of the benchmark: no free text is read, and what is shown is whole.
+    let (data, log) = statements(
+        "{ orquestraUsers { nodes { id username projects { nodes { id name programId } } } } }",
+    )
+    .await;
+    let users = from(&log, "users");
+    assert!(
+        !users.contains("\"users\".\"email\"") && !users.contains("\"users\".\"avatar_url\""),
+        "{users}"
+    );
+    assert!(users.contains("\"users\".\"username\""), "{users}");
+    let projects = from(&log, "projects");
+    assert!(
+        !projects.contains("\"projects\".\"description\"")
+            && !projects.contains("\"projects\".\"custom_docs\""),
+        "{projects}"
+    );
+    assert_eq!(
+        data["orquestraUsers"]["nodes"][0],
+        json!({"id": "u001", "username": "user001", "projects": {"nodes": [
+            {"id": "u001-p01", "name": "Project 1", "programId": "Prog1"}
+        ]}})
+    );
+
+    // Asked for, each is read and shown.
+    let (data, log) = statements(
+        "{ orquestraUsers { nodes { avatarUrl projects { nodes { description customDocs } } } } }",
+    )
+    .await;
+    assert!(from(&log, "users").contains("\"users\".\"avatar_url\""));
+    let projects = from(&log, "projects");
+    assert!(
+        projects.contains("\"projects\".\"description\"")
+            && projects.contains("\"projects\".\"custom_docs\""),
+        "{projects}"
+    );
+    assert_eq!(
+        data["orquestraUsers"]["nodes"][0],
+        json!({"avatarUrl": "https://avatars.example/1", "projects": {"nodes": [
+            {"description": "a description", "customDocs": "# docs"}
+        ]}})
+    );
+}
