@@ -4,8 +4,21 @@
 -- $AUTH, when set, is sent as the Authorization header. A body containing the text
 -- @N@ gets a fresh number there on every request (for mutations that must differ).
 local bodies = {}
+-- A file ending in .list names body files, one per line (a long $BODIES breaks wrk's
+-- connections here).
+local function add(file)
+  if file:match("%.list$") then
+    for line in io.lines(file) do
+      if line ~= "" then add(line) end
+    end
+  else
+    local f = assert(io.open(file, "rb"))
+    table.insert(bodies, f:read("*a"))
+    f:close()
+  end
+end
 for file in string.gmatch(os.getenv("BODIES") or os.getenv("BODY"), "[^,]+") do
-  table.insert(bodies, assert(io.open(file, "rb")):read("*a"))
+  add(file)
 end
 local body = bodies[1]
 wrk.body = body
