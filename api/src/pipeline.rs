@@ -439,53 +439,56 @@ mod tests {
         .with_max_running(max_running)
     }
 
-    #[tokio::test]
-    async fn at_most_max_running_operations_execute_at_once_and_the_rest_wait() {
+    type TestSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+    /// The test schema, counting its busy operations in a fresh gauge.
+    fn counted() -> (TestSchema, Arc<Gauge>) {
         let gauge = Arc::new(Gauge::default());
         let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
             .data(Arc::clone(&gauge))
             .finish();
-        let pipeline = limited(2, Duration::from_secs(30)).await;
+        (schema, gauge)
+    }
+
+    /// Runs `n` operations of `ms` milliseconds at once through `pipeline`.
+    async fn run_many(
+        pipeline: &Pipeline,
+        schema: &TestSchema,
+        n: usize,
+        ms: u64,
+    ) -> Vec<Response> {
         let viewer = Viewer::anonymous();
-        let runs = (0..6).map(|_| {
+        let runs = (0..n).map(|_| {
             pipeline.run(
-                &schema,
-                Request::new("{ busy(ms: 50) }"),
+                schema,
+                Request::new(format!("{{ busy(ms: {ms}) }}")),
                 &viewer,
                 Transport::Post,
             )
         });
-        let responses = async_graphql::futures_util::future::join_all(runs).await;
-        for r in &responses {
+        async_graphql::futures_util::future::join_all(runs).await
+    }
+
+    #[tokio::test]
+    async fn at_most_max_running_operations_execute_at_once_and_the_rest_wait() {
+        let (schema, gauge) = counted();
+        let pipeline = limited(2, Duration::from_secs(30)).await;
+        for r in run_many(&pipeline, &schema, 6, 50).await {
             assert!(r.errors.is_empty(), "{:?}", r.errors);
             assert_eq!(r.data.to_string(), "{busy: 1}");
         }
         assert_eq!(gauge.most.load(Ordering::SeqCst), 2);
 
         // Without a limit they all run together.
-        let gauge = Arc::new(Gauge::default());
-        let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
-            .data(Arc::clone(&gauge))
-            .finish();
+        let (schema, gauge) = counted();
         let pipeline = limited(0, Duration::from_secs(30)).await;
-        let runs = (0..6).map(|_| {
-            pipeline.run(
-                &schema,
-                Request::new("{ busy(ms: 50) }"),
-                &viewer,
-                Transport::Post,
-            )
-        });
-        async_graphql::futures_util::future::join_all(runs).await;
+        run_many(&pipeline, &schema, 6, 50).await;
         assert_eq!(gauge.most.load(Ordering::SeqCst), 6);
     }
 
     #[tokio::test]
     async fn an_operation_waiting_for_a_slot_past_its_timeout_is_refused_with_timeout() {
-        let gauge = Arc::new(Gauge::default());
-        let schema = Schema::build(Query, EmptyMutation, EmptySubscription)
-            .data(Arc::clone(&gauge))
-            .finish();
+        let (schema, gauge) = counted();
         let pipeline = limited(1, Duration::from_millis(300)).await;
         let viewer = Viewer::anonymous();
         let first = pipeline.run(
