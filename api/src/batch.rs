@@ -190,6 +190,21 @@ fn slots<K: Hash + Eq>(siblings: &[K], index: &HashMap<K, usize>) -> Vec<Option<
     siblings.iter().map(|k| index.get(k).copied()).collect()
 }
 
+/// What was loaded, as a list, and each sibling's place in it.
+fn by_sibling<K: Hash + Eq, V>(
+    loaded: HashMap<K, V>,
+    siblings: &[K],
+) -> (Vec<V>, Vec<Option<usize>>) {
+    let mut index = HashMap::with_capacity(loaded.len());
+    let mut values = Vec::with_capacity(loaded.len());
+    for (k, v) in loaded {
+        index.insert(k, values.len());
+        values.push(v);
+    }
+    let slots = slots(siblings, &index);
+    (values, slots)
+}
+
 /// A plain value (a count, a flag) for `node`, batched with its siblings.
 pub async fn value<L, K, M>(
     ctx: &Context<'_>,
@@ -220,24 +235,17 @@ where
     L: Loader<K, Error = ApiError>,
     K: Send + Sync + Hash + Eq + Clone + 'static,
 {
-    let all = shared(cache, loader, node, tag, &key_of, |mut loaded, siblings| {
-        let mut values = Vec::with_capacity(siblings.len());
-        // The last sibling with a key takes its value; the others copy it.
-        let mut last = HashMap::with_capacity(loaded.len());
-        for (i, k) in siblings.iter().enumerate() {
-            last.insert(k, i);
-        }
-        for (i, k) in siblings.iter().enumerate() {
-            values.push(if last.get(k) == Some(&i) {
-                loaded.remove(k)
-            } else {
-                loaded.get(k).cloned()
-            });
-        }
-        values
+    let all = shared(cache, loader, node, tag, &key_of, |loaded, siblings| {
+        by_sibling(loaded, &siblings)
     })
     .await?;
-    Ok(all.get(node.index).cloned().flatten())
+    let (values, slots) = &*all;
+    Ok(slots
+        .get(node.index)
+        .copied()
+        .flatten()
+        .and_then(|i| values.get(i))
+        .cloned())
 }
 
 /// Rows loaded for a batch of siblings, shared as one sibling set for the next level.
@@ -262,15 +270,10 @@ where
     let (cache, loader) = parts::<L>(ctx)?;
     let tag = field_tag(ctx, "");
     let all = shared(&cache, &loader, node, &tag, &key_of, |loaded, siblings| {
-        let mut index = HashMap::with_capacity(loaded.len());
-        let mut rows = Vec::with_capacity(loaded.len());
-        for (k, v) in loaded {
-            index.insert(k, rows.len());
-            rows.push(v);
-        }
+        let (rows, slots) = by_sibling(loaded, &siblings);
         RowsBySibling {
             rows: Rows::new(rows),
-            slots: slots(&siblings, &index),
+            slots,
         }
     })
     .await
