@@ -281,6 +281,12 @@ pub struct ServeArgs {
     #[arg(long, env = "MOSAIC_MAX_RUNNING", default_value_t = 0)]
     pub max_running: usize,
 
+    /// Most memory the cache of parsed documents takes, in MiB (0: parse every request's
+    /// document). Clients send the same documents again and again; a cached one is not
+    /// parsed again.
+    #[arg(long, env = "MOSAIC_DOCUMENT_CACHE_MB", default_value_t = 16)]
+    pub document_cache_mb: usize,
+
     /// Longest a client may take to send a request's headers, in seconds (slowloris).
     #[arg(long, env = "MOSAIC_HEADER_TIMEOUT", default_value_t = 10)]
     pub header_timeout: u64,
@@ -374,6 +380,7 @@ impl ServeArgs {
             max_batch: self.max_batch.max(1),
             request_timeout: std::time::Duration::from_secs(self.request_timeout.max(1)),
             max_running: self.max_running,
+            document_cache: self.document_cache_mb.saturating_mul(1 << 20),
             introspection: !self.no_introspection,
             ws_init_timeout: std::time::Duration::from_secs(self.ws_init_timeout.max(1)),
             ws_max_operations: self.ws_max_operations.max(1),

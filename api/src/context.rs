@@ -4,9 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
 use async_graphql::{Context, Request};
-use sea_orm::{
-    Condition, DatabaseConnection, EntityTrait, FromQueryResult, ModelTrait, QueryFilter,
-};
+use sea_orm::{Condition, DatabaseConnection, EntityTrait, FromQueryResult, ModelTrait};
 
 use std::hash::Hash;
 
@@ -14,7 +12,7 @@ use crate::batch::{self, Node, PageNodes};
 use crate::connection::{Conn, TotalCount, connection};
 use crate::db::Databases;
 use crate::error::{ApiError, ResultExt};
-use crate::filter::TableFilter;
+use crate::filter::{FilterIfAny, TableFilter};
 use crate::loader::{CountRef, ListRef};
 use crate::pagination::{self, Ordering, PageArgs, PageOf};
 use crate::projection::{Columns, Projected};
@@ -84,7 +82,7 @@ pub fn list_request<E: EntityTrait, F: TableFilter>(
     ordering: Ordering<E>,
     args: PageArgs,
 ) -> Result<ListRequest<E>, ApiError> {
-    let condition = extra.add(F::to_condition(filter)?);
+    let condition = crate::filter::and(extra, F::to_condition(filter)?);
     let page = args.resolve(&ordering)?;
     let (list, count) = crate::loader::list_and_count(condition, ordering, page);
     Ok(ListRequest { list, count })
@@ -105,7 +103,9 @@ where
     let q = &list.0;
     let page = pagination::fetch_page(
         db,
-        q.columns.select(E::find()).filter(q.condition.clone()),
+        q.columns
+            .select(E::find())
+            .filter_if_any(q.condition.clone()),
         &q.ordering,
         &q.page,
         pagination::Cursors::Lazy,
@@ -117,7 +117,7 @@ where
     let total = TotalCount::lazy(move || {
         let db = db.clone();
         let cond = count.condition().clone();
-        async move { Ok(pagination::count(&db, E::find().filter(cond)).await?) }
+        async move { Ok(pagination::count(&db, E::find().filter_if_any(cond)).await?) }
     });
     Ok(connection(PageNodes::from_page(page).bind(&list), total))
 }

@@ -26,6 +26,7 @@ pub mod metrics;
 pub mod order;
 pub mod orquestra;
 pub mod pagination;
+pub mod parsed;
 pub mod pds;
 pub mod persisted;
 pub mod pipeline;

@@ -15,6 +15,7 @@ use sea_orm::{
 };
 
 use crate::error::ApiError;
+use crate::filter::FilterIfAny;
 use crate::pagination::{self, Key, Ordering, Page, PageOf};
 use crate::projection::Columns;
 
@@ -274,7 +275,9 @@ where
         let q = &list.0;
         let mut pages = pagination::fetch_pages_by_parent(
             db,
-            q.columns.select(E::find()).filter(q.condition.clone()),
+            q.columns
+                .select(E::find())
+                .filter_if_any(q.condition.clone()),
             parent,
             &parents,
             &q.ordering,
@@ -313,7 +316,7 @@ where
         let parents: Vec<Key> = members.iter().map(|(_, p)| p.clone()).collect();
         let counts = pagination::count_by_parent(
             db,
-            E::find().filter(filter.condition().clone()),
+            E::find().filter_if_any(filter.condition().clone()),
             parent,
             &parents,
         )

@@ -27,6 +27,7 @@ use crate::db::Databases;
 use crate::error::ApiError;
 use crate::guard::{self, DocumentLimits};
 use crate::metrics::Metrics;
+use crate::parsed::ParsedDocuments;
 use crate::persisted::{PersistedOptions, PersistedQueries};
 
 /// What carries an operation; each has its rule about which operation types it runs.
@@ -68,6 +69,7 @@ pub struct Pipeline {
     cost: CostLimits,
     request_timeout: Duration,
     persisted: PersistedQueries,
+    parsed: std::sync::Arc<ParsedDocuments>,
     metrics: std::sync::Arc<Metrics>,
     /// Slots for queries and mutations executing at once (`None`: no limit).
     running: Option<std::sync::Arc<tokio::sync::Semaphore>>,
@@ -89,6 +91,7 @@ impl Pipeline {
             cost,
             request_timeout,
             persisted: PersistedQueries::new(&PersistedOptions::default()),
+            parsed: std::sync::Arc::default(),
             metrics: std::sync::Arc::default(),
             running: None,
         }
@@ -102,6 +105,18 @@ impl Pipeline {
     pub fn with_max_running(mut self, limit: usize) -> Self {
         self.running = (limit > 0).then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(limit)));
         self
+    }
+
+    /// This pipeline keeping the parsed documents it admits in a cache of at most
+    /// `budget` bytes ([`crate::parsed`]; 0: parse every request's document).
+    pub fn with_parsed_documents(mut self, budget: usize) -> Self {
+        self.parsed = std::sync::Arc::new(ParsedDocuments::new(budget));
+        self
+    }
+
+    /// The parsed documents this pipeline keeps.
+    pub fn parsed(&self) -> &ParsedDocuments {
+        &self.parsed
     }
 
     /// This pipeline counting its operations in `metrics`.
@@ -191,7 +206,13 @@ impl Pipeline {
         transport: Transport,
     ) -> Response {
         let started = std::time::Instant::now();
-        let kind = match admit(&mut request, &self.document, Some(&self.cost), transport) {
+        let kind = match admit(
+            &mut request,
+            &self.document,
+            Some(&self.parsed),
+            Some(&self.cost),
+            transport,
+        ) {
             Ok(kind) => kind,
             Err(refusal) => {
                 self.metrics.observe(None, started.elapsed(), &refusal);
@@ -226,12 +247,25 @@ impl Pipeline {
 pub fn admit(
     request: &mut Request,
     limits: &DocumentLimits,
+    parsed: Option<&ParsedDocuments>,
     cost: Option<&CostLimits>,
     transport: Transport,
 ) -> Result<Option<OperationType>, Response> {
     let validation =
         |refusal: guard::Refusal| refused("GRAPHQL_VALIDATION_FAILED", refusal.to_string());
-    guard::check_tokens(&request.query, limits.max_tokens).map_err(validation)?;
+    match parsed.and_then(|p| p.get(&request.query, limits)) {
+        Some(doc) => request.set_parsed_query(doc),
+        None => {
+            guard::check_tokens(&request.query, limits.max_tokens).map_err(validation)?;
+            let doc = async_graphql::parser::parse_query(&request.query)
+                .map_err(|e| with_codes(Response::from_errors(vec![e.into()])))?;
+            guard::check_document(&doc, limits).map_err(validation)?;
+            if let Some(parsed) = parsed {
+                parsed.put(&request.query, limits, &doc);
+            }
+            request.set_parsed_query(doc);
+        }
+    }
     let operation_name = request.operation_name.clone();
     // Out of the request while its parsed document is borrowed; put back below.
     let variables = std::mem::take(&mut request.variables);
@@ -239,7 +273,6 @@ pub fn admit(
         let doc = request
             .parsed_query()
             .map_err(|e| with_codes(Response::from_errors(vec![e])))?;
-        guard::check_document(doc, limits).map_err(validation)?;
         let kind = guard::operation_type(doc, operation_name.as_deref());
         if transport == Transport::Get && kind != Some(OperationType::Query) {
             return Err(refused(
@@ -514,5 +547,99 @@ mod tests {
         assert_eq!(second.errors.len(), 1);
         assert_eq!(code_of(&second.errors[0]), Some("TIMEOUT"));
         assert_eq!(gauge.most.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn an_admitted_document_is_parsed_once_and_its_variables_still_checked() {
+        let (schema, _) = counted();
+        let pipeline = limited(0, Duration::from_secs(30)).await;
+        let viewer = Viewer::anonymous();
+        let text = "query($ms: Int!) { busy(ms: $ms) }";
+        let with = |ms: serde_json::Value| {
+            Request::new(text).variables(async_graphql::Variables::from_json(
+                serde_json::json!({ "ms": ms }),
+            ))
+        };
+        let first = pipeline
+            .run(&schema, with(1.into()), &viewer, Transport::Post)
+            .await;
+        assert!(first.errors.is_empty(), "{:?}", first.errors);
+        assert_eq!(pipeline.parsed().len(), 1);
+
+        let again = pipeline
+            .run(&schema, with(2.into()), &viewer, Transport::Post)
+            .await;
+        assert!(again.errors.is_empty(), "{:?}", again.errors);
+        assert_eq!(again.data.to_string(), "{busy: 1}");
+        assert_eq!(pipeline.parsed().len(), 1);
+
+        // The cached document with a variable of the wrong type is still refused: it is
+        // validated with each request's variables.
+        let bad = pipeline
+            .run(&schema, with("soon".into()), &viewer, Transport::Post)
+            .await;
+        assert_eq!(bad.errors.len(), 1, "{:?}", bad.errors);
+        assert_eq!(code_of(&bad.errors[0]), Some("GRAPHQL_VALIDATION_FAILED"));
+        assert!(
+            bad.errors[0].message.contains("ms"),
+            "{}",
+            bad.errors[0].message
+        );
+
+        // A document the guard refuses is not cached, and is refused every time.
+        let roots: Vec<String> = (0..60).map(|i| format!("b{i}: busy(ms: 0)")).collect();
+        let wide = format!("{{ {} }}", roots.join(" "));
+        for _ in 0..2 {
+            let r = pipeline
+                .run(
+                    &schema,
+                    Request::new(wide.clone()),
+                    &viewer,
+                    Transport::Post,
+                )
+                .await;
+            assert_eq!(
+                code_of(&r.errors[0]),
+                Some("GRAPHQL_VALIDATION_FAILED"),
+                "{:?}",
+                r.errors
+            );
+        }
+        assert_eq!(pipeline.parsed().len(), 1);
+
+        // The transport's rule is checked on every request, cached or not.
+        let mutation = "mutation { busy }";
+        for _ in 0..2 {
+            let r = pipeline
+                .run(&schema, Request::new(mutation), &viewer, Transport::Get)
+                .await;
+            assert_eq!(
+                code_of(&r.errors[0]),
+                Some("METHOD_NOT_ALLOWED"),
+                "{:?}",
+                r.errors
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_pipeline_without_a_document_cache_parses_every_request() {
+        let (schema, _) = counted();
+        let pipeline = limited(0, Duration::from_secs(30))
+            .await
+            .with_parsed_documents(0);
+        let viewer = Viewer::anonymous();
+        for _ in 0..2 {
+            let r = pipeline
+                .run(
+                    &schema,
+                    Request::new("{ busy(ms: 0) }"),
+                    &viewer,
+                    Transport::Post,
+                )
+                .await;
+            assert_eq!(r.data.to_string(), "{busy: 1}");
+        }
+        assert!(pipeline.parsed().is_empty());
     }
 }

@@ -7,7 +7,7 @@
 //! more is `BAD_USER_INPUT`.
 
 use sea_orm::sea_query::{Expr, SimpleExpr};
-use sea_orm::{ColumnTrait, Condition, Value};
+use sea_orm::{ColumnTrait, Condition, QueryFilter, Value};
 
 use crate::error::ApiError;
 
@@ -67,6 +67,32 @@ impl Budget {
     /// Leaves one level.
     pub fn leave(&mut self) {
         self.depth = self.depth.saturating_sub(1);
+    }
+}
+
+/// Filters by a [`Condition`] that may be the empty conjunction (no filter, no rule):
+/// sea-query writes that one as a bound `TRUE` (`WHERE $1`), a parameter the database
+/// evaluates for every statement and a generic plan cannot fold, so it is left out.
+pub trait FilterIfAny: QueryFilter + Sized {
+    /// `self` filtered by `condition`, or `self` when `condition` is empty.
+    fn filter_if_any(self, condition: Condition) -> Self {
+        if condition == Condition::all() {
+            self
+        } else {
+            self.filter(condition)
+        }
+    }
+}
+
+impl<T: QueryFilter + Sized> FilterIfAny for T {}
+
+/// `base` and `more`, leaving `more` out when it is the empty conjunction (see
+/// [`FilterIfAny`]).
+pub fn and(base: Condition, more: Condition) -> Condition {
+    if more == Condition::all() {
+        base
+    } else {
+        base.add(more)
     }
 }
 

@@ -65,6 +65,9 @@ pub struct HttpOptions {
     /// Most queries and mutations executing at once, over every transport (0: no limit);
     /// the others wait their turn within their request timeout.
     pub max_running: usize,
+    /// Most memory, in bytes, the cache of parsed documents takes ([`crate::parsed`]; 0:
+    /// every request's document is parsed).
+    pub document_cache: usize,
     /// Whether introspection and "did you mean" suggestions are served.
     pub introspection: bool,
     /// Longest a WebSocket client may take to send `connection_init`.
@@ -94,6 +97,7 @@ impl Default for HttpOptions {
             max_batch: 10,
             request_timeout: Duration::from_secs(30),
             max_running: 0,
+            document_cache: crate::parsed::DEFAULT_BUDGET_BYTES,
             introspection: true,
             ws_init_timeout: Duration::from_secs(10),
             ws_max_operations: 100,
@@ -187,7 +191,8 @@ pub fn router_with(
             )
             .with_persisted(PersistedQueries::new(&options.persisted))
             .with_metrics(Arc::clone(&metrics))
-            .with_max_running(options.max_running),
+            .with_max_running(options.max_running)
+            .with_parsed_documents(options.document_cache),
             metrics,
             databases,
             ws_slots: ws::slots(options.ws_max_connections),

@@ -12,6 +12,7 @@ use sea_orm::{
 };
 
 use crate::error::ApiError;
+use crate::filter::FilterIfAny;
 use crate::loader::{CountRef, ListRef};
 use crate::pagination::{Key, Ordering, PageArgs, SortKey};
 use crate::projection::{Placeholder, Projected, Wide};
@@ -149,7 +150,7 @@ impl Loader<VersionCountOfUser> for OrquestraLoader {
                     "n",
                 )
                 .filter(projects::Column::UserId.is_in(ids))
-                .filter(projects_cond.condition().clone())
+                .filter_if_any(projects_cond.condition().clone())
                 .group_by(Expr::col((projects::Entity, projects::Column::UserId)))
                 .into_tuple()
                 .all(&self.db)

@@ -491,6 +491,7 @@ impl<E: Executor, H: Handler> Connection<E, H> {
         let kind = match admit(
             &mut request,
             &self.options.document,
+            self.handler.parsed(),
             self.handler.cost(),
             Transport::WebSocket,
         ) {
@@ -601,6 +602,7 @@ impl<E: Executor, H: Handler> Connection<E, H> {
             if let Err(refused) = admit(
                 &mut request,
                 &document,
+                handler.parsed(),
                 handler.cost(),
                 Transport::WebSocket,
             ) {

@@ -47,6 +47,11 @@ pub trait Handler: Clone + Send + Sync + 'static {
         None
     }
 
+    /// The cache of parsed documents operations are admitted through, if any.
+    fn parsed(&self) -> Option<&crate::parsed::ParsedDocuments> {
+        None
+    }
+
     /// Gives `request` its document before it is parsed (persisted queries); the
     /// response to send when it cannot run. By default the request is left as it is.
     #[allow(clippy::result_large_err)]
@@ -203,6 +208,10 @@ impl Handler for MosaicHandler {
 
     fn cost(&self) -> Option<&crate::cost::CostLimits> {
         Some(self.pipeline.cost())
+    }
+
+    fn parsed(&self) -> Option<&crate::parsed::ParsedDocuments> {
+        Some(self.pipeline.parsed())
     }
 
     fn resolve(&self, request: &mut Request) -> Result<(), Response> {

@@ -761,3 +761,44 @@ async fn user_and_project_texts_are_read_only_when_the_selection_shows_them() {
         ]}})
     );
 }
+
+#[tokio::test]
+async fn lists_without_a_filter_or_an_access_rule_have_no_where_clause() {
+    let app = TestApp::spawn().await;
+    let f = Fixture { app: &app };
+    f.user(1).await;
+    f.project("u001", 1, true).await;
+    f.version("u001-p01", 1).await;
+    app.db.dbs.metrics().start_log();
+    let res = app
+        .graphql(
+            "{ orquestraUsers(filter: {}) { nodes { id projects(first: 2) { nodes { id \
+             idlVersions(first: 1) { nodes { id version } } } } } } }",
+            json!({}),
+        )
+        .await;
+    let log = app.db.dbs.metrics().take_log();
+    assert_eq!(
+        ok(&res)["orquestraUsers"]["nodes"][0],
+        json!({"id": "u001", "projects": {"nodes": [
+            {"id": "u001-p01", "idlVersions": {"nodes": [{"id": "u001-p01-v1", "version": 1}]}}
+        ]}})
+    );
+    assert_eq!(log.len(), 3, "{log:?}");
+    // Neither the empty filter nor the absent one is written as a bound `TRUE`.
+    let users = &log[0];
+    assert!(
+        users.contains("FROM \"users\"") && !users.contains("WHERE"),
+        "{users}"
+    );
+    let versions = &log[2];
+    assert!(
+        versions.contains("WHERE \"idl_versions\".\"project_id\" IN"),
+        "{versions}"
+    );
+    for sql in &log {
+        for bound_true in ["WHERE $", "WHERE ?", "AND $", "AND ?"] {
+            assert!(!sql.contains(bound_true), "{sql}");
+        }
+    }
+}

@@ -19,6 +19,7 @@ use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilt
 
 use self::views::{ViewOrder, blob_record_rows, record_blob_rows};
 use crate::error::ApiError;
+use crate::filter::FilterIfAny;
 use crate::loader::{CountRef, ListRef};
 use crate::pagination::{self, Key, PageOf};
 use crate::projection::{Placeholder, Projected, Wide};
@@ -243,7 +244,7 @@ impl Loader<BlobsOfRecord> for PdsLoader {
             let parents: Vec<Key> = members.iter().map(|(_, u)| Key::Str((*u).into())).collect();
             let mut pages = pagination::fetch_pages_by_parent(
                 &self.db,
-                views::record_blobs(uris).filter(list.0.condition.clone()),
+                views::record_blobs(uris).filter_if_any(list.0.condition.clone()),
                 record_blob_rows::Column::RecordUri,
                 &parents,
                 order.ordering(),
@@ -280,7 +281,7 @@ impl Loader<BlobCountOfRecord> for PdsLoader {
             let parents: Vec<Key> = members.iter().map(|(_, u)| Key::Str((*u).into())).collect();
             let counts = pagination::count_by_parent(
                 &self.db,
-                views::record_blobs(uris).filter(filter.condition().clone()),
+                views::record_blobs(uris).filter_if_any(filter.condition().clone()),
                 record_blob_rows::Column::RecordUri,
                 &parents,
             )
@@ -326,7 +327,7 @@ impl Loader<RecordsOfBlob> for PdsLoader {
             let parents: Vec<Key> = members.iter().map(|(_, b)| Key::Str((*b).into())).collect();
             let mut pages = pagination::fetch_pages_by_parent(
                 &self.db,
-                views::blob_records(cids).filter(list.0.condition.clone()),
+                views::blob_records(cids).filter_if_any(list.0.condition.clone()),
                 blob_record_rows::Column::BlobKey,
                 &parents,
                 order.ordering(),
@@ -363,7 +364,7 @@ impl Loader<RecordCountOfBlob> for PdsLoader {
             let parents: Vec<Key> = members.iter().map(|(_, b)| Key::Str((*b).into())).collect();
             let counts = pagination::count_by_parent(
                 &self.db,
-                views::blob_records(cids).filter(filter.condition().clone()),
+                views::blob_records(cids).filter_if_any(filter.condition().clone()),
                 blob_record_rows::Column::BlobKey,
                 &parents,
             )
