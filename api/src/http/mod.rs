@@ -126,8 +126,21 @@ impl HttpOptions {
     }
 }
 
+/// What every handler reads: one allocation shared by all requests, so that extracting
+/// it (axum clones the state for each request) costs a reference count, not a copy of the
+/// options, the schema handle and every database handle.
 #[derive(Clone)]
-struct AppState {
+struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+struct Shared {
     schema: MosaicSchema,
     databases: Databases,
     pipeline: Pipeline,
@@ -180,7 +193,7 @@ pub fn router_with(
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics_text))
-        .with_state(AppState {
+        .with_state(AppState(Arc::new(Shared {
             schema,
             pipeline: Pipeline::new(
                 databases.clone(),
@@ -199,7 +212,7 @@ pub fn router_with(
             fanout: ws::Fanout::default(),
             graphiql: crate::graphiql::Assets::load(&options.graphiql_dir),
             options,
-        })
+        })))
         // Outermost first for requests: decompress, then limit the decompressed stream.
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(RequestDecompressionLayer::new());
