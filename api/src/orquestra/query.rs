@@ -120,7 +120,12 @@ impl OrquestraLookups {
             (_, Some(g)) => users::Column::GithubId.eq(g.0),
             _ => return Ok(None),
         };
-        let m = users::Entity::find().filter(cond).one(db).await.extend()?;
+        let m = Columns::<users::Entity>::of_object(ctx)
+            .select(users::Entity::find())
+            .filter(cond)
+            .one(db)
+            .await
+            .extend()?;
         Ok(m.map(|m| OrquestraUser(Node::single(m))))
     }
 

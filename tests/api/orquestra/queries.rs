@@ -742,6 +742,28 @@ async fn user_and_project_texts_are_read_only_when_the_selection_shows_them() {
         ]}})
     );
 
+    // A lookup by username reads them only when asked for too.
+    let (data, log) = statements("{ orquestraUser(username: \"user001\") { id username } }").await;
+    let lookup = from(&log, "users");
+    assert!(
+        !lookup.contains("\"users\".\"email\"") && !lookup.contains("\"users\".\"avatar_url\""),
+        "{lookup}"
+    );
+    assert_eq!(
+        data["orquestraUser"],
+        json!({"id": "u001", "username": "user001"})
+    );
+    let (data, log) = statements("{ orquestraUser(githubId: \"1001\") { avatarUrl } }").await;
+    let lookup = from(&log, "users");
+    assert!(
+        lookup.contains("\"users\".\"avatar_url\"") && !lookup.contains("\"users\".\"email\""),
+        "{lookup}"
+    );
+    assert_eq!(
+        data["orquestraUser"],
+        json!({"avatarUrl": "https://avatars.example/1"})
+    );
+
     // Asked for, each is read and shown.
     let (data, log) = statements(
         "{ orquestraUsers { nodes { avatarUrl projects { nodes { description customDocs } } } } }",
