@@ -14,6 +14,7 @@
 //! entries first. A document too large for a sixteenth of the budget is not cached.
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_graphql::parser::types::ExecutableDocument;
@@ -33,6 +34,7 @@ pub const DEFAULT_BUDGET_BYTES: usize = 16 << 20;
 pub struct ParsedDocuments {
     budget: usize,
     inner: Mutex<Entries>,
+    hits: AtomicU64,
 }
 
 #[derive(Default)]
@@ -58,6 +60,7 @@ impl ParsedDocuments {
         Self {
             budget,
             inner: Mutex::default(),
+            hits: AtomicU64::new(0),
         }
     }
 
@@ -69,6 +72,11 @@ impl ParsedDocuments {
     /// The memory the entries are counted for now.
     pub fn bytes(&self) -> usize {
         self.entries().bytes
+    }
+
+    /// How many lookups found their document.
+    pub fn hits(&self) -> u64 {
+        self.hits.load(Ordering::Relaxed)
     }
 
     /// How many documents are cached.
@@ -98,6 +106,7 @@ impl ParsedDocuments {
             let entry = entries.by_text.get(text)?;
             (entry.limits == *limits).then(|| entry.doc.clone())?
         };
+        self.hits.fetch_add(1, Ordering::Relaxed);
         Some((*doc).clone())
     }
 
@@ -156,6 +165,7 @@ mod tests {
         cache.put(text, &limits, &doc(text));
         let got = cache.get(text, &limits).expect("cached");
         assert_eq!(format!("{got:?}"), format!("{:?}", doc(text)));
+        assert_eq!(cache.hits(), 1);
         assert_eq!(cache.len(), 1);
         assert_eq!(cache.bytes(), text.len() * ENTRY_BYTES_PER_TEXT_BYTE);
     }

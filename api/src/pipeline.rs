@@ -253,8 +253,8 @@ pub fn admit(
 ) -> Result<Option<OperationType>, Response> {
     let validation =
         |refusal: guard::Refusal| refused("GRAPHQL_VALIDATION_FAILED", refusal.to_string());
-    match parsed.and_then(|p| p.get(&request.query, limits)) {
-        Some(doc) => request.set_parsed_query(doc),
+    let doc = match parsed.and_then(|p| p.get(&request.query, limits)) {
+        Some(doc) => doc,
         None => {
             guard::check_tokens(&request.query, limits.max_tokens).map_err(validation)?;
             let doc = async_graphql::parser::parse_query(&request.query)
@@ -263,31 +263,24 @@ pub fn admit(
             if let Some(parsed) = parsed {
                 parsed.put(&request.query, limits, &doc);
             }
-            request.set_parsed_query(doc);
+            doc
         }
+    };
+    let operation_name = request.operation_name.as_deref();
+    let kind = guard::operation_type(&doc, operation_name);
+    if transport == Transport::Get && kind != Some(OperationType::Query) {
+        return Err(refused(
+            "METHOD_NOT_ALLOWED",
+            "only queries run over GET; send mutations and subscriptions with POST".into(),
+        ));
     }
-    let operation_name = request.operation_name.clone();
-    // Out of the request while its parsed document is borrowed; put back below.
-    let variables = std::mem::take(&mut request.variables);
-    let admitted = (|| {
-        let doc = request
-            .parsed_query()
-            .map_err(|e| with_codes(Response::from_errors(vec![e])))?;
-        let kind = guard::operation_type(doc, operation_name.as_deref());
-        if transport == Transport::Get && kind != Some(OperationType::Query) {
-            return Err(refused(
-                "METHOD_NOT_ALLOWED",
-                "only queries run over GET; send mutations and subscriptions with POST".into(),
-            ));
-        }
-        if let Some(cost) = cost {
-            cost.check(doc, operation_name.as_deref(), &variables)
-                .map_err(|e| Response::from_errors(vec![e]))?;
-        }
-        Ok(kind)
-    })();
-    request.variables = variables;
-    admitted
+    if let Some(cost) = cost {
+        cost.check(&doc, operation_name, &request.variables)
+            .map_err(|e| Response::from_errors(vec![e]))?;
+    }
+    // async-graphql executes this document: it does not parse the text again.
+    request.set_parsed_query(doc);
+    Ok(kind)
 }
 
 /// An HTTP error response in the GraphQL shape, with a stable code: a request refused
@@ -549,77 +542,66 @@ mod tests {
         assert_eq!(gauge.most.load(Ordering::SeqCst), 1);
     }
 
+    /// Runs `request` alone through `pipeline`, anonymously.
+    async fn one(
+        pipeline: &Pipeline,
+        schema: &TestSchema,
+        request: impl Into<Request>,
+        transport: Transport,
+    ) -> Response {
+        let viewer = Viewer::anonymous();
+        pipeline
+            .run(schema, request.into(), &viewer, transport)
+            .await
+    }
+
+    /// The code of a response's one error.
+    fn only_code(r: &Response) -> Option<&str> {
+        assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+        code_of(&r.errors[0])
+    }
+
     #[tokio::test]
     async fn an_admitted_document_is_parsed_once_and_its_variables_still_checked() {
         let (schema, _) = counted();
         let pipeline = limited(0, Duration::from_secs(30)).await;
-        let viewer = Viewer::anonymous();
-        let text = "query($ms: Int!) { busy(ms: $ms) }";
         let with = |ms: serde_json::Value| {
-            Request::new(text).variables(async_graphql::Variables::from_json(
-                serde_json::json!({ "ms": ms }),
-            ))
+            Request::new("query($ms: Int!) { busy(ms: $ms) }").variables(
+                async_graphql::Variables::from_json(serde_json::json!({ "ms": ms })),
+            )
         };
-        let first = pipeline
-            .run(&schema, with(1.into()), &viewer, Transport::Post)
-            .await;
+        let first = one(&pipeline, &schema, with(1.into()), Transport::Post).await;
         assert!(first.errors.is_empty(), "{:?}", first.errors);
-        assert_eq!(pipeline.parsed().len(), 1);
+        assert_eq!((pipeline.parsed().len(), pipeline.parsed().hits()), (1, 0));
 
-        let again = pipeline
-            .run(&schema, with(2.into()), &viewer, Transport::Post)
-            .await;
+        let again = one(&pipeline, &schema, with(2.into()), Transport::Post).await;
         assert!(again.errors.is_empty(), "{:?}", again.errors);
         assert_eq!(again.data.to_string(), "{busy: 1}");
-        assert_eq!(pipeline.parsed().len(), 1);
+        assert_eq!((pipeline.parsed().len(), pipeline.parsed().hits()), (1, 1));
 
         // The cached document with a variable of the wrong type is still refused: it is
         // validated with each request's variables.
-        let bad = pipeline
-            .run(&schema, with("soon".into()), &viewer, Transport::Post)
-            .await;
-        assert_eq!(bad.errors.len(), 1, "{:?}", bad.errors);
-        assert_eq!(code_of(&bad.errors[0]), Some("GRAPHQL_VALIDATION_FAILED"));
-        assert!(
-            bad.errors[0].message.contains("ms"),
-            "{}",
-            bad.errors[0].message
-        );
+        let bad = one(&pipeline, &schema, with("soon".into()), Transport::Post).await;
+        assert_eq!(only_code(&bad), Some("GRAPHQL_VALIDATION_FAILED"));
+        assert!(bad.errors[0].message.contains("ms"), "{:?}", bad.errors);
+        assert_eq!(pipeline.parsed().hits(), 2);
 
         // A document the guard refuses is not cached, and is refused every time.
         let roots: Vec<String> = (0..60).map(|i| format!("b{i}: busy(ms: 0)")).collect();
         let wide = format!("{{ {} }}", roots.join(" "));
         for _ in 0..2 {
-            let r = pipeline
-                .run(
-                    &schema,
-                    Request::new(wide.clone()),
-                    &viewer,
-                    Transport::Post,
-                )
-                .await;
-            assert_eq!(
-                code_of(&r.errors[0]),
-                Some("GRAPHQL_VALIDATION_FAILED"),
-                "{:?}",
-                r.errors
-            );
+            let r = one(&pipeline, &schema, wide.as_str(), Transport::Post).await;
+            assert_eq!(only_code(&r), Some("GRAPHQL_VALIDATION_FAILED"));
         }
-        assert_eq!(pipeline.parsed().len(), 1);
+        assert_eq!((pipeline.parsed().len(), pipeline.parsed().hits()), (1, 2));
 
-        // The transport's rule is checked on every request, cached or not.
-        let mutation = "mutation { busy }";
+        // The transport's rule is checked on every request: the second GET of this
+        // mutation finds it cached, and is refused all the same.
         for _ in 0..2 {
-            let r = pipeline
-                .run(&schema, Request::new(mutation), &viewer, Transport::Get)
-                .await;
-            assert_eq!(
-                code_of(&r.errors[0]),
-                Some("METHOD_NOT_ALLOWED"),
-                "{:?}",
-                r.errors
-            );
+            let r = one(&pipeline, &schema, "mutation { busy }", Transport::Get).await;
+            assert_eq!(only_code(&r), Some("METHOD_NOT_ALLOWED"));
         }
+        assert_eq!((pipeline.parsed().len(), pipeline.parsed().hits()), (2, 3));
     }
 
     #[tokio::test]
@@ -628,18 +610,11 @@ mod tests {
         let pipeline = limited(0, Duration::from_secs(30))
             .await
             .with_parsed_documents(0);
-        let viewer = Viewer::anonymous();
         for _ in 0..2 {
-            let r = pipeline
-                .run(
-                    &schema,
-                    Request::new("{ busy(ms: 0) }"),
-                    &viewer,
-                    Transport::Post,
-                )
-                .await;
+            let r = one(&pipeline, &schema, "{ busy(ms: 0) }", Transport::Post).await;
+            assert!(r.errors.is_empty(), "{:?}", r.errors);
             assert_eq!(r.data.to_string(), "{busy: 1}");
         }
-        assert!(pipeline.parsed().is_empty());
+        assert_eq!((pipeline.parsed().len(), pipeline.parsed().hits()), (0, 0));
     }
 }

@@ -742,6 +742,15 @@ pub async fn statements(app: &TestApp, domain: Domain, query: &str) -> u64 {
     app.db.dbs.metrics().statements(domain) - before
 }
 
+/// The data of `query` (no variables, anonymous), asserting there are no errors, and the
+/// text of every SQL statement it ran, in order.
+pub async fn logged_statements(app: &TestApp, query: &str) -> (Value, Vec<String>) {
+    app.db.dbs.metrics().start_log();
+    let res = app.graphql(query, json!({})).await;
+    let log = app.db.dbs.metrics().take_log();
+    (ok(&res).clone(), log)
+}
+
 /// Runs `query` with the bearer `token`: the response (unchecked) and how many SQL
 /// statements `domain`'s pool ran for it.
 pub async fn statements_as(

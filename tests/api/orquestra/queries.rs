@@ -7,7 +7,7 @@ use entity::orquestra::{idl_versions, project_socials, projects, users};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, as_user, code, ok, statements};
+use crate::helpers::{TestApp, as_user, code, logged_statements, ok, statements};
 
 fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()
@@ -591,17 +591,15 @@ async fn every_list_orders_by_primary_key_both_ways_and_pages_through_it() {
     assert_eq!(code(&res), "BAD_USER_INPUT", "{res}");
 }
 
-/// Runs `query` and returns the SQL statements that read `idl_versions`.
+/// Runs `query` (no errors allowed): its data and the SQL statements that read
+/// `idl_versions`.
 async fn version_statements(app: &TestApp, query: &str) -> (Value, Vec<String>) {
-    app.db.dbs.metrics().start_log();
-    let res = app.graphql(query, json!({})).await;
-    let log = app.db.dbs.metrics().take_log();
-    ok(&res);
+    let (data, log) = logged_statements(app, query).await;
     let reads = log
         .into_iter()
         .filter(|sql| sql.contains("FROM \"idl_versions\""))
         .collect();
-    (res, reads)
+    (data, reads)
 }
 
 /// Whether `sql` reads the column `column` of `idl_versions` (rather than its placeholder).
@@ -624,15 +622,15 @@ async fn idl_documents_are_read_only_when_the_selection_shows_them() {
     for (query, path) in [
         (
             "{ orquestraIdlVersions(orderBy: {field: VERSION, direction: DESC}) { nodes { id version } } }",
-            "/data/orquestraIdlVersions/nodes/0",
+            "/orquestraIdlVersions/nodes/0",
         ),
         (
             "{ orquestraProject(id: \"u001-p01\") { idlVersions { edges { node { id version } } } } }",
-            "/data/orquestraProject/idlVersions/edges/0/node",
+            "/orquestraProject/idlVersions/edges/0/node",
         ),
         (
             "{ orquestraIdlVersion(id: \"u001-p01-v2\") { id version } }",
-            "/data/orquestraIdlVersion",
+            "/orquestraIdlVersion",
         ),
     ] {
         let (res, sql) = version_statements(&app, query).await;
@@ -685,7 +683,7 @@ async fn idl_documents_are_read_only_when_the_selection_shows_them() {
         "{sql:?}"
     );
     assert_eq!(
-        res.pointer("/data/orquestraIdlVersion"),
+        res.pointer("/orquestraIdlVersion"),
         Some(&json!({"idl": {"version": "0.2.0"}, "cpiMd": null}))
     );
 }
@@ -700,15 +698,7 @@ async fn user_and_project_texts_are_read_only_when_the_selection_shows_them() {
     project.description = Set(Some("a description".into()));
     project.custom_docs = Set(Some("# docs".into()));
     project.update(app.db.get(Domain::Orquestra)).await.unwrap();
-    let statements = |query: &'static str| {
-        let app = &app;
-        async move {
-            app.db.dbs.metrics().start_log();
-            let res = app.graphql(query, json!({})).await;
-            let log = app.db.dbs.metrics().take_log();
-            (ok(&res).clone(), log)
-        }
-    };
+    let statements = |query: &'static str| logged_statements(&app, query);
     let from = |log: &[String], table: &str| -> String {
         let found: Vec<&String> = log
             .iter()
@@ -791,17 +781,14 @@ async fn lists_without_a_filter_or_an_access_rule_have_no_where_clause() {
     f.user(1).await;
     f.project("u001", 1, true).await;
     f.version("u001-p01", 1).await;
-    app.db.dbs.metrics().start_log();
-    let res = app
-        .graphql(
-            "{ orquestraUsers(filter: {}) { nodes { id projects(first: 2) { nodes { id \
-             idlVersions(first: 1) { nodes { id version } } } } } } }",
-            json!({}),
-        )
-        .await;
-    let log = app.db.dbs.metrics().take_log();
+    let (data, log) = logged_statements(
+        &app,
+        "{ orquestraUsers(filter: {}) { nodes { id projects(first: 2) { nodes { id \
+         idlVersions(first: 1) { nodes { id version } } } } } } }",
+    )
+    .await;
     assert_eq!(
-        ok(&res)["orquestraUsers"]["nodes"][0],
+        data["orquestraUsers"]["nodes"][0],
         json!({"id": "u001", "projects": {"nodes": [
             {"id": "u001-p01", "idlVersions": {"nodes": [{"id": "u001-p01-v1", "version": 1}]}}
         ]}})
