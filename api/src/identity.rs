@@ -18,7 +18,8 @@
 
 use entity::Domain;
 use entity::pds::{AccountStatus, accounts, refresh_tokens};
-use sea_orm::{EntityTrait, PaginatorTrait, QuerySelect};
+use sea_orm::sea_query::Expr;
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait, PrimaryKeyTrait, QuerySelect};
 use tokio::sync::watch;
 
 use crate::auth::{Claims, Viewer};
@@ -64,31 +65,37 @@ pub async fn current(databases: &Databases, claims: &Claims) -> ApiResult<Viewer
         }
         Domain::Bellamy => {
             let id = uuid::Uuid::parse_str(&subject).map_err(|_| gone("user"))?;
-            let n = entity::bellamy::users::Entity::find_by_id(id)
-                .count(databases.bellamy())
-                .await?;
-            if n == 0 {
+            if !exists::<entity::bellamy::users::Entity>(databases.bellamy(), id).await? {
                 return Err(gone("user"));
             }
         }
         Domain::Universe => {
-            let n = entity::universe::client_connection::Entity::find_by_id(subject)
-                .count(databases.universe())
-                .await?;
-            if n == 0 {
+            let table = databases.universe();
+            if !exists::<entity::universe::client_connection::Entity>(table, subject).await? {
                 return Err(gone("connection"));
             }
         }
         Domain::Orquestra => {
-            let n = entity::orquestra::users::Entity::find_by_id(subject)
-                .count(databases.orquestra())
-                .await?;
-            if n == 0 {
+            if !exists::<entity::orquestra::users::Entity>(databases.orquestra(), subject).await? {
                 return Err(gone("user"));
             }
         }
     }
     Ok(viewer)
+}
+
+/// Whether `E` has the row `id`: `SELECT 1 … LIMIT 1`, reading none of its columns.
+async fn exists<E: EntityTrait>(
+    db: &DatabaseConnection,
+    id: impl Into<<E::PrimaryKey as PrimaryKeyTrait>::ValueType>,
+) -> Result<bool, DbErr> {
+    let one: Option<i32> = E::find_by_id(id)
+        .select_only()
+        .expr(Expr::cust("1"))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(one.is_some())
 }
 
 /// The status name of an account that may not act outside the PDS.

@@ -490,7 +490,8 @@ where
     }
 }
 
-/// Orders, bounds and filters `select` for `page`.
+/// Orders and filters `select` for `page` (the bound is added by the caller, as a
+/// literal: see [`fetch_page`]).
 fn apply<E: EntityTrait>(mut select: Select<E>, ordering: &Ordering<E>, page: &Page) -> Select<E> {
     if let Some(cursor) = &page.cursor {
         select = select.filter(ordering.after(cursor, page.backward));
@@ -501,10 +502,16 @@ fn apply<E: EntityTrait>(mut select: Select<E>, ordering: &Ordering<E>, page: &P
             None => select.order_by(expr, order),
         };
     }
-    select.limit(page.fetch())
+    select
 }
 
 /// One page of a top-level list: a single `SELECT ... LIMIT n+1`.
+///
+/// The bound is written into the statement, not bound as a parameter (it is a validated
+/// page size, at most [`MAX_PAGE_SIZE`] + 1). With `LIMIT $n`, PostgreSQL cannot tell how
+/// many rows a generic plan returns, so it plans the statement again on every call; with
+/// a literal, it settles on one plan per connection, as for a hand-written query. Each
+/// page size is then its own prepared statement, and clients use few.
 pub async fn fetch_page<E, C>(
     db: &C,
     select: Select<E>,
@@ -517,7 +524,15 @@ where
     E::Model: ModelTrait<Entity = E> + FromQueryResult + Sized + Send + Sync,
     C: ConnectionTrait,
 {
-    let rows = apply(select, ordering, page).all(db).await?;
+    let mut statement = apply(select, ordering, page).build(db.get_database_backend());
+    statement.sql.push_str(" LIMIT ");
+    statement.sql.push_str(&page.fetch().to_string());
+    let rows = db
+        .query_all_raw(statement)
+        .await?
+        .iter()
+        .map(|row| E::Model::from_query_result(row, ""))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(finish(rows, ordering, page, cursors))
 }
 
@@ -560,7 +575,8 @@ where
     let outer = Query::select()
         .column(Asterisk)
         .from_subquery(inner, "__page")
-        .and_where(Expr::col("__rn").lte(page.fetch()))
+        // A literal, as `fetch_page`'s `LIMIT` is (the page size is validated).
+        .and_where(Expr::col("__rn").lte(Expr::cust(page.fetch().to_string())))
         .order_by(Alias::new("__rn"), Order::Asc)
         .take();
     let rows = db.query_all(&outer).await?;

@@ -15,10 +15,10 @@ use std::sync::Arc;
 use entity::change_log;
 use entity::pds::repo_seq;
 use entity::universe::event_log;
-use sea_orm::sea_query::{Expr, Func};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, EntityTrait, FromQueryResult,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Statement,
+    QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use serde_json::Value;
 
@@ -126,11 +126,17 @@ pub async fn prune<L: Log>(
 /// events numbered from it; `domain` names the NOTIFY that wakes other instances on
 /// commit (PostgreSQL).
 pub async fn next_seq<L: Log, C: ConnectionTrait>(txn: &C) -> Result<i64, DbErr> {
+    lock::<L, C>(txn).await?;
+    Ok(head::<L, C>(txn).await? + 1)
+}
+
+/// Takes `L`'s append lock in `txn` (on SQLite the writer lock already held is it).
+async fn lock<L: Log, C: ConnectionTrait>(txn: &C) -> Result<(), DbErr> {
     if txn.get_database_backend() == DbBackend::Postgres {
         txn.execute_unprepared(&format!("LOCK TABLE {} IN EXCLUSIVE MODE", L::TABLE))
             .await?;
     }
-    Ok(head::<L, C>(txn).await? + 1)
+    Ok(())
 }
 
 /// After inserting events up to `last` in `txn`: on PostgreSQL, `NOTIFY` the other
@@ -232,17 +238,64 @@ impl Change {
 
 /// Appends `changes` (in order) to `domain`'s `change_log` in `txn`, by `actor`; the rows
 /// written. Call it as the last step of the write (see the module doc).
+///
+/// The rows are numbered in the insert itself (`seq` = the log's head plus the change's
+/// place), one statement whatever their number: on SQLite every statement of a write is a
+/// round trip to the connection's thread while the domain's writer lock is held.
 pub async fn record<C: ConnectionTrait>(
     txn: &C,
     domain: entity::Domain,
     actor: Option<&str>,
     changes: Vec<Change>,
 ) -> Result<Vec<change_log::Model>, DbErr> {
+    use change_log::Column;
     if changes.is_empty() {
         return Ok(Vec::new());
     }
-    let first = next_seq::<ChangeLog, C>(txn).await?;
+    lock::<ChangeLog, C>(txn).await?;
+    // One head for every row: PostgreSQL evaluates the subqueries on the statement's
+    // snapshot, SQLite copies a source that reads the table being inserted into to a
+    // temporary table first. A test holds both to it (`record_numbers_many_changes_*`).
+    let head = Query::select()
+        .expr(Func::coalesce([
+            Func::max(Expr::col(Column::Seq)).into(),
+            Expr::val(0i64),
+        ]))
+        .from(change_log::Entity)
+        .to_owned();
     let now = chrono::Utc::now();
+    let mut insert = Query::insert();
+    insert
+        .into_table(change_log::Entity)
+        .columns([
+            Column::Seq,
+            Column::Topic,
+            Column::Kind,
+            Column::Subject,
+            Column::Actor,
+            Column::Data,
+            Column::CreatedAt,
+        ])
+        .returning_col(Column::Seq);
+    for (place, c) in (1i64..).zip(&changes) {
+        insert
+            .values([
+                Expr::SubQuery(None, Box::new(head.clone().into())).add(place),
+                Expr::val(c.topic.as_str()),
+                Expr::val(c.kind),
+                Expr::val(c.subject.as_str()),
+                Expr::val(actor),
+                Expr::val(c.data.clone()),
+                Expr::val(now),
+            ])
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+    }
+    let mut first: Option<i64> = None;
+    for row in txn.query_all(&insert).await? {
+        let seq = row.try_get::<i64>("", "seq")?;
+        first = Some(first.map_or(seq, |f| Ord::min(f, seq)));
+    }
+    let first = first.ok_or(DbErr::RecordNotInserted)?;
     let rows: Vec<change_log::Model> = changes
         .into_iter()
         .zip(first..)
@@ -256,9 +309,6 @@ pub async fn record<C: ConnectionTrait>(
             created_at: now,
         })
         .collect();
-    change_log::Entity::insert_many(rows.iter().cloned().map(IntoActiveModel::into_active_model))
-        .exec_without_returning(txn)
-        .await?;
     if let Some(last) = rows.last() {
         announce(txn, domain, last.seq).await?;
     }

@@ -732,6 +732,58 @@ async fn a_user_has_one_reaction_per_target_and_reacting_again_replaces_it() {
     refused(&res, "UNAUTHENTICATED", None);
 }
 
+/// Changing a reaction, the write the reaction benchmark repeats, takes one statement per
+/// step: the token's check, then in the transaction the target's check, the actor's
+/// reaction, its update and the change log's row (numbered in its insert); PostgreSQL adds
+/// the `NOTIFY` that wakes other instances. The actor's own row is not
+/// read again: the reaction proves it exists.
+#[tokio::test]
+async fn changing_a_reaction_takes_one_statement_per_step() {
+    let app = TestApp::spawn().await;
+    cast(&app).await;
+    let post = create_post(&app, ADA, "React to me", "PUBLIC").await;
+    react(&app, BOB, &post, "POST", "LIKE").await;
+    let token = crate::helpers::bellamy_token(&app, BOB);
+    let change = format!(
+        r#"mutation {{ bellamyReact(input: {{ targetId: "{post}", targetType: POST, type: LOVE }})
+            {{ reaction {{ id type }} }} }}"#
+    );
+    let metrics = app.db.dbs.metrics();
+    metrics.start_log();
+    let res = crate::helpers::request(&app, Some(&token), None, &change).await;
+    let log = metrics.take_log();
+    assert_eq!(ok(&res)["bellamyReact"]["reaction"]["type"], "LOVE");
+    let backend = app.db.backend();
+    let mut expected = vec![
+        // The token's user still exists (every signed-in request checks it).
+        r#"SELECT 1 FROM "users" WHERE "users"."id" ="#,
+        // Then the transaction: the post, checked visible (and locked on PostgreSQL).
+        r#"SELECT "posts"."id","#,
+        r#"SELECT "reactions"."id","#,
+        r#"UPDATE "reactions" SET "type""#,
+    ];
+    // (PostgreSQL's `LOCK TABLE` on the log goes unprepared, outside the pool's count.)
+    expected.push(r#"INSERT INTO "change_log""#);
+    if backend == sea_orm::DbBackend::Postgres {
+        expected.push("SELECT pg_notify(");
+    }
+    assert_eq!(log.len(), expected.len(), "{log:#?}");
+    for (sql, start) in log.iter().zip(expected) {
+        assert!(sql.starts_with(start), "{sql} should start with {start}");
+    }
+    // The change log's row is numbered in its insert, not after a `SELECT MAX(seq)`.
+    let insert = &log[log.len()
+        - if backend == sea_orm::DbBackend::Postgres {
+            2
+        } else {
+            1
+        }];
+    assert!(
+        insert.contains(r#"VALUES ((SELECT COALESCE(MAX("seq"), "#),
+        "{insert}"
+    );
+}
+
 #[tokio::test]
 async fn reactions_to_comments_notify_the_comment_author() {
     let app = TestApp::spawn().await;
@@ -765,6 +817,7 @@ async fn reactions_need_a_target_the_user_may_see() {
     cast(&app).await;
     let friends_only = create_post(&app, ADA, "Friends", "FRIENDS").await;
     let c = comment(&app, BOB, &friends_only, None, "Hidden from Cat").await;
+    let public = create_post(&app, ADA, "Public", "PUBLIC").await;
     let before = counts(&app).await;
     let attempt = |who: u128, target: &str, kind: &str| {
         let input = json!({ "targetId": target, "targetType": kind, "type": "LIKE" });
@@ -787,6 +840,16 @@ async fn reactions_need_a_target_the_user_may_see() {
     let input = json!({ "targetId": friends_only, "targetType": "POST", "type": "LIKE" });
     let res = call(&app, None, REACT, json!({ "input": input })).await;
     refused(&res, "UNAUTHENTICATED", None);
+    // A token whose user is gone is told so, whether the target is there to see or not.
+    for (target, kind) in [
+        (&public, "POST"),
+        (&friends_only, "POST"),
+        (&s(424_242), "POST"),
+        (&c, "COMMENT"),
+    ] {
+        let res = attempt(99, target, kind).await;
+        refused(&res, "UNAUTHENTICATED", None);
+    }
     assert_eq!(counts(&app).await, before);
 
     // Bob reacted while a friend; after the friendship ends he may still take it back,

@@ -810,4 +810,10 @@ async fn lists_without_a_filter_or_an_access_rule_have_no_where_clause() {
             assert!(!sql.contains(bound_true), "{sql}");
         }
     }
+    // Page bounds are literals (the default page of 20 fetches 21 rows, `first: 2` 3 per
+    // parent): PostgreSQL plans a statement with a bound `LIMIT $n` anew on every call.
+    assert!(users.ends_with(" LIMIT 21"), "{users}");
+    let bound = |n: u32| format!("WHERE \"__rn\" <= ({n}) ORDER BY \"__rn\" ASC");
+    assert!(log[1].ends_with(&bound(3)), "{}", log[1]);
+    assert!(versions.ends_with(&bound(2)), "{versions}");
 }

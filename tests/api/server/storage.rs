@@ -195,3 +195,61 @@ async fn file_backed_storage_takes_concurrent_writes() {
         40
     );
 }
+
+/// `record` numbers a write's changes in its insert: one head for every row, so several
+/// changes get consecutive numbers, in order, right after the last write's.
+#[tokio::test]
+async fn record_numbers_many_changes_in_one_statement_consecutively() {
+    use api::events::{Change, log};
+    use entity::change_log;
+    use sea_orm::{EntityTrait, QueryOrder};
+
+    let db = TestDb::migrated_files().await;
+    let store = db.dbs.store(Domain::Bellamy);
+    let mut seqs = Vec::new();
+    for n in [1usize, 3, 2] {
+        let written = store
+            .transaction(move |txn| {
+                Box::pin(async move {
+                    let changes = (0..n)
+                        .map(|i| {
+                            Change::new(format!("t:{n}"), "test.kind", format!("{n}.{i}"))
+                                .with(serde_json::json!({ "i": i }))
+                        })
+                        .collect();
+                    Ok(log::record(txn, Domain::Bellamy, Some("actor"), changes).await?)
+                })
+            })
+            .await
+            .unwrap();
+        seqs.push(written.iter().map(|r| r.seq).collect::<Vec<_>>());
+    }
+    assert_eq!(seqs, [vec![1], vec![2, 3, 4], vec![5, 6]]);
+    let stored: Vec<(i64, String, serde_json::Value, Option<String>)> = change_log::Entity::find()
+        .order_by_asc(change_log::Column::Seq)
+        .all(db.get(Domain::Bellamy))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.seq, r.subject, r.data, r.actor))
+        .collect();
+    let expected: Vec<(i64, String, serde_json::Value, Option<String>)> = [
+        (1, "1.0", 0),
+        (2, "3.0", 0),
+        (3, "3.1", 1),
+        (4, "3.2", 2),
+        (5, "2.0", 0),
+        (6, "2.1", 1),
+    ]
+    .into_iter()
+    .map(|(seq, subject, i)| {
+        (
+            seq,
+            subject.to_owned(),
+            serde_json::json!({ "i": i }),
+            Some("actor".to_owned()),
+        )
+    })
+    .collect();
+    assert_eq!(stored, expected);
+}

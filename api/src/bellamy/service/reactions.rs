@@ -106,8 +106,18 @@ pub async fn react(
     store
         .transaction(|txn| {
             Box::pin(async move {
-                let me = acting_user(txn, actor).await?;
-                let reacted = lock_target(txn, actor, target).await?;
+                // The actor's row is read only when it is needed: for a first reaction
+                // (the notification names them) and to tell a signed-in user who no
+                // longer exists why a target cannot be reached. An existing reaction
+                // proves the actor exists (its `user_id` is a foreign key), which spares
+                // the common write, changing a reaction, a statement.
+                let reacted = match lock_target(txn, actor, target).await {
+                    Ok(reacted) => reacted,
+                    Err(e) => {
+                        acting_user(txn, actor).await?;
+                        return Err(e);
+                    }
+                };
                 if let Some(existing) = mine(actor, target).one(txn).await? {
                     let previous = existing.r#type;
                     if previous == reaction {
@@ -120,6 +130,7 @@ pub async fn react(
                     record(txn, actor, vec![changed]).await?;
                     return Ok((row, reacted));
                 }
+                let me = acting_user(txn, actor).await?;
                 let row = reactions::Model {
                     id: Uuid::new_v4(),
                     user_id: actor,
