@@ -281,6 +281,14 @@ pub struct ServeArgs {
     #[arg(long, env = "MOSAIC_MAX_RUNNING", default_value_t = 0)]
     pub max_running: usize,
 
+    /// Largest total cost (the objects their responses can hold, as the complexity limit
+    /// counts them) of the queries and mutations executing at once (0: no limit); the
+    /// others wait their turn, first come first served, within their request timeout. One
+    /// costing more runs alone. Bounds the memory and CPU a burst of large queries takes,
+    /// without holding back small ones.
+    #[arg(long, env = "MOSAIC_MAX_RUNNING_COST", default_value_t = api::http::HttpOptions::default().max_running_cost)]
+    pub max_running_cost: u64,
+
     /// Most memory the cache of parsed documents takes, in MiB (0: parse every request's
     /// document). Clients send the same documents again and again; a cached one is not
     /// parsed again.
@@ -380,6 +388,7 @@ impl ServeArgs {
             max_batch: self.max_batch.max(1),
             request_timeout: std::time::Duration::from_secs(self.request_timeout.max(1)),
             max_running: self.max_running,
+            max_running_cost: self.max_running_cost,
             document_cache: self.document_cache_mb.saturating_mul(1 << 20),
             introspection: !self.no_introspection,
             ws_init_timeout: std::time::Duration::from_secs(self.ws_init_timeout.max(1)),

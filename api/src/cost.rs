@@ -55,14 +55,14 @@ impl CostLimits {
     }
 
     /// Refuses the operation `operation` of `doc` if it costs too much or nests too
-    /// deeply (code `GRAPHQL_VALIDATION_FAILED`).
+    /// deeply (code `GRAPHQL_VALIDATION_FAILED`); its cost otherwise.
     #[allow(clippy::result_large_err)]
     pub fn check(
         &self,
         doc: &ExecutableDocument,
         operation: Option<&str>,
         variables: &Variables,
-    ) -> Result<(), ServerError> {
+    ) -> Result<u64, ServerError> {
         let refuse = |measure: &str, cost: u64, limit: u64, message: String| {
             let mut err = ServerError::new(message, None);
             let mut ext = ErrorExtensionValues::default();
@@ -98,7 +98,7 @@ impl CostLimits {
                 ),
             ));
         }
-        Ok(())
+        Ok(cost)
     }
 }
 

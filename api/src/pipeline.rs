@@ -73,6 +73,9 @@ pub struct Pipeline {
     metrics: std::sync::Arc<Metrics>,
     /// Slots for queries and mutations executing at once (`None`: no limit).
     running: Option<std::sync::Arc<tokio::sync::Semaphore>>,
+    /// The cost budget of queries and mutations executing at once, and its size (`None`:
+    /// no limit).
+    running_cost: Option<(std::sync::Arc<tokio::sync::Semaphore>, u32)>,
 }
 
 impl Pipeline {
@@ -94,6 +97,7 @@ impl Pipeline {
             parsed: std::sync::Arc::default(),
             metrics: std::sync::Arc::default(),
             running: None,
+            running_cost: None,
         }
     }
 
@@ -104,6 +108,28 @@ impl Pipeline {
     /// keep the cores and the database busy.
     pub fn with_max_running(mut self, limit: usize) -> Self {
         self.running = (limit > 0).then(|| std::sync::Arc::new(tokio::sync::Semaphore::new(limit)));
+        self
+    }
+
+    /// This pipeline executing queries and mutations whose costs ([`crate::cost`]: the
+    /// objects their responses can hold) add up to at most `budget` at once (0: no limit);
+    /// the others wait their turn, first come first served, within their request timeout.
+    /// An operation costing more than the whole budget runs alone.
+    ///
+    /// The objects an operation may return are what it holds in memory while it runs,
+    /// and, with its rows, what it costs the cores; so this bounds a burst of large
+    /// queries (64 clients of 721-object nested pages run 13 at a time under a budget of
+    /// 10,000, which is faster than all at once: BENCHMARKS.md, run 6), while small ones
+    /// (a lookup costs 1) are never held back by a count of operations.
+    pub fn with_max_running_cost(mut self, budget: u64) -> Self {
+        let budget = u32::try_from(budget).unwrap_or(u32::MAX);
+        self.running_cost = (budget > 0).then(|| {
+            let permits = budget as usize;
+            (
+                std::sync::Arc::new(tokio::sync::Semaphore::new(permits)),
+                budget,
+            )
+        });
         self
     }
 
@@ -206,14 +232,14 @@ impl Pipeline {
         transport: Transport,
     ) -> Response {
         let started = std::time::Instant::now();
-        let kind = match admit(
+        let Admitted { kind, cost } = match admit(
             &mut request,
             &self.document,
             Some(&self.parsed),
             Some(&self.cost),
             transport,
         ) {
-            Ok(kind) => kind,
+            Ok(admitted) => admitted,
             Err(refusal) => {
                 self.metrics.observe(None, started.elapsed(), &refusal);
                 return refusal;
@@ -229,6 +255,15 @@ impl Pipeline {
                 Some(slots) => slots.acquire().await.ok(),
                 None => None,
             };
+            // Its share of the cost budget: the operation's cost, at least 1 and at most
+            // the whole budget.
+            let _share = match &self.running_cost {
+                Some((budget, whole)) => {
+                    let weight = u32::try_from(cost).unwrap_or(u32::MAX).clamp(1, *whole);
+                    budget.acquire_many(weight).await.ok()
+                }
+                None => None,
+            };
             executor.execute(request).await
         };
         let response = match tokio::time::timeout(self.request_timeout, running).await {
@@ -240,9 +275,18 @@ impl Pipeline {
     }
 }
 
+/// What [`admit`] learned of an operation it admitted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Admitted {
+    /// The operation's type (`None` when async-graphql will report which operation is
+    /// meant).
+    pub kind: Option<OperationType>,
+    /// Its cost ([`crate::cost`]; 0 when no cost limits were given).
+    pub cost: u64,
+}
+
 /// The document guard, the cost and depth limits (when given) and the transport's rule:
-/// the operation's type when admitted (`None` when async-graphql will report which
-/// operation is meant), the response to send otherwise.
+/// what was learned of the operation when admitted, the response to send otherwise.
 #[allow(clippy::result_large_err)]
 pub fn admit(
     request: &mut Request,
@@ -250,7 +294,7 @@ pub fn admit(
     parsed: Option<&ParsedDocuments>,
     cost: Option<&CostLimits>,
     transport: Transport,
-) -> Result<Option<OperationType>, Response> {
+) -> Result<Admitted, Response> {
     let validation =
         |refusal: guard::Refusal| refused("GRAPHQL_VALIDATION_FAILED", refusal.to_string());
     let doc = match parsed.and_then(|p| p.get(&request.query, limits)) {
@@ -274,13 +318,15 @@ pub fn admit(
             "only queries run over GET; send mutations and subscriptions with POST".into(),
         ));
     }
-    if let Some(cost) = cost {
-        cost.check(&doc, operation_name, &request.variables)
-            .map_err(|e| Response::from_errors(vec![e]))?;
-    }
+    let cost = match cost {
+        Some(cost) => cost
+            .check(&doc, operation_name, &request.variables)
+            .map_err(|e| Response::from_errors(vec![e]))?,
+        None => 0,
+    };
     // async-graphql executes this document: it does not parse the text again.
     request.set_parsed_query(doc);
-    Ok(kind)
+    Ok(Admitted { kind, cost })
 }
 
 /// An HTTP error response in the GraphQL shape, with a stable code: a request refused
@@ -431,16 +477,32 @@ mod tests {
 
     struct Query;
 
+    #[derive(async_graphql::SimpleObject)]
+    struct Item {
+        n: i32,
+    }
+
+    /// Counts `ms` milliseconds of work in the request's gauge.
+    async fn work(ctx: &async_graphql::Context<'_>, ms: u64) {
+        let gauge = ctx.data_unchecked::<Arc<Gauge>>();
+        let now = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
+        gauge.most.fetch_max(now, Ordering::SeqCst);
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        gauge.now.fetch_sub(1, Ordering::SeqCst);
+    }
+
     #[Object]
     impl Query {
         /// Stays busy for `ms` milliseconds.
         async fn busy(&self, ctx: &async_graphql::Context<'_>, ms: u64) -> i32 {
-            let gauge = ctx.data_unchecked::<Arc<Gauge>>();
-            let now = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
-            gauge.most.fetch_max(now, Ordering::SeqCst);
-            tokio::time::sleep(Duration::from_millis(ms)).await;
-            gauge.now.fetch_sub(1, Ordering::SeqCst);
+            work(ctx, ms).await;
             1
+        }
+
+        /// `first` items after `ms` milliseconds (a list: it costs `first`).
+        async fn items(&self, ctx: &async_graphql::Context<'_>, first: i32, ms: u64) -> Vec<Item> {
+            work(ctx, ms).await;
+            (0..first).map(|n| Item { n }).collect()
         }
     }
 
@@ -483,16 +545,54 @@ mod tests {
         n: usize,
         ms: u64,
     ) -> Vec<Response> {
+        run_all(pipeline, schema, n, &format!("{{ busy(ms: {ms}) }}")).await
+    }
+
+    /// Runs `n` copies of `query` at once through `pipeline`.
+    async fn run_all(
+        pipeline: &Pipeline,
+        schema: &TestSchema,
+        n: usize,
+        query: &str,
+    ) -> Vec<Response> {
         let viewer = Viewer::anonymous();
-        let runs = (0..n).map(|_| {
-            pipeline.run(
-                schema,
-                Request::new(format!("{{ busy(ms: {ms}) }}")),
-                &viewer,
-                Transport::Post,
-            )
-        });
+        let runs =
+            (0..n).map(|_| pipeline.run(schema, Request::new(query), &viewer, Transport::Post));
         async_graphql::futures_util::future::join_all(runs).await
+    }
+
+    #[tokio::test]
+    async fn operations_run_at_once_while_their_costs_fit_the_budget() {
+        let budgeted = || async {
+            limited(0, Duration::from_secs(30))
+                .await
+                .with_max_running_cost(10)
+        };
+        // Costing 4 each, two fit a budget of 10 at once.
+        let (schema, gauge) = counted();
+        let pipeline = budgeted().await;
+        for r in run_all(&pipeline, &schema, 5, "{ items(first: 4, ms: 50) { n } }").await {
+            assert!(r.errors.is_empty(), "{:?}", r.errors);
+            assert_eq!(
+                r.data.to_string(),
+                "{items: [{n: 0}, {n: 1}, {n: 2}, {n: 3}]}"
+            );
+        }
+        assert_eq!(gauge.most.load(Ordering::SeqCst), 2);
+
+        // Scalars only: each counts 1, so ten run together.
+        let (schema, gauge) = counted();
+        let pipeline = budgeted().await;
+        run_all(&pipeline, &schema, 12, "{ busy(ms: 50) }").await;
+        assert_eq!(gauge.most.load(Ordering::SeqCst), 10);
+
+        // One costing more than the whole budget runs alone, and does run.
+        let (schema, gauge) = counted();
+        let pipeline = budgeted().await;
+        for r in run_all(&pipeline, &schema, 3, "{ items(first: 30, ms: 20) { n } }").await {
+            assert!(r.errors.is_empty(), "{:?}", r.errors);
+        }
+        assert_eq!(gauge.most.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]

@@ -495,9 +495,9 @@ impl<E: Executor, H: Handler> Connection<E, H> {
             self.handler.cost(),
             Transport::WebSocket,
         ) {
-            Ok(kind) => {
-                self.handler.started(kind, None);
-                kind
+            Ok(admitted) => {
+                self.handler.started(admitted.kind, None);
+                admitted.kind
             }
             Err(refusal) => {
                 let refusal = with_codes(refusal);
