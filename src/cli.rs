@@ -275,17 +275,17 @@ pub struct ServeArgs {
     #[arg(long, env = "MOSAIC_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
 
-    /// Most queries and mutations executing at once (0: no limit); the others wait their
-    /// turn, first come first served, within their request timeout. Bounds the memory a
-    /// burst of clients takes.
+    /// Most queries and mutations sent over HTTP executing at once (0: no limit); the
+    /// others wait their turn, first come first served, within their request timeout.
+    /// Bounds the memory a burst of clients takes.
     #[arg(long, env = "MOSAIC_MAX_RUNNING", default_value_t = 0)]
     pub max_running: usize,
 
     /// Largest total cost (the objects their responses can hold, as the complexity limit
-    /// counts them) of the queries and mutations executing at once (0: no limit); the
-    /// others wait their turn, first come first served, within their request timeout. One
-    /// costing more runs alone. Bounds the memory and CPU a burst of large queries takes,
-    /// without holding back small ones.
+    /// counts them) of the queries and mutations sent over HTTP executing at once (0: no
+    /// limit); the others wait their turn, first come first served, within their request
+    /// timeout. One costing more runs alone. Bounds the memory and CPU a burst of large
+    /// queries takes, without holding back small ones.
     #[arg(long, env = "MOSAIC_MAX_RUNNING_COST", default_value_t = api::http::HttpOptions::default().max_running_cost)]
     pub max_running_cost: u64,
 

@@ -62,11 +62,12 @@ pub struct HttpOptions {
     pub max_batch: usize,
     /// Longest a request may run.
     pub request_timeout: Duration,
-    /// Most queries and mutations executing at once, over every transport (0: no limit);
-    /// the others wait their turn within their request timeout.
+    /// Most queries and mutations sent over HTTP executing at once (0: no limit); the
+    /// others wait their turn within their request timeout. (A WebSocket's operations are
+    /// bounded per connection by `ws_max_operations`.)
     pub max_running: usize,
-    /// Largest total cost ([`crate::cost`]) of the queries and mutations executing at once
-    /// (0: no limit; default [`DEFAULT_MAX_RUNNING_COST`]); see
+    /// Largest total cost ([`crate::cost`]) of the queries and mutations sent over HTTP
+    /// executing at once (0: no limit; default [`DEFAULT_MAX_RUNNING_COST`]); see
     /// [`Pipeline::with_max_running_cost`].
     pub max_running_cost: u64,
     /// Most memory, in bytes, the cache of parsed documents takes ([`crate::parsed`]; 0:
