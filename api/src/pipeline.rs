@@ -583,7 +583,10 @@ mod tests {
         // Scalars only: each counts 1, so ten run together.
         let (schema, gauge) = counted();
         let pipeline = budgeted().await;
-        run_all(&pipeline, &schema, 12, "{ busy(ms: 50) }").await;
+        for r in run_all(&pipeline, &schema, 12, "{ busy(ms: 50) }").await {
+            assert!(r.errors.is_empty(), "{:?}", r.errors);
+            assert_eq!(r.data.to_string(), "{busy: 1}");
+        }
         assert_eq!(gauge.most.load(Ordering::SeqCst), 10);
 
         // One costing more than the whole budget runs alone, and does run.
@@ -591,6 +594,7 @@ mod tests {
         let pipeline = budgeted().await;
         for r in run_all(&pipeline, &schema, 3, "{ items(first: 30, ms: 20) { n } }").await {
             assert!(r.errors.is_empty(), "{:?}", r.errors);
+            assert_eq!(r.data.to_string().matches("{n: ").count(), 30);
         }
         assert_eq!(gauge.most.load(Ordering::SeqCst), 1);
     }
