@@ -4,6 +4,8 @@ mod cli;
 
 /// mimalloc: a server's many short-lived allocations per request (rows, GraphQL values,
 /// response buffers) cost about a third of the CPU under glibc malloc (BENCHMARKS.md).
+/// (Not with the `system-alloc` feature, for heap profilers that intercept malloc.)
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -15,8 +17,33 @@ use clap::Parser;
 use cli::{Cli, Command, MigrateCommand, ServeArgs};
 use tracing_subscriber::EnvFilter;
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
+    no_transparent_huge_pages();
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?
+        .block_on(run())
+}
+
+/// Turns transparent huge pages off for this process (`PR_SET_THP_DISABLE`), first thing,
+/// unless `MIMALLOC_ALLOW_THP` is set (mimalloc then follows it).
+///
+/// Where the kernel's THP setting is `always` (as on many distributions), it backs the
+/// allocator's committed memory with 2 MiB pages, so a few live objects keep 2 MiB
+/// resident: under 64 clients of nested pages the server's anonymous memory was 32–46 MB
+/// with THP and 26 MB without, at the same throughput (BENCHMARKS.md, run 7). mimalloc
+/// offers the same switch (`MIMALLOC_ALLOW_THP=0`); the server makes it the default.
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none()
+        && let Err(e) = nix::sys::prctl::set_thp_disable(true)
+    {
+        eprintln!("could not turn transparent huge pages off: {e}");
+    }
+}
+
+async fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let logs = tracing_subscriber::fmt()
         .with_env_filter(

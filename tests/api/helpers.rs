@@ -1037,12 +1037,19 @@ impl Served {
 
     /// [`Served::start`] with `RUST_LOG` set to `filter`.
     pub fn start_logging(args: &[&str], filter: &str) -> Self {
+        Self::start_with(args, filter, &[])
+    }
+
+    /// [`Served::start_logging`] with more environment variables.
+    pub fn start_with(args: &[&str], filter: &str, envs: &[(&str, &str)]) -> Self {
         let dir = std::env::temp_dir().join(format!("mosaic-serve-{}", uuid::Uuid::new_v4()));
         let mut child = Command::new(env!("CARGO_BIN_EXE_mosaic"))
             .args(["serve", "--port", "0", "--data-dir"])
             .arg(&dir)
             .args(args)
             .env_remove("DATABASE_URL")
+            .env_remove("MIMALLOC_ALLOW_THP")
+            .envs(envs.iter().copied())
             .env("RUST_LOG", filter)
             .stderr(Stdio::piped())
             .stdout(Stdio::null())

@@ -196,6 +196,36 @@ async fn serve_on_a_fresh_data_dir_creates_the_files_and_answers_healthz() {
     dbs.close().await;
 }
 
+/// `THP_enabled` of a process's `/proc/<pid>/status`: 0 once it turned transparent huge
+/// pages off for itself.
+#[cfg(target_os = "linux")]
+fn thp_enabled(pid: u32) -> String {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("THP_enabled:"))
+        .map(|v| v.trim().to_owned())
+        .unwrap_or_else(|| panic!("no THP_enabled in {status}"))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_server_turns_transparent_huge_pages_off_unless_the_allocator_is_told() {
+    let served = Served::start(&[]);
+    assert_eq!(thp_enabled(served.child.id()), "0");
+    // The flag is inherited: a runner started with them off cannot show them left on.
+    if thp_enabled(std::process::id()) != "1" {
+        eprintln!("this test runs with transparent huge pages off: the opt-out is not checked");
+        return;
+    }
+    // MIMALLOC_ALLOW_THP decides when it is set: 1 leaves them on, 0 has mimalloc
+    // turn them off itself.
+    let allowed = Served::start_with(&[], "info", &[("MIMALLOC_ALLOW_THP", "1")]);
+    assert_eq!(thp_enabled(allowed.child.id()), "1");
+    let refused = Served::start_with(&[], "info", &[("MIMALLOC_ALLOW_THP", "0")]);
+    assert_eq!(thp_enabled(refused.child.id()), "0");
+}
+
 #[tokio::test]
 async fn seed_migrates_and_fills_empty_domains_once() {
     let target = Target::new().await;
