@@ -286,7 +286,7 @@ pub struct ServeArgs {
     /// limit); the others wait their turn, first come first served, within their request
     /// timeout. One costing more runs alone. Bounds the memory and CPU a burst of large
     /// queries takes, without holding back small ones.
-    #[arg(long, env = "MOSAIC_MAX_RUNNING_COST", default_value_t = api::http::HttpOptions::default().max_running_cost)]
+    #[arg(long, env = "MOSAIC_MAX_RUNNING_COST", default_value_t = api::http::DEFAULT_MAX_RUNNING_COST)]
     pub max_running_cost: u64,
 
     /// Most memory the cache of parsed documents takes, in MiB (0: parse every request's
