@@ -1,12 +1,15 @@
 //! The bare-SQL floor of `bench/run` (see BENCHMARKS.md): an HTTP server answering the
-//! benchmark's Orquestra workloads with the SQL statements Mosaic issues for them (same
+//! benchmark's read workloads with the SQL statements Mosaic issues for them (same
 //! shape: `LIMIT n+1`, one windowed `ROW_NUMBER()` statement per nested level, one
-//! `GROUP BY` per `totalCount` level; only the columns the query shows), serialised
-//! straight to JSON. No GraphQL, no ORM: what the database and the HTTP stack alone cost.
+//! `GROUP BY` per `totalCount` level, the feed's keyset page, the history's recursive
+//! walk; only the columns the query shows), serialised straight to JSON. No GraphQL, no
+//! ORM: what the database and the HTTP stack alone cost.
 //!
 //! `DATABASE_URL=postgres://…/db PORT=8091 bench_floor`; routes `POST /typename`,
-//! `/point`, `/nested`, `/nested_count`, each taking the same body as Mosaic
-//! (`{"query": …, "variables": {…}}`; only the variables are read).
+//! `/point`, `/nested`, `/nested_count`, `/feed`, `/history`, each taking the same body
+//! as Mosaic (`{"query": …, "variables": {…}}`; only the variables are read). `/feed`
+//! reads and writes Mosaic's cursors (base64url of `{"l": list, "k": [keys]}`), so the
+//! benchmark pages through a feed with the same bodies on both.
 
 use std::fmt::Write as _;
 
@@ -50,6 +53,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/point", post(point))
         .route("/nested", post(nested))
         .route("/nested_count", post(nested_count))
+        .route("/feed", post(feed))
+        .route("/history", post(history))
         .with_state(pool);
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
     axum::serve(listener, app).await?;
@@ -282,4 +287,158 @@ async fn tree(
     Ok(serde_json::to_string(
         &json!({"data": {"orquestraUsers": users}}),
     )?)
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Mosaic's cursor: the list's name and the sort-key values of one row.
+#[derive(Deserialize, Serialize)]
+struct Cursor {
+    l: String,
+    k: Vec<CursorKey>,
+}
+
+/// One sort-key value of a cursor (the feed's are integers).
+#[derive(Deserialize, Serialize)]
+enum CursorKey {
+    #[serde(rename = "i")]
+    Int(i64),
+}
+
+/// `atrariumFeedSkeleton(feedUri: $feed, first: 100, after: $after) { cursor feed { post } }`:
+/// two statements, the feed by its URI, then a keyset page of its posts, newest first.
+async fn feed(State(pool): State<PgPool>, Json(body): Json<Body>) -> Response {
+    match feed_page(&pool, &body).await {
+        Ok(body) => json(body),
+        Err(e) => fail(e),
+    }
+}
+
+async fn feed_page(pool: &PgPool, body: &Body) -> Result<String, BoxError> {
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    const FIRST: i64 = 100;
+    let uri = body
+        .variables
+        .get("feed")
+        .and_then(|v| v.as_str())
+        .ok_or("variable feed missing")?;
+    let after = match body.variables.get("after").and_then(|v| v.as_str()) {
+        Some(c) => {
+            let cursor: Cursor = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(c)?)?;
+            match cursor.k.as_slice() {
+                [CursorKey::Int(at), CursorKey::Int(id)] => Some((*at, *id)),
+                _ => return Err("not a feed cursor".into()),
+            }
+        }
+        None => None,
+    };
+    let feed_id: i64 =
+        sqlx::query("SELECT id FROM atrarium.theme_feeds WHERE feed_uri = $1 LIMIT 1")
+            .bind(uri)
+            .fetch_optional(pool)
+            .await?
+            .ok_or("no such feed")?
+            .get(0);
+    let rows = match after {
+        None => {
+            sqlx::query(
+                "SELECT id, uri, created_at FROM atrarium.post_index WHERE feed_id = $1 \
+                 ORDER BY created_at DESC, id DESC LIMIT 101",
+            )
+            .bind(feed_id)
+            .fetch_all(pool)
+            .await?
+        }
+        Some((at, id)) => {
+            sqlx::query(
+                "SELECT id, uri, created_at FROM atrarium.post_index WHERE feed_id = $1 \
+                 AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
+                 ORDER BY created_at DESC, id DESC LIMIT 101",
+            )
+            .bind(feed_id)
+            .bind(at)
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    let more = rows.len() as i64 > FIRST;
+    let mut out = String::from(r#"{"data":{"atrariumFeedSkeleton":{"cursor":"#);
+    let shown = &rows[..rows.len().min(FIRST as usize)];
+    match shown.last().filter(|_| more) {
+        Some(last) => {
+            let cursor = Cursor {
+                l: format!("atrarium.feed_skeleton.{feed_id}:created_at-:id-"),
+                k: vec![CursorKey::Int(last.get(2)), CursorKey::Int(last.get(0))],
+            };
+            let _ = write!(
+                out,
+                "\"{}\"",
+                URL_SAFE_NO_PAD.encode(serde_json::to_vec(&cursor)?)
+            );
+        }
+        None => out.push_str("null"),
+    }
+    out.push_str(r#","feed":["#);
+    for (i, r) in shown.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let uri: &str = r.get(1);
+        let _ = write!(out, r#"{{"post":{}}}"#, serde_json::to_string(uri)?);
+    }
+    out.push_str("]}}}");
+    Ok(out)
+}
+
+/// `universeVersionHistory(versionId: $v, maxDepth: 1000) { versionId parentVersionId
+/// timestamp }`: one recursive statement walking the parents, nearest first.
+async fn history(State(pool): State<PgPool>, Json(body): Json<Body>) -> Response {
+    match history_walk(&pool, &body).await {
+        Ok(body) => json(body),
+        Err(e) => fail(e),
+    }
+}
+
+async fn history_walk(pool: &PgPool, body: &Body) -> Result<String, BoxError> {
+    let start = body
+        .variables
+        .get("v")
+        .and_then(|v| v.as_str())
+        .ok_or("variable v missing")?;
+    let rows = sqlx::query(
+        "WITH RECURSIVE walk(version_id, parent_id, depth) AS (\
+         SELECT version_id, parent_version_id, 0 FROM universe.state_version \
+         WHERE version_id = $1 \
+         UNION ALL \
+         SELECT sv.version_id, sv.parent_version_id, w.depth + 1 \
+         FROM walk w JOIN universe.state_version sv ON sv.version_id = w.parent_id \
+         WHERE w.depth < $2) \
+         SELECT sv.version_id, sv.parent_version_id, sv.timestamp FROM walk w \
+         JOIN universe.state_version sv ON sv.version_id = w.version_id \
+         ORDER BY w.depth, sv.timestamp, sv.version_id",
+    )
+    .bind(start)
+    .bind(1000_i32)
+    .fetch_all(pool)
+    .await?;
+    let mut out = String::from(r#"{"data":{"universeVersionHistory":["#);
+    for (i, r) in rows.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let id: &str = r.get(0);
+        let parent: Option<&str> = r.get(1);
+        let at: DateTime<Utc> = r.get(2);
+        let _ = write!(
+            out,
+            r#"{{"versionId":{},"parentVersionId":{},"timestamp":{}}}"#,
+            serde_json::to_string(id)?,
+            serde_json::to_string(&parent)?,
+            iso(Some(at))
+        );
+    }
+    out.push_str("]}}");
+    Ok(out)
 }

@@ -1,7 +1,8 @@
 //! Atrarium scale data (see [`crate::scale`]): communities (three in ten themes, half
 //! graduated or growing, two in three with a parent created before them), each with 50
 //! members drawn from the PDS's accounts (an owner, two moderators) and 5 theme feeds of
-//! 100 indexed posts by those members. Member and post counts are kept true.
+//! 100 indexed posts by those members; the first feed holds 1,000 (a feed to page through).
+//! Member and post counts are kept true.
 
 use entity::atrarium::{
     FeedMix, FilterConfig, HealthMetrics, Role, Stage, communities, memberships, post_index,
@@ -20,6 +21,9 @@ pub const MEMBERS_PER_COMMUNITY: u64 = 50;
 pub const FEEDS_PER_COMMUNITY: u64 = 5;
 /// Indexed posts per feed.
 pub const POSTS_PER_FEED: u64 = 100;
+/// Indexed posts of the first feed (id 1, the first community's), at every scale: long
+/// enough to page through 1,000 posts.
+pub const LONG_FEED_POSTS: u64 = 1_000;
 
 const TOPICS: [&str; 16] = [
     "rust",
@@ -93,11 +97,18 @@ pub async fn seed(
             });
         }
         let mut last_activity = created;
+        let mut community_posts = 0;
         for f in 0..FEEDS_PER_COMMUNITY {
             feed_id += 1;
             let feed_created = created + 60 + i64::try_from(f).unwrap_or(0);
             let mut last_post = feed_created;
-            for _ in 0..POSTS_PER_FEED {
+            let feed_posts = if feed_id == 1 {
+                LONG_FEED_POSTS
+            } else {
+                POSTS_PER_FEED
+            };
+            community_posts += feed_posts;
+            for _ in 0..feed_posts {
                 post_id += 1;
                 let author = members[rng.below(MEMBERS_PER_COMMUNITY) as usize];
                 // A post a minute after its feed, interleaved over all feeds.
@@ -132,7 +143,7 @@ pub async fn seed(
                     authors: Vec::new(),
                 },
                 health_metrics: health,
-                post_count: i32::try_from(POSTS_PER_FEED).unwrap_or(i32::MAX),
+                post_count: i32::try_from(feed_posts).unwrap_or(i32::MAX),
                 last_post_at: Some(last_post),
                 created_at: feed_created,
             });
@@ -145,7 +156,7 @@ pub async fn seed(
             feed_mix: FeedMix::default(),
             health_metrics: health,
             member_count: i32::try_from(MEMBERS_PER_COMMUNITY).unwrap_or(i32::MAX),
-            post_count: i32::try_from(FEEDS_PER_COMMUNITY * POSTS_PER_FEED).unwrap_or(i32::MAX),
+            post_count: i32::try_from(community_posts).unwrap_or(i32::MAX),
             created_at: created,
             updated_at: last_activity,
         });

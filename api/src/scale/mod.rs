@@ -95,7 +95,7 @@ impl DomainReport {
 /// | domain | top-level count (base, min) | per parent |
 /// |---|---|---|
 /// | Orquestra | users 10,000 (min 1) | 5 projects per user; per project 5 IDL versions, 1 socials row, 2 known addresses, 1 API key |
-/// | Atrarium | communities 1,000 (min 1) | 5 theme feeds and 50 memberships per community; 100 indexed posts per feed |
+/// | Atrarium | communities 1,000 (min 1) | 5 theme feeds and 50 memberships per community; 100 indexed posts per feed (the first feed: 1,000) |
 /// | PDS | accounts 2,000 (min 50) | per account 1 repo, 1 PLC operation, 1 session, 20 records (profile + 19 posts), 22 blocks, 3 `repo_seq` events |
 /// | Bellamy | users 10,000 (min 16); hashtags 1,000 (min 2); conversations 2,000 (min 1) | per user 10 posts, 5 friends (10 friendship rows, 5 accepted requests), 10 follows, 5 notifications; per post 3 comments, 5 reactions, 2 hashtags; per conversation 2 participants, 20 messages |
 /// | Universe | state versions 100,000 (min 10); entities 20,000 (min 2); client connections 100 (min 1) | 2 deltas per version; 3 relations per entity; 2 subscriptions per connection; 10 events per version |
