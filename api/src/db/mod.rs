@@ -54,7 +54,7 @@ pub struct Databases {
     pools: Arc<[DatabaseConnection; 5]>,
     metrics: Arc<SqlMetrics>,
     /// One writer at a time per SQLite domain (see [`crate::write`]).
-    write_locks: Arc<[Arc<tokio::sync::Mutex<()>>; 5]>,
+    writers: Arc<[Arc<crate::write::Writer>; 5]>,
     /// Each domain's live feed of its change log (see [`crate::events`]).
     feeds: crate::events::Feeds,
     /// In-memory SQLite only: one idle connection per database that keeps it alive.
@@ -87,7 +87,10 @@ impl Databases {
         let pools: [DatabaseConnection; 5] = pools
             .try_into()
             .map_err(|_| DbError::UnsupportedUrl("internal: pool count".to_owned()))?;
-        let write_locks: [Arc<tokio::sync::Mutex<()>>; 5] = std::array::from_fn(|_| Arc::default());
+        let feeds = crate::events::Feeds::new(&pools, config.max_subscriptions);
+        let writers: [Arc<crate::write::Writer>; 5] = std::array::from_fn(|i| {
+            Arc::new(crate::write::Writer::new(Some(feeds.waker(Domain::ALL[i]))))
+        });
         for domain in Domain::ALL {
             if let Target::SqliteFile(path) = config.target(domain)? {
                 let mut wal = path.into_os_string();
@@ -95,11 +98,10 @@ impl Databases {
                 tokio::spawn(checkpoint_wal(
                     PathBuf::from(wal),
                     pools[domain.index()].clone(),
-                    Arc::downgrade(&write_locks[domain.index()]),
+                    Arc::downgrade(&writers[domain.index()]),
                 ));
             }
         }
-        let feeds = crate::events::Feeds::new(&pools, config.max_subscriptions);
         // One NOTIFY listener per PostgreSQL database, for the domains stored there.
         let mut listeners: BTreeMap<String, Vec<(Domain, std::sync::Weak<tokio::sync::Notify>)>> =
             BTreeMap::new();
@@ -117,7 +119,7 @@ impl Databases {
         Ok(Self {
             pools: Arc::new(pools),
             metrics,
-            write_locks: Arc::new(write_locks),
+            writers: Arc::new(writers),
             feeds,
             _anchors: anchors.into(),
             revocations: crate::identity::Revocations::default(),
@@ -146,12 +148,12 @@ impl Databases {
     }
 
     /// `domain`'s storage as a [`crate::write::Store`]: its pool plus, on SQLite, the
-    /// in-process writer lock that write transactions take.
+    /// domain's [`crate::write::Writer`] (the in-process writer lock and group commit).
     pub fn store(&self, domain: Domain) -> crate::write::Store {
         let db = self.get(domain).clone();
-        let lock = (db.get_database_backend() == DbBackend::Sqlite)
-            .then(|| Arc::clone(&self.write_locks[domain.index()]));
-        crate::write::Store::new(db, lock)
+        let writer = (db.get_database_backend() == DbBackend::Sqlite)
+            .then(|| Arc::clone(&self.writers[domain.index()]));
+        crate::write::Store::new(db, writer)
             .waking(self.feeds.waker(domain))
             .clocked(self.clock.clone())
     }

@@ -103,7 +103,7 @@ pub(super) fn ping_if_suspect<C: sea_orm::sqlx::Connection>(
 pub(super) async fn checkpoint_wal(
     wal: PathBuf,
     db: DatabaseConnection,
-    lock: std::sync::Weak<tokio::sync::Mutex<()>>,
+    lock: std::sync::Weak<crate::write::Writer>,
 ) {
     loop {
         tokio::time::sleep(WAL_CHECK_EVERY).await;
@@ -114,7 +114,7 @@ pub(super) async fn checkpoint_wal(
         if size <= WAL_LIMIT {
             continue;
         }
-        let _writer = lock.lock().await;
+        let _writer = lock.exclusive().await;
         let checkpoint =
             sea_orm::Statement::from_string(DbBackend::Sqlite, "PRAGMA wal_checkpoint(TRUNCATE)");
         match db.query_one_raw(checkpoint).await {
