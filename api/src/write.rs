@@ -632,6 +632,29 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// A write that inserts `id`, reports it on `inserted`, then awaits `then` and succeeds.
+    fn insert_then(
+        store: &Store,
+        id: i64,
+        inserted: &tokio::sync::mpsc::UnboundedSender<i64>,
+        then: impl Future<Output = ()> + Send + 'static,
+    ) -> tokio::task::JoinHandle<ApiResult<()>> {
+        let (store, inserted) = (store.clone(), inserted.clone());
+        tokio::spawn(async move {
+            store
+                .transaction(move |txn| {
+                    Box::pin(async move {
+                        txn.execute_unprepared(&format!("INSERT INTO t (id) VALUES ({id})"))
+                            .await?;
+                        let _ = inserted.send(id);
+                        then.await;
+                        Ok(())
+                    })
+                })
+                .await
+        })
+    }
+
     #[tokio::test]
     async fn a_write_cancelled_mid_group_leaves_nothing_and_the_others_commit() {
         let (dbs, store, dir) = file_store().await;
@@ -640,44 +663,22 @@ mod tests {
         let go = Arc::new(Notify::new());
         // W1 inserts 1 and waits for `go`; W2 queues behind it, inserts 2 and hangs.
         let w1 = {
-            let (store, inserted, go) = (store.clone(), inserted.clone(), Arc::clone(&go));
-            tokio::spawn(async move {
-                store
-                    .transaction(move |txn| {
-                        Box::pin(async move {
-                            txn.execute_unprepared("INSERT INTO t (id) VALUES (1)")
-                                .await?;
-                            let _ = inserted.send(1);
-                            go.notified().await;
-                            Ok(())
-                        })
-                    })
-                    .await
-            })
+            let go = Arc::clone(&go);
+            insert_then(&store, 1, &inserted, async move { go.notified().await })
         };
         assert_eq!(first_in.recv().await, Some(1));
-        let w2 = {
-            let (store, inserted) = (store.clone(), inserted.clone());
-            tokio::spawn(async move {
-                store
-                    .transaction(move |txn| {
-                        Box::pin(async move {
-                            txn.execute_unprepared("INSERT INTO t (id) VALUES (2)")
-                                .await?;
-                            let _ = inserted.send(2);
-                            std::future::pending::<()>().await;
-                            Ok(())
-                        })
-                    })
-                    .await
-            })
-        };
+        let w2 = insert_then(&store, 2, &inserted, std::future::pending());
         while writer.queued.load(Ordering::Acquire) == 0 {
             tokio::task::yield_now().await;
         }
         go.notify_one();
         // W1 finished with W2 queued: the group stays open for W2, which writes and hangs.
         assert_eq!(first_in.recv().await, Some(2));
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert!(
+            !w1.is_finished(),
+            "W1 was answered before its group committed"
+        );
         let w3 = insert(&store, 3, false);
         while writer.queued.load(Ordering::Acquire) == 0 {
             tokio::task::yield_now().await;
