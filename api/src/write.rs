@@ -584,15 +584,31 @@ mod tests {
         .collect()
     }
 
+    /// A write that inserts `id`, then yields; it fails after its insert when `fail`.
     fn insert(store: &Store, id: i64, fail: bool) -> tokio::task::JoinHandle<ApiResult<i64>> {
-        let store = store.clone();
+        insert_then(store, id, None, tokio::task::yield_now(), fail)
+    }
+
+    /// A write that inserts `id`, reports it on `inserted`, awaits `then`, and then
+    /// succeeds (or fails, when `fail`).
+    fn insert_then(
+        store: &Store,
+        id: i64,
+        inserted: Option<&tokio::sync::mpsc::UnboundedSender<i64>>,
+        then: impl Future<Output = ()> + Send + 'static,
+        fail: bool,
+    ) -> tokio::task::JoinHandle<ApiResult<i64>> {
+        let (store, inserted) = (store.clone(), inserted.cloned());
         tokio::spawn(async move {
             store
                 .transaction(move |txn| {
                     Box::pin(async move {
                         txn.execute_unprepared(&format!("INSERT INTO t (id) VALUES ({id})"))
                             .await?;
-                        tokio::task::yield_now().await;
+                        if let Some(inserted) = inserted {
+                            let _ = inserted.send(id);
+                        }
+                        then.await;
                         if fail {
                             return Err(ApiError::Conflict(format!("{id} fails")));
                         }
@@ -632,29 +648,6 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
-    /// A write that inserts `id`, reports it on `inserted`, then awaits `then` and succeeds.
-    fn insert_then(
-        store: &Store,
-        id: i64,
-        inserted: &tokio::sync::mpsc::UnboundedSender<i64>,
-        then: impl Future<Output = ()> + Send + 'static,
-    ) -> tokio::task::JoinHandle<ApiResult<()>> {
-        let (store, inserted) = (store.clone(), inserted.clone());
-        tokio::spawn(async move {
-            store
-                .transaction(move |txn| {
-                    Box::pin(async move {
-                        txn.execute_unprepared(&format!("INSERT INTO t (id) VALUES ({id})"))
-                            .await?;
-                        let _ = inserted.send(id);
-                        then.await;
-                        Ok(())
-                    })
-                })
-                .await
-        })
-    }
-
     #[tokio::test]
     async fn a_write_cancelled_mid_group_leaves_nothing_and_the_others_commit() {
         let (dbs, store, dir) = file_store().await;
@@ -664,10 +657,16 @@ mod tests {
         // W1 inserts 1 and waits for `go`; W2 queues behind it, inserts 2 and hangs.
         let w1 = {
             let go = Arc::clone(&go);
-            insert_then(&store, 1, &inserted, async move { go.notified().await })
+            insert_then(
+                &store,
+                1,
+                Some(&inserted),
+                async move { go.notified().await },
+                false,
+            )
         };
         assert_eq!(first_in.recv().await, Some(1));
-        let w2 = insert_then(&store, 2, &inserted, std::future::pending());
+        let w2 = insert_then(&store, 2, Some(&inserted), std::future::pending(), false);
         while writer.queued.load(Ordering::Acquire) == 0 {
             tokio::task::yield_now().await;
         }
