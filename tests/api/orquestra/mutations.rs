@@ -506,6 +506,72 @@ async fn fifty_concurrent_idl_uploads_get_versions_one_to_fifty() {
 }
 
 #[tokio::test]
+async fn an_upload_takes_three_statements_and_a_refused_one_changes_nothing() {
+    use entity::orquestra::projects;
+    let app = TestApp::spawn().await;
+    users(&app, &["u1", "u2"]).await;
+    let id = project(&app, "u1", PROG_A, true).await;
+    let db = app.db.get(Domain::Orquestra);
+    let updated_at = || async {
+        projects::Entity::find_by_id(id.clone())
+            .one(db)
+            .await
+            .unwrap()
+            .unwrap()
+            .updated_at
+    };
+    let created = updated_at().await;
+    let upload = json!({ "input": { "projectId": id, "idl": idl("p") } });
+
+    // Someone else's upload is refused, and the project's row is as it was.
+    let res = call(&app, Some("u2"), None, UPLOAD, upload.clone()).await;
+    assert_eq!(code(&res), "FORBIDDEN", "{res}");
+    assert_eq!(updated_at().await, created);
+    assert_eq!(counts(&app).await[2], 0);
+
+    let metrics = app.db.dbs.metrics();
+    metrics.start_log();
+    let res = call(&app, Some("u1"), None, UPLOAD, upload).await;
+    let log = metrics.take_log();
+    assert_eq!(ok(&res)["orquestraUploadIdl"]["idlVersion"]["version"], 1);
+    let mut expected = vec![
+        // The token's user still exists (every signed-in request checks it).
+        r#"SELECT 1 FROM "users" WHERE "users"."id" ="#,
+        // The project: its `updated_at` set, its row taken, returned for the owner check.
+        r#"UPDATE "projects" SET "updated_at""#,
+        // The version, numbered in its insert.
+        r#"INSERT INTO "idl_versions""#,
+        r#"INSERT INTO "change_log""#,
+    ];
+    if app.db.backend() == sea_orm::DbBackend::Postgres {
+        expected.push("SELECT pg_notify(");
+    }
+    assert_eq!(log.len(), expected.len(), "{log:#?}");
+    for (sql, start) in log.iter().zip(expected) {
+        assert!(sql.starts_with(start), "{sql} should start with {start}");
+    }
+    assert!(
+        log[2].contains(r#"(SELECT COALESCE(MAX("version"), "#),
+        "{}",
+        log[2]
+    );
+    // The project's `updated_at` is the version's upload time.
+    let after = updated_at().await;
+    assert!(after > created, "{after:?} after {created:?}");
+    let res = call(
+        &app,
+        None,
+        None,
+        "query($id: ID!) { orquestraProject(id: $id) { updatedAt latestIdl { version createdAt } } }",
+        json!({ "id": id }),
+    )
+    .await;
+    let p = &ok(&res)["orquestraProject"];
+    assert_eq!(p["latestIdl"]["version"], 1);
+    assert_eq!(p["updatedAt"], p["latestIdl"]["createdAt"]);
+}
+
+#[tokio::test]
 async fn the_database_refuses_a_second_version_with_the_same_number() {
     use entity::orquestra::idl_versions;
     let app = TestApp::spawn().await;

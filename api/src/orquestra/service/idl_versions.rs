@@ -2,11 +2,10 @@
 
 use chrono::Utc;
 use entity::orquestra::{idl_versions, projects};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QuerySelect, Set,
-};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 
-use super::{CPI_MD_MAX, IDL_MAX_BYTES, changes, idl, new_id, owned_project, record};
+use super::{CPI_MD_MAX, IDL_MAX_BYTES, access, changes, idl, new_id, project_not_found, record};
 use crate::error::{ApiError, ApiResult};
 use crate::validate::Text;
 use crate::write::Store;
@@ -45,7 +44,16 @@ impl NewIdl {
 }
 
 /// Adds the next IDL version of a project of `user`: previous highest + 1 (1 for the
-/// first), gap-free under concurrent uploads (the project row is locked first).
+/// first), gap-free under concurrent uploads.
+///
+/// Three statements: the project's `updated_at` is set first, which takes its row (on
+/// PostgreSQL the update locks it until the transaction ends; on SQLite the writer lock
+/// already serialises), and returns the project for the owner check. The version is then
+/// inserted with its number computed in the insert, `(SELECT COALESCE(MAX(version), 0)
+/// FROM idl_versions WHERE project_id = ..) + 1`: the statement starts after the row lock
+/// is held, so its snapshot (PostgreSQL, READ COMMITTED) sees every upload committed
+/// before it. Last, the change log. A refused upload (not the owner) rolls its update
+/// back with the transaction.
 pub async fn upload_idl(
     store: &Store,
     user: &str,
@@ -56,33 +64,67 @@ pub async fn upload_idl(
     store
         .transaction(|txn| {
             Box::pin(async move {
-                let project = owned_project(txn, &user, &project_id).await?;
-                let max: Option<Option<i32>> = idl_versions::Entity::find()
-                    .select_only()
-                    .column_as(idl_versions::Column::Version.max(), "max")
-                    .filter(idl_versions::Column::ProjectId.eq(project_id.clone()))
-                    .into_tuple()
-                    .one(txn)
-                    .await?;
-                let next = max.flatten().unwrap_or(0) + 1;
                 let now = Utc::now();
-                let version = idl_versions::Model {
+                let project = projects::Entity::update_many()
+                    .col_expr(projects::Column::UpdatedAt, Expr::val(now))
+                    .filter(projects::Column::Id.eq(project_id.as_str()))
+                    .exec_with_returning(txn)
+                    .await?
+                    .pop()
+                    .ok_or_else(project_not_found)?;
+                access::may_change_project(&user, &project)?;
+                let mut version = idl_versions::Model {
                     id: new_id(),
-                    project_id: project_id.clone(),
+                    project_id,
                     idl_json: idl.idl_json,
                     cpi_md: idl.cpi_md.map(Text::into_inner),
-                    version: next,
+                    version: 0,
                     created_at: Some(now),
-                }
-                .into_active_model()
-                .insert(txn)
-                .await?;
-                let mut p = project.into_active_model();
-                p.updated_at = Set(Some(now));
-                let project = p.update(txn).await?;
+                };
+                version.version = insert_next(txn, &version).await?;
                 record(txn, &user, vec![changes::idl_version(&version)]).await?;
                 Ok((project, version))
             })
         })
         .await
+}
+
+/// Inserts `v` as its project's next version (`v.version` is ignored) and returns the
+/// number it got.
+async fn insert_next<C: ConnectionTrait>(txn: &C, v: &idl_versions::Model) -> ApiResult<i32> {
+    use idl_versions::Column;
+    let highest = Query::select()
+        .expr(Func::coalesce([
+            Func::max(Expr::col(Column::Version)).into(),
+            Expr::val(0i32),
+        ]))
+        .from(idl_versions::Entity)
+        .and_where(Expr::col(Column::ProjectId).eq(v.project_id.as_str()))
+        .to_owned();
+    let insert = Query::insert()
+        .into_table(idl_versions::Entity)
+        .columns([
+            Column::Id,
+            Column::ProjectId,
+            Column::IdlJson,
+            Column::CpiMd,
+            Column::Version,
+            Column::CreatedAt,
+        ])
+        .values([
+            Expr::val(v.id.as_str()),
+            Expr::val(v.project_id.as_str()),
+            Expr::val(v.idl_json.as_str()),
+            Expr::val(v.cpi_md.as_deref()),
+            Expr::SubQuery(None, Box::new(highest.into())).add(1i32),
+            Expr::val(v.created_at),
+        ])
+        .map_err(ApiError::internal)?
+        .returning_col(Column::Version)
+        .to_owned();
+    let row = txn
+        .query_one(&insert)
+        .await?
+        .ok_or(DbErr::RecordNotInserted)?;
+    Ok(row.try_get::<i32>("", "version")?)
 }

@@ -4,8 +4,9 @@
 //! Every function takes the acting user's id (the Orquestra principal) and already
 //! parsed input, and runs in one transaction. Rules on a project first take its row with
 //! `SELECT ... FOR UPDATE` (a no-op on SQLite, whose writer lock already serialises), so
-//! that read-then-write rules (the next IDL version, one socials row, unique addresses)
-//! hold under concurrent requests.
+//! that read-then-write rules (one socials row, unique addresses) hold under concurrent
+//! requests. An IDL upload takes the row with the update of its `updated_at` instead,
+//! and numbers the version in its insert ([`idl_versions::upload_idl`]).
 //!
 //! Every write records its change events ([`changes`]) as the last step of its
 //! transaction: one [`record`] call with all of them, after every other row is written.
