@@ -165,21 +165,28 @@ where
     T: Send + Sync + 'static,
 {
     let cell = cache.cell::<K, Arc<T>>(node.rows.id, tag);
+    // The load is boxed: only the first sibling runs it, yet an unboxed load (sqlx's
+    // statement futures are kilobytes) would size this future, and with it every object
+    // type's field future that async-graphql boxes and copies for *each* field it resolves
+    // (`id` included). Boxed, a type's field future is a few hundred bytes: one
+    // allocation per batch instead of kilobytes per field.
     let value = cell
-        .get_or_try_init(|| async {
-            let siblings: Vec<K> = node.siblings().iter().map(key_of).collect();
-            // Each key once (siblings may share a parent). The loader is called
-            // directly: the batch is already whole, so DataLoader's queue would only add
-            // a task, a channel and a copy of every value it hands back.
-            let mut seen = HashSet::with_capacity(siblings.len());
-            let keys: Vec<K> = siblings
-                .iter()
-                .filter(|k| seen.insert(*k))
-                .cloned()
-                .collect();
-            drop(seen);
-            let loaded = loader.loader().load(&keys).await?;
-            Ok::<_, ApiError>(Arc::new(build(loaded, siblings)))
+        .get_or_try_init(|| {
+            Box::pin(async {
+                let siblings: Vec<K> = node.siblings().iter().map(key_of).collect();
+                // Each key once (siblings may share a parent). The loader is called
+                // directly: the batch is already whole, so DataLoader's queue would only add
+                // a task, a channel and a copy of every value it hands back.
+                let mut seen = HashSet::with_capacity(siblings.len());
+                let keys: Vec<K> = siblings
+                    .iter()
+                    .filter(|k| seen.insert(*k))
+                    .cloned()
+                    .collect();
+                drop(seen);
+                let loaded = loader.loader().load(&keys).await?;
+                Ok::<_, ApiError>(Arc::new(build(loaded, siblings)))
+            })
         })
         .await?;
     Ok(Arc::clone(value))

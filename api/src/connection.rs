@@ -134,13 +134,13 @@ macro_rules! root_list {
                 #[graphql(desc = "Start after this cursor.")] after: Option<String>,
                 #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
                 #[graphql(desc = "End before this cursor.")] before: Option<String>,
-                #[graphql(desc = $what)] filter: Option<$filter>,
+                #[graphql(desc = $what)] filter: Option<Box<$filter>>,
                 #[graphql(desc = $order_desc)] order_by: Option<$order>,
             ) -> async_graphql::Result<$crate::connection::Conn<$ty>> {
                 use $crate::error::ResultExt as _;
                 $(let order_by = order_by.or(Some($default));)?
                 let req = $crate::context::list_request(
-                    filter.as_ref(),
+                    filter.as_deref(),
                     $access,
                     $order::ordering(order_by),
                     $crate::pagination::PageArgs::new(first, after, last, before),

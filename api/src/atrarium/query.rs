@@ -185,11 +185,11 @@ impl AtrariumLookups {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only memberships matching this filter.")] filter: Option<
-            AtrariumMembershipFilter,
+            Box<AtrariumMembershipFilter>,
         >,
     ) -> Result<Conn<AtrariumMembership>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all().add(memberships::Column::UserDid.eq(did)),
             service::user_communities_ordering(),
             PageArgs::new(first, after, last, before),

@@ -165,7 +165,7 @@ impl OrquestraLookups {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only projects matching this filter.")] filter: Option<
-            OrquestraProjectFilter,
+            Box<OrquestraProjectFilter>,
         >,
         #[graphql(desc = "Sort order (default: newest first).")] order_by: Option<
             OrquestraProjectOrder,
@@ -176,7 +176,7 @@ impl OrquestraLookups {
             direction: OrderDirection::Desc,
         }));
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             access::public_projects(),
             OrquestraProjectOrder::ordering(order),
             PageArgs::new(first, after, last, before),

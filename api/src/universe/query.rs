@@ -141,7 +141,7 @@ impl UniverseLookups {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only entities also matching this filter.")] filter: Option<
-            UniverseEntityFilter,
+            Box<UniverseEntityFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties; default: id).")] order_by: Option<
             UniverseEntityOrder,
@@ -149,7 +149,7 @@ impl UniverseLookups {
     ) -> Result<Conn<UniverseEntity>> {
         let db = databases(ctx)?.universe();
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all().add(service::has_tag(db.get_database_backend(), tag)),
             UniverseEntityOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),

@@ -135,14 +135,14 @@ impl AtrariumCommunity {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only communities matching this filter.")] filter: Option<
-            AtrariumCommunityFilter,
+            Box<AtrariumCommunityFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties).")] order_by: Option<
             AtrariumCommunityOrder,
         >,
     ) -> Result<Conn<AtrariumCommunity>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             AtrariumCommunityOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
@@ -169,14 +169,14 @@ impl AtrariumCommunity {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only feeds matching this filter.")] filter: Option<
-            AtrariumThemeFeedFilter,
+            Box<AtrariumThemeFeedFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties).")] order_by: Option<
             AtrariumThemeFeedOrder,
         >,
     ) -> Result<Conn<AtrariumThemeFeed>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             AtrariumThemeFeedOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
@@ -203,14 +203,14 @@ impl AtrariumCommunity {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only memberships matching this filter.")] filter: Option<
-            AtrariumMembershipFilter,
+            Box<AtrariumMembershipFilter>,
         >,
         #[graphql(desc = "Sort order (community id and DID break ties).")] order_by: Option<
             AtrariumMembershipOrder,
         >,
     ) -> Result<Conn<AtrariumMembership>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             AtrariumMembershipOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),

@@ -87,7 +87,9 @@ impl AtrariumThemeFeed {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only posts matching this filter.")] filter: Option<AtrariumPostFilter>,
+        #[graphql(desc = "Only posts matching this filter.")] filter: Option<
+            Box<AtrariumPostFilter>,
+        >,
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<AtrariumPostOrder>,
     ) -> Result<Conn<AtrariumPost>> {
@@ -96,7 +98,7 @@ impl AtrariumThemeFeed {
             direction: OrderDirection::Desc,
         }));
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             AtrariumPostOrder::ordering(order),
             PageArgs::new(first, after, last, before),

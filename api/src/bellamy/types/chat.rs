@@ -46,7 +46,7 @@ impl BellamyConversation {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only participants matching this filter.")] filter: Option<
-            BellamyConversationParticipantFilter,
+            Box<BellamyConversationParticipantFilter>,
         >,
         #[graphql(desc = "Sort order (default: first to join first).")] order_by: Option<
             BellamyConversationParticipantOrder,
@@ -55,7 +55,7 @@ impl BellamyConversation {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::participants(&Access::of(ctx)),
             order_or!(
                 order_by,
@@ -81,7 +81,7 @@ impl BellamyConversation {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only messages matching this filter.")] filter: Option<
-            BellamyMessageFilter,
+            Box<BellamyMessageFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<BellamyMessageOrder>,
@@ -89,7 +89,7 @@ impl BellamyConversation {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::messages(&Access::of(ctx)),
             order_or!(
                 order_by,

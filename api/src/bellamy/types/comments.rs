@@ -92,7 +92,7 @@ impl BellamyComment {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only replies matching this filter.")] filter: Option<
-            BellamyCommentFilter,
+            Box<BellamyCommentFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties; default: oldest first).")]
         order_by: Option<BellamyCommentOrder>,
@@ -100,7 +100,7 @@ impl BellamyComment {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::comments(&Access::of(ctx)),
             order_or!(
                 order_by,
@@ -159,7 +159,7 @@ impl BellamyComment {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only reactions matching this filter.")] filter: Option<
-            BellamyReactionFilter,
+            Box<BellamyReactionFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<BellamyReactionOrder>,
@@ -167,7 +167,7 @@ impl BellamyComment {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             reactions_to(ctx, enums::ReactionTargetType::Comment),
             order_or!(
                 order_by,

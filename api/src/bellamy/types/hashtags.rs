@@ -47,7 +47,7 @@ impl BellamyHashtag {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only links matching this filter.")] filter: Option<
-            BellamyPostHashtagFilter,
+            Box<BellamyPostHashtagFilter>,
         >,
         #[graphql(desc = "Sort order of the links (default: post id).")] order_by: Option<
             BellamyPostHashtagOrder,
@@ -57,7 +57,7 @@ impl BellamyHashtag {
         linked(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::post_hashtags(&a),
             BellamyPostHashtagOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),

@@ -74,7 +74,7 @@ impl BellamyPost {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only comments matching this filter.")] filter: Option<
-            BellamyCommentFilter,
+            Box<BellamyCommentFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties; default: oldest first).")]
         order_by: Option<BellamyCommentOrder>,
@@ -86,7 +86,7 @@ impl BellamyPost {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             extra,
             order_or!(
                 order_by,
@@ -112,7 +112,7 @@ impl BellamyPost {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only reactions matching this filter.")] filter: Option<
-            BellamyReactionFilter,
+            Box<BellamyReactionFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<BellamyReactionOrder>,
@@ -120,7 +120,7 @@ impl BellamyPost {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             reactions_to(ctx, enums::ReactionTargetType::Post),
             order_or!(
                 order_by,
@@ -151,7 +151,9 @@ impl BellamyPost {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only media matching this filter.")] filter: Option<BellamyMediaFilter>,
+        #[graphql(desc = "Only media matching this filter.")] filter: Option<
+            Box<BellamyMediaFilter>,
+        >,
         #[graphql(desc = "Sort order (the id breaks ties; default: position).")] order_by: Option<
             BellamyMediaOrder,
         >,
@@ -159,7 +161,7 @@ impl BellamyPost {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::media(&Access::of(ctx)),
             order_or!(
                 order_by,
@@ -185,7 +187,7 @@ impl BellamyPost {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only links matching this filter.")] filter: Option<
-            BellamyPostHashtagFilter,
+            Box<BellamyPostHashtagFilter>,
         >,
         #[graphql(desc = "Sort order of the links (default: hashtag id).")] order_by: Option<
             BellamyPostHashtagOrder,
@@ -195,7 +197,7 @@ impl BellamyPost {
         linked(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::post_hashtags(&a),
             order_or!(
                 order_by,

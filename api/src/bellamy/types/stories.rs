@@ -64,7 +64,7 @@ impl BellamyStory {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only views matching this filter.")] filter: Option<
-            BellamyStoryViewFilter,
+            Box<BellamyStoryViewFilter>,
         >,
         #[graphql(desc = "Sort order (default: most recent first).")] order_by: Option<
             BellamyStoryViewOrder,
@@ -73,7 +73,7 @@ impl BellamyStory {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::story_views(&Access::of(ctx)),
             order_or!(
                 order_by,

@@ -86,14 +86,16 @@ impl BellamyUser {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only posts matching this filter.")] filter: Option<BellamyPostFilter>,
+        #[graphql(desc = "Only posts matching this filter.")] filter: Option<
+            Box<BellamyPostFilter>,
+        >,
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<BellamyPostOrder>,
     ) -> Result<Conn<BellamyPost>> {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::posts(&Access::of(ctx)),
             order_or!(
                 order_by,
@@ -120,7 +122,7 @@ impl BellamyUser {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only comments matching this filter.")] filter: Option<
-            BellamyCommentFilter,
+            Box<BellamyCommentFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<BellamyCommentOrder>,
@@ -128,7 +130,7 @@ impl BellamyUser {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::comments(&Access::of(ctx)),
             order_or!(
                 order_by,
@@ -155,7 +157,7 @@ impl BellamyUser {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only reactions matching this filter.")] filter: Option<
-            BellamyReactionFilter,
+            Box<BellamyReactionFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<BellamyReactionOrder>,
@@ -163,7 +165,7 @@ impl BellamyUser {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::reactions(&Access::of(ctx)),
             order_or!(
                 order_by,
@@ -190,7 +192,7 @@ impl BellamyUser {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only requests matching this filter.")] filter: Option<
-            BellamyFriendRequestFilter,
+            Box<BellamyFriendRequestFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<BellamyFriendRequestOrder>,
@@ -198,7 +200,7 @@ impl BellamyUser {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::friend_requests(&Access::of(ctx)),
             order_or!(
                 order_by,
@@ -225,7 +227,7 @@ impl BellamyUser {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only requests matching this filter.")] filter: Option<
-            BellamyFriendRequestFilter,
+            Box<BellamyFriendRequestFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<BellamyFriendRequestOrder>,
@@ -233,7 +235,7 @@ impl BellamyUser {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::friend_requests(&Access::of(ctx)),
             order_or!(
                 order_by,
@@ -260,7 +262,7 @@ impl BellamyUser {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only friendships matching this filter.")] filter: Option<
-            BellamyFriendshipFilter,
+            Box<BellamyFriendshipFilter>,
         >,
         #[graphql(desc = "Sort order of the friendships (default: newest first).")]
         order_by: Option<BellamyFriendshipOrder>,
@@ -268,7 +270,7 @@ impl BellamyUser {
         linked(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::public(),
             order_or!(
                 order_by,
@@ -295,7 +297,9 @@ impl BellamyUser {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only follows matching this filter.")] filter: Option<BellamyFollowFilter>,
+        #[graphql(desc = "Only follows matching this filter.")] filter: Option<
+            Box<BellamyFollowFilter>,
+        >,
         #[graphql(desc = "Sort order of the follows (default: newest first).")] order_by: Option<
             BellamyFollowOrder,
         >,
@@ -303,7 +307,7 @@ impl BellamyUser {
         linked(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::public(),
             order_or!(
                 order_by,
@@ -330,7 +334,9 @@ impl BellamyUser {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only follows matching this filter.")] filter: Option<BellamyFollowFilter>,
+        #[graphql(desc = "Only follows matching this filter.")] filter: Option<
+            Box<BellamyFollowFilter>,
+        >,
         #[graphql(desc = "Sort order of the follows (default: newest first).")] order_by: Option<
             BellamyFollowOrder,
         >,
@@ -338,7 +344,7 @@ impl BellamyUser {
         linked(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::public(),
             order_or!(
                 order_by,
@@ -365,14 +371,16 @@ impl BellamyUser {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only stories matching this filter.")] filter: Option<BellamyStoryFilter>,
+        #[graphql(desc = "Only stories matching this filter.")] filter: Option<
+            Box<BellamyStoryFilter>,
+        >,
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<BellamyStoryOrder>,
     ) -> Result<Conn<BellamyStory>> {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::stories(&Access::of(ctx)),
             order_or!(
                 order_by,
@@ -399,7 +407,7 @@ impl BellamyUser {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only views matching this filter.")] filter: Option<
-            BellamyStoryViewFilter,
+            Box<BellamyStoryViewFilter>,
         >,
         #[graphql(desc = "Sort order (default: most recent first).")] order_by: Option<
             BellamyStoryViewOrder,
@@ -408,7 +416,7 @@ impl BellamyUser {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::story_views(&Access::of(ctx)),
             order_or!(
                 order_by,
@@ -436,7 +444,7 @@ impl BellamyUser {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only notifications matching this filter.")] filter: Option<
-            BellamyNotificationFilter,
+            Box<BellamyNotificationFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<BellamyNotificationOrder>,
@@ -449,7 +457,7 @@ impl BellamyUser {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             extra,
             order_or!(
                 order_by,
@@ -488,7 +496,7 @@ impl BellamyUser {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only memberships matching this filter.")] filter: Option<
-            BellamyConversationParticipantFilter,
+            Box<BellamyConversationParticipantFilter>,
         >,
         #[graphql(desc = "Sort order of the memberships (default: most recently joined first).")]
         order_by: Option<BellamyConversationParticipantOrder>,
@@ -497,7 +505,7 @@ impl BellamyUser {
         linked(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::participants(&a),
             order_or!(
                 order_by,
@@ -527,7 +535,7 @@ impl BellamyUser {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only messages matching this filter.")] filter: Option<
-            BellamyMessageFilter,
+            Box<BellamyMessageFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties; default: newest first).")]
         order_by: Option<BellamyMessageOrder>,
@@ -535,7 +543,7 @@ impl BellamyUser {
         nested(
             ctx,
             &self.0,
-            filter.as_ref(),
+            filter.as_deref(),
             access::messages(&Access::of(ctx)),
             order_or!(
                 order_by,

@@ -85,7 +85,7 @@ impl OrquestraProject {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only versions matching this filter.")] filter: Option<
-            OrquestraIdlVersionFilter,
+            Box<OrquestraIdlVersionFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties).")] order_by: Option<
             OrquestraIdlVersionOrder,
@@ -96,7 +96,7 @@ impl OrquestraProject {
             direction: crate::order::OrderDirection::Desc,
         }));
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             OrquestraIdlVersionOrder::ordering(order),
             PageArgs::new(first, after, last, before),
@@ -142,7 +142,9 @@ impl OrquestraProject {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only keys matching this filter.")] filter: Option<OrquestraApiKeyFilter>,
+        #[graphql(desc = "Only keys matching this filter.")] filter: Option<
+            Box<OrquestraApiKeyFilter>,
+        >,
         #[graphql(desc = "Sort order (the id breaks ties).")] order_by: Option<
             OrquestraApiKeyOrder,
         >,
@@ -154,7 +156,7 @@ impl OrquestraProject {
             }
             // Sibling projects are loaded in the same statement: only owned ones' keys.
             let req = list_request(
-                filter.as_ref(),
+                filter.as_deref(),
                 access::of_owned_project(viewer, api_keys::Column::ProjectId),
                 OrquestraApiKeyOrder::ordering(order_by),
                 PageArgs::new(first, after, last, before),
@@ -194,14 +196,14 @@ impl OrquestraProject {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only addresses matching this filter.")] filter: Option<
-            OrquestraKnownAddressFilter,
+            Box<OrquestraKnownAddressFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties).")] order_by: Option<
             OrquestraKnownAddressOrder,
         >,
     ) -> Result<Conn<OrquestraKnownAddress>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             OrquestraKnownAddressOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),

@@ -73,7 +73,7 @@ impl OrquestraUser {
         last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only projects matching this filter.")] filter: Option<
-            OrquestraProjectFilter,
+            Box<OrquestraProjectFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties).")] order_by: Option<
             OrquestraProjectOrder,
@@ -84,7 +84,7 @@ impl OrquestraUser {
             direction: crate::order::OrderDirection::Desc,
         }));
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             access::projects(access::viewer(ctx)),
             OrquestraProjectOrder::ordering(order),
             PageArgs::new(first, after, last, before),

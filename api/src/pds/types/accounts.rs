@@ -80,13 +80,15 @@ impl PdsAccount {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only blocks matching this filter.")] filter: Option<PdsRepoBlockFilter>,
+        #[graphql(desc = "Only blocks matching this filter.")] filter: Option<
+            Box<PdsRepoBlockFilter>,
+        >,
         #[graphql(desc = "Sort order (the repository and CID break ties).")] order_by: Option<
             PdsRepoBlockOrder,
         >,
     ) -> Result<Conn<PdsRepoBlock>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             PdsRepoBlockOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
@@ -113,7 +115,7 @@ impl PdsAccount {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only operations matching this filter.")] filter: Option<
-            PdsPlcOperationFilter,
+            Box<PdsPlcOperationFilter>,
         >,
         #[graphql(desc = "Sort order (default: `seq` ascending).")] order_by: Option<
             PdsPlcOperationOrder,
@@ -121,7 +123,7 @@ impl PdsAccount {
     ) -> Result<Conn<PdsPlcOperation>> {
         // The primary key order, (did, seq), is the log in seq order.
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             PdsPlcOperationOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
@@ -149,7 +151,9 @@ impl PdsAccount {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only sessions matching this filter.")] filter: Option<PdsSessionFilter>,
+        #[graphql(desc = "Only sessions matching this filter.")] filter: Option<
+            Box<PdsSessionFilter>,
+        >,
     ) -> Option<Result<Conn<PdsSession>>> {
         async {
             let viewer = access::viewer(ctx);
@@ -166,7 +170,7 @@ impl PdsAccount {
             };
             // Sibling accounts are loaded in the same statement: only the viewer's rows.
             let req = list_request(
-                filter.as_ref(),
+                filter.as_deref(),
                 access::own(viewer, refresh_tokens::Column::Did),
                 session_ordering(),
                 PageArgs::new(first, after, last, before),
@@ -202,7 +206,9 @@ impl PdsAccount {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only records matching this filter.")] filter: Option<PdsRecordFilter>,
+        #[graphql(desc = "Only records matching this filter.")] filter: Option<
+            Box<PdsRecordFilter>,
+        >,
         #[graphql(desc = "Sort order (the URI breaks ties).")] order_by: Option<PdsRecordOrder>,
     ) -> Result<Conn<PdsRecord>> {
         let extra = match collection {
@@ -210,7 +216,7 @@ impl PdsAccount {
             None => Condition::all(),
         };
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             extra,
             PdsRecordOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
@@ -237,13 +243,13 @@ impl PdsAccount {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only blobs matching this filter.")] filter: Option<PdsBlobFilter>,
+        #[graphql(desc = "Only blobs matching this filter.")] filter: Option<Box<PdsBlobFilter>>,
         #[graphql(desc = "Sort order (the DID and CID break ties).")] order_by: Option<
             PdsBlobOrder,
         >,
     ) -> Result<Conn<PdsBlob>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             access::blobs(access::viewer(ctx)),
             PdsBlobOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
@@ -270,14 +276,14 @@ impl PdsAccount {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only references matching this filter.")] filter: Option<
-            PdsRecordBlobFilter,
+            Box<PdsRecordBlobFilter>,
         >,
         #[graphql(desc = "Sort order (blob CID and record URI break ties).")] order_by: Option<
             PdsRecordBlobOrder,
         >,
     ) -> Result<Conn<PdsRecordBlob>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             PdsRecordBlobOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
@@ -305,7 +311,7 @@ impl PdsAccount {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only app passwords matching this filter.")] filter: Option<
-            PdsAppPasswordFilter,
+            Box<PdsAppPasswordFilter>,
         >,
         #[graphql(desc = "Sort order (the name breaks ties).")] order_by: Option<
             PdsAppPasswordOrder,
@@ -318,7 +324,7 @@ impl PdsAccount {
             }
             // Sibling accounts are loaded in the same statement: only the viewer's rows.
             let req = list_request(
-                filter.as_ref(),
+                filter.as_deref(),
                 access::own(viewer, app_passwords::Column::Did),
                 PdsAppPasswordOrder::ordering(order_by),
                 PageArgs::new(first, after, last, before),
@@ -349,14 +355,14 @@ impl PdsAccount {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only events matching this filter.")] filter: Option<
-            PdsRepoSeqEventFilter,
+            Box<PdsRepoSeqEventFilter>,
         >,
         #[graphql(desc = "Sort order (the sequence number breaks ties).")] order_by: Option<
             PdsRepoSeqEventOrder,
         >,
     ) -> Result<Conn<PdsRepoSeqEvent>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             PdsRepoSeqEventOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),

@@ -83,13 +83,13 @@ impl PdsRecord {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only blobs matching this filter.")] filter: Option<PdsBlobFilter>,
+        #[graphql(desc = "Only blobs matching this filter.")] filter: Option<Box<PdsBlobFilter>>,
         #[graphql(desc = "Sort order (the DID and CID break ties).")] order_by: Option<
             PdsBlobOrder,
         >,
     ) -> Result<Conn<PdsBlob>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             access::blobs(access::viewer(ctx)),
             PdsBlobOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
@@ -117,14 +117,14 @@ impl PdsRecord {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only references matching this filter.")] filter: Option<
-            PdsRecordBlobFilter,
+            Box<PdsRecordBlobFilter>,
         >,
         #[graphql(desc = "Sort order (blob CID and record URI break ties).")] order_by: Option<
             PdsRecordBlobOrder,
         >,
     ) -> Result<Conn<PdsRecordBlob>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             PdsRecordBlobOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
@@ -207,11 +207,13 @@ impl PdsBlob {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only records matching this filter.")] filter: Option<PdsRecordFilter>,
+        #[graphql(desc = "Only records matching this filter.")] filter: Option<
+            Box<PdsRecordFilter>,
+        >,
         #[graphql(desc = "Sort order (the URI breaks ties).")] order_by: Option<PdsRecordOrder>,
     ) -> Result<Conn<PdsRecord>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             PdsRecordOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),

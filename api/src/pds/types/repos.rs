@@ -73,13 +73,15 @@ impl PdsRepo {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only blocks matching this filter.")] filter: Option<PdsRepoBlockFilter>,
+        #[graphql(desc = "Only blocks matching this filter.")] filter: Option<
+            Box<PdsRepoBlockFilter>,
+        >,
         #[graphql(desc = "Sort order (the repository and CID break ties).")] order_by: Option<
             PdsRepoBlockOrder,
         >,
     ) -> Result<Conn<PdsRepoBlock>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             PdsRepoBlockOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),

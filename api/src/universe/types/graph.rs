@@ -65,14 +65,14 @@ impl UniverseEntity {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only relations matching this filter.")] filter: Option<
-            UniverseRelationFilter,
+            Box<UniverseRelationFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties).")] order_by: Option<
             UniverseRelationOrder,
         >,
     ) -> Result<Conn<UniverseRelation>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             UniverseRelationOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),
@@ -99,14 +99,14 @@ impl UniverseEntity {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only relations matching this filter.")] filter: Option<
-            UniverseRelationFilter,
+            Box<UniverseRelationFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties).")] order_by: Option<
             UniverseRelationOrder,
         >,
     ) -> Result<Conn<UniverseRelation>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             UniverseRelationOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),

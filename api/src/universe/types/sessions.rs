@@ -64,14 +64,14 @@ impl UniverseClientConnection {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only subscriptions matching this filter.")] filter: Option<
-            UniverseSubscriptionFilter,
+            Box<UniverseSubscriptionFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties).")] order_by: Option<
             UniverseSubscriptionOrder,
         >,
     ) -> Result<Conn<UniverseSubscription>> {
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             UniverseSubscriptionOrder::ordering(order_by),
             PageArgs::new(first, after, last, before),

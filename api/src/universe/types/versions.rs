@@ -75,7 +75,7 @@ impl UniverseStateVersion {
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
         #[graphql(desc = "Only versions matching this filter.")] filter: Option<
-            UniverseStateVersionFilter,
+            Box<UniverseStateVersionFilter>,
         >,
         #[graphql(desc = "Sort order (the id breaks ties; default: timestamp).")] order_by: Option<
             UniverseStateVersionOrder,
@@ -86,7 +86,7 @@ impl UniverseStateVersion {
             direction: OrderDirection::Asc,
         }));
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             UniverseStateVersionOrder::ordering(order),
             PageArgs::new(first, after, last, before),
@@ -112,7 +112,9 @@ impl UniverseStateVersion {
         #[graphql(desc = "Start after this cursor.")] after: Option<String>,
         #[graphql(desc = "Page size, counting backward.")] last: Option<i32>,
         #[graphql(desc = "End before this cursor.")] before: Option<String>,
-        #[graphql(desc = "Only deltas matching this filter.")] filter: Option<UniverseDeltaFilter>,
+        #[graphql(desc = "Only deltas matching this filter.")] filter: Option<
+            Box<UniverseDeltaFilter>,
+        >,
         #[graphql(desc = "Sort order (the id breaks ties; default: timestamp).")] order_by: Option<
             UniverseDeltaOrder,
         >,
@@ -122,7 +124,7 @@ impl UniverseStateVersion {
             direction: OrderDirection::Asc,
         }));
         let req = list_request(
-            filter.as_ref(),
+            filter.as_deref(),
             Condition::all(),
             UniverseDeltaOrder::ordering(order),
             PageArgs::new(first, after, last, before),
