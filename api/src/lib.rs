@@ -15,6 +15,8 @@ pub mod demo;
 pub mod enums;
 pub mod error;
 pub mod events;
+#[cfg(test)]
+mod field_futures;
 pub mod filter;
 pub mod graphiql;
 pub mod guard;
