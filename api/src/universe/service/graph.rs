@@ -3,7 +3,7 @@
 //! entities. Every function takes many start rows at once, so that one level of a query
 //! costs one statement whatever the fan-out.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use entity::universe::{entity as node, state_version};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, FromQueryResult, Statement, Value};
@@ -172,28 +172,42 @@ pub async fn walk_versions<C: ConnectionTrait>(
     .bind(if include_start { 0 } else { 1 })
     .push(" ORDER BY w.root, w.depth, sv.timestamp, sv.version_id");
     let rows = db.query_all_raw(q.statement()).await?;
-    let mut out: HashMap<String, Vec<state_version::Model>> = HashMap::new();
-    // Up: the versions seen per start (the start itself included), and the starts whose
-    // chain came back to a version it had passed (a cycle: the rest repeats it).
-    let mut seen: HashMap<String, std::collections::HashSet<String>> = HashMap::new();
-    let mut closed: std::collections::HashSet<String> = std::collections::HashSet::new();
+    // The rows come grouped by start (`ORDER BY w.root` first), so each start's rows are
+    // gathered apart and moved into `out` at once: a row costs no lookup (nor copy) of
+    // its start's id, and the only hashing left is the cycle check of an upward walk.
+    let per_start = rows.len() / starts.len() + 1;
+    let mut out: HashMap<String, Vec<state_version::Model>> = HashMap::with_capacity(starts.len());
+    let mut group: Option<(String, Vec<state_version::Model>)> = None;
+    // Up: the versions the current start's chain has passed (the start included), and
+    // whether it came back to one of them (a cycle: the rest repeats it).
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut closed = false;
     for row in rows {
         let root: String = row.try_get("", "walk_root")?;
+        if group.as_ref().is_none_or(|(start, _)| *start != root) {
+            if let Some((start, models)) = group.take() {
+                out.entry(start).or_default().extend(models);
+            }
+            seen.clear();
+            closed = false;
+            if walk == Walk::Up {
+                seen.reserve(per_start);
+                seen.insert(root.clone());
+            }
+            group = Some((root, Vec::with_capacity(per_start)));
+        }
         let depth: i32 = row.try_get("", "walk_depth")?;
         let model = state_version::Model::from_query_result(&row, "")?;
-        if walk == Walk::Up && depth > 0 {
-            if closed.contains(&root) {
-                continue;
-            }
-            let chain = seen
-                .entry(root.clone())
-                .or_insert_with(|| std::collections::HashSet::from([root.clone()]));
-            if !chain.insert(model.version_id.clone()) {
-                closed.insert(root);
-                continue;
-            }
+        if walk == Walk::Up && depth > 0 && (closed || !seen.insert(model.version_id.clone())) {
+            closed = true;
+            continue;
         }
-        out.entry(root).or_default().push(model);
+        if let Some((_, models)) = group.as_mut() {
+            models.push(model);
+        }
+    }
+    if let Some((start, models)) = group {
+        out.entry(start).or_default().extend(models);
     }
     Ok(out)
 }
