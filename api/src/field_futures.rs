@@ -7,7 +7,8 @@
 //! object of its type allocate and copy kilobytes: 4.5 KB for `OrquestraUser` and
 //! `OrquestraProject` before BENCHMARKS.md's run 10. Batches box their load
 //! (`batch::shared`) and connection fields take their filter as `Option<Box<…>>`; this
-//! test keeps it so for every object type.
+//! test keeps it so for every object type listed below (a new object type belongs in the
+//! list).
 
 use std::future::Future;
 
@@ -82,7 +83,6 @@ fn every_object_types_field_future_is_small() {
         crate::universe::types::UniverseDelta,
         crate::universe::types::UniverseStateVersion,
     ];
-    assert_eq!(sizes.len(), 45);
     let large: Vec<_> = sizes.iter().filter(|(_, n)| *n > LIMIT).collect();
     assert!(
         large.is_empty(),

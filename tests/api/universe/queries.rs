@@ -703,6 +703,31 @@ async fn a_cycle_in_the_history_ends_promptly_with_each_version_once() {
             },
         })
     );
+
+    // Siblings walk together (one statement for all their starts): each start's walk,
+    // its cycle check included, is its own.
+    let query = r#"{ universeStateVersions(orderBy: {field: TIMESTAMP, direction: ASC}) {
+        nodes {
+            versionId
+            ancestors(maxDepth: 10000) { versionId }
+            descendants(maxDepth: 10000) { versionId }
+        }
+    } }"#;
+    let res = tokio::time::timeout(StdDuration::from_secs(10), app.graphql(query, json!({})))
+        .await
+        .expect("the walks terminate");
+    ok(&res);
+    let ids = |v: &[&str]| -> Value { v.iter().map(|id| json!({"versionId": id})).collect() };
+    let version = |id: &str, anc: &[&str], desc: &[&str]| json!({"versionId": id, "ancestors": ids(anc), "descendants": ids(desc)});
+    assert_eq!(
+        res["data"]["universeStateVersions"]["nodes"],
+        json!([
+            version("x", &["z", "y"], &["y", "z", "w"]),
+            version("y", &["x", "z"], &["z", "x", "w"]),
+            version("z", &["y", "x"], &["x", "w", "y"]),
+            version("w", &["z", "y", "x"], &[]),
+        ])
+    );
 }
 
 #[tokio::test]
